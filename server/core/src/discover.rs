@@ -1,0 +1,1 @@
+//! discover (in progress).

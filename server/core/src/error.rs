@@ -1,0 +1,109 @@
+//! The core's one error type: every failure names what it was about and what to do next.
+
+use std::path::{Path, PathBuf};
+
+/// Broad classes of failure; the CLI maps them to exit codes (DESIGN §9), the server to LSP errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad input from the caller: malformed id, bad option, malformed file.
+    Invalid,
+    /// The named artifact, revision, collection or file does not exist.
+    NotFound,
+    /// Conflicts were left for a person to resolve.
+    Conflict,
+    /// Another process holds the lock, or the OS refused access.
+    Locked,
+    /// Anything else that went wrong (I/O, database).
+    Failed,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{msg}")]
+    Invalid { msg: String },
+    #[error("{msg}")]
+    NotFound { msg: String },
+    #[error("{msg}")]
+    Conflict { msg: String },
+    #[error("{msg}")]
+    Locked { msg: String },
+    #[error("{}: {source}{}", path.display(), hint_suffix(source))]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("lineage database {}: {source}", path.display())]
+    Db {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{msg}")]
+    Other { msg: String },
+}
+
+fn hint_suffix(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => " (check the file's permissions)",
+        std::io::ErrorKind::NotFound => " (the path does not exist)",
+        _ => "",
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid { msg: msg.into() }
+    }
+    pub fn not_found(msg: impl Into<String>) -> Self {
+        Error::NotFound { msg: msg.into() }
+    }
+    pub fn conflict(msg: impl Into<String>) -> Self {
+        Error::Conflict { msg: msg.into() }
+    }
+    pub fn locked(msg: impl Into<String>) -> Self {
+        Error::Locked { msg: msg.into() }
+    }
+    pub fn other(msg: impl Into<String>) -> Self {
+        Error::Other { msg: msg.into() }
+    }
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+    pub fn db(path: impl AsRef<Path>, source: rusqlite::Error) -> Self {
+        Error::Db {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Invalid { .. } => ErrorKind::Invalid,
+            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::Conflict { .. } => ErrorKind::Conflict,
+            Error::Locked { .. } => ErrorKind::Locked,
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
+                ErrorKind::Locked
+            }
+            Error::Io { .. } | Error::Db { .. } | Error::Other { .. } => ErrorKind::Failed,
+        }
+    }
+}
+
+/// Adds the path to an `io::Result`, so no I/O error reaches a person without saying where.
+pub trait IoContext<T> {
+    fn at(self, path: impl AsRef<Path>) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::io::Result<T> {
+    fn at(self, path: impl AsRef<Path>) -> Result<T> {
+        self.map_err(|e| Error::io(path, e))
+    }
+}

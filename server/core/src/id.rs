@@ -1,0 +1,216 @@
+//! Artifact identity: the `type:name` id, the three artifact types and name validation (DESIGN §2).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ArtifactType {
+    Skill,
+    Command,
+    Agent,
+}
+
+impl ArtifactType {
+    pub const ALL: [ArtifactType; 3] = [
+        ArtifactType::Skill,
+        ArtifactType::Command,
+        ArtifactType::Agent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArtifactType::Skill => "skill",
+            ArtifactType::Command => "command",
+            ArtifactType::Agent => "agent",
+        }
+    }
+
+    /// The folder under `.claude/` (project) or the collection root that holds this type.
+    pub fn dir(self) -> &'static str {
+        match self {
+            ArtifactType::Skill => "skills",
+            ArtifactType::Command => "commands",
+            ArtifactType::Agent => "agents",
+        }
+    }
+
+    /// Skills are folders; commands and agents are single `.md` files.
+    pub fn is_folder(self) -> bool {
+        self == ArtifactType::Skill
+    }
+}
+
+impl fmt::Display for ArtifactType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ArtifactType {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "skill" | "skills" => Ok(ArtifactType::Skill),
+            "command" | "commands" => Ok(ArtifactType::Command),
+            "agent" | "agents" => Ok(ArtifactType::Agent),
+            _ => Err(Error::invalid(format!(
+                "unknown artifact type `{s}`: use skill, command or agent"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArtifactId {
+    pub kind: ArtifactType,
+    pub name: String,
+}
+
+impl ArtifactId {
+    /// Builds an id after checking the name (DESIGN §2).
+    pub fn new(kind: ArtifactType, name: &str) -> Result<Self> {
+        validate_name(name)?;
+        Ok(ArtifactId {
+            kind,
+            name: name.to_string(),
+        })
+    }
+
+    /// The artifact's path relative to `.claude/` in a project or to a collection's root.
+    pub fn rel_path(&self) -> String {
+        match self.kind {
+            ArtifactType::Skill => format!("skills/{}", self.name),
+            _ => format!("{}/{}.md", self.kind.dir(), self.name),
+        }
+    }
+
+    /// The main file, relative to the artifact path's parent folder (`SKILL.md` for skills).
+    pub fn main_file(&self) -> String {
+        match self.kind {
+            ArtifactType::Skill => format!("skills/{}/SKILL.md", self.name),
+            _ => self.rel_path(),
+        }
+    }
+}
+
+impl fmt::Display for ArtifactId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind, self.name)
+    }
+}
+
+/// What a person typed: `type:name`, or a bare name to be matched against known artifacts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdQuery {
+    Exact(ArtifactId),
+    Bare(String),
+}
+
+impl IdQuery {
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.split_once(':') {
+            Some((kind, name)) => Ok(IdQuery::Exact(ArtifactId::new(kind.parse()?, name)?)),
+            None => {
+                validate_name(s)?;
+                Ok(IdQuery::Bare(s.to_string()))
+            }
+        }
+    }
+
+    /// Picks the one id among `known` that this query names.
+    pub fn resolve<'a>(
+        &self,
+        known: impl IntoIterator<Item = &'a ArtifactId>,
+    ) -> Result<ArtifactId> {
+        match self {
+            IdQuery::Exact(id) => {
+                if known.into_iter().any(|k| k == id) {
+                    Ok(id.clone())
+                } else {
+                    Err(Error::not_found(format!(
+                        "unknown artifact `{id}`: it is in neither the project nor the collection; run `skillmeat-lsp status` to list artifacts"
+                    )))
+                }
+            }
+            IdQuery::Bare(name) => {
+                let mut hits: Vec<&ArtifactId> =
+                    known.into_iter().filter(|k| &k.name == name).collect();
+                hits.sort();
+                hits.dedup();
+                match hits.as_slice() {
+                    [one] => Ok((*one).clone()),
+                    [] => Err(Error::not_found(format!(
+                        "unknown artifact `{name}`: it is in neither the project nor the collection; run `skillmeat-lsp status` to list artifacts"
+                    ))),
+                    many => Err(Error::invalid(format!(
+                        "`{name}` is ambiguous: it names {}; say which with `type:name`",
+                        many.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+                    ))),
+                }
+            }
+        }
+    }
+}
+
+/// Rejects names that could escape a folder or hide: `/`, `\`, `..`, NUL, a leading `.`, empty.
+pub fn validate_name(name: &str) -> Result<()> {
+    let bad = if name.is_empty() {
+        Some("it is empty")
+    } else if name.contains('/') || name.contains('\\') {
+        Some("it contains a path separator")
+    } else if name.contains("..") {
+        Some("it contains `..`")
+    } else if name.contains('\0') {
+        Some("it contains a NUL byte")
+    } else if name.starts_with('.') {
+        Some("it starts with `.`")
+    } else if name.chars().any(char::is_control) {
+        Some("it contains a control character")
+    } else {
+        None
+    };
+    match bad {
+        Some(why) => Err(Error::invalid(format!(
+            "invalid artifact name `{}`: {why}; names are plain file or folder names such as `pdf-tools`",
+            name.escape_debug()
+        ))),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_and_hidden_names_are_rejected() {
+        for bad in ["../x", "a/b", "a\\b", "..", ".hidden", "", "a\0b", "x..y"] {
+            assert!(validate_name(bad).is_err(), "{bad:?} should be rejected");
+        }
+        assert!(IdQuery::parse("skill:../x").is_err());
+    }
+
+    #[test]
+    fn ids_parse_with_or_without_type() {
+        assert_eq!(
+            IdQuery::parse("skill:pdf-tools").unwrap(),
+            IdQuery::Exact(ArtifactId::new(ArtifactType::Skill, "pdf-tools").unwrap())
+        );
+        assert_eq!(
+            IdQuery::parse("review").unwrap(),
+            IdQuery::Bare("review".into())
+        );
+        assert!(IdQuery::parse("widget:x").is_err());
+    }
+
+    #[test]
+    fn bare_name_is_ambiguous_across_types() {
+        let a = ArtifactId::new(ArtifactType::Skill, "x").unwrap();
+        let b = ArtifactId::new(ArtifactType::Command, "x").unwrap();
+        let err = IdQuery::Bare("x".into()).resolve([&a, &b]).unwrap_err();
+        assert!(err.to_string().contains("ambiguous"));
+        assert_eq!(IdQuery::Bare("x".into()).resolve([&a]).unwrap(), a);
+    }
+}

@@ -1,0 +1,1 @@
+//! statcache (in progress).
