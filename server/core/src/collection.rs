@@ -1,1 +1,280 @@
-//! collection (in progress).
+//! Which collection a workspace uses (DESIGN §2 resolution order) and what its manifest says.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::id::{ArtifactId, ArtifactType};
+
+/// Where the chosen collection came from, so we can tell people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Flag,
+    Env,
+    Config,
+    Default,
+}
+
+impl Source {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::Flag => "--collection / collectionPath setting",
+            Source::Env => "SKILLMEAT_COLLECTION",
+            Source::Config => "default-collection in the SkillMeat config.toml",
+            Source::Default => "the default ~/.skillmeat/collections/default",
+        }
+    }
+}
+
+/// The environment that decides the collection, gathered in one place so tests can fake it.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub flag: Option<PathBuf>,
+    pub skillmeat_collection: Option<String>,
+    pub config_dir: Option<PathBuf>,
+    pub home: Option<PathBuf>,
+}
+
+impl Env {
+    /// Reads `SKILLMEAT_COLLECTION`, `SKILLMEAT_CONFIG_DIR` and `HOME` from the process.
+    pub fn from_process(flag: Option<PathBuf>) -> Env {
+        let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        Env {
+            flag,
+            skillmeat_collection: var("SKILLMEAT_COLLECTION")
+                .map(|v| v.to_string_lossy().into_owned()),
+            config_dir: var("SKILLMEAT_CONFIG_DIR").map(PathBuf::from),
+            home: var("HOME").map(PathBuf::from),
+        }
+    }
+
+    /// SkillMeat's root folder: `SKILLMEAT_CONFIG_DIR`, else `~/.skillmeat`.
+    pub fn skillmeat_root(&self) -> Option<PathBuf> {
+        self.config_dir
+            .clone()
+            .or_else(|| self.home.as_ref().map(|h| h.join(".skillmeat")))
+    }
+}
+
+/// One `[[artifacts]]` entry of `collection.toml` that we use.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ManifestEntry {
+    pub path: Option<String>,
+    pub upstream: Option<String>,
+    pub upstream_path: Option<String>,
+    pub version_spec: Option<String>,
+    pub resolved_sha: Option<String>,
+}
+
+/// A resolved collection.
+#[derive(Debug, Clone)]
+pub struct Collection {
+    pub root: PathBuf,
+    pub name: String,
+    pub source: Source,
+    pub manifest: BTreeMap<ArtifactId, ManifestEntry>,
+}
+
+impl Collection {
+    /// Applies the DESIGN §2 order and checks the folder exists.
+    pub fn resolve(env: &Env) -> Result<Collection> {
+        let (root, source) = choose(env)?;
+        if !root.is_dir() {
+            return Err(Error::not_found(format!(
+                "no collection at {} (chosen by {}); create one with `skillmeat collection create`, or pass --collection DIR / set SKILLMEAT_COLLECTION",
+                root.display(),
+                source.describe()
+            )));
+        }
+        Collection::open(&root, source)
+    }
+
+    /// Opens the collection at `root`, reading `collection.toml` when present.
+    pub fn open(root: &Path, source: Source) -> Result<Collection> {
+        let manifest_path = root.join("collection.toml");
+        let mut name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "collection".into());
+        let mut manifest = BTreeMap::new();
+        match fs::read_to_string(&manifest_path) {
+            Ok(text) => {
+                let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+                    Error::invalid(format!(
+                        "{} is not valid TOML: {}; fix the file (SkillMeat writes it with `skillmeat add`)",
+                        manifest_path.display(),
+                        e.message()
+                    ))
+                })?;
+                if let Some(n) = doc
+                    .get("collection")
+                    .and_then(|c| c.get("name"))
+                    .and_then(|n| n.as_str())
+                {
+                    name = n.to_string();
+                }
+                for item in doc
+                    .get("artifacts")
+                    .and_then(|a| a.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    let s = |k: &str| item.get(k).and_then(|v| v.as_str()).map(str::to_string);
+                    let (Some(n), Some(t)) = (s("name"), s("type")) else {
+                        continue;
+                    };
+                    let Ok(kind) = t.parse::<ArtifactType>() else {
+                        continue;
+                    };
+                    let Ok(id) = ArtifactId::new(kind, &n) else {
+                        continue;
+                    };
+                    manifest.insert(
+                        id,
+                        ManifestEntry {
+                            path: s("path"),
+                            upstream: s("upstream"),
+                            upstream_path: s("upstream_path"),
+                            version_spec: s("version_spec"),
+                            resolved_sha: s("resolved_sha"),
+                        },
+                    );
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&manifest_path, e)),
+        }
+        Ok(Collection {
+            root: root.to_path_buf(),
+            name,
+            source,
+            manifest,
+        })
+    }
+}
+
+fn choose(env: &Env) -> Result<(PathBuf, Source)> {
+    if let Some(flag) = &env.flag {
+        return Ok((flag.clone(), Source::Flag));
+    }
+    let root = env.skillmeat_root();
+    let by_name = |name: &str| -> Option<PathBuf> {
+        let p = Path::new(name);
+        if p.is_absolute() || name.contains('/') {
+            Some(p.to_path_buf())
+        } else {
+            root.as_ref().map(|r| r.join("collections").join(name))
+        }
+    };
+    if let Some(c) = &env.skillmeat_collection {
+        if let Some(p) = by_name(c) {
+            return Ok((p, Source::Env));
+        }
+    }
+    let Some(root) = root.clone() else {
+        return Err(Error::not_found(
+            "no collection: HOME is not set and neither --collection, SKILLMEAT_COLLECTION nor SKILLMEAT_CONFIG_DIR is given",
+        ));
+    };
+    let config = root.join("config.toml");
+    match fs::read_to_string(&config) {
+        Ok(text) => {
+            let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+                Error::invalid(format!(
+                    "{} is not valid TOML: {}; fix it or pass --collection DIR",
+                    config.display(),
+                    e.message()
+                ))
+            })?;
+            let name = doc
+                .get("settings")
+                .and_then(|s| s.get("default-collection"))
+                .and_then(|v| v.as_str());
+            if let Some(p) = name.and_then(by_name) {
+                return Ok((p, Source::Config));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io(&config, e)),
+    }
+    Ok((root.join("collections").join("default"), Source::Default))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(dir: &Path) -> Env {
+        Env {
+            home: Some(dir.join("home")),
+            ..Env::default()
+        }
+    }
+
+    #[test]
+    fn resolution_order_is_flag_env_config_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let sm = dir.path().join("home/.skillmeat");
+        fs::create_dir_all(sm.join("collections/default")).unwrap();
+        fs::create_dir_all(sm.join("collections/work")).unwrap();
+        fs::create_dir_all(sm.join("collections/envone")).unwrap();
+        let mut e = env(dir.path());
+        assert_eq!(
+            choose(&e).unwrap(),
+            (sm.join("collections/default"), Source::Default)
+        );
+        fs::write(
+            sm.join("config.toml"),
+            "[settings]\ndefault-collection = \"work\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            choose(&e).unwrap(),
+            (sm.join("collections/work"), Source::Config)
+        );
+        e.skillmeat_collection = Some("envone".into());
+        assert_eq!(
+            choose(&e).unwrap(),
+            (sm.join("collections/envone"), Source::Env)
+        );
+        e.flag = Some(dir.path().join("x"));
+        assert_eq!(choose(&e).unwrap(), (dir.path().join("x"), Source::Flag));
+    }
+
+    #[test]
+    fn config_dir_overrides_home() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut e = env(dir.path());
+        e.config_dir = Some(dir.path().join("cfg"));
+        assert_eq!(
+            choose(&e).unwrap().0,
+            dir.path().join("cfg/collections/default")
+        );
+    }
+
+    #[test]
+    fn missing_collection_says_where_it_looked_and_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Collection::resolve(&env(dir.path())).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("collections/default") && msg.contains("--collection"),
+            "{msg}"
+        );
+        assert_eq!(err.kind(), crate::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn malformed_manifest_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("collection.toml"), "[collection\nname=").unwrap();
+        let msg = Collection::open(dir.path(), Source::Flag)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.contains("collection.toml") && msg.contains("not valid TOML"),
+            "{msg}"
+        );
+    }
+}

@@ -1,1 +1,355 @@
-//! compat (in progress).
+//! SkillMeat interop: reading and updating `.claude/.skillmeat-deployed.toml` (DESIGN §2).
+//!
+//! Updates go through `toml_edit`, so fields and formatting we don't know survive, and are
+//! written atomically (temporary file, fsync, rename) so SkillMeat never reads half a file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table};
+
+use crate::error::{Error, IoContext, Result};
+use crate::id::{ArtifactId, ArtifactType};
+
+pub const FILE_NAME: &str = ".skillmeat-deployed.toml";
+
+/// One `[[deployed]]` entry as far as we use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployed {
+    pub id: ArtifactId,
+    /// Relative to `.claude/`.
+    pub artifact_path: String,
+    /// `content_hash`, or the legacy `collection_sha` when that is all there is.
+    pub content_hash: String,
+    pub deployed_at: Option<String>,
+    pub from_collection: Option<String>,
+    /// Newest first.
+    pub version_lineage: Vec<String>,
+    pub merge_base_snapshot: Option<String>,
+}
+
+/// The parsed file plus what could not be used, so one bad entry never hides the others.
+#[derive(Debug, Default)]
+pub struct Read {
+    pub entries: Vec<Deployed>,
+    pub skipped: Vec<String>,
+}
+
+pub fn path_in(claude_dir: &Path) -> PathBuf {
+    claude_dir.join(FILE_NAME)
+}
+
+fn parse(path: &Path, text: &str) -> Result<DocumentMut> {
+    text.parse::<DocumentMut>().map_err(|e| {
+        Error::invalid(format!(
+            "{} is not valid TOML ({}); fix or delete it (SkillMeat rewrites it on its next deploy)",
+            path.display(),
+            e.to_string().lines().next().unwrap_or("parse error")
+        ))
+    })
+}
+
+/// Reads the file; `Ok(None)` when it does not exist.
+pub fn read(path: &Path) -> Result<Option<Read>> {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let doc = parse(path, &text)?;
+    let mut out = Read::default();
+    let Some(tables) = doc.get("deployed").and_then(Item::as_array_of_tables) else {
+        return Ok(Some(out));
+    };
+    for (i, t) in tables.iter().enumerate() {
+        match entry(t) {
+            Ok(d) => out.entries.push(d),
+            Err(why) => {
+                out.skipped
+                    .push(format!("{} [[deployed]] #{}: {why}", path.display(), i + 1))
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+fn entry(t: &Table) -> std::result::Result<Deployed, String> {
+    let s = |k: &str| t.get(k).and_then(Item::as_str).map(str::to_string);
+    let name = s("artifact_name").ok_or("no artifact_name")?;
+    let kind: ArtifactType = s("artifact_type")
+        .ok_or("no artifact_type")?
+        .parse()
+        .map_err(|e: Error| e.to_string())?;
+    let id = ArtifactId::new(kind, &name).map_err(|e| e.to_string())?;
+    let content_hash = s("content_hash")
+        .or_else(|| s("collection_sha"))
+        .ok_or("neither content_hash nor collection_sha")?;
+    let version_lineage = t
+        .get("version_lineage")
+        .and_then(Item::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_else(|| vec![content_hash.clone()]);
+    Ok(Deployed {
+        artifact_path: s("artifact_path").unwrap_or_else(|| id.rel_path()),
+        id,
+        content_hash,
+        deployed_at: s("deployed_at"),
+        from_collection: s("from_collection"),
+        version_lineage,
+        merge_base_snapshot: s("merge_base_snapshot"),
+    })
+}
+
+/// A new baseline to record for one artifact.
+#[derive(Debug, Clone)]
+pub struct Baseline<'a> {
+    pub id: &'a ArtifactId,
+    pub content_hash: &'a str,
+    pub deployed_at: &'a str,
+    pub from_collection: &'a str,
+}
+
+/// Records new baselines, creating the file when `create` is set and it does not exist yet.
+/// Returns whether the file was written.
+pub fn record(path: &Path, baselines: &[Baseline<'_>], create: bool) -> Result<bool> {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if !create {
+                return Ok(false);
+            }
+            String::new()
+        }
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let mut doc = parse(path, &text)?;
+    if !doc.contains_key("deployed") {
+        doc.insert("deployed", Item::ArrayOfTables(ArrayOfTables::new()));
+    }
+    let tables = doc
+        .get_mut("deployed")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "{}: `deployed` is not an array of tables; fix or delete the file",
+                path.display()
+            ))
+        })?;
+    for b in baselines {
+        let existing = tables.iter_mut().find(|t| {
+            t.get("artifact_name").and_then(Item::as_str) == Some(b.id.name.as_str())
+                && t.get("artifact_type").and_then(Item::as_str) == Some(b.id.kind.as_str())
+        });
+        match existing {
+            Some(t) => update(t, b),
+            None => tables.push(fresh(b)),
+        }
+    }
+    write_atomic(path, doc.to_string().as_bytes())?;
+    Ok(true)
+}
+
+fn update(t: &mut Table, b: &Baseline<'_>) {
+    let old = t
+        .get("content_hash")
+        .or_else(|| t.get("collection_sha"))
+        .and_then(Item::as_str)
+        .map(str::to_string);
+    let mut lineage: Vec<String> = t
+        .get("version_lineage")
+        .and_then(Item::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_else(|| old.iter().cloned().collect());
+    if old.as_deref() != Some(b.content_hash) {
+        if let Some(old) = &old {
+            t["parent_hash"] = value(old.as_str());
+        }
+        lineage.insert(0, b.content_hash.to_string());
+    }
+    t["content_hash"] = value(b.content_hash);
+    if t.contains_key("collection_sha") {
+        t["collection_sha"] = value(b.content_hash);
+    }
+    t["deployed_at"] = value(b.deployed_at);
+    t["from_collection"] = value(b.from_collection);
+    t["merge_base_snapshot"] = value(b.content_hash);
+    t["local_modifications"] = value(false);
+    t["version_lineage"] = value(lineage_array(&lineage));
+    t.remove("modification_detected_at");
+}
+
+fn fresh(b: &Baseline<'_>) -> Table {
+    let mut t = Table::new();
+    t["artifact_name"] = value(b.id.name.as_str());
+    t["artifact_type"] = value(b.id.kind.as_str());
+    t["from_collection"] = value(b.from_collection);
+    t["deployed_at"] = value(b.deployed_at);
+    t["artifact_path"] = value(b.id.rel_path());
+    t["content_hash"] = value(b.content_hash);
+    t["local_modifications"] = value(false);
+    t["version_lineage"] = value(lineage_array(&[b.content_hash.to_string()]));
+    t["merge_base_snapshot"] = value(b.content_hash);
+    t["deployment_profile_id"] = value("claude_code");
+    t["platform"] = value("claude_code");
+    t["profile_root_dir"] = value(".claude");
+    t["collection_sha"] = value(b.content_hash);
+    t
+}
+
+fn lineage_array(hashes: &[String]) -> Array {
+    let mut a: Array = hashes.iter().map(String::as_str).collect();
+    // SkillMeat writes one hash per line; keep that shape so diffs of the file stay readable.
+    for v in a.iter_mut() {
+        v.decor_mut().set_prefix("\n    ");
+    }
+    a.set_trailing(",\n");
+    a.set_trailing_comma(false);
+    a
+}
+
+/// Writes `bytes` to `path` via a temporary sibling, fsync and rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).at(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp).at(&tmp)?;
+        f.write_all(bytes).at(&tmp)?;
+        f.sync_all().at(&tmp)?;
+        fs::rename(&tmp, path).at(path)?;
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"[[deployed]]
+artifact_name = "demo-skill"
+artifact_type = "skill"
+from_collection = "default"
+deployed_at = "2026-11-21T05:22:16.634903"
+artifact_path = "skills/demo-skill"
+content_hash = "aaaa"
+local_modifications = false
+version_lineage = [
+    "aaaa",
+]
+modification_detected_at = "2026-11-21T05:23:42.254034"
+merge_base_snapshot = "aaaa"
+deployment_profile_id = "claude_code"
+platform = "claude_code"
+profile_root_dir = ".claude"
+collection_sha = "aaaa"
+future_field = { nested = 1 }
+
+[[deployed]]
+artifact_name = "reviewer"
+artifact_type = "agent"
+artifact_path = "agents/reviewer.md"
+collection_sha = "bbbb"
+"#;
+
+    #[test]
+    fn legacy_collection_sha_and_missing_lineage_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE_NAME);
+        fs::write(&p, SAMPLE).unwrap();
+        let r = read(&p).unwrap().unwrap();
+        assert_eq!(r.entries.len(), 2);
+        assert_eq!(r.entries[1].content_hash, "bbbb");
+        assert_eq!(r.entries[1].version_lineage, ["bbbb"]);
+    }
+
+    #[test]
+    fn recording_a_baseline_keeps_unknown_fields_and_prepends_lineage() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE_NAME);
+        fs::write(&p, SAMPLE).unwrap();
+        let id = ArtifactId::new(ArtifactType::Skill, "demo-skill").unwrap();
+        let b = Baseline {
+            id: &id,
+            content_hash: "cccc",
+            deployed_at: "2026-11-22T00:00:00.000000",
+            from_collection: "default",
+        };
+        assert!(record(&p, &[b], false).unwrap());
+        let text = fs::read_to_string(&p).unwrap();
+        assert!(text.contains("future_field = { nested = 1 }"), "{text}");
+        assert!(!text.contains("modification_detected_at"));
+        let doc: toml::Table = text.parse().unwrap();
+        let e = &doc["deployed"].as_array().unwrap()[0];
+        assert_eq!(e["content_hash"].as_str(), Some("cccc"));
+        assert_eq!(e["collection_sha"].as_str(), Some("cccc"));
+        assert_eq!(e["parent_hash"].as_str(), Some("aaaa"));
+        let lineage: Vec<&str> = e["version_lineage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(lineage, ["cccc", "aaaa"]);
+        // The other entry is untouched.
+        assert!(text.contains("collection_sha = \"bbbb\""));
+    }
+
+    #[test]
+    fn absent_file_is_not_created_unless_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE_NAME);
+        let id = ArtifactId::new(ArtifactType::Command, "review").unwrap();
+        let b = Baseline {
+            id: &id,
+            content_hash: "dddd",
+            deployed_at: "t",
+            from_collection: "default",
+        };
+        assert!(!record(&p, std::slice::from_ref(&b), false).unwrap());
+        assert!(!p.exists());
+        assert!(record(&p, &[b], true).unwrap());
+        let r = read(&p).unwrap().unwrap();
+        assert_eq!(r.entries[0].artifact_path, "commands/review.md");
+    }
+
+    #[test]
+    fn malformed_file_is_reported_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE_NAME);
+        fs::write(&p, "[[deployed]\nname=").unwrap();
+        let msg = read(&p).unwrap_err().to_string();
+        assert!(
+            msg.contains(FILE_NAME) && msg.contains("not valid TOML"),
+            "{msg}"
+        );
+        let id = ArtifactId::new(ArtifactType::Command, "x").unwrap();
+        let b = Baseline {
+            id: &id,
+            content_hash: "e",
+            deployed_at: "t",
+            from_collection: "c",
+        };
+        assert!(record(&p, &[b], true).is_err());
+        assert_eq!(fs::read_to_string(&p).unwrap(), "[[deployed]\nname=");
+    }
+}

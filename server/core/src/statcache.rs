@@ -1,1 +1,238 @@
-//! statcache (in progress).
+//! The stat cache: like git's index, it lets a drift check skip hashing artifacts whose files'
+//! stats (size, mtime, ctime, inode) and folder listings have not changed since they were hashed.
+//!
+//! Racy entries follow git's rule: a file modified within [`RACY_WINDOW_NS`] of the moment it was
+//! hashed could change again without its mtime moving, so such an entry is trusted only after a
+//! re-hash at a later time.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::Result;
+use crate::time::now_ns;
+use crate::tree::{self, Stat, Tree};
+
+/// Files whose mtime is this close to the hashing moment are not trusted from the cache.
+pub const RACY_WINDOW_NS: i64 = 1_000_000_000;
+
+/// The remembered listing and hash of one artifact path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub hash: String,
+    pub stats: Vec<Stat>,
+    /// When the artifact was hashed (ns since the epoch).
+    pub recorded_ns: i64,
+}
+
+impl Entry {
+    fn is_racy(&self) -> bool {
+        self.stats
+            .iter()
+            .any(|s| s.mtime_ns.max(s.ctime_ns) + RACY_WINDOW_NS > self.recorded_ns)
+    }
+
+    /// Encodes the stats compactly for the database.
+    pub fn encode_stats(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.stats.len() * 48);
+        for s in &self.stats {
+            out.extend_from_slice(&(s.rel.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.rel.as_bytes());
+            out.extend_from_slice(&s.size.to_le_bytes());
+            out.extend_from_slice(&s.mtime_ns.to_le_bytes());
+            out.extend_from_slice(&s.ctime_ns.to_le_bytes());
+            out.extend_from_slice(&s.ino.to_le_bytes());
+        }
+        out
+    }
+
+    /// Decodes [`Entry::encode_stats`]; a damaged value decodes to `None` and is simply re-hashed.
+    pub fn decode_stats(mut b: &[u8]) -> Option<Vec<Stat>> {
+        fn take<'a>(b: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+            if b.len() < n {
+                return None;
+            }
+            let (h, t) = b.split_at(n);
+            *b = t;
+            Some(h)
+        }
+        fn u64_of(b: &mut &[u8]) -> Option<u64> {
+            Some(u64::from_le_bytes(take(b, 8)?.try_into().ok()?))
+        }
+        let mut stats = Vec::new();
+        while !b.is_empty() {
+            let len = u32::from_le_bytes(take(&mut b, 4)?.try_into().ok()?) as usize;
+            let rel = String::from_utf8(take(&mut b, len)?.to_vec()).ok()?;
+            stats.push(Stat {
+                rel,
+                size: u64_of(&mut b)?,
+                mtime_ns: u64_of(&mut b)? as i64,
+                ctime_ns: u64_of(&mut b)? as i64,
+                ino: u64_of(&mut b)?,
+            });
+        }
+        Some(stats)
+    }
+}
+
+/// Path → entry, with a record of which entries changed since the last save.
+#[derive(Debug, Default)]
+pub struct StatCache {
+    entries: HashMap<PathBuf, Entry>,
+    dirty: HashMap<PathBuf, Option<Entry>>,
+}
+
+/// The outcome of hashing one artifact through the cache.
+#[derive(Debug)]
+pub struct Hashed {
+    pub hash: String,
+    /// The files, when they had to be read (a cache miss); `None` on a hit.
+    pub tree: Option<Tree>,
+    /// The new cache entry to store, on a miss.
+    pub fresh: Option<Entry>,
+}
+
+impl StatCache {
+    pub fn from_entries(entries: HashMap<PathBuf, Entry>) -> Self {
+        StatCache {
+            entries,
+            dirty: HashMap::new(),
+        }
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&Entry> {
+        self.entries.get(path)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn insert(&mut self, path: PathBuf, entry: Entry) {
+        self.dirty.insert(path.clone(), Some(entry.clone()));
+        self.entries.insert(path, entry);
+    }
+
+    pub fn remove(&mut self, path: &Path) {
+        if self.entries.remove(path).is_some() {
+            self.dirty.insert(path.to_path_buf(), None);
+        }
+    }
+
+    /// Entries changed since the last call: `None` means deleted.
+    pub fn take_dirty(&mut self) -> Vec<(PathBuf, Option<Entry>)> {
+        self.dirty.drain().collect()
+    }
+}
+
+/// Is every stat in a trusted entry still the same on disk? Folders are checked first so that an
+/// added or removed file (which changes its folder's mtime) is caught without a listing.
+fn still_valid(root: &Path, entry: &Entry) -> bool {
+    if entry.is_racy() {
+        return false;
+    }
+    entry.stats.iter().all(|s| {
+        let path = if s.rel.is_empty() {
+            root.to_path_buf()
+        } else {
+            root.join(s.rel.trim_end_matches('/'))
+        };
+        match fs::metadata(&path) {
+            Ok(md) => Stat::of(s.rel.clone(), &md) == *s,
+            Err(_) => false,
+        }
+    })
+}
+
+/// Hashes the artifact at `root`, using `cached` when its stats still hold.
+///
+/// Pure with respect to the cache (it only reads `cached`), so callers can hash many artifacts on
+/// several threads and apply the returned `fresh` entries afterwards.
+pub fn hash_artifact(root: &Path, folder: bool, cached: Option<&Entry>) -> Result<Hashed> {
+    if let Some(entry) = cached {
+        if still_valid(root, entry) {
+            return Ok(Hashed {
+                hash: entry.hash.clone(),
+                tree: None,
+                fresh: None,
+            });
+        }
+    }
+    let recorded_ns = now_ns();
+    let (found, stats) = tree::walk(root, folder)?;
+    let tree = tree::read_found(&found)?;
+    let hash = tree.content_hash(folder);
+    Ok(Hashed {
+        fresh: Some(Entry {
+            hash: hash.clone(),
+            stats,
+            recorded_ns,
+        }),
+        hash,
+        tree: Some(tree),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn age(path: &Path, secs: u64) {
+        let t = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+        let f = fs::File::options().write(true).open(path).unwrap();
+        f.set_modified(t).unwrap();
+    }
+
+    #[test]
+    fn stats_round_trip_through_the_encoding() {
+        let e = Entry {
+            hash: "h".into(),
+            stats: vec![Stat {
+                rel: "a/é.md".into(),
+                size: 3,
+                mtime_ns: -5,
+                ctime_ns: 7,
+                ino: 9,
+            }],
+            recorded_ns: 1,
+        };
+        assert_eq!(Entry::decode_stats(&e.encode_stats()).unwrap(), e.stats);
+        assert!(Entry::decode_stats(&[1, 0]).is_none());
+    }
+
+    #[test]
+    fn fresh_files_are_racy_and_always_rehashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.md");
+        fs::write(&f, "one").unwrap();
+        let first = hash_artifact(&f, false, None).unwrap();
+        let entry = first.fresh.unwrap();
+        // Written just now: the entry must not be trusted even though stats match.
+        let again = hash_artifact(&f, false, Some(&entry)).unwrap();
+        assert!(again.tree.is_some(), "a racy entry was trusted");
+    }
+
+    #[test]
+    fn settled_entry_is_trusted_until_a_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let skill = dir.path().join("s");
+        fs::create_dir(&skill).unwrap();
+        fs::write(skill.join("SKILL.md"), "one").unwrap();
+        age(&skill.join("SKILL.md"), 10);
+        let mut entry = hash_artifact(&skill, true, None).unwrap().fresh.unwrap();
+        // Pretend the folder and file settled long before hashing.
+        entry.recorded_ns += 10 * RACY_WINDOW_NS;
+        let hit = hash_artifact(&skill, true, Some(&entry)).unwrap();
+        assert!(hit.tree.is_none(), "unchanged artifact was re-read");
+        assert_eq!(hit.hash, entry.hash);
+
+        fs::write(skill.join("extra.md"), "new").unwrap();
+        let miss = hash_artifact(&skill, true, Some(&entry)).unwrap();
+        assert!(miss.tree.is_some());
+        assert_ne!(miss.hash, entry.hash);
+    }
+}

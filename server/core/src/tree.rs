@@ -1,1 +1,233 @@
-//! tree (in progress).
+//! Reading an artifact's files from disk: the walk, the symlink policy and the size cap.
+//!
+//! A folder artifact is every regular file below its folder (dot-files included, as SkillMeat's
+//! hash includes them). Symlinks are followed only when they stay inside the artifact: a link to a
+//! file inside is read as that file (as Python's `Path.is_file()` does), a link to a folder is not
+//! descended into (as `Path.rglob` does not), and a link that leaves the artifact is an error.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, IoContext, Result};
+use crate::hash;
+
+/// Files larger than this are refused: artifacts are prompts and small scripts, not data sets.
+pub const MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
+
+/// The files of one artifact: relative `/`-separated path → bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tree {
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Tree {
+    /// The SkillMeat-compatible content hash of this tree, for a folder or a single-file artifact.
+    pub fn content_hash(&self, folder: bool) -> String {
+        if folder {
+            hash::hash_folder(self.files.iter().map(|(p, b)| (p.as_str(), b)))
+        } else {
+            hash::hash_bytes(
+                self.files
+                    .values()
+                    .next()
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
+            )
+        }
+    }
+}
+
+/// What the stat cache remembers of one file or folder inside an artifact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stat {
+    /// Relative path; `""` is the artifact itself. Folders end with `/`.
+    pub rel: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub ino: u64,
+}
+
+impl Stat {
+    pub fn of(rel: String, md: &fs::Metadata) -> Stat {
+        Stat {
+            rel,
+            size: if md.is_dir() { 0 } else { md.len() },
+            mtime_ns: md.mtime() * 1_000_000_000 + md.mtime_nsec(),
+            ctime_ns: md.ctime() * 1_000_000_000 + md.ctime_nsec(),
+            ino: md.ino(),
+        }
+    }
+}
+
+/// One regular file found by [`walk`].
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub rel: String,
+    pub abs: PathBuf,
+}
+
+/// Lists an artifact's files and the stats of everything the listing depends on.
+///
+/// For a single-file artifact, `root` is the file and its one entry is named by `file_name`.
+pub fn walk(root: &Path, folder: bool) -> Result<(Vec<Found>, Vec<Stat>)> {
+    let md = fs::symlink_metadata(root).at(root)?;
+    let mut found = Vec::new();
+    let mut stats = Vec::new();
+    if !folder {
+        let target_md = if md.file_type().is_symlink() {
+            check_link(root, root.parent().unwrap_or(root))?
+        } else {
+            md
+        };
+        if !target_md.is_file() {
+            return Err(Error::invalid(format!(
+                "{} is not a regular file; commands and agents are single `.md` files",
+                root.display()
+            )));
+        }
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        stats.push(Stat::of(String::new(), &target_md));
+        found.push(Found {
+            rel: name,
+            abs: root.to_path_buf(),
+        });
+        return Ok((found, stats));
+    }
+    if md.file_type().is_symlink() {
+        return Err(Error::invalid(format!(
+            "{} is a symlink; skillmeat-lsp never follows an artifact folder out of its tier; replace the link with a real folder",
+            root.display()
+        )));
+    }
+    if !md.is_dir() {
+        return Err(Error::invalid(format!(
+            "{} is not a folder; a skill is a folder holding SKILL.md",
+            root.display()
+        )));
+    }
+    let canon_root = fs::canonicalize(root).at(root)?;
+    walk_dir(root, &canon_root, "", &md, &mut found, &mut stats)?;
+    Ok((found, stats))
+}
+
+fn walk_dir(
+    dir: &Path,
+    canon_root: &Path,
+    prefix: &str,
+    dir_md: &fs::Metadata,
+    found: &mut Vec<Found>,
+    stats: &mut Vec<Stat>,
+) -> Result<()> {
+    stats.push(Stat::of(prefix.to_string(), dir_md));
+    for entry in fs::read_dir(dir).at(dir)? {
+        let entry = entry.at(dir)?;
+        let abs = entry.path();
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            return Err(Error::invalid(format!(
+                "{} has a name that is not UTF-8; rename it",
+                abs.display()
+            )));
+        };
+        let rel = format!("{prefix}{name}");
+        let ft = entry.file_type().at(&abs)?;
+        if ft.is_dir() {
+            let md = fs::symlink_metadata(&abs).at(&abs)?;
+            walk_dir(&abs, canon_root, &format!("{rel}/"), &md, found, stats)?;
+        } else if ft.is_symlink() {
+            let target = check_link(&abs, canon_root)?;
+            if target.is_file() {
+                stats.push(Stat::of(rel.clone(), &target));
+                found.push(Found { rel, abs });
+            }
+        } else if ft.is_file() {
+            let md = fs::symlink_metadata(&abs).at(&abs)?;
+            stats.push(Stat::of(rel.clone(), &md));
+            found.push(Found { rel, abs });
+        }
+    }
+    Ok(())
+}
+
+/// Resolves a symlink and refuses it unless it stays inside `inside`.
+fn check_link(link: &Path, inside: &Path) -> Result<fs::Metadata> {
+    let target = fs::canonicalize(link).map_err(|_| {
+        Error::invalid(format!(
+            "{} is a broken symlink; fix or remove it",
+            link.display()
+        ))
+    })?;
+    let inside = fs::canonicalize(inside).at(inside)?;
+    if !target.starts_with(&inside) {
+        return Err(Error::invalid(format!(
+            "{} is a symlink to {}, outside the artifact; skillmeat-lsp never follows links out, so replace it with a copy of the file",
+            link.display(),
+            target.display()
+        )));
+    }
+    fs::metadata(&target).at(&target)
+}
+
+/// Reads the files a walk found, refusing any over [`MAX_FILE_SIZE`].
+pub fn read_found(found: &[Found]) -> Result<Tree> {
+    let mut tree = Tree::default();
+    for f in found {
+        let md = fs::metadata(&f.abs).at(&f.abs)?;
+        if md.len() > MAX_FILE_SIZE {
+            return Err(Error::invalid(format!(
+                "{} is {} bytes, over the {} MiB size cap for artifact files; move large data out of the artifact",
+                f.abs.display(),
+                md.len(),
+                MAX_FILE_SIZE / (1024 * 1024)
+            )));
+        }
+        let bytes = fs::read(&f.abs).at(&f.abs)?;
+        tree.files.insert(f.rel.clone(), bytes);
+    }
+    Ok(tree)
+}
+
+/// Reads a whole artifact.
+pub fn read_artifact(root: &Path, folder: bool) -> Result<Tree> {
+    let (found, _) = walk(root, folder)?;
+    read_found(&found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_outside_the_artifact_is_refused_and_names_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let skill = dir.path().join("s");
+        fs::create_dir(&skill).unwrap();
+        fs::write(dir.path().join("secret"), "x").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret"), skill.join("leak")).unwrap();
+        let err = read_artifact(&skill, true).unwrap_err().to_string();
+        assert!(
+            err.contains("leak") && err.contains("outside the artifact"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn link_inside_the_artifact_reads_the_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let skill = dir.path().join("s");
+        fs::create_dir_all(skill.join("sub")).unwrap();
+        fs::write(skill.join("a.md"), "A").unwrap();
+        std::os::unix::fs::symlink(skill.join("a.md"), skill.join("b.md")).unwrap();
+        std::os::unix::fs::symlink(skill.join("sub"), skill.join("linkdir")).unwrap();
+        let tree = read_artifact(&skill, true).unwrap();
+        let names: Vec<_> = tree.files.keys().cloned().collect();
+        assert_eq!(names, ["a.md", "b.md"]);
+        assert_eq!(tree.files["b.md"], b"A");
+    }
+}

@@ -1,1 +1,230 @@
-//! store (in progress).
+//! The per-workspace lineage store: `<workspace>/.skillmeat/lineage.db` (SQLite, WAL).
+//!
+//! It holds every version of every artifact with its files (content-addressed blobs), the
+//! deployment baselines, audit events, conflict records and the stat cache. Opening refuses a
+//! database from a newer schema or one that is not ours, and never rewrites it.
+
+mod audit;
+mod deployments;
+pub mod schema;
+mod stat;
+mod versions;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use crate::error::{Error, IoContext, Result};
+
+pub use audit::{AuditEvent, ConflictRecord};
+pub use deployments::Deployment;
+pub use versions::{NewVersion, Origin, VersionRow};
+
+/// `SKMT`: marks a SQLite file as ours, so we never migrate someone else's database.
+const APPLICATION_ID: i64 = 0x534b_4d54;
+
+pub const DIR_NAME: &str = ".skillmeat";
+pub const DB_NAME: &str = "lineage.db";
+
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating on first use) the store of the workspace at `root`, and makes sure
+    /// `.skillmeat/.gitignore` keeps the database out of commits.
+    pub fn open_workspace(root: &Path) -> Result<Store> {
+        let dir = root.join(DIR_NAME);
+        fs::create_dir_all(&dir).at(&dir)?;
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            fs::write(&ignore, "# skillmeat-lsp's lineage database is per machine; never commit it.\nlineage.db*\n")
+                .at(&ignore)?;
+        }
+        Store::open(&dir.join(DB_NAME))
+    }
+
+    /// Opens the database at `path`, migrating an older schema up to [`schema::latest`].
+    pub fn open(path: &Path) -> Result<Store> {
+        Store::open_at(path, schema::latest())
+    }
+
+    /// Opens and migrates (up or down) to `target`; used by tests of the down steps.
+    pub fn open_at(path: &Path, target: u32) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+        .map_err(|e| Error::db(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.check_ours()?;
+        store
+            .conn
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|e| store.err(e))?;
+        store
+            .conn
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(|e| store.err(e))?;
+        store.migrate(target)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn err(&self, e: rusqlite::Error) -> Error {
+        Error::db(&self.path, e)
+    }
+
+    /// Refuses files that are not SQLite, belong to another program, or come from a newer build.
+    fn check_ours(&self) -> Result<()> {
+        let read = |pragma: &str| -> Result<i64> {
+            self.conn
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                .map_err(|e| match e {
+                    rusqlite::Error::SqliteFailure(f, _)
+                        if f.code == rusqlite::ErrorCode::NotADatabase =>
+                    {
+                        Error::invalid(format!(
+                            "{} is not a SQLite database (corrupt?); move it away to start a fresh lineage (its history would be lost), or restore it from a backup",
+                            self.path.display()
+                        ))
+                    }
+                    e => self.err(e),
+                })
+        };
+        let app = read("application_id")?;
+        let version = read("user_version")?;
+        if app != 0 && app != APPLICATION_ID {
+            return Err(Error::invalid(format!(
+                "{} is a SQLite database of another program (application_id {app:#x}); skillmeat-lsp will not touch it; move it away",
+                self.path.display()
+            )));
+        }
+        if version > i64::from(schema::latest()) {
+            return Err(Error::invalid(format!(
+                "{} was written by a newer skillmeat-lsp (schema {version}; this build knows up to {}); upgrade skillmeat-lsp — the file was left untouched",
+                self.path.display(),
+                schema::latest()
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<u32> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    fn migrate(&self, target: u32) -> Result<()> {
+        let current = self.schema_version()?;
+        if current == target {
+            return Ok(());
+        }
+        self.in_tx(|| {
+            if current < target {
+                for m in schema::MIGRATIONS
+                    .iter()
+                    .filter(|m| m.version > current && m.version <= target)
+                {
+                    self.conn.execute_batch(m.up).map_err(|e| self.err(e))?;
+                }
+            } else {
+                for m in schema::MIGRATIONS
+                    .iter()
+                    .rev()
+                    .filter(|m| m.version <= current && m.version > target)
+                {
+                    self.conn.execute_batch(m.down).map_err(|e| self.err(e))?;
+                }
+            }
+            self.conn
+                .execute_batch(&format!(
+                    "PRAGMA user_version = {target}; PRAGMA application_id = {APPLICATION_ID};"
+                ))
+                .map_err(|e| self.err(e))
+        })
+    }
+
+    /// Runs `f` in one immediate transaction: all of it lands, or none.
+    pub fn in_tx<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))?;
+        match f() {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// The row id of an artifact, created on first use.
+    pub fn artifact_row(&self, id: &crate::ArtifactId) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO artifacts (type, name) VALUES (?1, ?2)",
+                [id.kind.as_str(), id.name.as_str()],
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .query_row(
+                "SELECT id FROM artifacts WHERE type = ?1 AND name = ?2",
+                [id.kind.as_str(), id.name.as_str()],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// The row id of an artifact if it has ever been recorded.
+    pub fn find_artifact(&self, id: &crate::ArtifactId) -> Result<Option<i64>> {
+        self.conn
+            .query_row(
+                "SELECT id FROM artifacts WHERE type = ?1 AND name = ?2",
+                [id.kind.as_str(), id.name.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+}
+
+#[cfg(test)]
+mod tests;

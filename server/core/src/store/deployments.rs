@@ -1,0 +1,96 @@
+//! Deployment baselines: what we last put into the project for each artifact.
+
+use rusqlite::params;
+
+use super::Store;
+use crate::error::Result;
+use crate::id::{ArtifactId, ArtifactType};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    pub id: ArtifactId,
+    pub baseline_version_id: i64,
+    pub baseline_hash: String,
+    pub baseline_number: u32,
+    pub deployed_at: String,
+    pub from_collection: String,
+}
+
+impl Store {
+    pub fn set_baseline(
+        &self,
+        artifact: &ArtifactId,
+        version_id: i64,
+        deployed_at: &str,
+        from_collection: &str,
+    ) -> Result<()> {
+        let aid = self.artifact_row(artifact)?;
+        self.conn()
+            .execute(
+                "INSERT INTO deployments (artifact_id, baseline_version_id, deployed_at, from_collection)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (artifact_id) DO UPDATE SET
+                   baseline_version_id = excluded.baseline_version_id,
+                   deployed_at = excluded.deployed_at,
+                   from_collection = excluded.from_collection",
+                params![aid, version_id, deployed_at, from_collection],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Forgets a deployment (the artifact stays in the lineage).
+    pub fn remove_deployment(&self, artifact: &ArtifactId) -> Result<()> {
+        if let Some(aid) = self.find_artifact(artifact)? {
+            self.conn()
+                .execute("DELETE FROM deployments WHERE artifact_id = ?1", [aid])
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Every deployment with its baseline hash, by id.
+    pub fn deployments(&self) -> Result<Vec<Deployment>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT a.type, a.name, d.baseline_version_id, v.hash, v.number, d.deployed_at, d.from_collection
+                 FROM deployments d
+                 JOIN artifacts a ON a.id = d.artifact_id
+                 JOIN versions v ON v.id = d.baseline_version_id
+                 ORDER BY a.type, a.name",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let kind: String = r.get(0)?;
+                Ok((
+                    kind,
+                    r.get::<_, String>(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (kind, name, vid, hash, number, at, from) = r.map_err(|e| self.err(e))?;
+            // Rows are only ever written from validated ids; skip anything else rather than fail.
+            let Ok(kind) = kind.parse::<ArtifactType>() else {
+                continue;
+            };
+            out.push(Deployment {
+                id: ArtifactId { kind, name },
+                baseline_version_id: vid,
+                baseline_hash: hash,
+                baseline_number: number,
+                deployed_at: at,
+                from_collection: from,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,116 @@
+//! The lineage database's schema as numbered migrations, each with an up and a down step.
+//!
+//! `PRAGMA user_version` holds the number of the last applied migration. Never edit a released
+//! migration: add a new one.
+
+pub struct Migration {
+    pub version: u32,
+    pub up: &'static str,
+    pub down: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    up: r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE artifacts (
+    id   INTEGER PRIMARY KEY,
+    type TEXT NOT NULL CHECK (type IN ('skill', 'command', 'agent')),
+    name TEXT NOT NULL,
+    UNIQUE (type, name)
+);
+-- File contents, addressed by the SHA-256 of their bytes and shared by every version holding them.
+CREATE TABLE blobs (
+    hash TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+-- A version is a row, not a hash: the same content may come back later (A -> B -> A).
+CREATE TABLE versions (
+    id          INTEGER PRIMARY KEY,
+    artifact_id INTEGER NOT NULL REFERENCES artifacts (id),
+    number      INTEGER NOT NULL,
+    hash        TEXT NOT NULL,
+    origin      TEXT NOT NULL CHECK (origin IN
+                  ('deployment', 'sync', 'local_modification', 'merge', 'rollback', 'import')),
+    created_at  TEXT NOT NULL,
+    tag         TEXT,
+    message     TEXT,
+    has_content INTEGER NOT NULL,
+    UNIQUE (artifact_id, number),
+    UNIQUE (artifact_id, tag)
+);
+CREATE INDEX versions_by_hash ON versions (artifact_id, hash);
+CREATE TABLE version_parents (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    parent_id  INTEGER NOT NULL REFERENCES versions (id),
+    ord        INTEGER NOT NULL,
+    PRIMARY KEY (version_id, ord)
+);
+CREATE INDEX parents_by_parent ON version_parents (parent_id);
+CREATE TABLE version_files (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    path       TEXT NOT NULL,
+    blob_hash  TEXT NOT NULL REFERENCES blobs (hash),
+    PRIMARY KEY (version_id, path)
+);
+-- The baseline: what we last deployed or synced into the project.
+CREATE TABLE deployments (
+    artifact_id         INTEGER PRIMARY KEY REFERENCES artifacts (id),
+    baseline_version_id INTEGER NOT NULL REFERENCES versions (id),
+    deployed_at         TEXT NOT NULL,
+    from_collection     TEXT NOT NULL
+);
+CREATE TABLE audit_events (
+    id             INTEGER PRIMARY KEY,
+    at             TEXT NOT NULL,
+    operation      TEXT NOT NULL,
+    artifact       TEXT,
+    direction      TEXT,
+    strategy       TEXT,
+    result         TEXT NOT NULL,
+    duration_ms    INTEGER NOT NULL,
+    conflict_files TEXT NOT NULL DEFAULT '[]',
+    detail         TEXT
+);
+CREATE TABLE conflicts (
+    id            INTEGER PRIMARY KEY,
+    artifact_id   INTEGER NOT NULL REFERENCES artifacts (id),
+    file_path     TEXT NOT NULL,
+    detected_at   TEXT NOT NULL,
+    base_hash     TEXT,
+    ours_hash     TEXT,
+    theirs_hash   TEXT,
+    strategy      TEXT NOT NULL,
+    resolved_at   TEXT,
+    resolved_hash TEXT
+);
+CREATE TABLE stat_cache (
+    path        TEXT PRIMARY KEY,
+    hash        TEXT NOT NULL,
+    stats       BLOB NOT NULL,
+    recorded_ns INTEGER NOT NULL
+);
+"#,
+    down: r#"
+DROP TABLE stat_cache;
+DROP TABLE conflicts;
+DROP TABLE audit_events;
+DROP TABLE deployments;
+DROP TABLE version_files;
+DROP TABLE version_parents;
+DROP INDEX IF EXISTS versions_by_hash;
+DROP TABLE versions;
+DROP TABLE blobs;
+DROP TABLE artifacts;
+DROP TABLE meta;
+"#,
+}];
+
+/// The schema this build writes.
+pub fn latest() -> u32 {
+    MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+}

@@ -1,0 +1,314 @@
+//! Versions: the lineage DAG of each artifact and the content of every version.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, OptionalExtension};
+
+use super::Store;
+use crate::error::{Error, Result};
+use crate::hash;
+use crate::id::ArtifactId;
+use crate::tree::Tree;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Origin {
+    Deployment,
+    Sync,
+    LocalModification,
+    Merge,
+    Rollback,
+    Import,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Deployment => "deployment",
+            Origin::Sync => "sync",
+            Origin::LocalModification => "local_modification",
+            Origin::Merge => "merge",
+            Origin::Rollback => "rollback",
+            Origin::Import => "import",
+        }
+    }
+
+    fn parse(s: &str) -> Origin {
+        match s {
+            "deployment" => Origin::Deployment,
+            "sync" => Origin::Sync,
+            "local_modification" => Origin::LocalModification,
+            "merge" => Origin::Merge,
+            "rollback" => Origin::Rollback,
+            _ => Origin::Import,
+        }
+    }
+}
+
+/// One stored version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRow {
+    pub id: i64,
+    pub number: u32,
+    pub hash: String,
+    pub origin: Origin,
+    pub created_at: String,
+    pub tag: Option<String>,
+    pub message: Option<String>,
+    /// Row ids of the parents, first parent first.
+    pub parents: Vec<i64>,
+    /// False for legacy baselines known only by hash (imported from SkillMeat).
+    pub has_content: bool,
+}
+
+/// What to record.
+#[derive(Debug, Clone, Copy)]
+pub struct NewVersion<'a> {
+    pub hash: &'a str,
+    pub origin: Origin,
+    pub parents: &'a [i64],
+    pub files: Option<&'a Tree>,
+    pub message: Option<&'a str>,
+}
+
+const COLUMNS: &str = "id, number, hash, origin, created_at, tag, message, has_content";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionRow> {
+    Ok(VersionRow {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        hash: r.get(2)?,
+        origin: Origin::parse(&r.get::<_, String>(3)?),
+        created_at: r.get(4)?,
+        tag: r.get(5)?,
+        message: r.get(6)?,
+        has_content: r.get(7)?,
+        parents: Vec::new(),
+    })
+}
+
+impl Store {
+    /// Records a version (and its files' blobs) as the artifact's next `vN`.
+    pub fn add_version(&self, artifact: &ArtifactId, v: NewVersion<'_>) -> Result<VersionRow> {
+        let aid = self.artifact_row(artifact)?;
+        let c = self.conn();
+        let number: u32 = c
+            .query_row(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE artifact_id = ?1",
+                [aid],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        let created_at = crate::time::now_utc();
+        c.execute(
+            "INSERT INTO versions (artifact_id, number, hash, origin, created_at, message, has_content)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![aid, number, v.hash, v.origin.as_str(), created_at, v.message, v.files.is_some()],
+        )
+        .map_err(|e| self.err(e))?;
+        let id = c.last_insert_rowid();
+        for (ord, parent) in v.parents.iter().enumerate() {
+            c.execute(
+                "INSERT INTO version_parents (version_id, parent_id, ord) VALUES (?1, ?2, ?3)",
+                params![id, parent, ord as i64],
+            )
+            .map_err(|e| self.err(e))?;
+        }
+        if let Some(tree) = v.files {
+            let mut blob = c
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(|e| self.err(e))?;
+            let mut file = c
+                .prepare_cached(
+                    "INSERT INTO version_files (version_id, path, blob_hash) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(|e| self.err(e))?;
+            for (path, bytes) in &tree.files {
+                let h = hash::hash_bytes(bytes);
+                blob.execute(params![h, bytes.len() as i64, bytes])
+                    .map_err(|e| self.err(e))?;
+                file.execute(params![id, path, h])
+                    .map_err(|e| self.err(e))?;
+            }
+        }
+        Ok(VersionRow {
+            id,
+            number,
+            hash: v.hash.to_string(),
+            origin: v.origin,
+            created_at,
+            tag: None,
+            message: v.message.map(str::to_string),
+            parents: v.parents.to_vec(),
+            has_content: v.files.is_some(),
+        })
+    }
+
+    /// Stores content for a version recorded by hash only, once the content turns up.
+    pub fn attach_content(&self, version_id: i64, tree: &Tree) -> Result<()> {
+        let c = self.conn();
+        for (path, bytes) in &tree.files {
+            let h = hash::hash_bytes(bytes);
+            c.execute(
+                "INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?1, ?2, ?3)",
+                params![h, bytes.len() as i64, bytes],
+            )
+            .map_err(|e| self.err(e))?;
+            c.execute(
+                "INSERT OR REPLACE INTO version_files (version_id, path, blob_hash) VALUES (?1, ?2, ?3)",
+                params![version_id, path, h],
+            )
+            .map_err(|e| self.err(e))?;
+        }
+        c.execute(
+            "UPDATE versions SET has_content = 1 WHERE id = ?1",
+            [version_id],
+        )
+        .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// All versions of an artifact, oldest first, with parents.
+    pub fn versions(&self, artifact: &ArtifactId) -> Result<Vec<VersionRow>> {
+        let Some(aid) = self.find_artifact(artifact)? else {
+            return Ok(Vec::new());
+        };
+        let c = self.conn();
+        let mut stmt = c
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM versions WHERE artifact_id = ?1 ORDER BY number"
+            ))
+            .map_err(|e| self.err(e))?;
+        let mut rows: Vec<VersionRow> = stmt
+            .query_map([aid], row)
+            .and_then(|it| it.collect())
+            .map_err(|e| self.err(e))?;
+        let mut parents: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT p.version_id, p.parent_id FROM version_parents p
+                 JOIN versions v ON v.id = p.version_id
+                 WHERE v.artifact_id = ?1 ORDER BY p.version_id, p.ord",
+            )
+            .map_err(|e| self.err(e))?;
+        let pairs = stmt
+            .query_map([aid], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(|e| self.err(e))?;
+        for pair in pairs {
+            let (v, p) = pair.map_err(|e| self.err(e))?;
+            parents.entry(v).or_default().push(p);
+        }
+        for r in &mut rows {
+            r.parents = parents.remove(&r.id).unwrap_or_default();
+        }
+        Ok(rows)
+    }
+
+    pub fn version(&self, id: i64) -> Result<VersionRow> {
+        let c = self.conn();
+        let mut v = c
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM versions WHERE id = ?1"),
+                [id],
+                row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "no version with row id {id} in {}",
+                    self.path().display()
+                ))
+            })?;
+        let mut stmt = c
+            .prepare_cached(
+                "SELECT parent_id FROM version_parents WHERE version_id = ?1 ORDER BY ord",
+            )
+            .map_err(|e| self.err(e))?;
+        v.parents = stmt
+            .query_map([id], |r| r.get(0))
+            .and_then(|it| it.collect())
+            .map_err(|e| self.err(e))?;
+        Ok(v)
+    }
+
+    /// The newest version of an artifact.
+    pub fn latest_version(&self, artifact: &ArtifactId) -> Result<Option<VersionRow>> {
+        let Some(aid) = self.find_artifact(artifact)? else {
+            return Ok(None);
+        };
+        let id: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT id FROM versions WHERE artifact_id = ?1 ORDER BY number DESC LIMIT 1",
+                [aid],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        id.map(|id| self.version(id)).transpose()
+    }
+
+    /// The stored files of a version; `None` for a version known only by hash.
+    pub fn version_files(&self, version_id: i64) -> Result<Option<Tree>> {
+        let v = self.version(version_id)?;
+        if !v.has_content {
+            return Ok(None);
+        }
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT f.path, b.data FROM version_files f JOIN blobs b ON b.hash = f.blob_hash
+                 WHERE f.version_id = ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut tree = Tree::default();
+        let rows = stmt
+            .query_map([version_id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        for r in rows {
+            let (p, d) = r.map_err(|e| self.err(e))?;
+            tree.files.insert(p, d);
+        }
+        Ok(Some(tree))
+    }
+
+    /// Ancestors of a version (itself included) with their distance, nearest first.
+    pub fn ancestors(&self, version_id: i64) -> Result<Vec<(i64, u32)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "WITH RECURSIVE anc(id, depth) AS (
+                     SELECT ?1, 0
+                     UNION
+                     SELECT p.parent_id, anc.depth + 1 FROM version_parents p JOIN anc ON p.version_id = anc.id
+                 )
+                 SELECT id, MIN(depth) FROM anc GROUP BY id ORDER BY MIN(depth), id",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([version_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|it| it.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets or moves a tag; tags are unique per artifact.
+    pub fn set_tag(&self, version_id: i64, tag: &str) -> Result<()> {
+        self.conn()
+            .execute(
+                "UPDATE versions SET tag = NULL WHERE tag = ?2
+                   AND artifact_id = (SELECT artifact_id FROM versions WHERE id = ?1)",
+                params![version_id, tag],
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn()
+            .execute(
+                "UPDATE versions SET tag = ?2 WHERE id = ?1",
+                params![version_id, tag],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
