@@ -164,7 +164,9 @@ fn vectors_cover_ordering_unicode_binary_crlf_empty_and_file_cases() {
     for v in &vs {
         assert_eq!(v.hash.len(), 64, "{}: hash is 64 hex digits", v.name);
         assert!(
-            v.hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            v.hash
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
             "{}: lowercase hex",
             v.name
         );
@@ -185,8 +187,11 @@ fn ordering_vectors_reject_plain_string_sort_of_paths() {
         "folder-nested-deep",
     ] {
         let v = find(&vs, name);
-        let mut files: Vec<(String, Vec<u8>)> =
-            v.files.iter().map(|f| (f.path.clone(), f.bytes())).collect();
+        let mut files: Vec<(String, Vec<u8>)> = v
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.bytes()))
+            .collect();
         files.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         let mut h = Sha256::new();
         for (p, b) in &files {
@@ -194,7 +199,10 @@ fn ordering_vectors_reject_plain_string_sort_of_paths() {
             h.update(b);
         }
         let byte_sorted = skillmeat_core::hash::hex(&h.finalize());
-        assert_ne!(byte_sorted, v.hash, "{name}: byte-order sort must not match SkillMeat");
+        assert_ne!(
+            byte_sorted, v.hash,
+            "{name}: byte-order sort must not match SkillMeat"
+        );
     }
 }
 
@@ -238,10 +246,53 @@ fn path_and_content_are_concatenated_without_a_separator() {
 fn folder_hash_does_not_depend_on_the_order_files_are_given() {
     let vs = vectors();
     let v = find(&vs, "folder-unicode-names-codepoint-order");
-    let mut files: Vec<(String, Vec<u8>)> =
-        v.files.iter().map(|f| (f.path.clone(), f.bytes())).collect();
+    let mut files: Vec<(String, Vec<u8>)> = v
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.bytes()))
+        .collect();
     files.reverse();
-    assert_eq!(hash_folder(files.iter().map(|(p, b)| (p.as_str(), b))), v.hash);
+    assert_eq!(
+        hash_folder(files.iter().map(|(p, b)| (p.as_str(), b))),
+        v.hash
+    );
     files.sort();
-    assert_eq!(hash_folder(files.iter().map(|(p, b)| (p.as_str(), b))), v.hash);
+    assert_eq!(
+        hash_folder(files.iter().map(|(p, b)| (p.as_str(), b))),
+        v.hash
+    );
+}
+
+/// `tests/data/skillmeat/deployed/` was written by the real SkillMeat (scripts/
+/// capture_skillmeat_project.sh): every baseline it recorded must equal our hash of the copy it
+/// deployed, for the skill folder and for the single-file command and agent.
+#[test]
+fn skillmeat_deploy_baselines_equal_our_hash_of_the_deployed_copies() {
+    let claude =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/skillmeat/deployed/project/.claude");
+    let text = fs::read_to_string(claude.join(".skillmeat-deployed.toml")).unwrap();
+    let doc: toml::Table = text.parse().unwrap();
+    let deployed = doc["deployed"].as_array().expect("[[deployed]] entries");
+    let mut kinds = Vec::new();
+    for d in deployed {
+        let kind = d["artifact_type"].as_str().unwrap();
+        let rel = d["artifact_path"].as_str().unwrap();
+        let recorded = d["content_hash"].as_str().unwrap();
+        let path = claude.join(rel);
+        let ours = our_hash(
+            if path.is_dir() {
+                Kind::Folder
+            } else {
+                Kind::File
+            },
+            &path,
+        );
+        assert_eq!(
+            ours, recorded,
+            "{kind} {rel}: SkillMeat recorded {recorded}"
+        );
+        kinds.push(kind.to_string());
+    }
+    kinds.sort();
+    assert_eq!(kinds, ["agent", "command", "skill"]);
 }
