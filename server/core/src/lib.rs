@@ -3,6 +3,7 @@
 //! The language server and the CLI are thin adapters over this crate: they turn requests into
 //! calls on [`workspace::Workspace`] and the plain structs it returns into their own wire formats.
 
+pub mod apply;
 pub mod collection;
 pub mod compat;
 pub mod discover;

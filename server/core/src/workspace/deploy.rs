@@ -1,0 +1,152 @@
+//! Deploying collection artifacts into the project (collection → project, origin `deployment`).
+
+use super::Workspace;
+use crate::apply;
+use crate::error::{Error, Result};
+use crate::id::ArtifactId;
+use crate::store::{AuditEvent, NewVersion, Origin};
+use crate::tree::{self, Tree};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployOutcome {
+    pub id: ArtifactId,
+    pub hash: String,
+    pub version: u32,
+    /// The project copy was already identical: only the baseline was recorded.
+    pub already_present: bool,
+    /// The `vN` under which a replaced, modified project copy was kept.
+    pub kept_previous: Option<u32>,
+}
+
+struct Planned {
+    id: ArtifactId,
+    source: Tree,
+    hash: String,
+    existing: Option<(Tree, String)>,
+}
+
+impl Workspace {
+    /// Deploys each named artifact from the collection. Everything is checked first; with a
+    /// project copy that differs from the collection, nothing happens unless `overwrite` is set,
+    /// and then the replaced content is stored as a version before it is replaced.
+    pub fn deploy(&mut self, queries: &[String], overwrite: bool) -> Result<Vec<DeployOutcome>> {
+        if queries.is_empty() {
+            return Err(Error::invalid(
+                "deploy needs at least one artifact id (e.g. `skill:pdf-tools`)",
+            ));
+        }
+        let in_collection = self.collection_artifacts()?;
+        let mut plan = Vec::new();
+        for q in queries {
+            let id = crate::id::IdQuery::parse(q)?.resolve(in_collection.keys()).map_err(|e| match e {
+                Error::NotFound { .. } => Error::not_found(format!(
+                    "`{q}` is not in the collection at {}; list it with `skillmeat-lsp status` or add it to the collection first",
+                    self.collection.root.display()
+                )),
+                e => e,
+            })?;
+            if plan.iter().any(|p: &Planned| p.id == id) {
+                continue;
+            }
+            let folder = id.kind.is_folder();
+            let source = tree::read_artifact(&in_collection[&id], folder)
+                .map_err(|e| Error::invalid(format!("cannot deploy {id}: {e}")))?;
+            let hash = source.content_hash(folder);
+            let dest = self.project_path(&id);
+            let existing = if dest.symlink_metadata().is_ok() {
+                let t = tree::read_artifact(&dest, folder).map_err(|e| {
+                    Error::invalid(format!("cannot deploy {id} over its project copy: {e}"))
+                })?;
+                let h = t.content_hash(folder);
+                Some((t, h))
+            } else {
+                None
+            };
+            if let Some((_, h)) = &existing {
+                if *h != hash && !overwrite {
+                    return Err(Error::conflict(format!(
+                        "the project copy of {id} at {} differs from the collection; nothing was deployed. Pass --overwrite to replace it (its content is kept as a version), or merge with `skillmeat-lsp sync {id}`",
+                        dest.display()
+                    )));
+                }
+            }
+            plan.push(Planned {
+                id,
+                source,
+                hash,
+                existing,
+            });
+        }
+        plan.into_iter().map(|p| self.deploy_one(p)).collect()
+    }
+
+    fn deploy_one(&mut self, p: Planned) -> Result<DeployOutcome> {
+        let started = std::time::Instant::now();
+        let folder = p.id.kind.is_folder();
+        let dest = self.project_path(&p.id);
+        let latest = self.store.latest_version(&p.id)?;
+        let mut parent = latest.as_ref().map(|v| v.id);
+        let mut kept_previous = None;
+        let already_present = p.existing.as_ref().is_some_and(|(_, h)| *h == p.hash);
+        if let Some((tree, h)) = p.existing.as_ref().filter(|(_, h)| *h != p.hash) {
+            // Never lose a person's content: store what is about to be replaced.
+            if latest.as_ref().map(|v| v.hash.as_str()) != Some(h.as_str()) {
+                let v = self.store.add_version(
+                    &p.id,
+                    NewVersion {
+                        hash: h,
+                        origin: Origin::LocalModification,
+                        parents: &parent.into_iter().collect::<Vec<_>>(),
+                        files: Some(tree),
+                        message: Some("kept before deploy --overwrite"),
+                    },
+                )?;
+                parent = Some(v.id);
+                kept_previous = Some(v.number);
+            } else {
+                kept_previous = latest.as_ref().map(|v| v.number);
+            }
+        }
+        if !already_present {
+            apply::write_tree(&dest, &p.source, folder)?;
+        }
+        self.cache.remove(&dest);
+        let deployed_at = crate::time::now_utc();
+        let version = self.store.in_tx(|| {
+            let v = self.store.add_version(
+                &p.id,
+                NewVersion {
+                    hash: &p.hash,
+                    origin: Origin::Deployment,
+                    parents: &parent.into_iter().collect::<Vec<_>>(),
+                    files: Some(&p.source),
+                    message: None,
+                },
+            )?;
+            self.store
+                .set_baseline(&p.id, v.id, &deployed_at, &self.collection.name)?;
+            self.store.audit(&AuditEvent {
+                operation: "deploy",
+                artifact: Some(&p.id),
+                direction: Some("collection-to-project"),
+                strategy: Some(if kept_previous.is_some() {
+                    "overwrite"
+                } else {
+                    "auto"
+                }),
+                result: "ok",
+                duration_ms: started.elapsed().as_millis() as u64,
+                ..Default::default()
+            })?;
+            Ok(v)
+        })?;
+        self.write_compat(&[(&p.id, &p.hash)])?;
+        Ok(DeployOutcome {
+            id: p.id,
+            hash: p.hash,
+            version: version.number,
+            already_present,
+            kept_previous,
+        })
+    }
+}

@@ -1,0 +1,152 @@
+//! The workspace: one project (`<root>/.claude`), its collection and its lineage store.
+//!
+//! This is the façade the CLI and the language server call. Every operation validates all of its
+//! input before it writes anything, so bad input changes nothing.
+
+mod deploy;
+mod history;
+mod import;
+mod status;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::collection::Collection;
+use crate::discover;
+use crate::error::{Error, Result};
+use crate::id::{ArtifactId, IdQuery};
+use crate::statcache::StatCache;
+use crate::store::Store;
+
+pub use deploy::DeployOutcome;
+pub use history::{History, HistoryEntry};
+pub use import::ImportReport;
+
+/// Behaviour switches, mirrored by the server's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Create `.claude/.skillmeat-deployed.toml` when it does not exist (it is always kept
+    /// current when it does).
+    pub skillmeat_compat: bool,
+}
+
+#[derive(Debug)]
+pub struct Workspace {
+    root: PathBuf,
+    claude: PathBuf,
+    collection: Collection,
+    store: Store,
+    cache: StatCache,
+    opts: Options,
+    /// Things worth telling a person that did not stop the work (skipped entries, imports).
+    notes: Vec<String>,
+}
+
+impl Workspace {
+    /// Opens the workspace at `root` against `collection`, importing SkillMeat's deployment
+    /// records when they are new or changed since we last saw them.
+    pub fn open(root: &Path, collection: Collection, opts: Options) -> Result<Workspace> {
+        if !root.is_dir() {
+            return Err(Error::not_found(format!(
+                "workspace {} is not a folder; pass --workspace DIR pointing at a project",
+                root.display()
+            )));
+        }
+        let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+        let claude = root.join(".claude");
+        let store = Store::open_workspace(&root)?;
+        let cache = store.load_stat_cache()?;
+        let mut ws = Workspace {
+            root,
+            claude,
+            collection,
+            store,
+            cache,
+            opts,
+            notes: Vec::new(),
+        };
+        ws.import_if_changed()?;
+        Ok(ws)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn claude_dir(&self) -> &Path {
+        &self.claude
+    }
+
+    pub fn collection(&self) -> &Collection {
+        &self.collection
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Notes gathered since the last call.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// The project copy of an artifact.
+    pub fn project_path(&self, id: &ArtifactId) -> PathBuf {
+        discover::artifact_path(&self.claude, id)
+    }
+
+    /// The collection copy of an artifact: `collection.toml`'s `path` when it names one inside
+    /// the collection, else SkillMeat's layout.
+    pub fn collection_path(&self, id: &ArtifactId) -> PathBuf {
+        if let Some(p) = self
+            .collection
+            .manifest
+            .get(id)
+            .and_then(|m| m.path.as_deref())
+        {
+            let rel = Path::new(p);
+            let inside = rel.is_relative()
+                && rel
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if inside {
+                return self.collection.root.join(rel);
+            }
+        }
+        discover::artifact_path(&self.collection.root, id)
+    }
+
+    /// Artifacts in the collection: those found on disk plus those its manifest lists.
+    pub fn collection_artifacts(&self) -> Result<BTreeMap<ArtifactId, PathBuf>> {
+        let found = discover::scan(&self.collection.root)?;
+        let mut all = found.artifacts;
+        for id in self.collection.manifest.keys() {
+            let p = self.collection_path(id);
+            if p.exists() {
+                all.insert(id.clone(), p);
+            }
+        }
+        Ok(all)
+    }
+
+    /// Every id this workspace knows: deployed, in the project, or in the collection.
+    pub fn known_ids(&self) -> Result<Vec<ArtifactId>> {
+        let mut ids: Vec<ArtifactId> = self
+            .store
+            .deployments()?
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        ids.extend(discover::scan(&self.claude)?.artifacts.into_keys());
+        ids.extend(self.collection_artifacts()?.into_keys());
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// Resolves what a person typed (`type:name` or a bare name) to a known artifact.
+    pub fn resolve_id(&self, query: &str) -> Result<ArtifactId> {
+        let q = IdQuery::parse(query)?;
+        q.resolve(self.known_ids()?.iter())
+    }
+}

@@ -1,0 +1,287 @@
+//! Drift of every artifact, hashing only what the stat cache cannot vouch for.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::Workspace;
+use crate::compat;
+use crate::discover;
+use crate::drift::{classify_deployed, ArtifactStatus, DriftState, StatusReport};
+use crate::error::{Error, Result};
+use crate::id::ArtifactId;
+use crate::statcache::{self, Hashed};
+use crate::store::{NewVersion, Origin};
+use crate::tree::{self, Tree};
+
+/// A hash job's outcome: absent, hashed, or unreadable.
+enum Seen {
+    Absent,
+    Hashed(Hashed),
+    Failed(Error),
+}
+
+impl Seen {
+    fn hash(&self) -> Option<&str> {
+        match self {
+            Seen::Hashed(h) => Some(&h.hash),
+            _ => None,
+        }
+    }
+}
+
+impl Workspace {
+    /// Computes drift for every deployed or present artifact (DESIGN §4), recording a modified
+    /// project copy as a `local_modification` version the first time it is seen.
+    pub fn status(&mut self) -> Result<StatusReport> {
+        let deployments = self.store.deployments()?;
+        let project = discover::scan(&self.claude)?;
+        let collection = self.collection_artifacts()?;
+        let mut warnings = project.skipped;
+
+        let mut ids: Vec<ArtifactId> = deployments.iter().map(|d| d.id.clone()).collect();
+        ids.extend(project.artifacts.keys().cloned());
+        ids.sort();
+        ids.dedup();
+
+        // Hash the project and collection copies of every id, in parallel.
+        let mut jobs: Vec<(PathBuf, bool)> = Vec::with_capacity(ids.len() * 2);
+        for id in &ids {
+            jobs.push((self.project_path(id), id.kind.is_folder()));
+            jobs.push((
+                collection
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| self.collection_path(id)),
+                id.kind.is_folder(),
+            ));
+        }
+        let mut seen = hash_all(&jobs, &self.cache);
+        for ((path, _), s) in jobs.iter().zip(seen.iter_mut()) {
+            match s {
+                Seen::Hashed(h) => {
+                    if let Some(fresh) = h.fresh.take() {
+                        self.cache.insert(path.clone(), fresh);
+                    }
+                }
+                _ => self.cache.remove(path),
+            }
+        }
+
+        let baselines: HashMap<&ArtifactId, _> = deployments.iter().map(|d| (&d.id, d)).collect();
+        let mut out = Vec::with_capacity(ids.len());
+        let mut seen = seen.into_iter();
+        for id in ids {
+            let (Some(p), Some(c)) = (seen.next(), seen.next()) else {
+                break;
+            };
+            let rel = self
+                .project_path(&id)
+                .strip_prefix(&self.root)
+                .map(|r| r.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut st = ArtifactStatus {
+                id: id.clone(),
+                state: DriftState::Untracked,
+                path: rel,
+                baseline: None,
+                project: p.hash().map(str::to_string),
+                collection: c.hash().map(str::to_string),
+                version: None,
+                matches_collection: None,
+                error: None,
+            };
+            if let Seen::Failed(e) = &p {
+                st.state = DriftState::Error;
+                st.error = Some(e.to_string());
+                out.push(st);
+                continue;
+            }
+            if let Seen::Failed(e) = &c {
+                warnings.push(format!("collection copy of {id}: {e}"));
+            }
+            match baselines.get(&id) {
+                Some(d) => {
+                    st.baseline = Some(d.baseline_hash.clone());
+                    st.state = classify_deployed(
+                        &d.baseline_hash,
+                        st.project.as_deref(),
+                        st.collection.as_deref(),
+                    );
+                    st.version = Some(d.baseline_number);
+                    let moved = st.project.as_deref() != Some(d.baseline_hash.as_str());
+                    if moved && st.project.is_some() {
+                        let tree = match p {
+                            Seen::Hashed(h) => h.tree,
+                            _ => None,
+                        };
+                        match self.record_project_content(&id, &st, d.baseline_version_id, tree) {
+                            Ok(v) => st.version = Some(v),
+                            Err(e) => warnings.push(format!("could not record {id}: {e}")),
+                        }
+                        if st.state == DriftState::Synced {
+                            // Both sides reached the same content: that content is the new baseline.
+                            st.baseline = st.project.clone();
+                        }
+                    }
+                }
+                None => {
+                    st.matches_collection = st
+                        .collection
+                        .as_ref()
+                        .map(|c| Some(c) == st.project.as_ref());
+                }
+            }
+            out.push(st);
+        }
+        self.store.save_stat_cache(&mut self.cache)?;
+        warnings.append(&mut self.notes);
+        Ok(StatusReport {
+            workspace: self.root.clone(),
+            collection: self.collection.root.clone(),
+            collection_source: self.collection.source.describe(),
+            artifacts: out,
+            warnings,
+        })
+    }
+
+    /// Stores the project's content when it is not the newest version yet, and moves the
+    /// baseline when project and collection reached the same content. Returns its `vN`.
+    fn record_project_content(
+        &mut self,
+        id: &ArtifactId,
+        st: &ArtifactStatus,
+        baseline_version: i64,
+        tree: Option<Tree>,
+    ) -> Result<u32> {
+        let hash = st.project.as_deref().unwrap_or_default();
+        let latest = self.store.latest_version(id)?;
+        let both_equal = st.state == DriftState::Synced;
+        if let Some(v) = latest.as_ref().filter(|v| v.hash == hash) {
+            if both_equal && v.id != baseline_version {
+                self.move_baseline(id, v.id, hash)?;
+            }
+            return Ok(v.number);
+        }
+        let tree = match tree {
+            Some(t) => t,
+            None => tree::read_artifact(&self.project_path(id), id.kind.is_folder())?,
+        };
+        if tree.content_hash(id.kind.is_folder()) != hash {
+            // Changed again while we looked; the next check records it.
+            return Ok(latest.map(|v| v.number).unwrap_or_default());
+        }
+        let parents: Vec<i64> = latest.iter().map(|v| v.id).collect();
+        let origin = if both_equal {
+            Origin::Sync
+        } else {
+            Origin::LocalModification
+        };
+        let v = self.store.in_tx(|| {
+            let v = self.store.add_version(
+                id,
+                NewVersion {
+                    hash,
+                    origin,
+                    parents: &parents,
+                    files: Some(&tree),
+                    message: None,
+                },
+            )?;
+            if both_equal {
+                self.store.set_baseline(
+                    id,
+                    v.id,
+                    &crate::time::now_utc(),
+                    &self.collection.name,
+                )?;
+            }
+            Ok(v)
+        })?;
+        if both_equal {
+            self.write_compat(&[(id, hash)])?;
+        }
+        Ok(v.number)
+    }
+
+    fn move_baseline(&mut self, id: &ArtifactId, version_id: i64, hash: &str) -> Result<()> {
+        self.store.set_baseline(
+            id,
+            version_id,
+            &crate::time::now_utc(),
+            &self.collection.name,
+        )?;
+        self.write_compat(&[(id, hash)])
+    }
+
+    /// Records new baselines in SkillMeat's deployed file (when it exists or compat is on) and
+    /// remembers what we wrote, so the next open does not re-import our own writes.
+    pub(crate) fn write_compat(&mut self, baselines: &[(&ArtifactId, &str)]) -> Result<()> {
+        let path = compat::path_in(&self.claude);
+        let at = crate::time::now_naive();
+        let entries: Vec<compat::Baseline<'_>> = baselines
+            .iter()
+            .map(|(id, hash)| compat::Baseline {
+                id,
+                content_hash: hash,
+                deployed_at: &at,
+                from_collection: &self.collection.name,
+            })
+            .collect();
+        if compat::record(&path, &entries, self.opts.skillmeat_compat)? {
+            for (id, hash) in baselines {
+                self.store.set_meta(&format!("compat_seen:{id}"), hash)?;
+            }
+            self.remember_compat_stamp()?;
+        }
+        Ok(())
+    }
+}
+
+/// Hashes every job through the cache on all cores; order of results matches `jobs`.
+fn hash_all(jobs: &[(PathBuf, bool)], cache: &statcache::StatCache) -> Vec<Seen> {
+    let one = |(path, folder): &(PathBuf, bool)| -> Seen {
+        match statcache::hash_artifact(path, *folder, cache.get(path)) {
+            Ok(h) => Seen::Hashed(h),
+            Err(Error::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound && !exists(path) =>
+            {
+                Seen::Absent
+            }
+            Err(e) => Seen::Failed(e),
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads < 2 || jobs.len() < 64 {
+        return jobs.iter().map(one).collect();
+    }
+    let chunk = jobs.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| {
+                (
+                    part.len(),
+                    s.spawn(move || part.iter().map(one).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        // A panicking worker must not shift the results of the others out of line.
+        handles
+            .into_iter()
+            .flat_map(|(n, h)| {
+                h.join().unwrap_or_else(|_| {
+                    (0..n)
+                        .map(|_| Seen::Failed(Error::other("internal error while hashing")))
+                        .collect()
+                })
+            })
+            .collect()
+    })
+}
+
+fn exists(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}

@@ -1,0 +1,69 @@
+//! `history ID`: an artifact's versions, newest first.
+
+use serde_json::json;
+use skillmeat_core::workspace::Workspace;
+use skillmeat_core::Error;
+
+use super::{exit, Out};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Artifact id (`skill:pdf-tools`) or unambiguous name.
+    id: String,
+}
+
+pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
+    let h = ws.history(&a.id)?;
+    if out.json {
+        let versions: Vec<_> = h
+            .entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "version": format!("v{}", e.number),
+                    "hash": e.hash,
+                    "origin": e.origin.as_str(),
+                    "created_at": e.created_at,
+                    "parents": e.parents.iter().map(|p| format!("v{p}")).collect::<Vec<_>>(),
+                    "tag": e.tag,
+                    "message": e.message,
+                    "has_content": e.has_content,
+                    "baseline": e.is_baseline,
+                })
+            })
+            .collect();
+        out.print_json(&json!({ "id": h.id.to_string(), "versions": versions }));
+        return Ok(exit::OK);
+    }
+    out.line(h.id.to_string());
+    for e in &h.entries {
+        let parents: Vec<String> = e.parents.iter().map(|p| format!("v{p}")).collect();
+        let from = if parents.is_empty() {
+            "-".to_string()
+        } else {
+            format!("from {}", parents.join("+"))
+        };
+        let mut line = format!(
+            "  v{:<4} {}  {:<18}  {}  {}",
+            e.number,
+            skillmeat_core::hash::short(&e.hash),
+            e.origin.as_str(),
+            &e.created_at[..e.created_at.len().min(19)],
+            from
+        );
+        if e.is_baseline {
+            line.push_str("  [deployed]");
+        }
+        if let Some(t) = &e.tag {
+            line.push_str(&format!("  tag {t}"));
+        }
+        if !e.has_content {
+            line.push_str("  (hash only)");
+        }
+        if let Some(m) = &e.message {
+            line.push_str(&format!("  — {m}"));
+        }
+        out.line(line);
+    }
+    Ok(exit::OK)
+}

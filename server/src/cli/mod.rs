@@ -1,0 +1,131 @@
+//! The CLI: argument parsing, dispatch, and the mapping of core errors to exit codes (DESIGN §9).
+
+mod deploy;
+mod history;
+mod import;
+mod output;
+mod status;
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use skillmeat_core::collection::{Collection, Env};
+use skillmeat_core::workspace::{Options, Workspace};
+use skillmeat_core::{Error, ErrorKind};
+
+pub use output::Out;
+
+/// Exit codes of DESIGN §9.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const DRIFT_OR_FAILED: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const NOT_FOUND: i32 = 3;
+    pub const CONFLICTS: i32 = 4;
+    pub const LOCKED: i32 = 5;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "skillmeat-lsp",
+    version,
+    about = "Version tracking, drift detection and merge for Claude Code skills, commands and agents",
+    after_help = "Exit codes: 0 ok, 1 drift found / operation failed, 2 usage, 3 not found, 4 conflicts left, 5 lock or permission."
+)]
+pub struct Cli {
+    /// The project folder (default: the nearest folder upwards holding `.claude/`, else the current one).
+    #[arg(long, global = true, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    /// The collection folder (default: SKILLMEAT_COLLECTION, then SkillMeat's config, then ~/.skillmeat/collections/default).
+    #[arg(long, global = true, value_name = "DIR")]
+    collection: Option<PathBuf>,
+    /// Print machine-readable JSON (the shapes are documented in docs/cli-json.md).
+    #[arg(long, global = true)]
+    json: bool,
+    /// Create `.claude/.skillmeat-deployed.toml` if it does not exist (it is always updated when it does).
+    #[arg(long, global = true)]
+    skillmeat_compat: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show the drift of every artifact (exit 0 when everything is synced, 1 when anything drifted).
+    #[command(visible_alias = "drift")]
+    Status,
+    /// Copy artifacts from the collection into the project and record the baseline.
+    Deploy(deploy::Args),
+    /// List an artifact's versions, newest first.
+    History(history::Args),
+    /// Import SkillMeat's `.claude/.skillmeat-deployed.toml` records as baselines.
+    Import,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let out = Out::new(cli.json);
+    match run(&cli, &out) {
+        Ok(code) => code,
+        Err(e) => {
+            out.error(&e, exit_code(&e));
+            exit_code(&e)
+        }
+    }
+}
+
+fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
+    let mut ws = open_workspace(cli)?;
+    match &cli.command {
+        Command::Status => status::run(&mut ws, out),
+        Command::Deploy(a) => deploy::run(&mut ws, a, out),
+        Command::History(a) => history::run(&ws, a, out),
+        Command::Import => import::run(&mut ws, out),
+    }
+}
+
+fn open_workspace(cli: &Cli) -> Result<Workspace, Error> {
+    let root = match &cli.workspace {
+        Some(w) => w.clone(),
+        None => find_project_root(&std::env::current_dir().map_err(|e| Error::io(".", e))?),
+    };
+    // Resolve the collection before touching the workspace, so a missing one writes nothing.
+    let collection = Collection::resolve(&Env::from_process(cli.collection.clone()))?;
+    Workspace::open(
+        &root,
+        collection,
+        Options {
+            skillmeat_compat: cli.skillmeat_compat,
+        },
+    )
+}
+
+/// The nearest folder at or above `start` holding `.claude/`, like git finds `.git/`.
+fn find_project_root(start: &Path) -> PathBuf {
+    start
+        .ancestors()
+        .find(|p| p.join(".claude").is_dir())
+        .unwrap_or(start)
+        .to_path_buf()
+}
+
+pub fn exit_code(e: &Error) -> i32 {
+    match e.kind() {
+        ErrorKind::Invalid => exit::USAGE,
+        ErrorKind::NotFound => exit::NOT_FOUND,
+        ErrorKind::Conflict => exit::CONFLICTS,
+        ErrorKind::Locked => exit::LOCKED,
+        ErrorKind::Failed => exit::DRIFT_OR_FAILED,
+    }
+}

@@ -1,0 +1,67 @@
+//! Output for people (aligned text, colour on a terminal unless NO_COLOR) and for scripts (JSON).
+
+use std::io::{IsTerminal, Write};
+
+use serde_json::{json, Value};
+use skillmeat_core::drift::DriftState;
+use skillmeat_core::Error;
+
+#[derive(Debug)]
+pub struct Out {
+    pub json: bool,
+    color: bool,
+}
+
+impl Out {
+    pub fn new(json: bool) -> Out {
+        let color = !json
+            && std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Out { json, color }
+    }
+
+    /// Writes a line to stdout; a closed pipe (`| head`) is not an error worth a panic.
+    pub fn line(&self, s: impl AsRef<str>) {
+        let mut o = std::io::stdout().lock();
+        let _ = writeln!(o, "{}", s.as_ref());
+    }
+
+    pub fn note(&self, s: impl AsRef<str>) {
+        let _ = writeln!(std::io::stderr().lock(), "note: {}", s.as_ref());
+    }
+
+    pub fn print_json(&self, v: &Value) {
+        let text = serde_json::to_string_pretty(v).unwrap_or_default();
+        self.line(text);
+    }
+
+    pub fn error(&self, e: &Error, code: i32) {
+        if self.json {
+            let kind = format!("{:?}", e.kind()).to_lowercase();
+            self.print_json(
+                &json!({ "error": { "code": code, "kind": kind, "message": e.to_string() } }),
+            );
+        }
+        let _ = writeln!(std::io::stderr().lock(), "error: {e}");
+    }
+
+    pub fn state(&self, s: DriftState) -> String {
+        let text = format!("{:<10}", s.as_str());
+        if !self.color {
+            return text;
+        }
+        let code = match s {
+            DriftState::Synced => "32",
+            DriftState::Modified | DriftState::Untracked => "36",
+            DriftState::Outdated | DriftState::Orphaned | DriftState::Removed => "33",
+            DriftState::Conflict | DriftState::Error => "31",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+}
+
+/// `Some(hash)` as its short form, `None` as a dash.
+pub fn short(h: Option<&str>) -> String {
+    h.map(|h| skillmeat_core::hash::short(h).to_string())
+        .unwrap_or_else(|| "-".into())
+}

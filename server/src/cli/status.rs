@@ -1,0 +1,121 @@
+//! `status` / `drift`: the drift table, or `status --json` (DESIGN §9 shape).
+
+use serde_json::{json, Map, Value};
+use skillmeat_core::drift::{DriftState, StatusReport};
+use skillmeat_core::workspace::Workspace;
+use skillmeat_core::Error;
+
+use super::output::short;
+use super::{exit, Out};
+
+pub fn run(ws: &mut Workspace, out: &Out) -> Result<i32, Error> {
+    let report = ws.status()?;
+    if out.json {
+        out.print_json(&to_json(&report));
+    } else {
+        print_table(&report, out);
+    }
+    // Untracked artifacts have no baseline to drift from, so they do not fail the check.
+    let drifted = report
+        .artifacts
+        .iter()
+        .any(|a| !matches!(a.state, DriftState::Synced | DriftState::Untracked));
+    Ok(if drifted {
+        exit::DRIFT_OR_FAILED
+    } else {
+        exit::OK
+    })
+}
+
+pub fn to_json(r: &StatusReport) -> Value {
+    let artifacts: Vec<Value> = r
+        .artifacts
+        .iter()
+        .map(|a| {
+            let mut v = json!({
+                "id": a.id.to_string(),
+                "type": a.id.kind.as_str(),
+                "name": a.id.name,
+                "state": a.state.as_str(),
+                "path": a.path,
+                "hashes": { "baseline": a.baseline, "project": a.project, "collection": a.collection },
+                "version": a.version.map(|n| format!("v{n}")),
+            });
+            if let Some(m) = a.matches_collection {
+                v["matches_collection"] = json!(m);
+            }
+            if let Some(e) = &a.error {
+                v["error"] = json!(e);
+            }
+            v
+        })
+        .collect();
+    let summary: Map<String, Value> = r
+        .summary()
+        .into_iter()
+        .map(|(k, n)| (k.to_string(), json!(n)))
+        .collect();
+    json!({
+        "workspace": r.workspace,
+        "collection": r.collection,
+        "collection_source": r.collection_source,
+        "artifacts": artifacts,
+        "summary": summary,
+        "warnings": r.warnings,
+    })
+}
+
+fn print_table(r: &StatusReport, out: &Out) {
+    out.line(format!("workspace   {}", r.workspace.display()));
+    out.line(format!(
+        "collection  {} (from {})",
+        r.collection.display(),
+        r.collection_source
+    ));
+    for w in &r.warnings {
+        out.note(w);
+    }
+    if r.artifacts.is_empty() {
+        out.line("no artifacts deployed or present in .claude/; deploy one with `skillmeat-lsp deploy ID`");
+        return;
+    }
+    let width = r
+        .artifacts
+        .iter()
+        .map(|a| a.id.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    out.line(format!(
+        "  {:<10} {:<width$}  {:<7}  {:<8} {:<8} {:<8}",
+        "STATE", "ID", "VERSION", "BASELINE", "PROJECT", "COLLECTION"
+    ));
+    for a in &r.artifacts {
+        let version = a
+            .version
+            .map(|n| format!("v{n}"))
+            .unwrap_or_else(|| "-".into());
+        let mut line = format!(
+            "  {} {:<width$}  {:<7}  {:<8} {:<8} {:<8}",
+            out.state(a.state),
+            a.id.to_string(),
+            version,
+            short(a.baseline.as_deref()),
+            short(a.project.as_deref()),
+            short(a.collection.as_deref()),
+        );
+        match (a.matches_collection, &a.error) {
+            (_, Some(e)) => line.push_str(&format!("\n      {e}")),
+            (Some(true), _) => line.push_str("  (same as the collection's)"),
+            (Some(false), _) => line.push_str("  (differs from the collection's)"),
+            _ => {}
+        }
+        out.line(line.trim_end());
+    }
+    let summary: Vec<String> = r
+        .summary()
+        .into_iter()
+        .map(|(k, n)| format!("{n} {k}"))
+        .collect();
+    out.line(summary.join(", "));
+}
