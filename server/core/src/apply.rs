@@ -17,7 +17,7 @@ pub fn check_rel(rel: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid(format!(
+        Err(Error::malformed(format!(
             "refusing to write `{}`: artifact file paths must stay inside the artifact",
             rel.escape_debug()
         )))

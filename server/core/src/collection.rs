@@ -101,7 +101,7 @@ impl Collection {
         match fs::read_to_string(&manifest_path) {
             Ok(text) => {
                 let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-                    Error::invalid(format!(
+                    Error::malformed(format!(
                         "{} is not valid TOML: {}; fix the file (SkillMeat writes it with `skillmeat add`)",
                         manifest_path.display(),
                         e.message()
@@ -181,7 +181,7 @@ fn choose(env: &Env) -> Result<(PathBuf, Source)> {
     match fs::read_to_string(&config) {
         Ok(text) => {
             let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-                Error::invalid(format!(
+                Error::malformed(format!(
                     "{} is not valid TOML: {}; fix it or pass --collection DIR",
                     config.display(),
                     e.message()

@@ -42,7 +42,7 @@ pub fn path_in(claude_dir: &Path) -> PathBuf {
 
 fn parse(path: &Path, text: &str) -> Result<DocumentMut> {
     text.parse::<DocumentMut>().map_err(|e| {
-        Error::invalid(format!(
+        Error::malformed(format!(
             "{} is not valid TOML ({}); fix or delete it (SkillMeat rewrites it on its next deploy)",
             path.display(),
             e.to_string().lines().next().unwrap_or("parse error")
@@ -135,7 +135,7 @@ pub fn record(path: &Path, baselines: &[Baseline<'_>], create: bool) -> Result<b
         .get_mut("deployed")
         .and_then(Item::as_array_of_tables_mut)
         .ok_or_else(|| {
-            Error::invalid(format!(
+            Error::malformed(format!(
                 "{}: `deployed` is not an array of tables; fix or delete the file",
                 path.display()
             ))

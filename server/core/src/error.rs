@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 /// Broad classes of failure; the CLI maps them to exit codes (DESIGN §9), the server to LSP errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// Bad input from the caller: malformed id, bad option, malformed file.
+    /// Bad input from the caller: malformed id or name, bad option.
     Invalid,
+    /// A file we read is malformed or unsafe (TOML, database, symlink, size); nothing was changed.
+    Malformed,
     /// The named artifact, revision, collection or file does not exist.
     NotFound,
     /// Conflicts were left for a person to resolve.
@@ -21,6 +23,8 @@ pub enum ErrorKind {
 pub enum Error {
     #[error("{msg}")]
     Invalid { msg: String },
+    #[error("{msg}")]
+    Malformed { msg: String },
     #[error("{msg}")]
     NotFound { msg: String },
     #[error("{msg}")]
@@ -41,6 +45,13 @@ pub enum Error {
     },
     #[error("{msg}")]
     Other { msg: String },
+    /// An error with what we were doing put in front; keeps the inner error's kind.
+    #[error("{prefix}: {source}")]
+    Context {
+        prefix: String,
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 fn hint_suffix(e: &std::io::Error) -> &'static str {
@@ -56,6 +67,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub fn invalid(msg: impl Into<String>) -> Self {
         Error::Invalid { msg: msg.into() }
+    }
+    pub fn malformed(msg: impl Into<String>) -> Self {
+        Error::Malformed { msg: msg.into() }
     }
     pub fn not_found(msg: impl Into<String>) -> Self {
         Error::NotFound { msg: msg.into() }
@@ -83,9 +97,19 @@ impl Error {
         }
     }
 
+    /// Puts what we were doing in front of the message, keeping the kind (and so the exit code).
+    pub fn context(self, prefix: impl Into<String>) -> Self {
+        Error::Context {
+            prefix: prefix.into(),
+            source: Box::new(self),
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
+            Error::Context { source, .. } => source.kind(),
             Error::Invalid { .. } => ErrorKind::Invalid,
+            Error::Malformed { .. } => ErrorKind::Malformed,
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::Locked { .. } => ErrorKind::Locked,

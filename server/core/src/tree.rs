@@ -83,7 +83,7 @@ pub fn walk(root: &Path, folder: bool) -> Result<(Vec<Found>, Vec<Stat>)> {
             md
         };
         if !target_md.is_file() {
-            return Err(Error::invalid(format!(
+            return Err(Error::malformed(format!(
                 "{} is not a regular file; commands and agents are single `.md` files",
                 root.display()
             )));
@@ -100,13 +100,13 @@ pub fn walk(root: &Path, folder: bool) -> Result<(Vec<Found>, Vec<Stat>)> {
         return Ok((found, stats));
     }
     if md.file_type().is_symlink() {
-        return Err(Error::invalid(format!(
+        return Err(Error::malformed(format!(
             "{} is a symlink; skillmeat-lsp never follows an artifact folder out of its tier; replace the link with a real folder",
             root.display()
         )));
     }
     if !md.is_dir() {
-        return Err(Error::invalid(format!(
+        return Err(Error::malformed(format!(
             "{} is not a folder; a skill is a folder holding SKILL.md",
             root.display()
         )));
@@ -130,7 +130,7 @@ fn walk_dir(
         let abs = entry.path();
         let name = entry.file_name();
         let Some(name) = name.to_str() else {
-            return Err(Error::invalid(format!(
+            return Err(Error::malformed(format!(
                 "{} has a name that is not UTF-8; rename it",
                 abs.display()
             )));
@@ -158,14 +158,14 @@ fn walk_dir(
 /// Resolves a symlink and refuses it unless it stays inside `inside`.
 fn check_link(link: &Path, inside: &Path) -> Result<fs::Metadata> {
     let target = fs::canonicalize(link).map_err(|_| {
-        Error::invalid(format!(
+        Error::malformed(format!(
             "{} is a broken symlink; fix or remove it",
             link.display()
         ))
     })?;
     let inside = fs::canonicalize(inside).at(inside)?;
     if !target.starts_with(&inside) {
-        return Err(Error::invalid(format!(
+        return Err(Error::malformed(format!(
             "{} is a symlink to {}, outside the artifact; skillmeat-lsp never follows links out, so replace it with a copy of the file",
             link.display(),
             target.display()
@@ -180,7 +180,7 @@ pub fn read_found(found: &[Found]) -> Result<Tree> {
     for f in found {
         let md = fs::metadata(&f.abs).at(&f.abs)?;
         if md.len() > MAX_FILE_SIZE {
-            return Err(Error::invalid(format!(
+            return Err(Error::malformed(format!(
                 "{} is {} bytes, over the {} MiB size cap for artifact files; move large data out of the artifact",
                 f.abs.display(),
                 md.len(),

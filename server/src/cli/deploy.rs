@@ -9,7 +9,7 @@ use super::{exit, Out};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Artifact ids (`skill:pdf-tools`) or unambiguous names.
-    ids: Vec<String>,
+    pub ids: Vec<String>,
     /// Deploy every artifact of the collection.
     #[arg(long, conflicts_with = "ids")]
     all: bool,

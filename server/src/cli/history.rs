@@ -9,7 +9,7 @@ use super::{exit, Out};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Artifact id (`skill:pdf-tools`) or unambiguous name.
-    id: String,
+    pub id: String,
 }
 
 pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use skillmeat_core::collection::{Collection, Env};
+use skillmeat_core::id::IdQuery;
 use skillmeat_core::workspace::{Options, Workspace};
 use skillmeat_core::{Error, ErrorKind};
 
@@ -86,13 +87,26 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
+    // Reject malformed ids before anything is opened or created.
+    let ids: Vec<&String> = match &cli.command {
+        Command::Deploy(a) => a.ids.iter().collect(),
+        Command::History(a) => vec![&a.id],
+        Command::Status | Command::Import => vec![],
+    };
+    for id in ids {
+        IdQuery::parse(id)?;
+    }
     let mut ws = open_workspace(cli)?;
-    match &cli.command {
+    let result = match &cli.command {
         Command::Status => status::run(&mut ws, out),
         Command::Deploy(a) => deploy::run(&mut ws, a, out),
         Command::History(a) => history::run(&ws, a, out),
         Command::Import => import::run(&mut ws, out),
+    };
+    if result.is_err() {
+        ws.discard_if_new();
     }
+    result
 }
 
 fn open_workspace(cli: &Cli) -> Result<Workspace, Error> {
@@ -123,6 +137,7 @@ fn find_project_root(start: &Path) -> PathBuf {
 pub fn exit_code(e: &Error) -> i32 {
     match e.kind() {
         ErrorKind::Invalid => exit::USAGE,
+        ErrorKind::Malformed => exit::DRIFT_OR_FAILED,
         ErrorKind::NotFound => exit::NOT_FOUND,
         ErrorKind::Conflict => exit::CONFLICTS,
         ErrorKind::Locked => exit::LOCKED,

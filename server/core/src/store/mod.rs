@@ -39,12 +39,13 @@ impl Store {
     pub fn open_workspace(root: &Path) -> Result<Store> {
         let dir = root.join(DIR_NAME);
         fs::create_dir_all(&dir).at(&dir)?;
+        let store = Store::open(&dir.join(DB_NAME))?;
         let ignore = dir.join(".gitignore");
         if !ignore.exists() {
             fs::write(&ignore, "# skillmeat-lsp's lineage database is per machine; never commit it.\nlineage.db*\n")
                 .at(&ignore)?;
         }
-        Store::open(&dir.join(DB_NAME))
+        Ok(store)
     }
 
     /// Opens the database at `path`, migrating an older schema up to [`schema::latest`].
@@ -99,7 +100,7 @@ impl Store {
                     rusqlite::Error::SqliteFailure(f, _)
                         if f.code == rusqlite::ErrorCode::NotADatabase =>
                     {
-                        Error::invalid(format!(
+                        Error::malformed(format!(
                             "{} is not a SQLite database (corrupt?); move it away to start a fresh lineage (its history would be lost), or restore it from a backup",
                             self.path.display()
                         ))
@@ -110,13 +111,13 @@ impl Store {
         let app = read("application_id")?;
         let version = read("user_version")?;
         if app != 0 && app != APPLICATION_ID {
-            return Err(Error::invalid(format!(
+            return Err(Error::malformed(format!(
                 "{} is a SQLite database of another program (application_id {app:#x}); skillmeat-lsp will not touch it; move it away",
                 self.path.display()
             )));
         }
         if version > i64::from(schema::latest()) {
-            return Err(Error::invalid(format!(
+            return Err(Error::malformed(format!(
                 "{} was written by a newer skillmeat-lsp (schema {version}; this build knows up to {}); upgrade skillmeat-lsp — the file was left untouched",
                 self.path.display(),
                 schema::latest()

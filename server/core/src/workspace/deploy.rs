@@ -50,13 +50,12 @@ impl Workspace {
             }
             let folder = id.kind.is_folder();
             let source = tree::read_artifact(&in_collection[&id], folder)
-                .map_err(|e| Error::invalid(format!("cannot deploy {id}: {e}")))?;
+                .map_err(|e| e.context(format!("cannot deploy {id}")))?;
             let hash = source.content_hash(folder);
             let dest = self.project_path(&id);
             let existing = if dest.symlink_metadata().is_ok() {
-                let t = tree::read_artifact(&dest, folder).map_err(|e| {
-                    Error::invalid(format!("cannot deploy {id} over its project copy: {e}"))
-                })?;
+                let t = tree::read_artifact(&dest, folder)
+                    .map_err(|e| e.context(format!("cannot deploy {id} over its project copy")))?;
                 let h = t.content_hash(folder);
                 Some((t, h))
             } else {

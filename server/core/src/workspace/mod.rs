@@ -40,6 +40,8 @@ pub struct Workspace {
     opts: Options,
     /// Things worth telling a person that did not stop the work (skipped entries, imports).
     notes: Vec<String>,
+    /// This open created `.skillmeat/`; see [`Workspace::discard_if_new`].
+    created_state: bool,
 }
 
 impl Workspace {
@@ -54,7 +56,21 @@ impl Workspace {
         }
         let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
         let claude = root.join(".claude");
-        let store = Store::open_workspace(&root)?;
+        let state_dir = root.join(crate::store::DIR_NAME);
+        let created_state = !state_dir.exists();
+        if !state_dir.join(crate::store::DB_NAME).exists() {
+            // First use: a malformed SkillMeat file must fail before we create anything.
+            crate::compat::read(&crate::compat::path_in(&claude))?;
+        }
+        let store = match Store::open_workspace(&root) {
+            Ok(s) => s,
+            Err(e) => {
+                if created_state {
+                    let _ = std::fs::remove_dir_all(&state_dir);
+                }
+                return Err(e);
+            }
+        };
         let cache = store.load_stat_cache()?;
         let mut ws = Workspace {
             root,
@@ -64,9 +80,20 @@ impl Workspace {
             cache,
             opts,
             notes: Vec::new(),
+            created_state,
         };
         ws.import_if_changed()?;
         Ok(ws)
+    }
+
+    /// Removes the `.skillmeat/` state this open created, after a command failed on a workspace
+    /// that had none, so bad input leaves no trace. Later opens import SkillMeat's records anew.
+    pub fn discard_if_new(self) {
+        if self.created_state {
+            let dir = self.root.join(crate::store::DIR_NAME);
+            drop(self.store);
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 
     pub fn root(&self) -> &Path {

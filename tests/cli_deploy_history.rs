@@ -1,0 +1,235 @@
+//! Deploy, history and the SkillMeat deployed-file updates, through the real CLI.
+
+mod support;
+
+use support::{assert_refused, Env};
+
+const FIXTURE: &str = r#"
+//- collection/skills/pdf/SKILL.md
+---
+name: pdf
+description: PDF tools
+---
+Use the script.
+//- collection/skills/pdf/scripts/extract.py
+print("extract")
+//- collection/commands/review.md
+Review the diff.
+"#;
+
+#[test]
+fn deploy_copies_the_artifact_and_records_a_baseline_with_content() {
+    let env = Env::new(FIXTURE);
+    let r = env.run(&["deploy", "pdf", "command:review"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("deployed skill:pdf as v1"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        env.read("project/.claude/skills/pdf/scripts/extract.py"),
+        "print(\"extract\")\n"
+    );
+    assert_eq!(
+        env.read("project/.claude/commands/review.md"),
+        "Review the diff.\n"
+    );
+    let h = env.run(&["history", "skill:pdf", "--json"]).json();
+    assert_eq!(h["versions"][0]["origin"], "deployment");
+    assert_eq!(h["versions"][0]["baseline"], true);
+    assert_eq!(h["versions"][0]["has_content"], true);
+    let ignore = env.read("project/.skillmeat/.gitignore");
+    assert!(ignore.contains("lineage.db*"));
+}
+
+#[test]
+fn deploy_over_a_different_project_copy_is_refused_without_overwrite() {
+    let env = Env::new(FIXTURE);
+    env.write(
+        "project/.claude/commands/review.md",
+        "my own review command\n",
+    );
+    assert_refused(
+        &env,
+        &["deploy", "command:review"],
+        4,
+        &["differs from the collection", "--overwrite"],
+    );
+    let r = env.run(&["deploy", "command:review", "--overwrite"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("previous project copy kept as v1"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        env.read("project/.claude/commands/review.md"),
+        "Review the diff.\n"
+    );
+    let h = env.run(&["history", "command:review", "--json"]).json();
+    assert_eq!(h["versions"][1]["origin"], "local_modification");
+    assert_eq!(h["versions"][1]["has_content"], true);
+}
+
+#[test]
+fn content_that_comes_back_is_a_new_version_not_a_cycle() {
+    let env = Env::new(FIXTURE);
+    assert_eq!(env.run(&["deploy", "command:review"]).code, 0);
+    env.write("project/.claude/commands/review.md", "B\n");
+    assert_eq!(env.states()["command:review"], "modified");
+    assert_eq!(
+        env.run(&["deploy", "command:review", "--overwrite"]).code,
+        0
+    );
+    let h = env.run(&["history", "command:review", "--json"]).json();
+    let versions = h["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 3, "{h}");
+    assert_eq!(versions[0]["hash"], versions[2]["hash"], "A -> B -> A");
+    assert_eq!(versions[0]["parents"], serde_json::json!(["v2"]));
+}
+
+#[test]
+fn deploy_updates_skillmeats_file_keeping_fields_it_does_not_know() {
+    let env = Env::new(FIXTURE);
+    env.write(
+        "project/.claude/.skillmeat-deployed.toml",
+        r#"[[deployed]]
+artifact_name = "review"
+artifact_type = "command"
+from_collection = "default"
+deployed_at = "2026-01-01T00:00:00.000000"
+artifact_path = "commands/review.md"
+content_hash = "0000000000000000000000000000000000000000000000000000000000000000"
+local_modifications = false
+deployment_profile_id = "claude_code"
+platform = "claude_code"
+profile_root_dir = ".claude"
+collection_sha = "0000000000000000000000000000000000000000000000000000000000000000"
+some_future_field = "kept"
+"#,
+    );
+    assert_eq!(
+        env.run(&["deploy", "command:review", "--overwrite"]).code,
+        0
+    );
+    let doc: toml::Table = env
+        .read("project/.claude/.skillmeat-deployed.toml")
+        .parse()
+        .unwrap();
+    let e = &doc["deployed"].as_array().unwrap()[0];
+    let hash = skillmeat_hash(&env.read("collection/commands/review.md"));
+    assert_eq!(e["content_hash"].as_str(), Some(hash.as_str()));
+    assert_eq!(e["collection_sha"].as_str(), Some(hash.as_str()));
+    assert_eq!(
+        e["parent_hash"].as_str(),
+        Some("0000000000000000000000000000000000000000000000000000000000000000")
+    );
+    assert_eq!(e["some_future_field"].as_str(), Some("kept"));
+    assert_eq!(
+        e["version_lineage"].as_array().unwrap()[0].as_str(),
+        Some(hash.as_str())
+    );
+    // Our own write is not re-imported as someone else's deployment.
+    let h = env.run(&["history", "command:review", "--json"]).json();
+    assert_eq!(h["versions"][0]["origin"], "deployment");
+    assert_eq!(env.states()["command:review"], "synced");
+}
+
+#[test]
+fn skillmeat_compat_creates_the_deployed_file_with_skillmeats_fields() {
+    let env = Env::new(FIXTURE);
+    assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
+    assert!(
+        !env.path("project/.claude/.skillmeat-deployed.toml")
+            .exists(),
+        "created without being asked"
+    );
+    assert_eq!(
+        env.run(&["--skillmeat-compat", "deploy", "command:review"])
+            .code,
+        0
+    );
+    let doc: toml::Table = env
+        .read("project/.claude/.skillmeat-deployed.toml")
+        .parse()
+        .unwrap();
+    let e = &doc["deployed"].as_array().unwrap()[0];
+    for key in [
+        "artifact_name",
+        "artifact_type",
+        "from_collection",
+        "deployed_at",
+        "artifact_path",
+        "content_hash",
+        "local_modifications",
+        "version_lineage",
+        "merge_base_snapshot",
+        "deployment_profile_id",
+        "platform",
+        "profile_root_dir",
+        "collection_sha",
+    ] {
+        assert!(e.get(key).is_some(), "missing {key}");
+    }
+    let at = e["deployed_at"].as_str().unwrap();
+    assert!(
+        !at.ends_with('Z') && at.contains('T'),
+        "SkillMeat writes naive ISO times: {at}"
+    );
+}
+
+#[test]
+fn a_skillmeat_deployment_done_after_ours_is_imported_on_next_open() {
+    let env = Env::new(FIXTURE);
+    assert_eq!(
+        env.run(&["--skillmeat-compat", "deploy", "command:review"])
+            .code,
+        0
+    );
+    // SkillMeat deploys a new collection version and rewrites its file.
+    env.write("collection/commands/review.md", "Review v2.\n");
+    env.write("project/.claude/commands/review.md", "Review v2.\n");
+    let path = env.path("project/.claude/.skillmeat-deployed.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let old = skillmeat_hash("Review the diff.\n");
+    let new = skillmeat_hash("Review v2.\n");
+    std::fs::write(&path, text.replace(&old, &new)).unwrap();
+    let v = env.run(&["status", "--json"]).json();
+    assert_eq!(v["artifacts"][0]["state"], "synced");
+    let h = env.run(&["history", "command:review", "--json"]).json();
+    assert_eq!(h["versions"][0]["origin"], "import");
+    assert_eq!(h["versions"][0]["has_content"], true);
+}
+
+#[test]
+fn history_of_an_artifact_never_recorded_says_how_to_start() {
+    let env = Env::new(FIXTURE);
+    let r = env.run(&["history", "skill:pdf"]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("deploy"), "{}", r.stderr);
+}
+
+#[test]
+fn the_workspace_is_found_from_a_subfolder_like_git() {
+    let env = Env::new(FIXTURE);
+    std::fs::create_dir_all(env.path("project/.claude")).unwrap();
+    std::fs::create_dir_all(env.path("project/src/deep")).unwrap();
+    let r = env
+        .command()
+        .current_dir(env.path("project/src/deep"))
+        .args([
+            "--collection",
+            env.collection().to_str().unwrap(),
+            "deploy",
+            "command:review",
+        ])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(env.path("project/.claude/commands/review.md").exists());
+}
+
+fn skillmeat_hash(text: &str) -> String {
+    skillmeat_core::hash::hash_bytes(text.as_bytes())
+}

@@ -1,0 +1,3 @@
+//! Interop with a project deployed by the real SkillMeat CLI (captured; see its README).
+
+mod support;

@@ -1,0 +1,219 @@
+//! Test harness: temporary workspaces from multi-file fixtures and the real `skillmeat-lsp` binary.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_skillmeat-lsp");
+
+/// A temporary home holding `collection/`, `project/` and an isolated `$HOME`.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+/// What a run of the binary returned.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+impl Env {
+    /// Builds a workspace from a fixture: `//- path` header lines, each followed by the file's
+    /// content. Paths are relative to the temporary root (`collection/...`, `project/.claude/...`).
+    pub fn new(fixture: &str) -> Env {
+        let env = Env {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        std::fs::create_dir_all(env.collection()).unwrap();
+        std::fs::create_dir_all(env.project()).unwrap();
+        std::fs::create_dir_all(env.root().join("home")).unwrap();
+        env.write_fixture(fixture);
+        env
+    }
+
+    pub fn write_fixture(&self, fixture: &str) {
+        let mut current: Option<(String, String)> = None;
+        let flush = |c: Option<(String, String)>| {
+            if let Some((path, body)) = c {
+                self.write(&path, &body);
+            }
+        };
+        for line in fixture.lines() {
+            if let Some(path) = line.trim_start().strip_prefix("//- ") {
+                flush(current.take());
+                current = Some((path.trim().to_string(), String::new()));
+            } else if let Some((_, body)) = current.as_mut() {
+                body.push_str(line.strip_prefix("    ").unwrap_or(line.trim_start()));
+                body.push('\n');
+            }
+        }
+        flush(current);
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+    pub fn collection(&self) -> PathBuf {
+        self.root().join("collection")
+    }
+    pub fn project(&self) -> PathBuf {
+        self.root().join("project")
+    }
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, body: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    /// Runs the binary on this workspace and collection with an isolated environment.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut full = vec![
+            "--workspace".to_string(),
+            self.project().display().to_string(),
+            "--collection".to_string(),
+            self.collection().display().to_string(),
+        ];
+        full.extend(args.iter().map(|s| s.to_string()));
+        self.run_raw(&full.iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    /// Runs the binary with exactly `args` (no workspace or collection flags).
+    pub fn run_raw(&self, args: &[&str]) -> Run {
+        let out = self
+            .command()
+            .args(args)
+            .output()
+            .expect("run skillmeat-lsp");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(BIN);
+        c.env_remove("SKILLMEAT_COLLECTION")
+            .env_remove("SKILLMEAT_CONFIG_DIR")
+            .env("HOME", self.root().join("home"))
+            .env("NO_COLOR", "1")
+            .current_dir(self.root());
+        c
+    }
+
+    /// Every file under the temporary root with its bytes, to prove a command wrote nothing.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                let ft = e.file_type().unwrap();
+                if ft.is_dir() {
+                    out.insert(p.clone(), b"<dir>".to_vec());
+                    walk(&p, out);
+                } else if ft.is_symlink() {
+                    out.insert(
+                        p.clone(),
+                        std::fs::read_link(&p)
+                            .unwrap()
+                            .display()
+                            .to_string()
+                            .into_bytes(),
+                    );
+                } else {
+                    out.insert(
+                        p.clone(),
+                        std::fs::read(&p).unwrap_or_else(|_| b"<unreadable>".to_vec()),
+                    );
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(self.root(), &mut out);
+        out
+    }
+
+    /// `status --json` as (id → state).
+    pub fn states(&self) -> BTreeMap<String, String> {
+        let r = self.run(&["status", "--json"]);
+        assert!(r.code == 0 || r.code == 1, "status failed: {r:?}");
+        r.json()["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["id"].as_str().unwrap().to_string(),
+                    a["state"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Asserts that `run` failed with `code`, said something containing each of `needles` on stderr,
+/// and that nothing under the workspace changed.
+#[track_caller]
+pub fn assert_refused(env: &Env, args: &[&str], code: i32, needles: &[&str]) {
+    let before = env.snapshot();
+    let r = env.run(args);
+    assert_eq!(r.code, code, "exit code for {args:?}: {r:?}");
+    for n in needles {
+        assert!(
+            r.stderr.contains(n),
+            "stderr of {args:?} lacks {n:?}:\n{}",
+            r.stderr
+        );
+    }
+    assert!(
+        !r.stderr.contains("panicked") && !r.stderr.contains("RUST_BACKTRACE"),
+        "{}",
+        r.stderr
+    );
+    assert_unchanged(&before, &env.snapshot(), &format!("{args:?}"));
+}
+
+/// Fails naming the paths that appeared, vanished or changed between two snapshots.
+#[track_caller]
+pub fn assert_unchanged(
+    before: &BTreeMap<PathBuf, Vec<u8>>,
+    after: &BTreeMap<PathBuf, Vec<u8>>,
+    what: &str,
+) {
+    let mut changed: Vec<String> = Vec::new();
+    for (p, b) in before {
+        match after.get(p) {
+            None => changed.push(format!("removed {}", p.display())),
+            Some(a) if a != b => changed.push(format!("changed {}", p.display())),
+            _ => {}
+        }
+    }
+    for p in after.keys().filter(|p| !before.contains_key(*p)) {
+        changed.push(format!("created {}", p.display()));
+    }
+    assert!(changed.is_empty(), "{what} failed but wrote: {changed:#?}");
+}
