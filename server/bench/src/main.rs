@@ -1,1 +1,48 @@
-fn main() {}
+//! The benchmark behind DESIGN §11: drift (warm, cold, whole process), a full hash pass,
+//! SkillMeat's `sync-check` where installed, and the merge engine against `git merge-file`.
+//!
+//! Run it with `scripts/bench.sh` (builds the release binary first). Figures are printed with the
+//! budget next to them; nothing here asserts on time.
+
+mod drift;
+mod report;
+
+use std::path::PathBuf;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("bench failed: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
+    if let [cmd, dir] = args.as_slice() {
+        if cmd == "keep" {
+            return drift::keep(std::path::Path::new(dir));
+        }
+        if cmd == "loop" {
+            return drift::status_loop(std::path::Path::new(dir));
+        }
+    }
+    let bin = release_binary()?;
+    report::header(&bin);
+    if only("drift") {
+        drift::run(&bin)?;
+    }
+    Ok(())
+}
+
+/// The `skillmeat-lsp` binary built beside this one (`cargo build --release` puts both in one folder).
+fn release_binary() -> anyhow::Result<PathBuf> {
+    let me = std::env::current_exe()?;
+    let bin = me.with_file_name("skillmeat-lsp");
+    anyhow::ensure!(
+        bin.exists(),
+        "{} not found: build it first with `cargo build --release` (scripts/bench.sh does)",
+        bin.display()
+    );
+    Ok(bin)
+}

@@ -6,6 +6,7 @@
 //! re-hash at a later time.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -75,11 +76,12 @@ impl Entry {
     }
 }
 
-/// Path → entry, with a record of which entries changed since the last save.
+/// Path → entry, with a record of which entries changed since the last save. Keys are the
+/// paths' bytes: hashing a `PathBuf` walks its components, which showed up in warm checks.
 #[derive(Debug, Default)]
 pub struct StatCache {
-    entries: HashMap<PathBuf, Entry>,
-    dirty: HashMap<PathBuf, Option<Entry>>,
+    entries: HashMap<OsString, Entry>,
+    dirty: HashMap<OsString, Option<Entry>>,
 }
 
 /// The outcome of hashing one artifact through the cache.
@@ -93,15 +95,18 @@ pub struct Hashed {
 }
 
 impl StatCache {
-    pub fn from_entries(entries: HashMap<PathBuf, Entry>) -> Self {
+    pub fn from_entries(entries: impl IntoIterator<Item = (PathBuf, Entry)>) -> Self {
         StatCache {
-            entries,
+            entries: entries
+                .into_iter()
+                .map(|(p, e)| (p.into_os_string(), e))
+                .collect(),
             dirty: HashMap::new(),
         }
     }
 
     pub fn get(&self, path: &Path) -> Option<&Entry> {
-        self.entries.get(path)
+        self.entries.get(path.as_os_str())
     }
 
     pub fn len(&self) -> usize {
@@ -113,48 +118,104 @@ impl StatCache {
     }
 
     pub fn insert(&mut self, path: PathBuf, entry: Entry) {
-        self.dirty.insert(path.clone(), Some(entry.clone()));
-        self.entries.insert(path, entry);
+        let key = path.into_os_string();
+        self.dirty.insert(key.clone(), Some(entry.clone()));
+        self.entries.insert(key, entry);
     }
 
     pub fn remove(&mut self, path: &Path) {
-        if self.entries.remove(path).is_some() {
-            self.dirty.insert(path.to_path_buf(), None);
+        if self.entries.remove(path.as_os_str()).is_some() {
+            self.dirty.insert(path.as_os_str().to_owned(), None);
         }
     }
 
     /// Entries changed since the last call: `None` means deleted.
     pub fn take_dirty(&mut self) -> Vec<(PathBuf, Option<Entry>)> {
-        self.dirty.drain().collect()
+        self.dirty
+            .drain()
+            .map(|(k, v)| (PathBuf::from(k), v))
+            .collect()
     }
 }
 
-/// Is every stat in a trusted entry still the same on disk? Folders are checked first so that an
+/// An open folder that artifact paths are stat'ed relative to: the kernel then walks one or two
+/// path components per stat instead of the whole absolute path, which halves a warm check.
+#[derive(Debug)]
+pub struct Base {
+    dir: rustix::fd::OwnedFd,
+}
+
+impl Base {
+    /// Opens `dir`; `None` when it cannot be opened (callers then stat absolute paths).
+    pub fn open(dir: &Path) -> Option<Base> {
+        use rustix::fs::{Mode, OFlags};
+        rustix::fs::open(
+            dir,
+            OFlags::DIRECTORY | OFlags::RDONLY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .ok()
+        .map(|dir| Base { dir })
+    }
+}
+
+fn same(s: &Stat, st: &rustix::fs::Stat) -> bool {
+    let dir = (st.st_mode & 0o170000) == 0o040000;
+    s.size == if dir { 0 } else { st.st_size as u64 }
+        && s.mtime_ns == st.st_mtime as i64 * 1_000_000_000 + st.st_mtime_nsec as i64
+        && s.ctime_ns == st.st_ctime as i64 * 1_000_000_000 + st.st_ctime_nsec as i64
+        && s.ino == st.st_ino as u64
+}
+
+/// Is every stat in a trusted entry still the same on disk? Folders are recorded too, so an
 /// added or removed file (which changes its folder's mtime) is caught without a listing.
-fn still_valid(root: &Path, entry: &Entry) -> bool {
+fn still_valid(root: &Path, entry: &Entry, base: Option<&Base>) -> bool {
     if entry.is_racy() {
         return false;
     }
-    entry.stats.iter().all(|s| {
-        let path = if s.rel.is_empty() {
-            root.to_path_buf()
-        } else {
-            root.join(s.rel.trim_end_matches('/'))
-        };
-        match fs::metadata(&path) {
-            Ok(md) => Stat::of(s.rel.clone(), &md) == *s,
-            Err(_) => false,
+    let name = root.file_name().and_then(|n| n.to_str());
+    match (base, name) {
+        (Some(base), Some(name)) => {
+            let mut rel = String::with_capacity(name.len() + 64);
+            entry.stats.iter().all(|s| {
+                rel.clear();
+                rel.push_str(name);
+                if !s.rel.is_empty() {
+                    rel.push('/');
+                    rel.push_str(s.rel.trim_end_matches('/'));
+                }
+                rustix::fs::statat(&base.dir, rel.as_str(), rustix::fs::AtFlags::empty())
+                    .is_ok_and(|st| same(s, &st))
+            })
         }
-    })
+        _ => entry.stats.iter().all(|s| {
+            let path = if s.rel.is_empty() {
+                root.to_path_buf()
+            } else {
+                root.join(s.rel.trim_end_matches('/'))
+            };
+            fs::metadata(&path).is_ok_and(|md| Stat::of(s.rel.clone(), &md) == *s)
+        }),
+    }
 }
 
 /// Hashes the artifact at `root`, using `cached` when its stats still hold.
 ///
 /// Pure with respect to the cache (it only reads `cached`), so callers can hash many artifacts on
-/// several threads and apply the returned `fresh` entries afterwards.
+/// several threads and apply the returned `fresh` entries afterwards. `base`, when given, must be
+/// an open handle on `root`'s parent folder.
 pub fn hash_artifact(root: &Path, folder: bool, cached: Option<&Entry>) -> Result<Hashed> {
+    hash_artifact_in(None, root, folder, cached)
+}
+
+pub fn hash_artifact_in(
+    base: Option<&Base>,
+    root: &Path,
+    folder: bool,
+    cached: Option<&Entry>,
+) -> Result<Hashed> {
     if let Some(entry) = cached {
-        if still_valid(root, entry) {
+        if still_valid(root, entry, base) {
             return Ok(Hashed {
                 hash: entry.hash.clone(),
                 tree: None,
@@ -229,9 +290,12 @@ mod tests {
         let hit = hash_artifact(&skill, true, Some(&entry)).unwrap();
         assert!(hit.tree.is_none(), "unchanged artifact was re-read");
         assert_eq!(hit.hash, entry.hash);
+        let base = Base::open(dir.path()).unwrap();
+        let hit = hash_artifact_in(Some(&base), &skill, true, Some(&entry)).unwrap();
+        assert!(hit.tree.is_none(), "stat relative to the parent disagreed");
 
         fs::write(skill.join("extra.md"), "new").unwrap();
-        let miss = hash_artifact(&skill, true, Some(&entry)).unwrap();
+        let miss = hash_artifact_in(Some(&base), &skill, true, Some(&entry)).unwrap();
         assert!(miss.tree.is_some());
         assert_ne!(miss.hash, entry.hash);
     }

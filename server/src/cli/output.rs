@@ -6,10 +6,19 @@ use serde_json::{json, Value};
 use skillmeat_core::drift::DriftState;
 use skillmeat_core::Error;
 
+/// Collects stdout and writes it in one go on drop: a status of 1,000 artifacts is one write,
+/// not a thousand.
 #[derive(Debug)]
 pub struct Out {
     pub json: bool,
     color: bool,
+    buf: std::cell::RefCell<String>,
+}
+
+impl Drop for Out {
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
 
 impl Out {
@@ -17,16 +26,32 @@ impl Out {
         let color = !json
             && std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Out { json, color }
+        Out {
+            json,
+            color,
+            buf: Default::default(),
+        }
     }
 
-    /// Writes a line to stdout; a closed pipe (`| head`) is not an error worth a panic.
+    /// Queues a line for stdout.
     pub fn line(&self, s: impl AsRef<str>) {
-        let mut o = std::io::stdout().lock();
-        let _ = writeln!(o, "{}", s.as_ref());
+        let mut b = self.buf.borrow_mut();
+        b.push_str(s.as_ref());
+        b.push('\n');
+    }
+
+    /// Writes what was queued; a closed pipe (`| head`) is not an error worth a panic.
+    pub fn flush(&self) {
+        let text = std::mem::take(&mut *self.buf.borrow_mut());
+        if !text.is_empty() {
+            let mut o = std::io::stdout().lock();
+            let _ = o.write_all(text.as_bytes());
+            let _ = o.flush();
+        }
     }
 
     pub fn note(&self, s: impl AsRef<str>) {
+        self.flush();
         let _ = writeln!(std::io::stderr().lock(), "note: {}", s.as_ref());
     }
 
@@ -42,6 +67,7 @@ impl Out {
                 &json!({ "error": { "code": code, "kind": kind, "message": e.to_string() } }),
             );
         }
+        self.flush();
         let _ = writeln!(std::io::stderr().lock(), "error: {e}");
     }
 

@@ -43,6 +43,14 @@ impl Store {
         Ok(StatCache::from_entries(map))
     }
 
+    /// Forgets every stat cache row, so the next drift check hashes everything (benchmarks, repair).
+    pub fn clear_stat_cache(&self) -> Result<()> {
+        self.conn()
+            .execute("DELETE FROM stat_cache", [])
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
     /// Writes the entries that changed since the last save.
     pub fn save_stat_cache(&self, cache: &mut StatCache) -> Result<()> {
         let dirty = cache.take_dirty();

@@ -239,8 +239,27 @@ impl Workspace {
 
 /// Hashes every job through the cache on all cores; order of results matches `jobs`.
 fn hash_all(jobs: &[(PathBuf, bool)], cache: &statcache::StatCache) -> Vec<Seen> {
+    // One open handle per parent folder (`.claude/skills`, `<collection>/commands`, ...); there
+    // are at most six, so a list beats hashing paths (which walks their components).
+    let mut bases: Vec<(&Path, Option<statcache::Base>)> = Vec::new();
+    for (path, _) in jobs {
+        if let Some(parent) = path.parent() {
+            if !bases
+                .iter()
+                .any(|(p, _)| p.as_os_str() == parent.as_os_str())
+            {
+                bases.push((parent, statcache::Base::open(parent)));
+            }
+        }
+    }
+    let bases = &bases;
     let one = |(path, folder): &(PathBuf, bool)| -> Seen {
-        match statcache::hash_artifact(path, *folder, cache.get(path)) {
+        let parent = path.parent().map(Path::as_os_str);
+        let base = bases
+            .iter()
+            .find(|(p, _)| Some(p.as_os_str()) == parent)
+            .and_then(|(_, b)| b.as_ref());
+        match statcache::hash_artifact_in(base, path, *folder, cache.get(path)) {
             Ok(h) => Seen::Hashed(h),
             Err(Error::Io { source, .. })
                 if source.kind() == std::io::ErrorKind::NotFound && !exists(path) =>

@@ -1,0 +1,174 @@
+//! Drift figures on a generated workspace of 1,000 skills (3 files × 4 KB each).
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use skillmeat_core::collection::{Collection, Source};
+use skillmeat_core::workspace::{Options, Workspace};
+
+use crate::report::{self, line, median};
+
+pub const SKILLS: usize = 1000;
+
+/// Writes `n` skills of three 4 KB files into `root/skills/`.
+pub fn generate(root: &Path, n: usize) -> anyhow::Result<()> {
+    for i in 0..n {
+        let dir = root.join(format!("skills/skill-{i:04}"));
+        fs::create_dir_all(dir.join("scripts"))?;
+        let body = |tag: &str| -> String {
+            let mut s = format!("---\nname: skill-{i:04}\ndescription: generated {tag}\n---\n\n");
+            while s.len() < 4096 {
+                s.push_str(&format!(
+                    "Line {} of {tag} for skill {i}: do the thing carefully.\n",
+                    s.len()
+                ));
+            }
+            s.truncate(4096);
+            s
+        };
+        fs::write(dir.join("SKILL.md"), body("SKILL.md"))?;
+        fs::write(dir.join("reference.md"), body("reference"))?;
+        fs::write(dir.join("scripts/tool.py"), body("tool"))?;
+    }
+    Ok(())
+}
+
+fn open(project: &Path, collection: &Path) -> anyhow::Result<Workspace> {
+    Ok(Workspace::open(
+        project,
+        Collection::open(collection, Source::Flag)?,
+        Options::default(),
+    )?)
+}
+
+pub fn run(bin: &Path) -> anyhow::Result<()> {
+    println!(
+        "drift — {SKILLS} skills × 3 files × 4 KB, deployed (project and collection: {} files)",
+        SKILLS * 6
+    );
+    let dir = tempfile::tempdir()?;
+    let collection = dir.path().join("collection");
+    let project = dir.path().join("project");
+    generate(&collection, SKILLS)?;
+    fs::create_dir_all(project.join(".claude"))?;
+    let mut ws = open(&project, &collection)?;
+    let ids: Vec<String> = ws
+        .collection_artifacts()?
+        .keys()
+        .map(|i| i.to_string())
+        .collect();
+    let t = Instant::now();
+    ws.deploy(&ids, false)?;
+    line("deploy all (setup, not budgeted)", t.elapsed(), None);
+    // Files written less than the racy window ago are never trusted from the stat cache (as in
+    // git); wait it out so the warm figures measure the steady state a person sees.
+    std::thread::sleep(Duration::from_millis(1100));
+
+    // Time only the status call itself for the in-process cold figure.
+    let mut cold_times = Vec::new();
+    for _ in 0..5 {
+        ws.store().clear_stat_cache()?;
+        let mut fresh = open(&project, &collection)?;
+        let t = Instant::now();
+        let r = fresh.status()?;
+        cold_times.push(t.elapsed());
+        anyhow::ensure!(r.all_synced(), "generated workspace is not synced");
+    }
+    cold_times.sort();
+    line(
+        "cold status, in process (no stat cache: hash all)",
+        cold_times[2],
+        Some(300.0),
+    );
+
+    let mut ws = open(&project, &collection)?;
+    ws.status()?;
+    let warm = median(21, || {
+        ws.status()?;
+        Ok(())
+    })?;
+    line("warm status, in process", warm, Some(10.0));
+
+    let status_cmd = || {
+        let mut c = Command::new(bin);
+        c.arg("--workspace")
+            .arg(&project)
+            .arg("--collection")
+            .arg(&collection)
+            .arg("status");
+        c
+    };
+    let mut rss = 0;
+    let warm_proc = median(11, || {
+        let (_, r) = report::run_child(&mut status_cmd())?;
+        rss = rss.max(r);
+        Ok(())
+    })?;
+    line("warm status, whole process", warm_proc, Some(40.0));
+    let cold_proc = median(5, || {
+        ws.store().clear_stat_cache()?;
+        report::run_child(&mut status_cmd())?;
+        Ok(())
+    })?;
+    line(
+        "cold status, whole process (no stat cache)",
+        cold_proc,
+        Some(300.0),
+    );
+    println!(
+        "  {:<52} {:>9.1} MiB",
+        "peak RSS of a warm status process",
+        rss as f64 / 1024.0
+    );
+
+    let full = median(5, || {
+        for id in ws.collection_artifacts()?.keys() {
+            for root in [ws.project_path(id), ws.collection_path(id)] {
+                let t = skillmeat_core::tree::read_artifact(&root, true)?;
+                std::hint::black_box(t.content_hash(true));
+            }
+        }
+        Ok(())
+    })?;
+    line(
+        "full SHA-256 pass over the same tree (1 thread)",
+        full,
+        None,
+    );
+    println!(
+        "  cold status / full hash pass: {:.2}×   warm status / full hash pass: {:.3}×\n",
+        report::ms(cold_times[2]) / report::ms(full),
+        report::ms(warm) / report::ms(full)
+    );
+    Ok(())
+}
+
+/// Keeps a generated, deployed workspace at `dir` for profiling (`skillmeat-bench keep DIR`).
+pub fn keep(dir: &Path) -> anyhow::Result<()> {
+    let collection = dir.join("collection");
+    let project = dir.join("project");
+    generate(&collection, SKILLS)?;
+    fs::create_dir_all(project.join(".claude"))?;
+    let mut ws = open(&project, &collection)?;
+    let ids: Vec<String> = ws
+        .collection_artifacts()?
+        .keys()
+        .map(|i| i.to_string())
+        .collect();
+    ws.deploy(&ids, false)?;
+    Ok(())
+}
+
+/// Runs warm status 200 times on a kept workspace, printing the median (for `perf record`).
+pub fn status_loop(dir: &Path) -> anyhow::Result<()> {
+    let mut ws = open(&dir.join("project"), &dir.join("collection"))?;
+    ws.status()?;
+    let m = median(200, || {
+        ws.status()?;
+        Ok(())
+    })?;
+    line("warm status, in process", m, Some(10.0));
+    Ok(())
+}
