@@ -73,6 +73,24 @@ fn deploy_over_a_different_project_copy_is_refused_without_overwrite() {
 }
 
 #[test]
+fn deploy_fast_forwards_an_outdated_copy_without_overwrite() {
+    let env = Env::new(FIXTURE);
+    assert_eq!(env.run(&["deploy", "command:review"]).code, 0);
+    env.write(
+        "collection/commands/review.md",
+        "Review the diff, then the tests.\n",
+    );
+    assert_eq!(env.states()["command:review"], "outdated");
+    let r = env.run(&["deploy", "command:review"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        env.read("project/.claude/commands/review.md"),
+        "Review the diff, then the tests.\n"
+    );
+    assert_eq!(env.states()["command:review"], "synced");
+}
+
+#[test]
 fn content_that_comes_back_is_a_new_version_not_a_cycle() {
     let env = Env::new(FIXTURE);
     assert_eq!(env.run(&["deploy", "command:review"]).code, 0);

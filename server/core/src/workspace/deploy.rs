@@ -23,12 +23,14 @@ struct Planned {
     source: Tree,
     hash: String,
     existing: Option<(Tree, String)>,
+    /// The project copy differs from its baseline: a person changed it.
+    modified: bool,
 }
 
 impl Workspace {
-    /// Deploys each named artifact from the collection. Everything is checked first; with a
-    /// project copy that differs from the collection, nothing happens unless `overwrite` is set,
-    /// and then the replaced content is stored as a version before it is replaced.
+    /// Deploys each named artifact from the collection. Everything is checked first; a project
+    /// copy that a person changed (it differs from both its baseline and the collection) stops
+    /// the whole deploy unless `overwrite` is set, and then it is stored as a version first.
     pub fn deploy(&mut self, queries: &[String], overwrite: bool) -> Result<Vec<DeployOutcome>> {
         if queries.is_empty() {
             return Err(Error::invalid(
@@ -61,8 +63,18 @@ impl Workspace {
             } else {
                 None
             };
+            let baseline = self
+                .store
+                .deployments()?
+                .into_iter()
+                .find(|d| d.id == id)
+                .map(|d| d.baseline_hash);
+            let mut modified = false;
             if let Some((_, h)) = &existing {
-                if *h != hash && !overwrite {
+                // A copy still at its baseline holds nothing a person wrote: fast-forward it.
+                let untouched = baseline.as_deref() == Some(h.as_str());
+                modified = !untouched && *h != hash;
+                if *h != hash && !untouched && !overwrite {
                     return Err(Error::conflict(format!(
                         "the project copy of {id} at {} differs from the collection; nothing was deployed. Pass --overwrite to replace it (its content is kept as a version), or merge with `skillmeat-lsp sync {id}`",
                         dest.display()
@@ -74,6 +86,7 @@ impl Workspace {
                 source,
                 hash,
                 existing,
+                modified,
             });
         }
         plan.into_iter().map(|p| self.deploy_one(p)).collect()
@@ -87,7 +100,7 @@ impl Workspace {
         let mut parent = latest.as_ref().map(|v| v.id);
         let mut kept_previous = None;
         let already_present = p.existing.as_ref().is_some_and(|(_, h)| *h == p.hash);
-        if let Some((tree, h)) = p.existing.as_ref().filter(|(_, h)| *h != p.hash) {
+        if let Some((tree, h)) = p.existing.as_ref().filter(|_| p.modified) {
             // Never lose a person's content: store what is about to be replaced.
             if latest.as_ref().map(|v| v.hash.as_str()) != Some(h.as_str()) {
                 let v = self.store.add_version(
