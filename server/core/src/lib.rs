@@ -14,6 +14,7 @@ pub mod id;
 pub mod merge;
 pub mod statcache;
 pub mod store;
+pub mod sync;
 pub mod time;
 pub mod tree;
 pub mod workspace;

@@ -9,9 +9,10 @@ pub struct Migration {
     pub down: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    up: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        up: r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -95,7 +96,7 @@ CREATE TABLE stat_cache (
     recorded_ns INTEGER NOT NULL
 );
 "#,
-    down: r#"
+        down: r#"
 DROP TABLE stat_cache;
 DROP TABLE conflicts;
 DROP TABLE audit_events;
@@ -108,7 +109,26 @@ DROP TABLE blobs;
 DROP TABLE artifacts;
 DROP TABLE meta;
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        up: r#"
+-- One row per apply in flight: written before anything on disk moves, marked committed in the
+-- same transaction as the versions it records, deleted once the old tree is gone.
+CREATE TABLE journal (
+    id         INTEGER PRIMARY KEY,
+    artifact   TEXT NOT NULL,
+    target     TEXT NOT NULL,
+    stage      TEXT NOT NULL,
+    old        TEXT NOT NULL,
+    had_old    INTEGER NOT NULL,
+    state      TEXT NOT NULL CHECK (state IN ('prepared', 'committed')),
+    created_at TEXT NOT NULL
+);
+"#,
+        down: "DROP TABLE journal;",
+    },
+];
 
 /// The schema this build writes.
 pub fn latest() -> u32 {

@@ -1,0 +1,321 @@
+//! Planning a sync: per-file three-way rules over whole trees (DESIGN §6), no I/O.
+//!
+//! "Target" is the tier being written ("ours" in conflict terms) and "source" the tier content
+//! comes from ("theirs"). Rules per file: unchanged; one side changed → take it; both changed
+//! identically → take it; both changed differently → line merge (against an empty base when
+//! both added it); deleted on one side and changed on the other → conflict that keeps the changed
+//! file; binary or oversized → conflict without markers, keeping the target's bytes.
+
+use std::collections::BTreeSet;
+
+use super::Strategy;
+use crate::hash;
+use crate::merge::{self, Favor, Labels, MergeOptions, MergeOutcome};
+use crate::tree::Tree;
+
+/// What happens to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Same in the result as in the target now.
+    Keep,
+    Add,
+    Modify,
+    Delete,
+    /// A person must look: see [`Conflict`].
+    Conflict(Conflict),
+}
+
+impl Action {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Keep => "keep",
+            Action::Add => "add",
+            Action::Modify => "modify",
+            Action::Delete => "delete",
+            Action::Conflict(_) => "conflict",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// The result holds this many marker regions.
+    Markers(usize),
+    /// One side deleted the file, the other changed it; the changed file is kept.
+    DeletedInSource,
+    DeletedInTarget,
+    /// Could not be merged line-wise (binary, not UTF-8, too large); the target's bytes are kept.
+    Unmergeable(String),
+}
+
+impl Conflict {
+    pub fn describe(&self) -> String {
+        match self {
+            Conflict::Markers(n) => {
+                format!("{n} conflict region{}", if *n == 1 { "" } else { "s" })
+            }
+            Conflict::DeletedInSource => {
+                "deleted in the source, changed in the target (kept)".into()
+            }
+            Conflict::DeletedInTarget => {
+                "deleted in the target, changed in the source (kept)".into()
+            }
+            Conflict::Unmergeable(why) => format!("{why}; target kept, both versions stored"),
+        }
+    }
+}
+
+/// One file's line in a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilePlan {
+    pub path: String,
+    pub action: Action,
+    /// SHA-256 of the file in the result (`None`: not in the result).
+    pub result_hash: Option<String>,
+}
+
+/// What kind of sync this is, as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Source and target already hold the same content.
+    UpToDate,
+    /// Nothing new in the source since the base: the target keeps its own changes.
+    NothingToTake,
+    /// The target was unmodified: it becomes the source.
+    FastForward,
+    /// Both changed: a three-way merge.
+    Merge,
+    /// The source replaces the target (strategy overwrite).
+    Overwrite,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::UpToDate => "up-to-date",
+            Kind::NothingToTake => "nothing-to-take",
+            Kind::FastForward => "fast-forward",
+            Kind::Merge => "merge",
+            Kind::Overwrite => "overwrite",
+        }
+    }
+}
+
+/// A suggested semantic-version bump for the change the plan makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bump {
+    None,
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Bump {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bump::None => "none",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        }
+    }
+}
+
+/// A whole plan: the result tree and what happens to every file.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub kind: Kind,
+    pub files: Vec<FilePlan>,
+    pub result: Tree,
+    pub result_hash: String,
+    pub target_hash: Option<String>,
+    pub source_hash: String,
+    pub base_hash: Option<String>,
+    /// Number of files in conflict.
+    pub conflicts: usize,
+    pub bump: Bump,
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// Files that change on disk when the plan is applied.
+    pub fn changes(&self) -> impl Iterator<Item = &FilePlan> {
+        self.files.iter().filter(|f| f.action != Action::Keep)
+    }
+
+    /// The plan writes nothing.
+    pub fn is_noop(&self) -> bool {
+        self.target_hash.as_deref() == Some(self.result_hash.as_str())
+    }
+}
+
+/// Inputs of [`plan`].
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The merge base; `None` when unknown (the merge degrades to two-way).
+    pub base: Option<&'a Tree>,
+    pub source: &'a Tree,
+    /// `None` when the target has no copy yet.
+    pub target: Option<&'a Tree>,
+    pub folder: bool,
+    pub strategy: Strategy,
+    /// Conflict labels: target first (ours), then base, then source (theirs).
+    pub labels: &'a Labels,
+}
+
+pub fn plan(input: Input<'_>) -> Plan {
+    let folder = input.folder;
+    let empty = Tree::default();
+    let target = input.target.unwrap_or(&empty);
+    let source_hash = input.source.content_hash(folder);
+    let target_hash = input.target.map(|t| t.content_hash(folder));
+    let base_hash = input.base.map(|b| b.content_hash(folder));
+    let mut warnings = Vec::new();
+
+    let kind = if target_hash.as_deref() == Some(source_hash.as_str()) {
+        Kind::UpToDate
+    } else if input.strategy == Strategy::Overwrite || input.target.is_none() {
+        Kind::Overwrite
+    } else if base_hash.is_some() && base_hash == target_hash {
+        Kind::FastForward
+    } else if base_hash.as_deref() == Some(source_hash.as_str()) {
+        Kind::NothingToTake
+    } else {
+        Kind::Merge
+    };
+    if kind == Kind::Merge && input.base.is_none() {
+        warnings.push(
+            "the merge base is unknown (a baseline known only by its hash): merging two-way, so every difference is a conflict".into(),
+        );
+    }
+
+    let mut result = Tree::default();
+    let mut files = Vec::new();
+    let mut conflicts = 0;
+    let paths: BTreeSet<&String> = input
+        .source
+        .files
+        .keys()
+        .chain(target.files.keys())
+        .chain(input.base.map(|b| b.files.keys()).into_iter().flatten())
+        .collect();
+    let favor = match input.strategy {
+        Strategy::Ours => Favor::Ours,
+        Strategy::Theirs => Favor::Theirs,
+        _ => Favor::Markers,
+    };
+    for path in paths {
+        let s = input.source.files.get(path);
+        let t = target.files.get(path);
+        let b = input.base.and_then(|b| b.files.get(path));
+        let outcome: (Option<Vec<u8>>, Option<Conflict>) = match kind {
+            Kind::UpToDate | Kind::NothingToTake => (t.cloned(), None),
+            Kind::FastForward | Kind::Overwrite => (s.cloned(), None),
+            Kind::Merge => merge_file(b, s, t, input.base.is_some(), favor, input.labels),
+        };
+        let (bytes, conflict) = outcome;
+        let action = match (&conflict, t, &bytes) {
+            (Some(c), _, _) => Action::Conflict(c.clone()),
+            (None, None, Some(_)) => Action::Add,
+            (None, Some(_), None) => Action::Delete,
+            (None, Some(old), Some(new)) if old != new => Action::Modify,
+            _ => Action::Keep,
+        };
+        if conflict.is_some() {
+            conflicts += 1;
+        }
+        if t.is_none() && bytes.is_none() {
+            continue;
+        }
+        let result_hash = bytes.as_deref().map(hash::hash_bytes);
+        if let Some(bytes) = bytes {
+            result.files.insert(path.clone(), bytes);
+        }
+        files.push(FilePlan {
+            path: path.clone(),
+            action,
+            result_hash,
+        });
+    }
+    let bump = files.iter().fold(Bump::None, |acc, f| {
+        acc.max(match f.action {
+            Action::Delete => Bump::Major,
+            Action::Add => Bump::Minor,
+            Action::Modify | Action::Conflict(_) => Bump::Patch,
+            Action::Keep => Bump::None,
+        })
+    });
+    let result_hash = result.content_hash(folder);
+    Plan {
+        kind,
+        files,
+        result,
+        result_hash,
+        target_hash,
+        source_hash,
+        base_hash,
+        conflicts,
+        bump,
+        warnings,
+    }
+}
+
+/// The three-way rule for one file. `has_base` is false for a two-way merge (no base tree).
+fn merge_file(
+    b: Option<&Vec<u8>>,
+    s: Option<&Vec<u8>>,
+    t: Option<&Vec<u8>>,
+    has_base: bool,
+    favor: Favor,
+    labels: &Labels,
+) -> (Option<Vec<u8>>, Option<Conflict>) {
+    if s == t {
+        return (t.cloned(), None);
+    }
+    if has_base {
+        if s == b {
+            return (t.cloned(), None);
+        }
+        if t == b {
+            return (s.cloned(), None);
+        }
+    }
+    match (s, t) {
+        (Some(s), Some(t)) => {
+            let empty = Vec::new();
+            let base = b.unwrap_or(&empty);
+            let opts = MergeOptions {
+                favor,
+                labels: labels.clone(),
+                ..MergeOptions::default()
+            };
+            match merge::merge(base, t, s, &opts) {
+                MergeOutcome::Merged(m) if m.is_clean() => (Some(m.text), None),
+                MergeOutcome::Merged(m) => {
+                    let n = m.conflicts;
+                    (Some(m.text), Some(Conflict::Markers(n)))
+                }
+                MergeOutcome::NeedsManualResolution(u) => {
+                    let keep = if favor == Favor::Theirs { s } else { t };
+                    let conflict =
+                        (favor == Favor::Markers).then(|| Conflict::Unmergeable(u.to_string()));
+                    (Some(keep.clone()), conflict)
+                }
+            }
+        }
+        (None, Some(t)) => match favor {
+            Favor::Theirs => (None, None),
+            Favor::Ours | Favor::Union => (Some(t.clone()), None),
+            Favor::Markers => (Some(t.clone()), Some(Conflict::DeletedInSource)),
+        },
+        (Some(s), None) => match favor {
+            Favor::Ours => (None, None),
+            Favor::Theirs | Favor::Union => (Some(s.clone()), None),
+            Favor::Markers => (Some(s.clone()), Some(Conflict::DeletedInTarget)),
+        },
+        (None, None) => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,220 @@
+//! Data-driven tests of the per-file rules: base, source, target trees → actions and result.
+
+use super::*;
+
+fn tree(files: &[(&str, &str)]) -> Tree {
+    let mut t = Tree::default();
+    for (p, c) in files {
+        t.files.insert(p.to_string(), c.as_bytes().to_vec());
+    }
+    t
+}
+
+fn labels() -> Labels {
+    Labels::new("project", "base", "collection")
+}
+
+fn run(base: Option<&Tree>, source: &Tree, target: Option<&Tree>, strategy: Strategy) -> Plan {
+    let l = labels();
+    plan(Input {
+        base,
+        source,
+        target,
+        folder: true,
+        strategy,
+        labels: &l,
+    })
+}
+
+fn actions(p: &Plan) -> Vec<(String, &'static str)> {
+    p.files
+        .iter()
+        .map(|f| (f.path.clone(), f.action.as_str()))
+        .collect()
+}
+
+fn action(p: &Plan, path: &str) -> Action {
+    p.files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap()
+        .action
+        .clone()
+}
+
+fn text(p: &Plan, path: &str) -> String {
+    String::from_utf8(p.result.files[path].clone()).unwrap()
+}
+
+#[test]
+fn unmodified_target_fast_forwards_with_adds_modifies_and_deletes() {
+    let base = tree(&[("SKILL.md", "a\n"), ("old.md", "x\n")]);
+    let source = tree(&[("SKILL.md", "b\n"), ("new.md", "n\n")]);
+    let p = run(Some(&base), &source, Some(&base), Strategy::Auto);
+    assert_eq!(p.kind, Kind::FastForward);
+    assert_eq!(
+        actions(&p),
+        [
+            ("SKILL.md".into(), "modify"),
+            ("new.md".into(), "add"),
+            ("old.md".into(), "delete")
+        ]
+    );
+    assert_eq!(p.result, source);
+    assert_eq!(p.bump, Bump::Major, "a removed file is a major change");
+}
+
+#[test]
+fn each_side_changing_different_files_merges_cleanly() {
+    let base = tree(&[("SKILL.md", "a\n"), ("ref.md", "r\n")]);
+    let source = tree(&[("SKILL.md", "a2\n"), ("ref.md", "r\n")]);
+    let target = tree(&[("SKILL.md", "a\n"), ("ref.md", "r2\n"), ("mine.md", "m\n")]);
+    let p = run(Some(&base), &source, Some(&target), Strategy::Auto);
+    assert_eq!(p.kind, Kind::Merge);
+    assert_eq!(p.conflicts, 0);
+    assert_eq!(
+        p.result,
+        tree(&[("SKILL.md", "a2\n"), ("ref.md", "r2\n"), ("mine.md", "m\n")])
+    );
+}
+
+#[test]
+fn both_changing_one_file_differently_is_a_line_merge() {
+    let base = tree(&[("SKILL.md", "1\n2\n3\n4\n5\n")]);
+    let source = tree(&[("SKILL.md", "1\n2 source\n3\n4\n5\n")]);
+    let target = tree(&[("SKILL.md", "1\n2\n3\n4 target\n5\n")]);
+    let p = run(Some(&base), &source, Some(&target), Strategy::Auto);
+    assert_eq!(p.conflicts, 0);
+    assert_eq!(text(&p, "SKILL.md"), "1\n2 source\n3\n4 target\n5\n");
+
+    let source = tree(&[("SKILL.md", "1\n2\n3 source\n4\n5\n")]);
+    let target = tree(&[("SKILL.md", "1\n2\n3 target\n4\n5\n")]);
+    let p = run(Some(&base), &source, Some(&target), Strategy::Auto);
+    assert_eq!(actions(&p), [("SKILL.md".into(), "conflict")]);
+    assert_eq!(
+        text(&p, "SKILL.md"),
+        "1\n2\n<<<<<<< project\n3 target\n=======\n3 source\n>>>>>>> collection\n4\n5\n"
+    );
+    let ours = run(Some(&base), &source, Some(&target), Strategy::Ours);
+    assert_eq!(
+        (ours.conflicts, text(&ours, "SKILL.md")),
+        (0, "1\n2\n3 target\n4\n5\n".into())
+    );
+    let theirs = run(Some(&base), &source, Some(&target), Strategy::Theirs);
+    assert_eq!(
+        (theirs.conflicts, text(&theirs, "SKILL.md")),
+        (0, "1\n2\n3 source\n4\n5\n".into())
+    );
+}
+
+#[test]
+fn identical_changes_on_both_sides_are_taken() {
+    let base = tree(&[("SKILL.md", "a\n")]);
+    let both = tree(&[("SKILL.md", "b\n"), ("x.md", "same\n")]);
+    let mut target = both.clone();
+    target.files.insert("mine.md".into(), b"m\n".to_vec());
+    let p = run(Some(&base), &both, Some(&target), Strategy::Auto);
+    assert_eq!(p.conflicts, 0);
+    assert_eq!(p.result, target);
+}
+
+#[test]
+fn added_on_both_sides_differently_merges_against_an_empty_base() {
+    let base = tree(&[("SKILL.md", "a\n")]);
+    let source = tree(&[("SKILL.md", "a\n"), ("new.md", "source\n")]);
+    let target = tree(&[("SKILL.md", "b\n"), ("new.md", "target\n")]);
+    let p = run(Some(&base), &source, Some(&target), Strategy::Auto);
+    assert_eq!(p.conflicts, 1);
+    assert!(text(&p, "new.md").starts_with("<<<<<<< project\ntarget\n=======\nsource\n"));
+    assert_eq!(text(&p, "SKILL.md"), "b\n");
+}
+
+#[test]
+fn delete_against_change_keeps_the_changed_file_as_a_conflict() {
+    let base = tree(&[("SKILL.md", "a\n"), ("ref.md", "r\n")]);
+    let source = tree(&[("SKILL.md", "a\n")]);
+    let target = tree(&[("SKILL.md", "a2\n"), ("ref.md", "r changed\n")]);
+    let p = run(Some(&base), &source, Some(&target), Strategy::Auto);
+    assert_eq!(
+        action(&p, "ref.md"),
+        Action::Conflict(Conflict::DeletedInSource)
+    );
+    assert_eq!(text(&p, "ref.md"), "r changed\n");
+    let theirs = run(Some(&base), &source, Some(&target), Strategy::Theirs);
+    assert!(!theirs.result.files.contains_key("ref.md"));
+
+    let source = tree(&[("SKILL.md", "a\n"), ("ref.md", "r new\n")]);
+    let target = tree(&[("SKILL.md", "a2\n")]);
+    let p = run(Some(&base), &source, Some(&target), Strategy::Auto);
+    assert_eq!(
+        action(&p, "ref.md"),
+        Action::Conflict(Conflict::DeletedInTarget)
+    );
+    assert_eq!(text(&p, "ref.md"), "r new\n");
+}
+
+#[test]
+fn binary_files_changed_on_both_sides_keep_the_target_without_markers() {
+    let base = tree(&[("img.bin", "a\0b")]);
+    let source = tree(&[("img.bin", "s\0s")]);
+    let target = tree(&[("img.bin", "t\0t")]);
+    let p = run(Some(&base), &source, Some(&target), Strategy::Auto);
+    assert!(
+        matches!(&p.files[0].action, Action::Conflict(Conflict::Unmergeable(w)) if w.contains("binary"))
+    );
+    assert_eq!(p.result.files["img.bin"], b"t\0t");
+    let theirs = run(Some(&base), &source, Some(&target), Strategy::Theirs);
+    assert_eq!(
+        (theirs.conflicts, theirs.result.files["img.bin"].clone()),
+        (0, b"s\0s".to_vec())
+    );
+}
+
+#[test]
+fn overwrite_takes_the_source_whatever_the_target_holds() {
+    let base = tree(&[("SKILL.md", "a\n")]);
+    let source = tree(&[("SKILL.md", "s\n")]);
+    let target = tree(&[("SKILL.md", "t\n"), ("mine.md", "m\n")]);
+    let p = run(Some(&base), &source, Some(&target), Strategy::Overwrite);
+    assert_eq!(p.kind, Kind::Overwrite);
+    assert_eq!(p.result, source);
+}
+
+#[test]
+fn unchanged_source_leaves_the_target_alone_and_equal_sides_are_up_to_date() {
+    let base = tree(&[("SKILL.md", "a\n")]);
+    let target = tree(&[("SKILL.md", "mine\n")]);
+    let p = run(Some(&base), &base, Some(&target), Strategy::Auto);
+    assert_eq!(p.kind, Kind::NothingToTake);
+    assert!(p.is_noop());
+    let p = run(Some(&base), &target, Some(&target), Strategy::Auto);
+    assert_eq!(p.kind, Kind::UpToDate);
+    assert!(p.is_noop());
+    assert_eq!(p.bump, Bump::None);
+}
+
+#[test]
+fn unknown_base_degrades_to_two_way_with_a_warning() {
+    let source = tree(&[("SKILL.md", "same\nsource\n")]);
+    let target = tree(&[("SKILL.md", "same\ntarget\n")]);
+    let p = run(None, &source, Some(&target), Strategy::Auto);
+    assert_eq!(p.kind, Kind::Merge);
+    assert!(p.warnings[0].contains("two-way"));
+    assert_eq!(p.conflicts, 1);
+}
+
+#[test]
+fn single_file_artifacts_hash_as_their_bytes() {
+    let l = labels();
+    let source = tree(&[("review.md", "s\n")]);
+    let p = plan(Input {
+        base: None,
+        source: &source,
+        target: None,
+        folder: false,
+        strategy: Strategy::Auto,
+        labels: &l,
+    });
+    assert_eq!(p.result_hash, crate::hash::hash_bytes(b"s\n"));
+    assert_eq!(p.bump, Bump::Minor);
+}
