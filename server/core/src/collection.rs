@@ -154,6 +154,75 @@ impl Collection {
     }
 }
 
+/// Records a write into the collection in SkillMeat's files, when they exist: a new artifact gets
+/// an `[[artifacts]]` entry in `collection.toml`, and `collection.lock` gets its content hash.
+/// Fields we don't know are left alone; both files are replaced atomically.
+pub fn record_artifact(root: &Path, id: &ArtifactId, hash: &str) -> Result<()> {
+    use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
+    let parse = |path: &Path, text: &str| -> Result<DocumentMut> {
+        text.parse::<DocumentMut>().map_err(|e| {
+            Error::malformed(format!(
+                "{} is not valid TOML ({}); fix it before writing to the collection",
+                path.display(),
+                e.to_string().lines().next().unwrap_or("parse error")
+            ))
+        })
+    };
+    let now = crate::time::now_naive();
+    let manifest = root.join("collection.toml");
+    if let Ok(text) = fs::read_to_string(&manifest) {
+        let mut doc = parse(&manifest, &text)?;
+        if !doc.contains_key("artifacts") {
+            doc.insert("artifacts", Item::ArrayOfTables(ArrayOfTables::new()));
+        }
+        if let Some(arts) = doc
+            .get_mut("artifacts")
+            .and_then(Item::as_array_of_tables_mut)
+        {
+            let known = arts.iter().any(|t| {
+                t.get("name").and_then(Item::as_str) == Some(id.name.as_str())
+                    && t.get("type").and_then(Item::as_str) == Some(id.kind.as_str())
+            });
+            if !known {
+                let mut t = Table::new();
+                t["name"] = value(id.name.as_str());
+                t["type"] = value(id.kind.as_str());
+                t["path"] = value(id.rel_path());
+                t["origin"] = value("local");
+                t["added"] = value(now.as_str());
+                arts.push(t);
+            }
+        }
+        if let Some(c) = doc.get_mut("collection").and_then(Item::as_table_mut) {
+            c["updated"] = value(now.as_str());
+        }
+        crate::compat::write_atomic(&manifest, doc.to_string().as_bytes())?;
+    }
+    let lock = root.join("collection.lock");
+    if let Ok(text) = fs::read_to_string(&lock) {
+        let mut doc = parse(&lock, &text)?;
+        let key = format!("{}::{}", id.name, id.kind);
+        let entries = doc
+            .entry("lock")
+            .or_insert(Item::Table(Table::new()))
+            .as_table_mut()
+            .and_then(|l| {
+                l.entry("entries")
+                    .or_insert(Item::Table(Table::new()))
+                    .as_table_mut()
+            });
+        if let Some(entries) = entries {
+            let e = entries.entry(&key).or_insert(Item::Table(Table::new()));
+            if let Some(e) = e.as_table_mut() {
+                e["content_hash"] = value(hash);
+                e["fetched"] = value(now.as_str());
+            }
+        }
+        crate::compat::write_atomic(&lock, doc.to_string().as_bytes())?;
+    }
+    Ok(())
+}
+
 fn choose(env: &Env) -> Result<(PathBuf, Source)> {
     if let Some(flag) = &env.flag {
         return Ok((flag.clone(), Source::Flag));

@@ -1,10 +1,15 @@
 //! The CLI: argument parsing, dispatch, and the mapping of core errors to exit codes (DESIGN §9).
 
 mod deploy;
+mod diff;
 mod history;
 mod import;
 mod output;
+mod resolve;
+mod rollback;
 mod status;
+mod sync;
+mod tag;
 
 use std::path::{Path, PathBuf};
 
@@ -61,6 +66,16 @@ enum Command {
     History(history::Args),
     /// Import SkillMeat's `.claude/.skillmeat-deployed.toml` records as baselines.
     Import,
+    /// Plan a sync between tiers; apply it with --apply.
+    Sync(sync::Args),
+    /// Resolve conflict markers left by a merge.
+    Resolve(resolve::Args),
+    /// Restore an earlier version into the project.
+    Rollback(rollback::Args),
+    /// Show a unified diff between two revisions (default: deployed → project).
+    Diff(diff::Args),
+    /// Name a version.
+    Tag(tag::Args),
 }
 
 pub fn main() -> i32 {
@@ -90,7 +105,12 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
     // Reject malformed ids before anything is opened or created.
     let ids: Vec<&String> = match &cli.command {
         Command::Deploy(a) => a.ids.iter().collect(),
+        Command::Sync(a) => a.ids.iter().collect(),
         Command::History(a) => vec![&a.id],
+        Command::Resolve(a) => vec![&a.id],
+        Command::Rollback(a) => vec![&a.id],
+        Command::Diff(a) => vec![&a.id],
+        Command::Tag(a) => vec![&a.id],
         Command::Status | Command::Import => vec![],
     };
     for id in ids {
@@ -102,7 +122,18 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Deploy(a) => deploy::run(&mut ws, a, out),
         Command::History(a) => history::run(&ws, a, out),
         Command::Import => import::run(&mut ws, out),
+        Command::Sync(a) => sync::run(&mut ws, a, out),
+        Command::Resolve(a) => resolve::run(&mut ws, a, out),
+        Command::Rollback(a) => rollback::run(&mut ws, a, out),
+        Command::Diff(a) => diff::run(&ws, a, out),
+        Command::Tag(a) => tag::run(&mut ws, a, out),
     };
+    // Recovery of an interrupted apply is worth telling, whatever the command.
+    for n in ws.take_notes() {
+        if n.contains("interrupted apply") {
+            out.note(n);
+        }
+    }
     if result.is_err() {
         ws.discard_if_new();
     }

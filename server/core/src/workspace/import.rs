@@ -120,7 +120,7 @@ impl Workspace {
     }
 
     /// Finds the files of content `hash`: an earlier version, the project copy or the collection copy.
-    fn find_content(&self, id: &ArtifactId, hash: &str) -> Result<Option<Tree>> {
+    pub(crate) fn find_content(&self, id: &ArtifactId, hash: &str) -> Result<Option<Tree>> {
         for v in self.store.versions(id)?.iter().rev() {
             if v.hash == hash && v.has_content {
                 return self.store.version_files(v.id);

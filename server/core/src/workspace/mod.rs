@@ -3,10 +3,18 @@
 //! This is the façade the CLI and the language server call. Every operation validates all of its
 //! input before it writes anything, so bad input changes nothing.
 
+mod bulk;
 mod deploy;
+mod diff;
 mod history;
 mod import;
+mod resolve;
+mod revision;
+mod rollback;
 mod status;
+mod sync;
+mod tag;
+mod upstream;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,9 +26,16 @@ use crate::id::{ArtifactId, IdQuery};
 use crate::statcache::StatCache;
 use crate::store::Store;
 
+pub use bulk::Summary;
 pub use deploy::DeployOutcome;
+pub use diff::{diff_trees, DiffOutcome};
 pub use history::{History, HistoryEntry};
 pub use import::ImportReport;
+pub use resolve::{files_with_markers, ResolveOutcome};
+pub use revision::Resolved;
+pub use rollback::RollbackOutcome;
+pub use sync::{SyncOutcome, LOCK_TIMEOUT};
+pub use tag::TagOutcome;
 
 /// Behaviour switches, mirrored by the server's settings.
 #[derive(Debug, Clone, Default)]
@@ -71,6 +86,7 @@ impl Workspace {
                 return Err(e);
             }
         };
+        let recovered = crate::sync::apply::recover(&store)?;
         let cache = store.load_stat_cache()?;
         let mut ws = Workspace {
             root,
@@ -79,7 +95,7 @@ impl Workspace {
             store,
             cache,
             opts,
-            notes: Vec::new(),
+            notes: recovered,
             created_state,
         };
         ws.import_if_changed()?;

@@ -227,6 +227,12 @@ impl Workspace {
                 from_collection: &self.collection.name,
             })
             .collect();
+        // Other threads and processes update this file too: serialize the read-modify-write.
+        let _lock = crate::sync::lock::acquire(
+            &path,
+            "the SkillMeat deployed file",
+            super::sync::LOCK_TIMEOUT,
+        )?;
         if compat::record(&path, &entries, self.opts.skillmeat_compat)? {
             for (id, hash) in baselines {
                 self.store.set_meta(&format!("compat_seen:{id}"), hash)?;

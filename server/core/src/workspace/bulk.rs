@@ -1,0 +1,105 @@
+//! Bulk sync (`--all`): bounded parallelism, each worker with its own database connection; one
+//! artifact's failure never stops the others.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use super::{SyncOutcome, Workspace};
+use crate::error::{Error, Result};
+use crate::id::ArtifactId;
+use crate::sync::plan::Kind;
+use crate::sync::{Direction, Strategy};
+
+/// How a bulk sync ended, per outcome class.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub fast_forwarded: usize,
+    pub merged_clean: usize,
+    pub conflicts: usize,
+    pub skipped: usize,
+    pub errors: usize,
+}
+
+impl Summary {
+    pub fn add(&mut self, r: &Result<SyncOutcome>) {
+        match r {
+            Err(_) => self.errors += 1,
+            Ok(o) if o.has_conflicts() => self.conflicts += 1,
+            Ok(o) => match o.plan.kind {
+                Kind::FastForward | Kind::Overwrite => self.fast_forwarded += 1,
+                Kind::Merge => self.merged_clean += 1,
+                Kind::UpToDate | Kind::NothingToTake => self.skipped += 1,
+            },
+        }
+    }
+}
+
+impl Workspace {
+    /// A second handle on this workspace for a worker thread: its own database connection,
+    /// no import or recovery (the owner already did both).
+    fn worker(&self) -> Result<Workspace> {
+        let store = crate::store::Store::open(self.store.path())?;
+        Ok(Workspace {
+            root: self.root.clone(),
+            claude: self.claude.clone(),
+            collection: self.collection.clone(),
+            store,
+            cache: Default::default(),
+            opts: self.opts.clone(),
+            notes: Vec::new(),
+            created_state: false,
+        })
+    }
+
+    /// Syncs every id with at most `parallelism` at a time. `progress` is called after each
+    /// artifact with (done, total, outcome). Results come back in the order of `ids`.
+    pub fn sync_many(
+        &mut self,
+        ids: &[ArtifactId],
+        direction: Direction,
+        strategy: Strategy,
+        apply: bool,
+        parallelism: usize,
+        progress: &(dyn Fn(usize, usize, &ArtifactId, &Result<SyncOutcome>) + Sync),
+    ) -> Vec<(ArtifactId, Result<SyncOutcome>)> {
+        let total = ids.len();
+        let next = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        let results: Mutex<Vec<Option<Result<SyncOutcome>>>> =
+            Mutex::new((0..total).map(|_| None).collect());
+        let workers = parallelism.clamp(1, total.max(1));
+        let run = |ws: &mut Workspace| loop {
+            let i = next.fetch_add(1, Ordering::SeqCst);
+            let Some(id) = ids.get(i) else { break };
+            let r = ws.sync(&id.to_string(), direction, strategy, apply);
+            let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+            progress(n, total, id, &r);
+            if let Ok(mut all) = results.lock() {
+                all[i] = Some(r);
+            }
+        };
+        // Connections are opened here: a handle on the workspace cannot cross threads, a worker
+        // (which owns its connection) can. A worker that cannot open leaves its share to the rest.
+        let extra: Vec<Workspace> = (1..workers).filter_map(|_| self.worker().ok()).collect();
+        std::thread::scope(|s| {
+            for mut w in extra {
+                let run = &run;
+                s.spawn(move || run(&mut w));
+            }
+            run(self);
+        });
+        let all = results.into_inner().unwrap_or_default();
+        ids.iter()
+            .cloned()
+            .zip(all)
+            .map(|(id, r)| {
+                let r = r.unwrap_or_else(|| {
+                    Err(Error::other(format!(
+                        "{id} was not synced (internal error)"
+                    )))
+                });
+                (id, r)
+            })
+            .collect()
+    }
+}

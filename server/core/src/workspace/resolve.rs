@@ -1,0 +1,153 @@
+//! Resolving conflict markers left by a merge: rewrite regions by a choice, or verify a person
+//! removed them, then record the resolution (conflict records, a `merge` version).
+
+use super::Workspace;
+use crate::error::{Error, Result};
+use crate::id::ArtifactId;
+use crate::merge::{self, Choice};
+use crate::store::{AuditEvent, NewVersion, Origin};
+use crate::sync::{apply, lock};
+use crate::tree::{self, Tree};
+
+#[derive(Debug, Clone)]
+pub struct ResolveOutcome {
+    pub id: ArtifactId,
+    /// Files rewritten, with the number of regions resolved in each.
+    pub rewritten: Vec<(String, usize)>,
+    /// Files that still hold markers, with the 1-based line of their first region.
+    pub remaining: Vec<(String, usize)>,
+    /// The `merge` version recorded once no markers remain.
+    pub version: Option<u32>,
+}
+
+fn choice_name(c: Choice) -> &'static str {
+    match c {
+        Choice::Ours => "ours",
+        Choice::Theirs => "theirs",
+        Choice::Both => "both",
+        Choice::Base => "base",
+        Choice::None => "none",
+    }
+}
+
+/// Files of `tree` holding conflict regions, with their regions' count and first line.
+pub fn files_with_markers(tree: &Tree) -> Vec<(String, usize, usize)> {
+    tree.files
+        .iter()
+        .filter_map(|(path, bytes)| {
+            let parsed = merge::parse(bytes);
+            let n = parsed.conflicts.len() + parsed.malformed.len();
+            let first = parsed
+                .conflicts
+                .first()
+                .map(|c| c.span.whole.start)
+                .or_else(|| parsed.malformed.first().map(|m| m.lines.start))?;
+            (n > 0).then(|| (path.clone(), n, first + 1))
+        })
+        .collect()
+}
+
+impl Workspace {
+    /// With a `choice`, rewrites every conflict region (of `file`, or of all files) to that side;
+    /// without one, checks that none remain. Once none remain the resolution is recorded.
+    pub fn resolve(
+        &mut self,
+        query: &str,
+        file: Option<&str>,
+        choice: Option<Choice>,
+    ) -> Result<ResolveOutcome> {
+        let started = std::time::Instant::now();
+        let id = self.resolve_id(query)?;
+        let folder = id.kind.is_folder();
+        let path = self.project_path(&id);
+        if path.symlink_metadata().is_err() {
+            return Err(Error::not_found(format!(
+                "{id} has no project copy at {}",
+                path.display()
+            )));
+        }
+        let _lock = lock::acquire(&path, &id.to_string(), super::sync::LOCK_TIMEOUT)?;
+        let mut tree = tree::read_artifact(&path, folder)?;
+        if let Some(f) = file {
+            let known = tree.files.contains_key(f) || (!folder && tree.files.len() == 1);
+            if !known {
+                return Err(Error::not_found(format!(
+                    "{id} has no file `{f}`; its files are: {}",
+                    tree.files.keys().cloned().collect::<Vec<_>>().join(", ")
+                )));
+            }
+        }
+        let mut rewritten = Vec::new();
+        if let Some(choice) = choice {
+            for (p, bytes) in tree.files.iter_mut() {
+                if file.is_some_and(|f| f != p.as_str()) && folder {
+                    continue;
+                }
+                let parsed = merge::parse(bytes);
+                if let Some(m) = parsed.malformed.first() {
+                    return Err(Error::malformed(format!(
+                        "{p} of {id} has a malformed conflict region at line {} ({:?}); fix the markers by hand, then run `skillmeat-lsp resolve {id}`",
+                        m.lines.start + 1,
+                        m.kind
+                    )));
+                }
+                if parsed.conflicts.is_empty() {
+                    continue;
+                }
+                *bytes = merge::resolve_all(bytes, choice)?;
+                rewritten.push((p.clone(), parsed.conflicts.len()));
+            }
+            if !rewritten.is_empty() {
+                let swap = apply::swap_in(&self.store, &id.to_string(), &path, &tree, folder)?;
+                self.store.in_tx(|| swap.mark_committed(&self.store))?;
+                swap.finish(&self.store)?;
+                self.cache.remove(&path);
+            }
+        }
+        let remaining: Vec<(String, usize)> = files_with_markers(&tree)
+            .into_iter()
+            .map(|(p, _, line)| (p, line))
+            .collect();
+        let mut version = None;
+        if remaining.is_empty() {
+            let hash = tree.content_hash(folder);
+            let latest = self.store.latest_version(&id)?;
+            let v = self.store.in_tx(|| {
+                let v = match latest.as_ref().filter(|v| v.hash == hash) {
+                    Some(v) => v.clone(),
+                    None => self.store.add_version(
+                        &id,
+                        NewVersion {
+                            hash: &hash,
+                            origin: Origin::Merge,
+                            parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
+                            files: Some(&tree),
+                            message: Some(&match choice {
+                                Some(c) => format!("conflicts resolved: {}", choice_name(c)),
+                                None => "conflicts resolved by hand".to_string(),
+                            }),
+                        },
+                    )?,
+                };
+                self.store
+                    .resolve_conflicts(&id, file.filter(|_| folder), &hash)?;
+                self.store.audit(&AuditEvent {
+                    operation: "resolve",
+                    artifact: Some(&id),
+                    strategy: choice.map(choice_name),
+                    result: "resolved",
+                    duration_ms: started.elapsed().as_millis() as u64,
+                    ..Default::default()
+                })?;
+                Ok(v)
+            })?;
+            version = Some(v.number);
+        }
+        Ok(ResolveOutcome {
+            id,
+            rewritten,
+            remaining,
+            version,
+        })
+    }
+}

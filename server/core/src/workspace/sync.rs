@@ -1,0 +1,421 @@
+//! Sync between the collection and the project (both ways), and the record it leaves:
+//! versions, baseline, conflict records, audit event, SkillMeat's deployed file.
+
+use std::time::{Duration, Instant};
+
+use super::Workspace;
+use crate::error::{Error, Result};
+use crate::hash;
+use crate::id::ArtifactId;
+use crate::merge::Labels;
+use crate::store::{AuditEvent, ConflictRecord, NewVersion, Origin, VersionRow};
+use crate::sync::plan::{self, Action, Kind, Plan};
+use crate::sync::{apply, lock, Direction, Strategy};
+use crate::tree::{self, Tree};
+
+/// How long an apply waits for another process's lock on the same artifact.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What a sync did (or, for a dry run, would do).
+#[derive(Debug, Clone)]
+pub struct SyncOutcome {
+    pub id: ArtifactId,
+    pub direction: Direction,
+    pub strategy: Strategy,
+    pub plan: Plan,
+    pub applied: bool,
+    /// The version recorded for the result.
+    pub version: Option<u32>,
+    /// The version under which the replaced target content was kept.
+    pub kept_previous: Option<u32>,
+    /// For the fork strategy: the new artifact.
+    pub forked_as: Option<ArtifactId>,
+    pub duration_ms: u64,
+}
+
+impl SyncOutcome {
+    /// Conflicts were left in the result for a person.
+    pub fn has_conflicts(&self) -> bool {
+        self.plan.conflicts > 0 && self.strategy != Strategy::Overwrite
+    }
+}
+
+/// The content of each side of a sync.
+struct Sides {
+    source: Tree,
+    target: Option<Tree>,
+    target_path: std::path::PathBuf,
+    base: Option<Tree>,
+    base_version: Option<VersionRow>,
+}
+
+impl Workspace {
+    /// Plans (and with `apply`, performs) a sync of one artifact.
+    pub fn sync(
+        &mut self,
+        query: &str,
+        direction: Direction,
+        strategy: Strategy,
+        apply: bool,
+    ) -> Result<SyncOutcome> {
+        let started = Instant::now();
+        let id = self.resolve_id(query)?;
+        if strategy == Strategy::Fork && direction != Direction::ProjectToCollection {
+            return Err(Error::invalid("the fork strategy only applies to project-to-collection (it writes the project copy as `<name>-fork`)"));
+        }
+        if direction == Direction::UpstreamToCollection {
+            return self.sync_upstream(&id, strategy, apply);
+        }
+        let sides = self.sides(&id, direction, strategy)?;
+        let (src_tier, dst_tier) = direction.tiers();
+        let short = |t: &Tree| hash::short(&t.content_hash(id.kind.is_folder())).to_string();
+        let labels = Labels::new(
+            format!(
+                "{dst_tier} ({})",
+                sides.target.as_ref().map(short).unwrap_or_default()
+            ),
+            format!(
+                "deployed ({})",
+                sides.base.as_ref().map(short).unwrap_or_default()
+            ),
+            format!("{src_tier} ({})", short(&sides.source)),
+        );
+        let plan = plan::plan(plan::Input {
+            base: sides.base.as_ref(),
+            source: &sides.source,
+            target: sides.target.as_ref(),
+            folder: id.kind.is_folder(),
+            strategy: if strategy == Strategy::Fork {
+                Strategy::Overwrite
+            } else {
+                strategy
+            },
+            labels: &labels,
+        });
+        let mut outcome = SyncOutcome {
+            id: id.clone(),
+            direction,
+            strategy,
+            plan,
+            applied: false,
+            version: None,
+            kept_previous: None,
+            forked_as: None,
+            duration_ms: 0,
+        };
+        if apply {
+            self.apply_sync(&mut outcome, sides)?;
+        }
+        outcome.duration_ms = started.elapsed().as_millis() as u64;
+        Ok(outcome)
+    }
+
+    fn sides(&self, id: &ArtifactId, direction: Direction, strategy: Strategy) -> Result<Sides> {
+        let folder = id.kind.is_folder();
+        let read = |path: &std::path::Path| -> Result<Option<Tree>> {
+            if path.symlink_metadata().is_err() {
+                return Ok(None);
+            }
+            tree::read_artifact(path, folder).map(Some)
+        };
+        let (source_path, mut target_path) = match direction {
+            Direction::CollectionToProject => (self.collection_path(id), self.project_path(id)),
+            _ => (self.project_path(id), self.collection_path(id)),
+        };
+        let source = read(&source_path)?.ok_or_else(|| {
+            Error::not_found(format!(
+                "{id} has no {} copy to sync from (looked at {})",
+                direction.tiers().0,
+                source_path.display()
+            ))
+        })?;
+        if strategy == Strategy::Fork {
+            target_path = self.collection_path(&self.fork_id(id)?);
+        }
+        let target = if strategy == Strategy::Fork {
+            None
+        } else {
+            read(&target_path)?
+        };
+        let (base, base_version) = self.merge_base(id)?;
+        Ok(Sides {
+            source,
+            target,
+            target_path,
+            base,
+            base_version,
+        })
+    }
+
+    /// The merge base: the baseline version (the last content both tiers shared), read from the
+    /// stored blobs or, for a baseline known only by hash, any copy that has that content.
+    fn merge_base(&self, id: &ArtifactId) -> Result<(Option<Tree>, Option<VersionRow>)> {
+        let Some(d) = self.store.deployments()?.into_iter().find(|d| &d.id == id) else {
+            return Ok((None, None));
+        };
+        let v = self.store.version(d.baseline_version_id)?;
+        let tree = match self.store.version_files(v.id)? {
+            Some(t) => Some(t),
+            None => self.find_content(id, &v.hash)?,
+        };
+        Ok((tree, Some(v)))
+    }
+
+    /// `<name>-fork`, or `<name>-fork-2`, ... : the first id free in the collection.
+    fn fork_id(&self, id: &ArtifactId) -> Result<ArtifactId> {
+        let taken = self.collection_artifacts()?;
+        let mut n = 1;
+        loop {
+            let name = if n == 1 {
+                format!("{}-fork", id.name)
+            } else {
+                format!("{}-fork-{n}", id.name)
+            };
+            let candidate = ArtifactId::new(id.kind, &name)?;
+            if !taken.contains_key(&candidate)
+                && self.collection_path(&candidate).symlink_metadata().is_err()
+            {
+                return Ok(candidate);
+            }
+            n += 1;
+        }
+    }
+
+    fn apply_sync(&mut self, out: &mut SyncOutcome, sides: Sides) -> Result<()> {
+        let id = out.id.clone();
+        let folder = id.kind.is_folder();
+        let target_id = match out.strategy {
+            Strategy::Fork => self.fork_id(&id)?,
+            _ => id.clone(),
+        };
+        if out.strategy == Strategy::Fork {
+            out.forked_as = Some(target_id.clone());
+        }
+        let _lock = lock::acquire(&sides.target_path, &target_id.to_string(), LOCK_TIMEOUT)?;
+        // The tree may have changed while we planned without the lock: re-read and compare.
+        let now = if sides.target_path.symlink_metadata().is_ok() && out.strategy != Strategy::Fork
+        {
+            Some(tree::read_artifact(&sides.target_path, folder)?)
+        } else {
+            None
+        };
+        if now.as_ref().map(|t| t.content_hash(folder)) != out.plan.target_hash
+            && out.strategy != Strategy::Fork
+        {
+            return Err(Error::conflict(format!(
+                "{} changed while the sync was planned; run it again",
+                sides.target_path.display()
+            )));
+        }
+
+        // Never lose a person's content: the target's current content becomes a version first.
+        let mut parents: Vec<i64> = Vec::new();
+        let latest = self.store.latest_version(&id)?;
+        if let Some(t) = sides.target.as_ref().filter(|_| !out.plan.is_noop()) {
+            let h = t.content_hash(folder);
+            let known = self
+                .store
+                .versions(&id)?
+                .into_iter()
+                .rev()
+                .find(|v| v.hash == h && v.has_content);
+            let v = match known {
+                Some(v) => v,
+                None => self.store.add_version(
+                    &id,
+                    NewVersion {
+                        hash: &h,
+                        origin: Origin::LocalModification,
+                        parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
+                        files: Some(t),
+                        message: Some(&format!("kept before sync {}", out.direction)),
+                    },
+                )?,
+            };
+            if out.plan.kind == Kind::Overwrite || out.plan.kind == Kind::Merge {
+                out.kept_previous = Some(v.number);
+            }
+            parents.push(v.id);
+        } else if let Some(l) = &latest {
+            parents.push(l.id);
+        }
+        // The source content as a version too, so a merge has both parents in the DAG.
+        let source_hash = out.plan.source_hash.clone();
+        let source_version = match self
+            .store
+            .versions(&id)?
+            .into_iter()
+            .rev()
+            .find(|v| v.hash == source_hash && v.has_content)
+        {
+            Some(v) => v,
+            None => self.store.add_version(
+                &id,
+                NewVersion {
+                    hash: &source_hash,
+                    origin: Origin::Sync,
+                    parents: &sides.base_version.iter().map(|v| v.id).collect::<Vec<_>>(),
+                    files: Some(&sides.source),
+                    message: Some(&format!("{} copy at sync", out.direction.tiers().0)),
+                },
+            )?,
+        };
+
+        let write = !out.plan.is_noop();
+        let swap = if write {
+            Some(apply::swap_in(
+                &self.store,
+                &target_id.to_string(),
+                &sides.target_path,
+                &out.plan.result,
+                folder,
+            )?)
+        } else {
+            None
+        };
+        let committed = self.store.in_tx(|| {
+            let result_version = if out.plan.result_hash == source_hash {
+                source_version.clone()
+            } else if out.plan.target_hash.as_deref() == Some(out.plan.result_hash.as_str()) {
+                self.store
+                    .version(*parents.first().unwrap_or(&source_version.id))?
+            } else {
+                let mut ps = parents.clone();
+                ps.push(source_version.id);
+                self.store.add_version(
+                    &id,
+                    NewVersion {
+                        hash: &out.plan.result_hash,
+                        origin: Origin::Merge,
+                        parents: &ps,
+                        files: Some(&out.plan.result),
+                        message: Some(&format!("merge {} ({})", out.direction, out.strategy)),
+                    },
+                )?
+            };
+            if out.strategy == Strategy::Fork {
+                let v = self.store.add_version(
+                    &target_id,
+                    NewVersion {
+                        hash: &out.plan.result_hash,
+                        origin: Origin::Sync,
+                        parents: &[],
+                        files: Some(&out.plan.result),
+                        message: Some(&format!("forked from {id}")),
+                    },
+                )?;
+                out.version = Some(v.number);
+            } else {
+                out.version = Some(result_version.number);
+                // The baseline is the source: the content both tiers now share a history with —
+                // what came from the collection when pulling, what went to it when pushing.
+                self.store.set_baseline(
+                    &id,
+                    source_version.id,
+                    &crate::time::now_utc(),
+                    &self.collection.name,
+                )?;
+            }
+            let conflict_files: Vec<String> = out
+                .plan
+                .files
+                .iter()
+                .filter(|f| matches!(f.action, Action::Conflict(_)))
+                .map(|f| f.path.clone())
+                .collect();
+            for f in out
+                .plan
+                .files
+                .iter()
+                .filter(|f| matches!(f.action, Action::Conflict(_)))
+            {
+                let get = |t: Option<&Tree>| {
+                    t.and_then(|t| t.files.get(&f.path))
+                        .map(|b| hash::hash_bytes(b))
+                };
+                self.store.record_conflict(&ConflictRecord {
+                    artifact: &id,
+                    file_path: &f.path,
+                    base_hash: get(sides.base.as_ref()).as_deref(),
+                    ours_hash: get(sides.target.as_ref()).as_deref(),
+                    theirs_hash: get(Some(&sides.source)).as_deref(),
+                    strategy: out.strategy.as_str(),
+                })?;
+            }
+            self.store.audit(&AuditEvent {
+                operation: "sync",
+                artifact: Some(&id),
+                direction: Some(out.direction.as_str()),
+                strategy: Some(out.strategy.as_str()),
+                result: if conflict_files.is_empty() {
+                    out.plan.kind.as_str()
+                } else {
+                    "conflicts"
+                },
+                duration_ms: out.duration_ms,
+                conflict_files: &conflict_files,
+                detail: out
+                    .forked_as
+                    .as_ref()
+                    .map(|f| format!("forked as {f}"))
+                    .as_deref(),
+            })?;
+            if let Some(s) = &swap {
+                s.mark_committed(&self.store)?;
+            }
+            Ok(())
+        });
+        match (committed, swap) {
+            (Ok(()), Some(s)) => s.finish(&self.store)?,
+            (Ok(()), None) => {}
+            (Err(e), Some(s)) => {
+                s.roll_back(&self.store)?;
+                return Err(e);
+            }
+            (Err(e), None) => return Err(e),
+        }
+        out.applied = true;
+        self.cache.remove(&sides.target_path);
+        if out.strategy != Strategy::Fork {
+            let baseline_hash = source_hash.clone();
+            self.write_compat(&[(&id, &baseline_hash)])?;
+            if out.direction == Direction::ProjectToCollection {
+                self.record_in_collection(&id, &out.plan.result_hash)?;
+            }
+        } else {
+            self.record_in_collection(&target_id, &out.plan.result_hash)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps the collection's `collection.toml` / `collection.lock` (SkillMeat's) in step with a
+    /// write into the collection: a new artifact gets an `[[artifacts]]` entry, a changed one its
+    /// lock hash.
+    fn record_in_collection(&mut self, id: &ArtifactId, hash: &str) -> Result<()> {
+        let manifest = self.collection.root.join("collection.toml");
+        let _lock = lock::acquire(&manifest, "the collection's manifest", LOCK_TIMEOUT)?;
+        crate::collection::record_artifact(&self.collection.root, id, hash)?;
+        self.collection =
+            crate::collection::Collection::open(&self.collection.root, self.collection.source)?;
+        Ok(())
+    }
+
+    /// Ids a bulk sync (`--all`) covers for a direction.
+    pub fn bulk_ids(&self, direction: Direction) -> Result<Vec<ArtifactId>> {
+        Ok(match direction {
+            Direction::UpstreamToCollection => self
+                .collection
+                .manifest
+                .iter()
+                .filter(|(_, m)| m.upstream.is_some())
+                .map(|(id, _)| id.clone())
+                .collect(),
+            _ => self
+                .store
+                .deployments()?
+                .into_iter()
+                .map(|d| d.id)
+                .collect(),
+        })
+    }
+}

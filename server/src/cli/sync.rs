@@ -1,0 +1,210 @@
+//! `sync [ID...|--all] [--direction D] [--strategy S] [--apply]`: show the plan, apply it with `--apply`.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{json, Value};
+use skillmeat_core::sync::plan::Action;
+use skillmeat_core::sync::{Direction, Strategy};
+use skillmeat_core::workspace::{Summary, SyncOutcome, Workspace};
+use skillmeat_core::{hash, Error};
+
+use super::{exit, Out};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Artifact ids or unambiguous names.
+    pub ids: Vec<String>,
+    /// Every deployed artifact (every artifact with an upstream, for upstream-to-collection).
+    #[arg(long, conflicts_with = "ids")]
+    all: bool,
+    /// collection-to-project, project-to-collection or upstream-to-collection.
+    #[arg(long, default_value = "collection-to-project")]
+    direction: String,
+    /// auto, overwrite, ours, theirs or fork (project-to-collection only).
+    #[arg(long, default_value = "auto")]
+    strategy: String,
+    /// Write the plan; without it the plan is only shown.
+    #[arg(long)]
+    apply: bool,
+    /// How many artifacts `--all` works on at once.
+    #[arg(long, default_value_t = 4)]
+    jobs: usize,
+}
+
+pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
+    let direction: Direction = a.direction.parse()?;
+    let strategy: Strategy = a.strategy.parse()?;
+    if !a.all && a.ids.is_empty() {
+        return Err(Error::invalid("sync needs artifact ids, or --all"));
+    }
+    let ids = if a.all {
+        ws.bulk_ids(direction)?
+    } else {
+        a.ids
+            .iter()
+            .map(|q| ws.resolve_id(q))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let bar = if a.all && !out.json {
+        let b = ProgressBar::new(ids.len() as u64);
+        b.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let progress =
+        |_: usize, _: usize, id: &skillmeat_core::ArtifactId, _: &Result<SyncOutcome, Error>| {
+            bar.set_message(id.to_string());
+            bar.inc(1);
+        };
+    let results = ws.sync_many(&ids, direction, strategy, a.apply, a.jobs, &progress);
+    bar.finish_and_clear();
+    let mut summary = Summary::default();
+    for (_, r) in &results {
+        summary.add(r);
+    }
+    if out.json {
+        let items: Vec<Value> = results
+            .iter()
+            .map(|(id, r)| match r {
+                Ok(o) => outcome_json(o),
+                Err(e) => json!({ "id": id.to_string(), "error": e.to_string() }),
+            })
+            .collect();
+        out.print_json(&json!({
+            "applied": a.apply,
+            "results": items,
+            "summary": {
+                "fast_forwarded": summary.fast_forwarded,
+                "merged_clean": summary.merged_clean,
+                "conflicts": summary.conflicts,
+                "skipped": summary.skipped,
+                "errors": summary.errors,
+            }
+        }));
+    } else {
+        for (id, r) in &results {
+            match r {
+                Ok(o) => print_outcome(o, out),
+                Err(e) => out.line(format!("{id}: error: {e}")),
+            }
+        }
+        if ids.len() > 1 {
+            out.line(format!(
+                "{} fast-forwarded, {} merged clean, {} with conflicts, {} skipped, {} errors",
+                summary.fast_forwarded,
+                summary.merged_clean,
+                summary.conflicts,
+                summary.skipped,
+                summary.errors
+            ));
+        }
+        if !a.apply
+            && results
+                .iter()
+                .any(|(_, r)| r.as_ref().is_ok_and(|o| !o.plan.is_noop()))
+        {
+            out.line("dry run: nothing was written; pass --apply to apply this plan");
+        }
+    }
+    if summary.errors > 0 {
+        // A single artifact's error (already printed) keeps its own exit code: not found, locked...
+        if let [(_, Err(e))] = results.as_slice() {
+            return Ok(super::exit_code(e));
+        }
+        return Ok(exit::DRIFT_OR_FAILED);
+    }
+    Ok(if a.apply && summary.conflicts > 0 {
+        exit::CONFLICTS
+    } else {
+        exit::OK
+    })
+}
+
+pub fn outcome_json(o: &SyncOutcome) -> Value {
+    let files: Vec<Value> = o
+        .plan
+        .files
+        .iter()
+        .filter(|f| f.action != Action::Keep)
+        .map(|f| {
+            let mut v = json!({ "path": f.path, "action": f.action.as_str(), "result_hash": f.result_hash });
+            if let Action::Conflict(c) = &f.action {
+                v["conflict"] = json!(c.describe());
+            }
+            v
+        })
+        .collect();
+    json!({
+        "id": o.id.to_string(),
+        "direction": o.direction.as_str(),
+        "strategy": o.strategy.as_str(),
+        "kind": o.plan.kind.as_str(),
+        "applied": o.applied,
+        "files": files,
+        "conflicts": o.plan.conflicts,
+        "hashes": { "base": o.plan.base_hash, "source": o.plan.source_hash, "target": o.plan.target_hash, "result": o.plan.result_hash },
+        "semver": o.plan.bump.as_str(),
+        "version": o.version.map(|n| format!("v{n}")),
+        "kept_previous": o.kept_previous.map(|n| format!("v{n}")),
+        "forked_as": o.forked_as.as_ref().map(|f| f.to_string()),
+        "warnings": o.plan.warnings,
+    })
+}
+
+fn print_outcome(o: &SyncOutcome, out: &Out) {
+    let p = &o.plan;
+    let mut head = format!(
+        "{}  {}  {} ({})",
+        o.id,
+        o.direction,
+        p.kind.as_str(),
+        o.strategy
+    );
+    if p.conflicts > 0 {
+        head.push_str(&format!(
+            ", {} file{} in conflict",
+            p.conflicts,
+            if p.conflicts == 1 { "" } else { "s" }
+        ));
+    }
+    if p.bump != skillmeat_core::sync::plan::Bump::None {
+        head.push_str(&format!(", semver: {}", p.bump.as_str()));
+    }
+    out.line(head);
+    for w in &p.warnings {
+        out.line(format!("  warning: {w}"));
+    }
+    for f in p.changes() {
+        let detail = match &f.action {
+            Action::Conflict(c) => c.describe(),
+            _ => f
+                .result_hash
+                .as_deref()
+                .map(|h| hash::short(h).to_string())
+                .unwrap_or_default(),
+        };
+        out.line(format!("  {:<8} {}  {}", f.action.as_str(), f.path, detail));
+    }
+    if o.applied {
+        let mut done = String::from("  applied");
+        if let Some(v) = o.version {
+            done.push_str(&format!(", now v{v}"));
+        }
+        if let Some(k) = o.kept_previous {
+            done.push_str(&format!(", previous content kept as v{k}"));
+        }
+        if let Some(f) = &o.forked_as {
+            done.push_str(&format!(", written as {f}"));
+        }
+        if o.has_conflicts() {
+            done.push_str(&format!(
+                "; resolve with `skillmeat-lsp resolve {}` (conflict markers are in the files)",
+                o.id
+            ));
+        }
+        out.line(done);
+    }
+}
