@@ -55,6 +55,12 @@ impl Out {
         let _ = writeln!(std::io::stderr().lock(), "note: {}", s.as_ref());
     }
 
+    /// An error about one item of a bulk operation: stderr, like every other error.
+    pub fn item_error(&self, what: impl std::fmt::Display, e: &Error) {
+        self.flush();
+        let _ = writeln!(std::io::stderr().lock(), "error: {what}: {e}");
+    }
+
     pub fn print_json(&self, v: &Value) {
         let text = serde_json::to_string_pretty(v).unwrap_or_default();
         self.line(text);

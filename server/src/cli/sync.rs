@@ -88,7 +88,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         for (id, r) in &results {
             match r {
                 Ok(o) => print_outcome(o, out),
-                Err(e) => out.line(format!("{id}: error: {e}")),
+                Err(e) => out.item_error(id, e),
             }
         }
         if ids.len() > 1 {

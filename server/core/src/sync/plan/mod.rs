@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use super::Strategy;
 use crate::hash;
-use crate::merge::{self, Favor, Labels, MergeOptions, MergeOutcome};
+use crate::merge::{self, ConflictStyle, Favor, Labels, MergeOptions, MergeOutcome};
 use crate::tree::Tree;
 
 /// What happens to one file.
@@ -284,7 +284,10 @@ fn merge_file(
         (Some(s), Some(t)) => {
             let empty = Vec::new();
             let base = b.unwrap_or(&empty);
+            // diff3 style: the base section lets a person (and the editor's "accept base") see and
+            // take what both sides started from.
             let opts = MergeOptions {
+                style: ConflictStyle::Diff3,
                 favor,
                 labels: labels.clone(),
                 ..MergeOptions::default()

@@ -93,7 +93,7 @@ fn both_changing_one_file_differently_is_a_line_merge() {
     assert_eq!(actions(&p), [("SKILL.md".into(), "conflict")]);
     assert_eq!(
         text(&p, "SKILL.md"),
-        "1\n2\n<<<<<<< project\n3 target\n=======\n3 source\n>>>>>>> collection\n4\n5\n"
+        "1\n2\n<<<<<<< project\n3 target\n||||||| base\n3\n=======\n3 source\n>>>>>>> collection\n4\n5\n"
     );
     let ours = run(Some(&base), &source, Some(&target), Strategy::Ours);
     assert_eq!(
@@ -125,7 +125,11 @@ fn added_on_both_sides_differently_merges_against_an_empty_base() {
     let target = tree(&[("SKILL.md", "b\n"), ("new.md", "target\n")]);
     let p = run(Some(&base), &source, Some(&target), Strategy::Auto);
     assert_eq!(p.conflicts, 1);
-    assert!(text(&p, "new.md").starts_with("<<<<<<< project\ntarget\n=======\nsource\n"));
+    assert!(
+        text(&p, "new.md").starts_with("<<<<<<< project\ntarget\n||||||| base\n=======\nsource\n"),
+        "{}",
+        text(&p, "new.md")
+    );
     assert_eq!(text(&p, "SKILL.md"), "b\n");
 }
 
