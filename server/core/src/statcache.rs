@@ -162,9 +162,9 @@ impl Base {
 fn same(s: &Stat, st: &rustix::fs::Stat) -> bool {
     let dir = (st.st_mode & 0o170000) == 0o040000;
     s.size == if dir { 0 } else { st.st_size as u64 }
-        && s.mtime_ns == st.st_mtime as i64 * 1_000_000_000 + st.st_mtime_nsec as i64
-        && s.ctime_ns == st.st_ctime as i64 * 1_000_000_000 + st.st_ctime_nsec as i64
-        && s.ino == st.st_ino as u64
+        && s.mtime_ns == st.st_mtime * 1_000_000_000 + st.st_mtime_nsec as i64
+        && s.ctime_ns == st.st_ctime * 1_000_000_000 + st.st_ctime_nsec as i64
+        && s.ino == st.st_ino
 }
 
 /// Is every stat in a trusted entry still the same on disk? Folders are recorded too, so an

@@ -19,6 +19,19 @@ pub struct AuditEvent<'a> {
     pub detail: Option<&'a str>,
 }
 
+/// An audit event as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub at: String,
+    pub operation: String,
+    pub artifact: Option<String>,
+    pub direction: Option<String>,
+    pub strategy: Option<String>,
+    pub result: String,
+    pub duration_ms: u64,
+    pub conflict_files: Vec<String>,
+}
+
 /// A conflict as detected by a sync or merge.
 #[derive(Debug, Clone)]
 pub struct ConflictRecord<'a> {
@@ -53,14 +66,27 @@ impl Store {
         Ok(())
     }
 
-    /// Recent audit events, newest first, as (at, operation, artifact, result).
-    pub fn audit_log(&self, limit: u32) -> Result<Vec<(String, String, Option<String>, String)>> {
+    /// Recent audit events, newest first.
+    pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditRow>> {
         let mut stmt = self
             .conn()
-            .prepare_cached("SELECT at, operation, artifact, result FROM audit_events ORDER BY id DESC LIMIT ?1")
+            .prepare_cached(
+                "SELECT at, operation, artifact, direction, strategy, result, duration_ms, conflict_files
+                 FROM audit_events ORDER BY id DESC LIMIT ?1",
+            )
             .map_err(|e| self.err(e))?;
         stmt.query_map([limit], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            let files: String = r.get(7)?;
+            Ok(AuditRow {
+                at: r.get(0)?,
+                operation: r.get(1)?,
+                artifact: r.get(2)?,
+                direction: r.get(3)?,
+                strategy: r.get(4)?,
+                result: r.get(5)?,
+                duration_ms: r.get::<_, i64>(6)? as u64,
+                conflict_files: serde_json::from_str(&files).unwrap_or_default(),
+            })
         })
         .and_then(|it| it.collect())
         .map_err(|e| self.err(e))

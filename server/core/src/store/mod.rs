@@ -17,7 +17,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, IoContext, Result};
 
-pub use audit::{AuditEvent, ConflictRecord};
+pub use audit::{AuditEvent, AuditRow, ConflictRecord};
 pub use deployments::Deployment;
 pub use versions::{NewVersion, Origin, VersionRow};
 

@@ -211,3 +211,41 @@ fn workspace_store_creates_a_gitignore_for_the_database() {
     let ignore = std::fs::read_to_string(dir.path().join(".skillmeat/.gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l == "lineage.db*"));
 }
+
+#[test]
+fn audit_events_and_conflict_records_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("l.db")).unwrap();
+    let id = skill("a");
+    let files = vec!["SKILL.md".to_string()];
+    store
+        .audit(&AuditEvent {
+            operation: "sync",
+            artifact: Some(&id),
+            direction: Some("collection-to-project"),
+            strategy: Some("auto"),
+            result: "conflicts",
+            duration_ms: 12,
+            conflict_files: &files,
+            detail: None,
+        })
+        .unwrap();
+    let log = store.audit_log(10).unwrap();
+    assert_eq!(log[0].operation, "sync");
+    assert_eq!(log[0].artifact.as_deref(), Some("skill:a"));
+    assert_eq!(log[0].conflict_files, files);
+    assert_eq!(log[0].duration_ms, 12);
+    store
+        .record_conflict(&ConflictRecord {
+            artifact: &id,
+            file_path: "SKILL.md",
+            base_hash: Some("b"),
+            ours_hash: Some("o"),
+            theirs_hash: Some("t"),
+            strategy: "auto",
+        })
+        .unwrap();
+    assert_eq!(store.open_conflicts(&id).unwrap(), ["SKILL.md"]);
+    assert_eq!(store.resolve_conflicts(&id, None, "r").unwrap(), 1);
+    assert!(store.open_conflicts(&id).unwrap().is_empty());
+}

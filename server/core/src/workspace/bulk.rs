@@ -34,6 +34,9 @@ impl Summary {
     }
 }
 
+/// Called after each artifact of a bulk sync with (done, total, artifact, outcome).
+pub type Progress<'a> = dyn Fn(usize, usize, &ArtifactId, &Result<SyncOutcome>) + Sync + 'a;
+
 impl Workspace {
     /// A second handle on this workspace for a worker thread: its own database connection,
     /// no import or recovery (the owner already did both).
@@ -60,7 +63,7 @@ impl Workspace {
         strategy: Strategy,
         apply: bool,
         parallelism: usize,
-        progress: &(dyn Fn(usize, usize, &ArtifactId, &Result<SyncOutcome>) + Sync),
+        progress: &Progress<'_>,
     ) -> Vec<(ArtifactId, Result<SyncOutcome>)> {
         let total = ids.len();
         let next = AtomicUsize::new(0);
