@@ -9,7 +9,7 @@
 //! changed lines down as far as it goes unless it can line up with a change on the other side.
 //! git's `merge-file` uses no indent heuristic, so neither do we.
 
-use super::lines::renumber;
+use super::lines::{renumber, zeroed};
 
 /// One change: lines `a..a+a_len` of the old side became lines `b..b+b_len` of the new side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,11 +36,21 @@ const MAX_EQLIMIT: usize = 1024;
 /// How far around a line the run of discardable lines is examined.
 const SIMSCAN_WINDOW: isize = 100;
 
-/// Diffs two sequences of line ids whose classes are below `classes`.
-pub(crate) fn diff(a: &[u32], b: &[u32], classes: usize) -> Vec<Hunk> {
+/// How often each id occurs in `ids`, for ids below `classes`.
+pub(crate) fn counts(ids: &[u32], classes: usize) -> Vec<u32> {
+    let mut c = zeroed::<u32>(classes);
+    for &id in ids {
+        c[id as usize] += 1;
+    }
+    c
+}
+
+/// Diffs two sequences of line ids; `count_a` and `count_b` say how often each id occurs in
+/// `a` and in `b` (see [`counts`]; a merge computes base's once for both of its diffs).
+pub(crate) fn diff(a: &[u32], b: &[u32], count_a: &[u32], count_b: &[u32]) -> Vec<Hunk> {
     let mut ca = Changed::new(a.len());
     let mut cb = Changed::new(b.len());
-    mark_changes(a, b, classes, &mut ca, &mut cb);
+    mark_changes(a, b, count_a, count_b, &mut ca, &mut cb);
     compact(a, &mut ca, &cb);
     compact(b, &mut cb, &ca);
     script(&ca, &cb)
@@ -50,7 +60,7 @@ pub(crate) fn diff(a: &[u32], b: &[u32], classes: usize) -> Vec<Hunk> {
 /// allocating tables sized for every class of the files.
 pub(crate) fn diff_slices(a: &[u32], b: &[u32]) -> Vec<Hunk> {
     let (a, b, classes) = renumber(a, b);
-    diff(&a, &b, classes)
+    diff(&a, &b, &counts(&a, classes), &counts(&b, classes))
 }
 
 /// Per-line "changed" flags with a `false` sentinel before the first and after the last line,
@@ -89,7 +99,14 @@ fn bogosqrt(mut n: usize) -> usize {
 
 /// Marks changed lines: trims common ends, discards lines without usable matches, and runs
 /// Myers on what is left.
-fn mark_changes(a: &[u32], b: &[u32], classes: usize, ca: &mut Changed, cb: &mut Changed) {
+fn mark_changes(
+    a: &[u32],
+    b: &[u32],
+    count_a: &[u32],
+    count_b: &[u32],
+    ca: &mut Changed,
+    cb: &mut Changed,
+) {
     let (n1, n2) = (a.len(), b.len());
     let lim = n1.min(n2);
     let mut start = 0;
@@ -102,33 +119,42 @@ fn mark_changes(a: &[u32], b: &[u32], classes: usize, ca: &mut Changed, cb: &mut
     }
     let (end1, end2) = (n1 - tail, n2 - tail);
 
-    // How often each class occurs in each whole file (git counts the trimmed ends too).
-    let mut count_a = vec![0u32; classes];
-    let mut count_b = vec![0u32; classes];
-    for &id in a {
-        count_a[id as usize] += 1;
-    }
-    for &id in b {
-        count_b[id as usize] += 1;
-    }
+    // Match counts are over the whole files: git counts the trimmed ends too.
+    let ids1 = keep_lines(a, start, end1, count_b, ca);
+    let ids2 = keep_lines(b, start, end2, count_a, cb);
 
-    let (idx1, ids1) = keep_lines(a, start, end1, &count_b, ca);
-    let (idx2, ids2) = keep_lines(b, start, end2, &count_a, cb);
+    // Myers marks the kept lines in flags of its own; they are then spread back over the lines
+    // that were kept (those not already marked as discarded), which saves an index per line.
+    let mut kept1 = vec![false; ids1.len()];
+    let mut kept2 = vec![false; ids2.len()];
+    Myers::new(&ids1, &ids2).compare(&mut kept1, &mut kept2);
+    spread(&kept1, start, end1, ca);
+    spread(&kept2, start, end2, cb);
+}
 
-    let mut myers = Myers::new(&ids1, &ids2);
-    myers.compare(&idx1, &idx2, ca, cb);
+/// Marks line `i` of `start..end` changed when it was kept for Myers and Myers changed it.
+fn spread(kept_changed: &[bool], start: usize, end: usize, changed: &mut Changed) {
+    let mut r = 0;
+    for i in start as isize..end as isize {
+        if !changed.get(i) {
+            if kept_changed[r] {
+                changed.set(i, true);
+            }
+            r += 1;
+        }
+    }
 }
 
 /// Chooses which lines of `lines[start..end]` take part in Myers: those with a match on the
 /// other side, unless they have very many matches and sit in a run of unmatched lines. The rest
-/// are marked changed right away. Returns the kept lines' indexes and ids.
+/// are marked changed right away. Returns the kept lines' ids.
 fn keep_lines(
     lines: &[u32],
     start: usize,
     end: usize,
     count_other: &[u32],
     changed: &mut Changed,
-) -> (Vec<usize>, Vec<u32>) {
+) -> Vec<u32> {
     let mlim = bogosqrt(lines.len()).min(MAX_EQLIMIT);
     // 0: no match, 1: some matches, 2: too many matches.
     let mut dis = vec![0u8; lines.len()];
@@ -142,20 +168,18 @@ fn keep_lines(
             1
         };
     }
-    let mut idx = Vec::with_capacity(end.saturating_sub(start));
     let mut ids = Vec::with_capacity(end.saturating_sub(start));
     for i in start..end {
         let keep = dis[i] == 1
             || (dis[i] == 2
                 && !discard_multimatch(&dis, i as isize, start as isize, end as isize - 1));
         if keep {
-            idx.push(i);
             ids.push(lines[i]);
         } else {
             changed.set(i as isize, true);
         }
     }
-    (idx, ids)
+    ids
 }
 
 /// Whether a line with many matches lies in a run dominated by unmatched lines (on both sides),
@@ -254,7 +278,7 @@ impl<'a> Myers<'a> {
 
     /// Divide and conquer over boxes of the kept lines, marking the changed ones. An explicit
     /// stack (low half first, as git's recursion) keeps deep splits off the thread stack.
-    fn compare(&mut self, idx1: &[usize], idx2: &[usize], ca: &mut Changed, cb: &mut Changed) {
+    fn compare(&mut self, ca: &mut [bool], cb: &mut [bool]) {
         let mut stack = vec![(
             0isize,
             self.ha1.len() as isize,
@@ -272,13 +296,9 @@ impl<'a> Myers<'a> {
                 lim2 -= 1;
             }
             if off1 == lim1 {
-                for &i in &idx2[off2 as usize..lim2 as usize] {
-                    cb.set(i as isize, true);
-                }
+                cb[off2 as usize..lim2 as usize].fill(true);
             } else if off2 == lim2 {
-                for &i in &idx1[off1 as usize..lim1 as usize] {
-                    ca.set(i as isize, true);
-                }
+                ca[off1 as usize..lim1 as usize].fill(true);
             } else {
                 let spl = self.split(off1, lim1, off2, lim2, need_min);
                 stack.push((spl.i1, lim1, spl.i2, lim2, spl.min_hi));
@@ -715,7 +735,8 @@ mod tests {
     }
 
     fn d(a: &str, b: &str) -> Vec<(usize, usize, usize, usize)> {
-        diff(&ids(a), &ids(b), 256)
+        let (a, b) = (ids(a), ids(b));
+        diff(&a, &b, &counts(&a, 256), &counts(&b, 256))
             .into_iter()
             .map(|h| (h.a, h.a_len, h.b, h.b_len))
             .collect()
@@ -756,7 +777,7 @@ mod tests {
         // Past git's cost limits the script need not be minimal, but it must transform a to b.
         let a: Vec<u32> = (0..5000u32).map(|i| (i * 7919) % 13).collect();
         let b: Vec<u32> = (0..5000u32).map(|i| (i * 104729) % 11).collect();
-        let hunks = diff(&a, &b, 13);
+        let hunks = diff(&a, &b, &counts(&a, 13), &counts(&b, 13));
         let mut out = Vec::new();
         let mut pos = 0;
         for h in &hunks {

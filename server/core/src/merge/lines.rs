@@ -43,13 +43,16 @@ impl<'a> Lines<'a> {
     /// counting only runs of at least `min` (shorter ones cannot be read as markers).
     pub fn longest_marker_run(&self, min: usize) -> usize {
         let mut longest = 0;
-        for i in 0..self.len() {
-            let line = self.line(i);
-            let Some(&c) = line.first() else { continue };
-            if !matches!(c, b'<' | b'|' | b'=' | b'>') || line.len() < min {
+        for w in self.starts.windows(2) {
+            // Most lines fail on their first byte; only look further when it is a marker byte.
+            let c = self.text[w[0]];
+            if !matches!(c, b'<' | b'|' | b'=' | b'>') || w[1] - w[0] < min {
                 continue;
             }
-            let run = line.iter().take_while(|&&b| b == c).count();
+            let run = self.text[w[0]..w[1]]
+                .iter()
+                .take_while(|&&b| b == c)
+                .count();
             if run >= min {
                 longest = longest.max(run);
             }
@@ -58,33 +61,271 @@ impl<'a> Lines<'a> {
     }
 }
 
-/// Hands out class ids; one interner serves all three inputs so ids compare across them.
-pub(crate) struct Interner<'a> {
-    map: HashMap<&'a [u8], u32, foldhash::fast::FixedState>,
+/// Line bytes → id. A compact open-addressing table (8 bytes a slot: 32 bits of hash, 32 of id)
+/// keeps the probe for each of a big file's lines to one cache miss, where a general map with
+/// slice keys touches three times the memory.
+struct Table<'a> {
+    /// `(hash >> 32) << 32 | (id + 1)`; 0 is an empty slot.
+    slots: Vec<u64>,
+    mask: usize,
+    /// Bytes of each id's first line.
+    lines: Vec<&'a [u8]>,
+    hasher: foldhash::fast::FixedState,
 }
 
-impl<'a> Interner<'a> {
-    pub fn with_capacity(lines: usize) -> Self {
-        Interner {
-            map: HashMap::with_capacity_and_hasher(lines, foldhash::fast::FixedState::default()),
+impl<'a> Table<'a> {
+    fn with_capacity(n: usize) -> Self {
+        let cap = (n.max(8) * 4 / 3).next_power_of_two();
+        Table {
+            slots: zeroed(cap),
+            mask: cap - 1,
+            lines: Vec::with_capacity(n),
+            hasher: foldhash::fast::FixedState::default(),
         }
     }
 
-    /// Number of distinct lines seen so far; ids are below it.
-    pub fn classes(&self) -> usize {
-        self.map.len()
+    fn len(&self) -> usize {
+        self.lines.len()
     }
 
-    pub fn lines(&mut self, text: &'a [u8]) -> Lines<'a> {
-        let starts = split(text);
-        let n = starts.len() - 1;
-        let mut ids = Vec::with_capacity(n);
-        for w in starts.windows(2) {
-            let next = self.map.len() as u32;
-            ids.push(*self.map.entry(&text[w[0]..w[1]]).or_insert(next));
-        }
-        Lines { text, starts, ids }
+    fn hash(&self, line: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one(line)
     }
+
+    /// The slot holding `line`, or the empty slot where it would go.
+    fn find(&self, line: &[u8], h: u64) -> usize {
+        let tag = h >> 32;
+        let mut i = h as usize & self.mask;
+        loop {
+            let s = self.slots[i];
+            if s == 0 {
+                return i;
+            }
+            if s >> 32 == tag && self.lines[(s as u32 - 1) as usize] == line {
+                return i;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    fn get(&self, line: &[u8]) -> Option<u32> {
+        let s = self.slots[self.find(line, self.hash(line))];
+        (s != 0).then(|| (s as u32) - 1)
+    }
+
+    /// The id of `line`, new if it was not seen before.
+    fn intern(&mut self, line: &'a [u8]) -> u32 {
+        let h = self.hash(line);
+        let i = self.find(line, h);
+        let s = self.slots[i];
+        if s != 0 {
+            return (s as u32) - 1;
+        }
+        let id = self.lines.len() as u32;
+        self.slots[i] = (h >> 32) << 32 | u64::from(id + 1);
+        self.lines.push(line);
+        // Grow at 3/4 load: linear probing stays short, and the table stays small.
+        if self.lines.len() * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        id
+    }
+
+    fn grow(&mut self) {
+        let cap = self.slots.len() * 2;
+        self.slots = zeroed(cap);
+        self.mask = cap - 1;
+        // Rare (ours and theirs bring many lines base lacks); rehashing the lines is cheaper
+        // than keeping every hash around.
+        for (id, line) in self.lines.iter().enumerate() {
+            let h = self.hash(line);
+            let mut i = h as usize & self.mask;
+            while self.slots[i] != 0 {
+                i = (i + 1) & self.mask;
+            }
+            self.slots[i] = (h >> 32) << 32 | (id as u64 + 1);
+        }
+    }
+}
+
+/// Marks "no line" / "no unique position" in the u32 tables below.
+const NONE: u32 = u32::MAX;
+
+/// Inputs above this many bytes in total are numbered on two threads.
+const PARALLEL_BYTES: usize = 1 << 18;
+
+/// Splits the three inputs of a merge and numbers their lines with one shared set of ids.
+/// Returns base, ours, theirs and the number of ids.
+///
+/// Hashing every line of all three files is most of a large merge's cost, yet ours and theirs are
+/// mostly base's lines in base's order. So base is hashed, and then ours and theirs (side by side
+/// on two threads) are walked along base comparing bytes: a line equal to the base line at the
+/// walk's position takes its id without a hash lookup. Lines that do not line up are looked up,
+/// and a line that occurs exactly once in base puts the walk back in step after an edit.
+pub(crate) fn number_lines<'a>(
+    base: &'a [u8],
+    ours: &'a [u8],
+    theirs: &'a [u8],
+    out_capacity: usize,
+) -> Numbered<'a> {
+    let parallel = base.len() + ours.len() + theirs.len() > PARALLEL_BYTES;
+    let split_sides = || (split(ours), split(theirs));
+    // While base is hashed, the other thread splits ours and theirs into lines, then gets the
+    // output buffer's pages from the OS (first-touch faults of a 10 MB buffer are a visible
+    // share of a cold run's time, and this thread is otherwise idle).
+    let (base_l, mut table, unique_at, (os, ts), out) = if parallel {
+        std::thread::scope(|s| {
+            let h = s.spawn(|| (split_sides(), touched_buffer(out_capacity)));
+            let (base_l, table, unique_at) = hash_base(base, ours.len() + theirs.len());
+            // Splitting cannot fail; if its thread died anyway, split here.
+            let (sides, out) = h
+                .join()
+                .unwrap_or_else(|_| (split_sides(), Vec::with_capacity(out_capacity)));
+            (base_l, table, unique_at, sides, out)
+        })
+    } else {
+        let (base_l, table, unique_at) = hash_base(base, ours.len() + theirs.len());
+        (
+            base_l,
+            table,
+            unique_at,
+            split_sides(),
+            Vec::with_capacity(out_capacity),
+        )
+    };
+
+    let walk = |text: &'a [u8], starts: &[usize]| align(text, starts, &base_l, &table, &unique_at);
+    let (mut oi, mut ti) = if parallel {
+        std::thread::scope(|s| {
+            let h = s.spawn(|| walk(theirs, &ts));
+            let o = walk(ours, &os);
+            let t = h.join().unwrap_or_else(|_| walk(theirs, &ts));
+            (o, t)
+        })
+    } else {
+        (walk(ours, &os), walk(theirs, &ts))
+    };
+
+    // Lines found nowhere in base get new ids, the same for both sides.
+    for (text, starts, ids) in [(ours, &os, &mut oi), (theirs, &ts, &mut ti)] {
+        for (i, id) in ids.iter_mut().enumerate() {
+            if *id == NONE {
+                *id = table.intern(&text[starts[i]..starts[i + 1]]);
+            }
+        }
+    }
+    let classes = table.len();
+    let ours_l = Lines {
+        text: ours,
+        starts: os,
+        ids: oi,
+    };
+    let theirs_l = Lines {
+        text: theirs,
+        starts: ts,
+        ids: ti,
+    };
+    Numbered {
+        base: base_l,
+        ours: ours_l,
+        theirs: theirs_l,
+        classes,
+        out,
+    }
+}
+
+/// The three inputs split and numbered, and an empty output buffer of the requested capacity.
+pub(crate) struct Numbered<'a> {
+    pub base: Lines<'a>,
+    pub ours: Lines<'a>,
+    pub theirs: Lines<'a>,
+    pub classes: usize,
+    pub out: Vec<u8>,
+}
+
+/// `n` zeros, written out rather than left to `calloc`: a table that is read before it is
+/// written (hash probes, counters) would otherwise fault twice per page, once to map the shared
+/// zero page and again to copy it on the first write.
+pub(crate) fn zeroed<T: Copy + Default>(n: usize) -> Vec<T> {
+    let mut v = Vec::with_capacity(n);
+    v.resize(n, T::default());
+    v
+}
+
+/// An empty buffer whose pages have already been faulted in.
+fn touched_buffer(cap: usize) -> Vec<u8> {
+    let mut v = vec![1u8; cap];
+    v.clear();
+    v
+}
+
+/// Splits and hashes base; returns its lines, the table, and for each id the position of its
+/// only occurrence in base ([`NONE`] when it occurs more than once).
+fn hash_base<'a>(base: &'a [u8], side_bytes: usize) -> (Lines<'a>, Table<'a>, Vec<u32>) {
+    let starts = split(base);
+    let nb = starts.len() - 1;
+    // Room for base's lines and a guess at the lines the sides add.
+    let mut table = Table::with_capacity(nb + side_bytes / 400 + 16);
+    let mut ids = Vec::with_capacity(nb);
+    let mut unique_at: Vec<u32> = Vec::with_capacity(nb);
+    for (i, w) in starts.windows(2).enumerate() {
+        let next = table.len() as u32;
+        let id = table.intern(&base[w[0]..w[1]]);
+        if id == next {
+            unique_at.push(i as u32);
+        } else {
+            unique_at[id as usize] = NONE;
+        }
+        ids.push(id);
+    }
+    (
+        Lines {
+            text: base,
+            starts,
+            ids,
+        },
+        table,
+        unique_at,
+    )
+}
+
+/// How many base lines ahead of the walk a line is looked for before falling back to hashing.
+const LOOKAHEAD: usize = 3;
+
+/// Finds base ids for the lines of `text` (split at `starts`) by walking along base; lines not
+/// in base get [`NONE`].
+fn align<'a>(
+    text: &'a [u8],
+    starts: &[usize],
+    base: &Lines<'a>,
+    table: &Table<'a>,
+    unique_at: &[u32],
+) -> Vec<u32> {
+    let nb = base.len();
+    let mut ids = Vec::with_capacity(starts.len() - 1);
+    let mut j = 0;
+    'lines: for w in starts.windows(2) {
+        let line = &text[w[0]..w[1]];
+        for k in 0..LOOKAHEAD.min(nb.saturating_sub(j)) {
+            if base.line(j + k) == line {
+                ids.push(base.ids[j + k]);
+                j += k + 1;
+                continue 'lines;
+            }
+        }
+        match table.get(line) {
+            Some(id) => {
+                let at = unique_at[id as usize];
+                if at != NONE && at as usize >= j {
+                    j = at as usize + 1;
+                }
+                ids.push(id);
+            }
+            None => ids.push(NONE),
+        }
+    }
+    ids
 }
 
 /// Line start offsets of `text`, followed by `text.len()`.
@@ -130,24 +371,68 @@ mod tests {
 
     #[test]
     fn equal_lines_share_an_id_and_a_missing_newline_makes_a_line_different() {
-        let mut int = Interner::with_capacity(8);
-        let a = int.lines(b"x\ny\nx");
-        let b = int.lines(b"y\nx\n");
+        let n = number_lines(b"x\ny\nx", b"y\nx\n", b"z\ny\n", 0);
+        let (a, b, c, classes) = (n.base, n.ours, n.theirs, n.classes);
         assert_eq!(a.ids[0], b.ids[1]);
         assert_eq!(a.ids[1], b.ids[0]);
         assert_ne!(a.ids[2], a.ids[0]);
-        assert_eq!(int.classes(), 3);
+        assert_eq!(c.ids[1], a.ids[1]);
+        assert_eq!(classes, 4);
         assert_eq!(a.newlines(0..3), 2);
         assert_eq!(b.newlines(0..2), 2);
         assert_eq!(a.bytes(1..3), b"y\nx");
     }
 
+    /// Lines that are new on both sides must get one id, and lines equal to base lines far from
+    /// the walk's position must still get base's id, whatever order the sides are in.
+    #[test]
+    fn ids_depend_only_on_bytes_whatever_the_edit_pattern() {
+        let base: Vec<u8> = (0..2000)
+            .flat_map(|i| format!("l{}\n", i % 700).into_bytes())
+            .collect();
+        let mut ours: Vec<u8> = b"new\n".to_vec();
+        ours.extend(
+            (0..2000)
+                .rev()
+                .flat_map(|i| format!("l{}\n", (i * 7) % 900).into_bytes()),
+        );
+        let theirs: Vec<u8> = b"new\nl3\n".iter().chain(&base[3000..]).copied().collect();
+        let n = number_lines(&base, &ours, &theirs, 0);
+        let (b, o, t, classes) = (n.base, n.ours, n.theirs, n.classes);
+        let mut by_bytes: HashMap<&[u8], u32> = HashMap::new();
+        for l in [&b, &o, &t] {
+            for i in 0..l.len() {
+                let id = *by_bytes.entry(l.line(i)).or_insert(l.ids[i]);
+                assert_eq!(id, l.ids[i], "line {:?}", l.line(i));
+            }
+        }
+        assert_eq!(classes, by_bytes.len());
+    }
+
+    #[test]
+    fn the_table_grows_when_the_sides_bring_many_new_lines() {
+        let ours: Vec<u8> = (0..5000)
+            .flat_map(|i| format!("o{i}\n").into_bytes())
+            .collect();
+        let theirs: Vec<u8> = (0..5000)
+            .flat_map(|i| format!("o{}\n", i * 2).into_bytes())
+            .collect();
+        let n = number_lines(b"", &ours, &theirs, 0);
+        let (o, t, classes) = (n.ours, n.theirs, n.classes);
+        assert_eq!(classes, 7500);
+        assert_eq!(t.ids[1], o.ids[2]);
+        assert_eq!(t.ids[2499], o.ids[4998]);
+    }
+
     #[test]
     fn marker_runs_shorter_than_the_minimum_are_ignored() {
-        let mut int = Interner::with_capacity(8);
-        let l = int.lines(b"======\n=========\n<<<<<<< x\nabc =======\n");
-        assert_eq!(l.longest_marker_run(7), 9);
-        let l = int.lines(b"======\n");
-        assert_eq!(l.longest_marker_run(7), 0);
+        let n = number_lines(
+            b"======\n=========\n<<<<<<< x\nabc =======\n",
+            b"======\n",
+            b"",
+            0,
+        );
+        assert_eq!(n.base.longest_marker_run(7), 9);
+        assert_eq!(n.ours.longest_marker_run(7), 0);
     }
 }

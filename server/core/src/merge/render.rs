@@ -135,18 +135,16 @@ impl Out {
     }
 }
 
-/// git's `xdl_fill_merge_buffer`, recording clean and conflict regions on the way.
+/// git's `xdl_fill_merge_buffer`, recording clean and conflict regions on the way; writes into
+/// `buf` (empty, ideally with room for the result).
 pub(crate) fn render(
     inp: &Inputs<'_>,
     chunks: &[Chunk],
     opts: &MergeOptions,
     marker_len: usize,
+    buf: Vec<u8>,
 ) -> MergeResult {
-    let capacity = inp.ours.text.len() + inp.theirs.text.len() / 8 + 64;
-    let mut out = Out {
-        buf: Vec::with_capacity(capacity),
-        nl: 0,
-    };
+    let mut out = Out { buf, nl: 0 };
     let mut regions = Vec::new();
     let mut clean_from = 0;
     let show_base = matches!(

@@ -9,7 +9,7 @@
 //! the base and so are not refined (zdiff3 only trims lines common to both ends).
 
 use super::diff::{self, diff_slices, Hunk};
-use super::lines::{Interner, Lines};
+use super::lines::{number_lines, Lines};
 use super::render::{self, Inputs};
 use super::{ConflictStyle, MergeOptions, MergeResult};
 
@@ -45,29 +45,34 @@ pub(crate) struct Chunk {
 /// Merges without checking for binary content or size: the caller has decided the inputs are
 /// text. [`super::merge`] is the checked entry point.
 pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8], opts: &MergeOptions) -> MergeResult {
-    let mut int = Interner::with_capacity(estimate_lines(base) + estimate_lines(ours) / 8 + 16);
-    let base_l = int.lines(base);
-    let ours_l = int.lines(ours);
-    let theirs_l = int.lines(theirs);
-    let classes = int.classes();
-    drop(int);
+    let out_capacity = ours.len() + theirs.len() / 8 + 64;
+    let numbered = number_lines(base, ours, theirs, out_capacity);
+    let (base_l, ours_l, theirs_l, classes) = (
+        numbered.base,
+        numbered.ours,
+        numbered.theirs,
+        numbered.classes,
+    );
 
+    let count_base = diff::counts(&base_l.ids, classes);
+    let diff_with = |side: &Lines<'_>| {
+        diff::diff(
+            &base_l.ids,
+            &side.ids,
+            &count_base,
+            &diff::counts(&side.ids, classes),
+        )
+    };
     // The two diffs are independent; on a multi-core machine run them side by side.
     let (d1, d2) = if base_l.len() + ours_l.len() + theirs_l.len() > 20_000 {
         std::thread::scope(|s| {
-            let h = s.spawn(|| diff::diff(&base_l.ids, &theirs_l.ids, classes));
-            let d1 = diff::diff(&base_l.ids, &ours_l.ids, classes);
-            match h.join() {
-                Ok(d2) => (d1, d2),
-                // The diff has no failure path; should the thread die anyway, redo it here.
-                Err(_) => (d1, diff::diff(&base_l.ids, &theirs_l.ids, classes)),
-            }
+            let h = s.spawn(|| diff_with(&theirs_l));
+            let d1 = diff_with(&ours_l);
+            // The diff has no failure path; should the thread die anyway, redo it here.
+            (d1, h.join().unwrap_or_else(|_| diff_with(&theirs_l)))
         })
     } else {
-        (
-            diff::diff(&base_l.ids, &ours_l.ids, classes),
-            diff::diff(&base_l.ids, &theirs_l.ids, classes),
-        )
+        (diff_with(&ours_l), diff_with(&theirs_l))
     };
 
     let inputs = Inputs {
@@ -86,11 +91,7 @@ pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8], opts: &MergeOptions) 
     }
 
     let chunks = walk(&d1, &d2, &inputs, opts.style);
-    render::render(&inputs, &chunks, opts, marker_len)
-}
-
-fn estimate_lines(text: &[u8]) -> usize {
-    text.len() / 40 + 1
+    render::render(&inputs, &chunks, opts, marker_len, numbered.out)
 }
 
 /// git's `xdl_do_merge`: combines both scripts into chunks, then refines conflicts by style.
