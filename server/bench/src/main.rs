@@ -5,7 +5,9 @@
 //! budget next to them; nothing here asserts on time.
 
 mod drift;
+mod merge;
 mod report;
+mod skillmeat;
 
 use std::path::PathBuf;
 
@@ -31,6 +33,12 @@ fn run() -> anyhow::Result<()> {
     report::header(&bin);
     if only("drift") {
         drift::run(&bin)?;
+    }
+    if only("merge") {
+        merge::run(&bin)?;
+    }
+    if only("skillmeat") {
+        skillmeat::run(&bin)?;
     }
     Ok(())
 }

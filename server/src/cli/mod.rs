@@ -4,6 +4,7 @@ mod deploy;
 mod diff;
 mod history;
 mod import;
+mod merge_file;
 mod output;
 mod resolve;
 mod rollback;
@@ -76,6 +77,8 @@ enum Command {
     Diff(diff::Args),
     /// Name a version.
     Tag(tag::Args),
+    /// Three-way merge of one file, like `git merge-file` (exit code = number of conflicts).
+    MergeFile(merge_file::MergeFileArgs),
 }
 
 pub fn main() -> i32 {
@@ -102,6 +105,10 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
+    // merge-file works on three files alone: no workspace, no collection.
+    if let Command::MergeFile(a) = &cli.command {
+        return merge_file::run(a).map_err(|e| Error::other(format!("{e:#}")));
+    }
     // Reject malformed ids before anything is opened or created.
     let ids: Vec<&String> = match &cli.command {
         Command::Deploy(a) => a.ids.iter().collect(),
@@ -111,7 +118,7 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Rollback(a) => vec![&a.id],
         Command::Diff(a) => vec![&a.id],
         Command::Tag(a) => vec![&a.id],
-        Command::Status | Command::Import => vec![],
+        Command::Status | Command::Import | Command::MergeFile(_) => vec![],
     };
     for id in ids {
         IdQuery::parse(id)?;
@@ -127,6 +134,8 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Rollback(a) => rollback::run(&mut ws, a, out),
         Command::Diff(a) => diff::run(&ws, a, out),
         Command::Tag(a) => tag::run(&mut ws, a, out),
+        // Handled before the workspace is opened; kept here so the match stays exhaustive.
+        Command::MergeFile(_) => Err(Error::other("merge-file needs no workspace")),
     };
     // Recovery of an interrupted apply is worth telling, whatever the command.
     for n in ws.take_notes() {
