@@ -9,12 +9,13 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rusqlite::params;
 
-use super::failpoint;
+use super::{failpoint, lock};
 use crate::apply::check_rel;
-use crate::error::{Error, IoContext, Result};
+use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::store::Store;
 use crate::tree::Tree;
 
@@ -175,9 +176,23 @@ pub struct JournalRow {
 }
 
 /// Finishes or undoes every interrupted apply; returns a note per row.
+///
+/// A row is only touched under the artifact's lock: a writer holds that lock from before its row
+/// is written until after it is deleted, so a row whose lock is held by a live process is an apply
+/// in flight (another editor window, the CLI), not an interrupted one, and is left alone. Taking
+/// the lock of a writer that died also removes the lock file it left.
 pub fn recover(store: &Store) -> Result<Vec<String>> {
     let mut notes = Vec::new();
     for row in store.journal_rows()? {
+        let _lock = match lock::acquire(&row.target, &row.artifact, Duration::ZERO) {
+            Ok(l) => l,
+            Err(e) if e.kind() == ErrorKind::Locked => continue,
+            Err(e) => return Err(e),
+        };
+        // Read the row again under the lock: its writer may have finished (or committed) since.
+        let Some(row) = store.journal_rows()?.into_iter().find(|r| r.id == row.id) else {
+            continue;
+        };
         notes.push(recover_row(store, &row)?);
     }
     Ok(notes)
@@ -336,6 +351,67 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["review.md"]);
+    }
+
+    #[test]
+    fn recovery_leaves_an_apply_in_flight_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("l.db")).unwrap();
+        let target = dir.path().join("commands/review.md");
+        crate::apply::write_tree(&target, &tree(&[("review.md", "old\n")]), false).unwrap();
+        // A live writer (this process) holds the lock and is between its swap and its commit.
+        let held = lock::acquire(&target, "command:review", Duration::ZERO).unwrap();
+        let swap = swap_in(
+            &store,
+            "command:review",
+            &target,
+            &tree(&[("review.md", "new\n")]),
+            false,
+        )
+        .unwrap();
+        // Another open of the workspace meanwhile must not undo it.
+        let other = Store::open(&dir.path().join("l.db")).unwrap();
+        assert!(recover(&other).unwrap().is_empty());
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new\n");
+        store.in_tx(|| swap.mark_committed(&store)).unwrap();
+        swap.finish(&store).unwrap();
+        drop(held);
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new\n");
+        let names: Vec<_> = fs::read_dir(dir.path().join("commands"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["review.md"]);
+    }
+
+    #[test]
+    fn recovery_takes_over_and_removes_a_dead_writers_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("l.db")).unwrap();
+        let target = dir.path().join("skills/pdf");
+        crate::apply::write_tree(&target, &tree(&[("SKILL.md", "old\n")]), true).unwrap();
+        let swap = swap_in(
+            &store,
+            "skill:pdf",
+            &target,
+            &tree(&[("SKILL.md", "new\n")]),
+            true,
+        )
+        .unwrap();
+        std::mem::forget(swap);
+        // The writer died holding its lock: a pid far above any live process.
+        fs::write(lock::lock_path(&target), "999999999 2026-01-01T00:00:00Z\n").unwrap();
+        let notes = recover(&store).unwrap();
+        assert!(notes[0].contains("undid"), "{notes:?}");
+        assert_eq!(
+            crate::tree::read_artifact(&target, true).unwrap(),
+            tree(&[("SKILL.md", "old\n")])
+        );
+        let names: Vec<_> = fs::read_dir(dir.path().join("skills"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["pdf"]);
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 /// Every point the apply path passes, in order; the crash test walks this list.
 pub const POINTS: &[&str] = &[
-    "after-stage",
     "after-journal",
+    "after-stage",
     "after-backup",
     "after-swap",
     "after-commit",

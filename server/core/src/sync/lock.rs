@@ -1,26 +1,41 @@
 //! Per-artifact locks, so two editor windows and the CLI never apply to one artifact at once.
 //!
-//! A lock is a file created exclusively beside the artifact (`.<name>.skillmeat-lsp.lock`,
-//! a dot-entry so discovery never sees it) holding the owner's pid and start time. A lock whose
-//! owner is gone, or that is older than [`STALE_AFTER`], is taken over.
+//! A lock is a file beside the artifact (`.<name>.skillmeat-lsp.lock`, a dot-entry so discovery
+//! never sees it) holding the owner's pid and start time, and held with an exclusive `flock` for
+//! as long as the owner lives: the kernel drops that when the owner dies, however it dies, so a
+//! lock file left by a killed process is free and simply taken over, with no window in which two
+//! takers could both remove it. A file that is not `flock`ed but names a live pid (written by a
+//! build without `flock`, or by hand) is still respected until it is older than [`STALE_AFTER`].
+//!
+//! How long a taker waits is the caller's timeout; `SKILLMEAT_LOCK_TIMEOUT_MS` overrides every
+//! nonzero timeout (tests, and people who would rather fail fast).
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
+use rustix::fs::FlockOperation;
+
 use crate::error::{Error, Result};
 
-/// A lock held longer than this is assumed abandoned.
+/// A lock file naming a live pid but not `flock`ed, held longer than this, is assumed abandoned.
 pub const STALE_AFTER: Duration = Duration::from_secs(600);
+
+/// Environment variable overriding how long a taker waits, in milliseconds.
+pub const TIMEOUT_ENV: &str = "SKILLMEAT_LOCK_TIMEOUT_MS";
 
 #[derive(Debug)]
 pub struct Lock {
     path: PathBuf,
+    /// Holds the `flock`; closed (releasing it) after the file is removed.
+    _file: File,
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
+        // Remove first, unlock second (when `_file` closes): a taker that opened this file before
+        // the removal then finds the path no longer names it and starts over.
         let _ = fs::remove_file(&self.path);
     }
 }
@@ -52,52 +67,101 @@ fn owner_alive(text: &str) -> bool {
     }
 }
 
-fn is_stale(path: &Path) -> bool {
-    let Ok(text) = fs::read_to_string(path) else {
-        // Vanished or unreadable: let the next attempt decide.
-        return false;
-    };
-    let old = fs::metadata(path)
+/// A lock file we could `flock` that still names another live process, written by a locker that
+/// does not `flock`.
+fn held_without_flock(text: &str, file: &File) -> bool {
+    let mine = text
+        .split_whitespace()
+        .next()
+        .is_some_and(|p| p == std::process::id().to_string());
+    let old = file
+        .metadata()
         .and_then(|m| m.modified())
         .ok()
         .and_then(|m| SystemTime::now().duration_since(m).ok())
         .is_some_and(|age| age > STALE_AFTER);
-    old || !owner_alive(&text)
+    !mine && !old && owner_alive(text)
+}
+
+/// One attempt: the lock, or `None` while someone else holds it.
+fn try_take(path: &Path) -> Result<Option<Lock>> {
+    loop {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        match rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => {}
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK || e == rustix::io::Errno::INTR => {
+                return Ok(None)
+            }
+            Err(e) => return Err(Error::io(path, e.into())),
+        }
+        // The previous holder may have removed the file after we opened it: the lock is whatever
+        // file the path names now.
+        let same = match (rustix::fs::fstat(&file), rustix::fs::stat(path)) {
+            (Ok(a), Ok(b)) => a.st_dev == b.st_dev && a.st_ino == b.st_ino,
+            _ => false,
+        };
+        if !same {
+            continue;
+        }
+        let mut text = String::new();
+        let _ = file.read_to_string(&mut text);
+        if held_without_flock(&text, &file) {
+            return Ok(None);
+        }
+        let stamp = crate::time::now_utc();
+        let write = |f: &mut File| -> std::io::Result<()> {
+            f.set_len(0)?;
+            f.rewind()?;
+            writeln!(f, "{} {stamp}", std::process::id())?;
+            f.sync_all()
+        };
+        write(&mut file).map_err(|e| Error::io(path, e))?;
+        return Ok(Some(Lock {
+            path: path.to_path_buf(),
+            _file: file,
+        }));
+    }
+}
+
+/// `timeout`, or the override from [`TIMEOUT_ENV`] when it is nonzero (a zero timeout is a probe).
+fn effective_timeout(timeout: Duration) -> Duration {
+    if timeout.is_zero() {
+        return timeout;
+    }
+    std::env::var(TIMEOUT_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(timeout)
 }
 
 /// Takes the lock on the artifact at `artifact_path`, waiting up to `timeout`.
 pub fn acquire(artifact_path: &Path, what: &str, timeout: Duration) -> Result<Lock> {
+    let timeout = effective_timeout(timeout);
     let path = lock_path(artifact_path);
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     let started = Instant::now();
     loop {
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut f) => {
-                let stamp = crate::time::now_utc();
-                let _ = writeln!(f, "{} {stamp}", std::process::id());
-                let _ = f.sync_all();
-                return Ok(Lock { path });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                if is_stale(&path) {
-                    // Take over: remove and retry the exclusive create, so two takers still race fairly.
-                    let _ = fs::remove_file(&path);
-                    continue;
-                }
-                if started.elapsed() >= timeout {
-                    let holder = fs::read_to_string(&path).unwrap_or_default();
-                    return Err(Error::locked(format!(
-                        "{what} is locked by another skillmeat-lsp (pid and start: {}); wait for it to finish, or remove {} if that process is gone",
-                        holder.trim(),
-                        path.display()
-                    )));
-                }
-                std::thread::sleep(Duration::from_millis(25));
-            }
-            Err(e) => return Err(Error::io(&path, e)),
+        if let Some(lock) = try_take(&path)? {
+            return Ok(lock);
         }
+        if started.elapsed() >= timeout {
+            let holder = fs::read_to_string(&path).unwrap_or_default();
+            return Err(Error::locked(format!(
+                "{what} is locked by another skillmeat-lsp (pid and start: {}); wait for it to finish, or remove {} if that process is gone",
+                holder.trim(),
+                path.display()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(25));
     }
 }
 
@@ -115,6 +179,39 @@ mod tests {
         assert!(err.to_string().contains(".pdf.skillmeat-lsp.lock"), "{err}");
         drop(held);
         assert!(acquire(&art, "skill:pdf", Duration::ZERO).is_ok());
+    }
+
+    #[test]
+    fn takers_racing_for_a_stale_lock_never_hold_it_together() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Barrier;
+        let dir = tempfile::tempdir().unwrap();
+        let art = dir.path().join("pdf");
+        for _ in 0..15 {
+            fs::write(lock_path(&art), "999999999 2026-01-01T00:00:00Z\n").unwrap();
+            let holders = AtomicUsize::new(0);
+            let most = AtomicUsize::new(0);
+            let start = Barrier::new(6);
+            std::thread::scope(|s| {
+                for _ in 0..6 {
+                    s.spawn(|| {
+                        start.wait();
+                        let lock = acquire(&art, "skill:pdf", Duration::from_secs(20)).unwrap();
+                        let n = holders.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(n, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(2));
+                        holders.fetch_sub(1, Ordering::SeqCst);
+                        drop(lock);
+                    });
+                }
+            });
+            assert_eq!(
+                most.load(Ordering::SeqCst),
+                1,
+                "two takers held the lock at once"
+            );
+            assert!(!lock_path(&art).exists());
+        }
     }
 
     #[test]
