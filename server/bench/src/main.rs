@@ -1,5 +1,6 @@
 //! The benchmark behind DESIGN §11: drift (warm, cold, whole process), a full hash pass,
-//! SkillMeat's `sync-check` where installed, and the merge engine against `git merge-file`.
+//! SkillMeat's `sync-check` where installed, the merge engine against `git merge-file`, and sync
+//! (one artifact, and `sync --all` over 100 outdated skills).
 //!
 //! Run it with `scripts/bench.sh` (builds the release binary first). Figures are printed with the
 //! budget next to them; nothing here asserts on time.
@@ -8,6 +9,7 @@ mod drift;
 mod merge;
 mod report;
 mod skillmeat;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -36,6 +38,9 @@ fn run() -> anyhow::Result<()> {
     }
     if only("merge") {
         merge::run(&bin)?;
+    }
+    if only("sync") {
+        sync::run(&bin)?;
     }
     if only("skillmeat") {
         skillmeat::run(&bin)?;
