@@ -65,6 +65,21 @@ pub struct ManifestEntry {
     pub upstream_path: Option<String>,
     pub version_spec: Option<String>,
     pub resolved_sha: Option<String>,
+    pub resolved_version: Option<String>,
+}
+
+/// An artifact's upstream as `collection.toml` and `collection.lock` record it (see
+/// [`crate::upstream::Upstream::record`] for the two forms).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamRecord {
+    /// SkillMeat's `origin`: `github`, or `local` for any other git repository.
+    pub origin: String,
+    pub upstream: String,
+    pub upstream_path: Option<String>,
+    pub version_spec: String,
+    pub resolved_sha: String,
+    /// The tag `version_spec` resolved through, as SkillMeat records it.
+    pub resolved_version: Option<String>,
 }
 
 /// A resolved collection.
@@ -138,6 +153,7 @@ impl Collection {
                             upstream_path: s("upstream_path"),
                             version_spec: s("version_spec"),
                             resolved_sha: s("resolved_sha"),
+                            resolved_version: s("resolved_version"),
                         },
                     );
                 }
@@ -158,6 +174,21 @@ impl Collection {
 /// an `[[artifacts]]` entry in `collection.toml`, and `collection.lock` gets its content hash.
 /// Fields we don't know are left alone; both files are replaced atomically.
 pub fn record_artifact(root: &Path, id: &ArtifactId, hash: &str) -> Result<()> {
+    record(root, id, hash, None, false)
+}
+
+/// [`record_artifact`] with the artifact's upstream: the entry gets SkillMeat's `origin`,
+/// `upstream`, `version_spec`, `resolved_sha` (and `resolved_version`, or our `upstream_path` for
+/// a plain git URL), and the lock entry `upstream`, `resolved_sha` and `resolved_version` the way
+/// SkillMeat's lock manager reads them. With `create`, missing files are started in SkillMeat's
+/// shape (`add` into a collection made by hand). The caller holds the manifest's lock.
+pub fn record(
+    root: &Path,
+    id: &ArtifactId,
+    hash: &str,
+    upstream: Option<&UpstreamRecord>,
+    create: bool,
+) -> Result<()> {
     use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
     let parse = |path: &Path, text: &str| -> Result<DocumentMut> {
         text.parse::<DocumentMut>().map_err(|e| {
@@ -168,29 +199,95 @@ pub fn record_artifact(root: &Path, id: &ArtifactId, hash: &str) -> Result<()> {
             ))
         })
     };
+    let read = |path: &Path| -> Result<Option<String>> {
+        match fs::read_to_string(path) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    };
     let now = crate::time::now_naive();
     let manifest = root.join("collection.toml");
-    if let Ok(text) = fs::read_to_string(&manifest) {
-        let mut doc = parse(&manifest, &text)?;
+    let lock = root.join("collection.lock");
+    // Both documents are edited in memory first, so a malformed lock file stops the write
+    // before the manifest changes.
+    let manifest_doc = match read(&manifest)? {
+        Some(text) => Some(parse(&manifest, &text)?),
+        None if create => {
+            let mut doc = DocumentMut::new();
+            let mut c = Table::new();
+            let name = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "default".into());
+            c["name"] = value(name);
+            c["version"] = value("1.0.0");
+            c["created"] = value(now.as_str());
+            c["updated"] = value(now.as_str());
+            doc.insert("collection", Item::Table(c));
+            Some(doc)
+        }
+        None => None,
+    };
+    let lock_doc = match read(&lock)? {
+        Some(text) => Some(parse(&lock, &text)?),
+        None if create => {
+            let mut doc = DocumentMut::new();
+            let mut l = Table::new();
+            l["version"] = value("1.0.0");
+            doc.insert("lock", Item::Table(l));
+            Some(doc)
+        }
+        None => None,
+    };
+    if let Some(mut doc) = manifest_doc {
         if !doc.contains_key("artifacts") {
             doc.insert("artifacts", Item::ArrayOfTables(ArrayOfTables::new()));
         }
-        if let Some(arts) = doc
+        let arts = doc
             .get_mut("artifacts")
             .and_then(Item::as_array_of_tables_mut)
-        {
-            let known = arts.iter().any(|t| {
-                t.get("name").and_then(Item::as_str) == Some(id.name.as_str())
-                    && t.get("type").and_then(Item::as_str) == Some(id.kind.as_str())
-            });
-            if !known {
+            .ok_or_else(|| {
+                Error::malformed(format!(
+                    "{}: `artifacts` is not an array of tables; fix the file",
+                    manifest.display()
+                ))
+            })?;
+        let pos = arts.iter().position(|t| {
+            t.get("name").and_then(Item::as_str) == Some(id.name.as_str())
+                && t.get("type").and_then(Item::as_str) == Some(id.kind.as_str())
+        });
+        let entry = match pos {
+            Some(i) => arts.get_mut(i),
+            None => {
                 let mut t = Table::new();
                 t["name"] = value(id.name.as_str());
                 t["type"] = value(id.kind.as_str());
                 t["path"] = value(id.rel_path());
-                t["origin"] = value("local");
+                t["origin"] = value(upstream.map_or("local", |u| u.origin.as_str()));
                 t["added"] = value(now.as_str());
                 arts.push(t);
+                arts.get_mut(arts.len() - 1)
+            }
+        };
+        if let (Some(t), Some(u)) = (entry, upstream) {
+            t["upstream"] = value(u.upstream.as_str());
+            match &u.upstream_path {
+                Some(p) => t["upstream_path"] = value(p.as_str()),
+                None => {
+                    t.remove("upstream_path");
+                }
+            }
+            t["version_spec"] = value(u.version_spec.as_str());
+            t["resolved_sha"] = value(u.resolved_sha.as_str());
+            match &u.resolved_version {
+                Some(v) => t["resolved_version"] = value(v.as_str()),
+                None => {
+                    t.remove("resolved_version");
+                }
+            }
+            if pos.is_some() {
+                t["last_updated"] = value(now.as_str());
             }
         }
         if let Some(c) = doc.get_mut("collection").and_then(Item::as_table_mut) {
@@ -198,24 +295,34 @@ pub fn record_artifact(root: &Path, id: &ArtifactId, hash: &str) -> Result<()> {
         }
         crate::compat::write_atomic(&manifest, doc.to_string().as_bytes())?;
     }
-    let lock = root.join("collection.lock");
-    if let Ok(text) = fs::read_to_string(&lock) {
-        let mut doc = parse(&lock, &text)?;
+    if let Some(mut doc) = lock_doc {
         let key = format!("{}::{}", id.name, id.kind);
+        // SkillMeat writes `[lock.entries."name::type"]` headers only, never `[lock.entries]`.
+        let implicit = || {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        };
         let entries = doc
             .entry("lock")
             .or_insert(Item::Table(Table::new()))
             .as_table_mut()
-            .and_then(|l| {
-                l.entry("entries")
-                    .or_insert(Item::Table(Table::new()))
-                    .as_table_mut()
-            });
+            .and_then(|l| l.entry("entries").or_insert_with(implicit).as_table_mut());
         if let Some(entries) = entries {
             let e = entries.entry(&key).or_insert(Item::Table(Table::new()));
             if let Some(e) = e.as_table_mut() {
                 e["content_hash"] = value(hash);
                 e["fetched"] = value(now.as_str());
+                if let Some(u) = upstream {
+                    e["upstream"] = value(u.upstream.as_str());
+                    e["resolved_sha"] = value(u.resolved_sha.as_str());
+                    match &u.resolved_version {
+                        Some(v) => e["resolved_version"] = value(v.as_str()),
+                        None => {
+                            e.remove("resolved_version");
+                        }
+                    }
+                }
             }
         }
         crate::compat::write_atomic(&lock, doc.to_string().as_bytes())?;
@@ -332,6 +439,104 @@ mod tests {
             "{msg}"
         );
         assert_eq!(err.kind(), crate::ErrorKind::NotFound);
+    }
+
+    fn skillmeat_collection(dir: &Path) {
+        let data =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/skillmeat/deployed/collection");
+        for f in ["collection.toml", "collection.lock"] {
+            fs::copy(data.join(f), dir.join(f)).unwrap();
+        }
+    }
+
+    fn github_record(sha: &str) -> UpstreamRecord {
+        UpstreamRecord {
+            origin: "github".into(),
+            upstream: format!("https://github.com/u/r/tree/{sha}/skills/demo-skill"),
+            upstream_path: None,
+            version_spec: "v1".into(),
+            resolved_sha: sha.into(),
+            resolved_version: Some("v1".into()),
+        }
+    }
+
+    #[test]
+    fn upstream_fields_land_in_skillmeats_shape_and_unknown_fields_survive() {
+        let dir = tempfile::tempdir().unwrap();
+        skillmeat_collection(dir.path());
+        let id = ArtifactId::new(ArtifactType::Skill, "demo-skill").unwrap();
+        let sha = "a".repeat(40);
+        record(
+            dir.path(),
+            &id,
+            &"b".repeat(64),
+            Some(&github_record(&sha)),
+            false,
+        )
+        .unwrap();
+        let text = fs::read_to_string(dir.path().join("collection.toml")).unwrap();
+        let doc: toml::Table = text.parse().unwrap();
+        let art = &doc["artifacts"].as_array().unwrap()[0];
+        assert_eq!(
+            art["origin"].as_str(),
+            Some("local"),
+            "an existing origin is kept"
+        );
+        assert_eq!(art["resolved_sha"].as_str(), Some(sha.as_str()));
+        assert_eq!(art["version_spec"].as_str(), Some("v1"));
+        assert_eq!(art["resolved_version"].as_str(), Some("v1"));
+        assert!(art.get("last_updated").is_some());
+        assert_eq!(
+            art["metadata"]["extra"]["frontmatter"]["name"].as_str(),
+            Some("demo-skill")
+        );
+        let lock: toml::Table = fs::read_to_string(dir.path().join("collection.lock"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let e = &lock["lock"]["entries"]["demo-skill::skill"];
+        assert_eq!(e["content_hash"].as_str(), Some("b".repeat(64).as_str()));
+        assert_eq!(e["resolved_sha"].as_str(), Some(sha.as_str()));
+        assert!(e["upstream"].as_str().unwrap().contains("/tree/"));
+        let other = &lock["lock"]["entries"]["reviewer::agent"];
+        assert_eq!(
+            other["fetched"].as_str(),
+            Some("2026-11-21T06:55:42.151280"),
+            "other entries are untouched"
+        );
+        let c = Collection::open(dir.path(), Source::Flag).unwrap();
+        assert_eq!(c.manifest[&id].resolved_sha.as_deref(), Some(sha.as_str()));
+    }
+
+    #[test]
+    fn a_plain_git_upstream_records_its_path_and_a_new_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = ArtifactId::new(ArtifactType::Command, "lint").unwrap();
+        let rec = UpstreamRecord {
+            origin: "local".into(),
+            upstream: "file:///srv/x.git".into(),
+            upstream_path: Some("commands/lint.md".into()),
+            version_spec: "main".into(),
+            resolved_sha: "c".repeat(40),
+            resolved_version: None,
+        };
+        record(dir.path(), &id, &"d".repeat(64), Some(&rec), false).unwrap();
+        assert!(
+            !dir.path().join("collection.toml").exists(),
+            "without create, a collection without SkillMeat's files stays without them"
+        );
+        record(dir.path(), &id, &"d".repeat(64), Some(&rec), true).unwrap();
+        let c = Collection::open(dir.path(), Source::Flag).unwrap();
+        let e = &c.manifest[&id];
+        assert_eq!(e.upstream.as_deref(), Some("file:///srv/x.git"));
+        assert_eq!(e.upstream_path.as_deref(), Some("commands/lint.md"));
+        assert_eq!(e.path.as_deref(), Some("commands/lint.md"));
+        let lock = fs::read_to_string(dir.path().join("collection.lock")).unwrap();
+        assert!(lock.contains("[lock.entries.\"lint::command\"]"), "{lock}");
+        assert!(
+            !lock.contains("[lock.entries]\n"),
+            "SkillMeat's shape: {lock}"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod store;
 pub mod sync;
 pub mod time;
 pub mod tree;
+pub mod upstream;
 pub mod workspace;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1,5 +1,7 @@
 //! The CLI: argument parsing, dispatch, and the mapping of core errors to exit codes (DESIGN §9).
 
+mod add;
+mod check_upstream;
 mod deploy;
 mod diff;
 mod history;
@@ -79,6 +81,10 @@ enum Command {
     Tag(tag::Args),
     /// Three-way merge of one file, like `git merge-file` (exit code = number of conflicts).
     MergeFile(merge_file::MergeFileArgs),
+    /// Put an artifact from a git repository or a local folder into the collection, recording its upstream.
+    Add(add::Args),
+    /// Compare collection artifacts with their git upstreams (exit 1 when any is behind or diverged).
+    CheckUpstream(check_upstream::Args),
 }
 
 pub fn main() -> i32 {
@@ -118,6 +124,11 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Rollback(a) => vec![&a.id],
         Command::Diff(a) => vec![&a.id],
         Command::Tag(a) => vec![&a.id],
+        Command::CheckUpstream(a) => a.ids.iter().collect(),
+        Command::Add(a) => {
+            add::check_args(a)?;
+            vec![]
+        }
         Command::Status | Command::Import | Command::MergeFile(_) => vec![],
     };
     for id in ids {
@@ -134,6 +145,8 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Rollback(a) => rollback::run(&mut ws, a, out),
         Command::Diff(a) => diff::run(&ws, a, out),
         Command::Tag(a) => tag::run(&mut ws, a, out),
+        Command::Add(a) => add::run(&mut ws, a, out),
+        Command::CheckUpstream(a) => check_upstream::run(&ws, a, out),
         // Handled before the workspace is opened; kept here so the match stays exhaustive.
         Command::MergeFile(_) => Err(Error::other("merge-file needs no workspace")),
     };

@@ -3,6 +3,7 @@
 //! This is the façade the CLI and the language server call. Every operation validates all of its
 //! input before it writes anything, so bad input changes nothing.
 
+mod add;
 mod bulk;
 mod deploy;
 mod diff;
@@ -26,6 +27,7 @@ use crate::id::{ArtifactId, IdQuery};
 use crate::statcache::StatCache;
 use crate::store::Store;
 
+pub use add::{AddOutcome, AddRequest, AddedUpstream};
 pub use bulk::Summary;
 pub use deploy::DeployOutcome;
 pub use diff::{diff_trees, DiffOutcome};
@@ -36,6 +38,7 @@ pub use revision::Resolved;
 pub use rollback::RollbackOutcome;
 pub use sync::{SyncOutcome, LOCK_TIMEOUT};
 pub use tag::TagOutcome;
+pub use upstream::{UpstreamCheck, UpstreamState};
 
 /// Behaviour switches, mirrored by the server's settings.
 #[derive(Debug, Clone, Default)]

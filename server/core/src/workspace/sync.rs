@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::Workspace;
+use crate::collection::UpstreamRecord;
 use crate::error::{Error, Result};
 use crate::hash;
 use crate::id::ArtifactId;
@@ -41,12 +42,14 @@ impl SyncOutcome {
 }
 
 /// The content of each side of a sync.
-struct Sides {
-    source: Tree,
-    target: Option<Tree>,
-    target_path: std::path::PathBuf,
-    base: Option<Tree>,
-    base_version: Option<VersionRow>,
+pub(super) struct Sides {
+    pub(super) source: Tree,
+    pub(super) target: Option<Tree>,
+    pub(super) target_path: std::path::PathBuf,
+    pub(super) base: Option<Tree>,
+    pub(super) base_version: Option<VersionRow>,
+    /// For upstream → collection: the upstream fields to record once the apply is committed.
+    pub(super) upstream: Option<UpstreamRecord>,
 }
 
 impl Workspace {
@@ -144,6 +147,7 @@ impl Workspace {
             target_path,
             base,
             base_version,
+            upstream: None,
         })
     }
 
@@ -181,7 +185,7 @@ impl Workspace {
         }
     }
 
-    fn apply_sync(&mut self, out: &mut SyncOutcome, sides: Sides) -> Result<()> {
+    pub(super) fn apply_sync(&mut self, out: &mut SyncOutcome, sides: Sides) -> Result<()> {
         let id = out.id.clone();
         let folder = id.kind.is_folder();
         let target_id = match out.strategy {
@@ -307,8 +311,11 @@ impl Workspace {
                 out.version = Some(v.number);
             } else {
                 out.version = Some(result_version.number);
+            }
+            if out.strategy != Strategy::Fork && out.direction != Direction::UpstreamToCollection {
                 // The baseline is the source: the content both tiers now share a history with —
                 // what came from the collection when pulling, what went to it when pushing.
+                // (Upstream → collection leaves the project's baseline alone.)
                 self.store.set_baseline(
                     &id,
                     source_version.id,
@@ -376,25 +383,40 @@ impl Workspace {
         }
         out.applied = true;
         self.cache.remove(&sides.target_path);
-        if out.strategy != Strategy::Fork {
-            let baseline_hash = source_hash.clone();
-            self.write_compat(&[(&id, &baseline_hash)])?;
-            if out.direction == Direction::ProjectToCollection {
-                self.record_in_collection(&id, &out.plan.result_hash)?;
+        match (out.strategy, out.direction) {
+            (Strategy::Fork, _) => {
+                self.record_in_collection(&target_id, &out.plan.result_hash, None, false)?
             }
-        } else {
-            self.record_in_collection(&target_id, &out.plan.result_hash)?;
+            (_, Direction::UpstreamToCollection) => self.record_in_collection(
+                &id,
+                &out.plan.result_hash,
+                sides.upstream.as_ref(),
+                true,
+            )?,
+            (_, direction) => {
+                let baseline_hash = source_hash.clone();
+                self.write_compat(&[(&id, &baseline_hash)])?;
+                if direction == Direction::ProjectToCollection {
+                    self.record_in_collection(&id, &out.plan.result_hash, None, false)?;
+                }
+            }
         }
         Ok(())
     }
 
     /// Keeps the collection's `collection.toml` / `collection.lock` (SkillMeat's) in step with a
     /// write into the collection: a new artifact gets an `[[artifacts]]` entry, a changed one its
-    /// lock hash.
-    fn record_in_collection(&mut self, id: &ArtifactId, hash: &str) -> Result<()> {
+    /// lock hash, and one from upstream its upstream fields (see [`crate::collection::record`]).
+    pub(super) fn record_in_collection(
+        &mut self,
+        id: &ArtifactId,
+        hash: &str,
+        upstream: Option<&UpstreamRecord>,
+        create: bool,
+    ) -> Result<()> {
         let manifest = self.collection.root.join("collection.toml");
         let _lock = lock::acquire(&manifest, "the collection's manifest", LOCK_TIMEOUT)?;
-        crate::collection::record_artifact(&self.collection.root, id, hash)?;
+        crate::collection::record(&self.collection.root, id, hash, upstream, create)?;
         self.collection =
             crate::collection::Collection::open(&self.collection.root, self.collection.source)?;
         Ok(())

@@ -1,0 +1,538 @@
+//! The fetch cache: one bare repository per upstream URL under the collection's state folder
+//! (`<collection>/.skillmeat-lsp/git/<hash of url>.git`), fetched incrementally, and reading an
+//! artifact's files out of it at any commit with the same policy as reading them from disk.
+//!
+//! Every commit we record as `resolved_sha` is pinned by a ref, so the merge base of the next
+//! upstream sync stays readable even after upstream rewrites its history.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use super::git::{self, Call};
+use crate::error::{Error, IoContext, Result};
+use crate::tree::{Tree, MAX_FILE_SIZE};
+
+/// The collection's own state folder; discovery never looks into dot-folders.
+pub const STATE_DIR: &str = ".skillmeat-lsp";
+
+/// How long to wait for another process fetching into the same cache repository.
+const FETCH_LOCK_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Everything fetched from a remote lands under this namespace; `--prune` only ever removes
+/// refs there, never the pins.
+const FETCH_ALL: [&str; 2] = [
+    "+refs/heads/*:refs/upstream/heads/*",
+    "+refs/tags/*:refs/upstream/tags/*",
+];
+
+/// What to make present in the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Want {
+    /// A ref the remote advertised (`HEAD`, `refs/heads/x`, `refs/tags/x`) and the commit it
+    /// named when asked.
+    Ref { name: String, sha: String },
+    /// A full commit id.
+    Commit(String),
+    /// An abbreviated commit id, found once the remote's branches and tags are fetched.
+    Abbrev(String),
+}
+
+/// One entry of a git tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub mode: String,
+    /// `blob`, `tree` or `commit` (a submodule).
+    pub kind: String,
+    pub oid: String,
+    pub size: Option<u64>,
+}
+
+impl Entry {
+    fn is_link(&self) -> bool {
+        self.mode == "120000"
+    }
+}
+
+/// One upstream's cache repository.
+#[derive(Debug)]
+pub struct Repo {
+    pub url: String,
+    pub dir: PathBuf,
+    /// This handle created the repository (or the state folder): see [`Repo::discard_if_created`].
+    created: Option<PathBuf>,
+}
+
+fn url_key(url: &str) -> String {
+    crate::hash::hash_bytes(url.as_bytes())[..20].to_string()
+}
+
+impl Repo {
+    /// Opens (creating when needed) the cache repository of `url` in the collection at `root`.
+    pub fn open(root: &Path, url: &str) -> Result<Repo> {
+        let state = root.join(STATE_DIR);
+        let parent = state.join("git");
+        let dir = parent.join(format!("{}.git", url_key(url)));
+        let mut created = None;
+        if !dir.join("HEAD").is_file() {
+            created = Some(if !state.exists() {
+                state.clone()
+            } else if !parent.exists() {
+                parent.clone()
+            } else {
+                dir.clone()
+            });
+            fs::create_dir_all(&parent).at(&parent)?;
+            // Initialise beside the final place and rename, so a half-made repository is never
+            // seen by a concurrent process.
+            // Unique per process and call: threads of one process may create the same cache.
+            static SEQ: AtomicUsize = AtomicUsize::new(0);
+            let tmp = parent.join(format!(
+                ".{}.tmp-{}-{}",
+                url_key(url),
+                std::process::id(),
+                SEQ.fetch_add(1, Ordering::Relaxed)
+            ));
+            let _ = fs::remove_dir_all(&tmp);
+            let tmp_s = tmp.to_string_lossy().into_owned();
+            let init = git::run(Call {
+                args: &["init", "--bare", "-q", "--template=", "--", &tmp_s],
+                git_dir: None,
+                stdin: None,
+                timeout: git::LOCAL_TIMEOUT,
+                retry: false,
+            })
+            .and_then(|_| {
+                // Maintenance runs inline: a detached gc outliving this process would surprise
+                // whoever removes or copies the collection right after.
+                for (k, v) in [
+                    ("gc.autoDetach", "false"),
+                    ("maintenance.autoDetach", "false"),
+                    ("skillmeat.url", url),
+                ] {
+                    git::run(Call::local(&tmp, &["config", k, v]))?;
+                }
+                Ok(())
+            });
+            if let Err(e) = init {
+                let _ = fs::remove_dir_all(&tmp);
+                return Err(e.context(format!("could not create the fetch cache for {url}")));
+            }
+            if fs::rename(&tmp, &dir).is_err() {
+                // Another process made it first; theirs is as good as ours.
+                let _ = fs::remove_dir_all(&tmp);
+                created = None;
+            }
+        }
+        Ok(Repo {
+            url: url.to_string(),
+            dir,
+            created,
+        })
+    }
+
+    /// Removes what [`Repo::open`] created, after the operation that needed it failed, so bad
+    /// input leaves no trace in the collection.
+    pub fn discard_if_created(self) {
+        if let Some(p) = &self.created {
+            let _ = fs::remove_dir_all(p);
+        }
+    }
+
+    fn git(&self, args: &[&str]) -> Result<git::Output> {
+        git::run(Call::local(&self.dir, args))
+    }
+
+    pub fn has_commit(&self, sha: &str) -> bool {
+        self.git(&["cat-file", "-e", &format!("{sha}^{{commit}}")])
+            .is_ok()
+    }
+
+    fn rev_parse(&self, rev: &str) -> Option<String> {
+        let out = self
+            .git(&["rev-parse", "--verify", "-q", &format!("{rev}^{{commit}}")])
+            .ok()?;
+        let s = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        (!s.is_empty()).then_some(s)
+    }
+
+    /// Fetches `refspecs` from the remote, one process at a time per cache repository.
+    fn fetch(&self, refspecs: &[&str]) -> Result<()> {
+        let _lock = crate::sync::lock::acquire(
+            &self.dir,
+            &format!("the fetch cache of {}", self.url),
+            FETCH_LOCK_TIMEOUT,
+        )?;
+        let mut args = vec![
+            "fetch",
+            "-q",
+            "--no-tags",
+            "--no-write-fetch-head",
+            "--",
+            &self.url,
+        ];
+        args.extend_from_slice(refspecs);
+        git::run(Call::network(Some(&self.dir), &args)).map(|_| ())
+    }
+
+    /// Keeps `sha` (and its history) in the cache whatever upstream does to its branches.
+    pub fn pin(&self, sha: &str) -> Result<()> {
+        let _lock = crate::sync::lock::acquire(
+            &self.dir,
+            &format!("the fetch cache of {}", self.url),
+            FETCH_LOCK_TIMEOUT,
+        )?;
+        self.git(&["update-ref", &format!("refs/skillmeat/pins/{sha}"), sha])
+            .map(|_| ())
+    }
+
+    /// Makes the commit `want` names present in the cache, fetching only when it is missing,
+    /// and returns its full id.
+    pub fn ensure(&self, want: &Want) -> Result<String> {
+        match want {
+            Want::Ref { name, sha } => {
+                if self.has_commit(sha) {
+                    return Ok(sha.clone());
+                }
+                let dst = format!(
+                    "refs/upstream/{}",
+                    name.strip_prefix("refs/").unwrap_or(name)
+                );
+                self.fetch(&[&format!("+{name}:{dst}")])?;
+                // The ref may have moved since the remote was asked; what was fetched is newest.
+                self.rev_parse(&dst).ok_or_else(|| {
+                    Error::not_found(format!("{} has no commit at {name}", self.url))
+                })
+            }
+            Want::Commit(sha) => {
+                if self.has_commit(sha) {
+                    return Ok(sha.clone());
+                }
+                // Servers that refuse a bare commit id still hand it over with its branch.
+                if self
+                    .fetch(&[&format!("{sha}:refs/skillmeat/pins/{sha}")])
+                    .is_err()
+                    || !self.has_commit(sha)
+                {
+                    self.fetch(&FETCH_ALL)?;
+                }
+                if self.has_commit(sha) {
+                    Ok(sha.clone())
+                } else {
+                    Err(Error::not_found(format!(
+                        "commit {sha} is not in {} (was the history rewritten?)",
+                        self.url
+                    )))
+                }
+            }
+            Want::Abbrev(prefix) => {
+                if let Some(s) = self.rev_parse(prefix) {
+                    return Ok(s);
+                }
+                self.fetch(&FETCH_ALL)?;
+                self.rev_parse(prefix).ok_or_else(|| {
+                    Error::not_found(format!(
+                        "no branch, tag or commit `{prefix}` in {}",
+                        self.url
+                    ))
+                })
+            }
+        }
+    }
+
+    /// The entry at `path` (`""`: the root) in commit `sha`, or `None` when there is none.
+    pub fn entry(&self, sha: &str, path: &str) -> Result<Option<Entry>> {
+        if path.is_empty() {
+            let out = self.git(&["rev-parse", "--verify", &format!("{sha}^{{tree}}")])?;
+            return Ok(Some(Entry {
+                mode: "040000".into(),
+                kind: "tree".into(),
+                oid: String::from_utf8_lossy(&out.stdout).trim().to_string(),
+                size: None,
+            }));
+        }
+        let out = self.git(&["ls-tree", "-z", "-l", sha, "--", path])?;
+        Ok(parse_ls_tree(&out.stdout)?
+            .into_iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, e)| e))
+    }
+
+    /// Reads the artifact at `path` in commit `sha`: a folder (skills) or one file, stored under
+    /// `file_name` so it lines up with the collection copy whatever upstream calls it.
+    pub fn read(&self, sha: &str, path: &str, folder: bool, file_name: &str) -> Result<Tree> {
+        let short = &sha[..sha.len().min(12)];
+        let shown = if path.is_empty() { "." } else { path };
+        let entry = self.entry(sha, path)?.ok_or_else(|| {
+            Error::not_found(format!(
+                "`{shown}` does not exist in {} at {short}; check --path",
+                self.url
+            ))
+        })?;
+        if entry.is_link() {
+            return Err(Error::malformed(format!(
+                "`{shown}` in {} is a symlink; skillmeat-lsp never follows an artifact out of its folder, so point at the real file or folder",
+                self.url
+            )));
+        }
+        if !folder {
+            if entry.kind != "blob" {
+                return Err(Error::malformed(format!(
+                    "`{shown}` in {} is a folder; commands and agents are single `.md` files (a folder holding SKILL.md is a skill)",
+                    self.url
+                )));
+            }
+            check_size(&self.url, shown, entry.size)?;
+            let mut blobs = self.cat(std::slice::from_ref(&entry.oid))?;
+            let mut tree = Tree::default();
+            tree.files.insert(
+                file_name.to_string(),
+                blobs.remove(&entry.oid).unwrap_or_default(),
+            );
+            return Ok(tree);
+        }
+        if entry.kind != "tree" {
+            return Err(Error::malformed(format!(
+                "`{shown}` in {} is a file; a skill is a folder holding SKILL.md",
+                self.url
+            )));
+        }
+        let out = self.git(&["ls-tree", "-r", "-z", "-l", &entry.oid])?;
+        let listing = parse_ls_tree(&out.stdout)?;
+        let mut wanted = Vec::new();
+        for (rel, e) in &listing {
+            crate::apply::check_rel(rel)?;
+            if e.kind == "blob" {
+                if !e.is_link() {
+                    check_size(&self.url, &format!("{shown}/{rel}"), e.size)?;
+                }
+                wanted.push(e.oid.clone());
+            }
+        }
+        wanted.sort();
+        wanted.dedup();
+        let blobs = self.cat(&wanted)?;
+        let entries: BTreeMap<&str, &Entry> =
+            listing.iter().map(|(p, e)| (p.as_str(), e)).collect();
+        let mut tree = Tree::default();
+        for (rel, e) in &listing {
+            // Submodules have no content here, as a clone without them has an empty folder.
+            if e.kind != "blob" {
+                continue;
+            }
+            let target = if e.is_link() {
+                match follow_link(rel, &entries, &blobs, &self.url, shown)? {
+                    Some(t) => t,
+                    None => continue,
+                }
+            } else {
+                e
+            };
+            let bytes = blobs.get(&target.oid).cloned().unwrap_or_default();
+            tree.files.insert(rel.clone(), bytes);
+        }
+        Ok(tree)
+    }
+
+    /// The contents of `oids` through one `git cat-file --batch`.
+    fn cat(&self, oids: &[String]) -> Result<BTreeMap<String, Vec<u8>>> {
+        let mut out = BTreeMap::new();
+        if oids.is_empty() {
+            return Ok(out);
+        }
+        let mut input = oids.join("\n");
+        input.push('\n');
+        let res = git::run(Call {
+            args: &["cat-file", "--batch"],
+            git_dir: Some(&self.dir),
+            stdin: Some(input.as_bytes()),
+            timeout: git::LOCAL_TIMEOUT,
+            retry: false,
+        })?;
+        let buf = res.stdout;
+        let mut at = 0;
+        while at < buf.len() {
+            let nl = buf[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|p| at + p)
+                .ok_or_else(|| Error::other("git cat-file: truncated output"))?;
+            let header = String::from_utf8_lossy(&buf[at..nl]).into_owned();
+            let mut parts = header.split(' ');
+            let oid = parts.next().unwrap_or_default().to_string();
+            let _kind = parts.next();
+            let size: usize = parts.next().and_then(|s| s.parse().ok()).ok_or_else(|| {
+                Error::other(format!(
+                    "git cat-file: object {header} is missing from the cache"
+                ))
+            })?;
+            let start = nl + 1;
+            let end = start + size;
+            if end > buf.len() {
+                return Err(Error::other("git cat-file: truncated output"));
+            }
+            out.insert(oid, buf[start..end].to_vec());
+            at = end + 1;
+        }
+        Ok(out)
+    }
+}
+
+fn check_size(url: &str, what: &str, size: Option<u64>) -> Result<()> {
+    match size {
+        Some(n) if n > MAX_FILE_SIZE => Err(Error::malformed(format!(
+            "`{what}` in {url} is {n} bytes, over the {} MiB size cap for artifact files",
+            MAX_FILE_SIZE / (1024 * 1024)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Parses `git ls-tree -z -l` output: `<mode> <type> <oid> <size>\t<path>\0`.
+fn parse_ls_tree(out: &[u8]) -> Result<Vec<(String, Entry)>> {
+    let mut v = Vec::new();
+    for rec in out.split(|&b| b == 0).filter(|r| !r.is_empty()) {
+        let tab = rec
+            .iter()
+            .position(|&b| b == b'\t')
+            .ok_or_else(|| Error::other("git ls-tree: unexpected output"))?;
+        let meta = String::from_utf8_lossy(&rec[..tab]);
+        let path = std::str::from_utf8(&rec[tab + 1..]).map_err(|_| {
+            Error::malformed(format!(
+                "`{}` upstream has a name that is not UTF-8; rename it there",
+                String::from_utf8_lossy(&rec[tab + 1..])
+            ))
+        })?;
+        let mut f = meta.split_whitespace();
+        let (Some(mode), Some(kind), Some(oid)) = (f.next(), f.next(), f.next()) else {
+            return Err(Error::other("git ls-tree: unexpected output"));
+        };
+        v.push((
+            path.to_string(),
+            Entry {
+                mode: mode.to_string(),
+                kind: kind.to_string(),
+                oid: oid.to_string(),
+                size: f.next().and_then(|s| s.parse().ok()),
+            },
+        ));
+    }
+    Ok(v)
+}
+
+/// Resolves a symlink inside the artifact the way reading from disk does: a link to a file
+/// inside is that file, a link to a folder is skipped (not descended), and a link that leaves the
+/// artifact or leads nowhere is an error.
+fn follow_link<'a>(
+    rel: &str,
+    entries: &BTreeMap<&str, &'a Entry>,
+    blobs: &BTreeMap<String, Vec<u8>>,
+    url: &str,
+    shown: &str,
+) -> Result<Option<&'a Entry>> {
+    let mut at = rel.to_string();
+    for _ in 0..40 {
+        let Some(e) = entries.get(at.as_str()) else {
+            break;
+        };
+        if !e.is_link() {
+            return Ok(Some(e));
+        }
+        let target =
+            String::from_utf8_lossy(blobs.get(&e.oid).map(Vec::as_slice).unwrap_or_default())
+                .into_owned();
+        let mut parts: Vec<&str> = at.split('/').collect();
+        parts.pop();
+        let mut outside = target.starts_with('/');
+        for c in target.split('/') {
+            match c {
+                "" | "." => {}
+                ".." => {
+                    if parts.pop().is_none() {
+                        outside = true;
+                    }
+                }
+                c => parts.push(c),
+            }
+        }
+        if outside {
+            return Err(Error::malformed(format!(
+                "`{shown}/{rel}` in {url} is a symlink to {target}, outside the artifact; skillmeat-lsp never follows links out"
+            )));
+        }
+        at = parts.join("/");
+        let prefix = format!("{at}/");
+        if !entries.contains_key(at.as_str()) && entries.keys().any(|k| k.starts_with(&prefix)) {
+            // A link to a folder inside: not descended, as on disk.
+            return Ok(None);
+        }
+    }
+    Err(Error::malformed(format!(
+        "`{shown}/{rel}` in {url} is a broken symlink; fix or remove it upstream"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ls_tree_records_parse_with_sizes_and_submodules() {
+        let out = b"100644 blob aaaa       7\tSKILL.md\x00160000 commit bbbb       -\tvendor\x00120000 blob cccc       8\tlink\x00";
+        let v = parse_ls_tree(out).unwrap();
+        assert_eq!(v.len(), 3);
+        assert_eq!(v[0].0, "SKILL.md");
+        assert_eq!(v[0].1.size, Some(7));
+        assert_eq!(v[1].1.kind, "commit");
+        assert_eq!(v[1].1.size, None);
+        assert!(v[2].1.is_link());
+    }
+
+    #[test]
+    fn links_resolve_inside_and_are_refused_outside() {
+        let file = Entry {
+            mode: "100644".into(),
+            kind: "blob".into(),
+            oid: "f".into(),
+            size: Some(1),
+        };
+        let link = |oid: &str| Entry {
+            mode: "120000".into(),
+            kind: "blob".into(),
+            oid: oid.into(),
+            size: Some(1),
+        };
+        let (up, out, dir, broken) = (link("l1"), link("l2"), link("l3"), link("l4"));
+        let entries: BTreeMap<&str, &Entry> = [
+            ("docs/a.md", &file),
+            ("b.md", &up),
+            ("leak", &out),
+            ("d", &dir),
+            ("gone", &broken),
+        ]
+        .into_iter()
+        .collect();
+        let blobs: BTreeMap<String, Vec<u8>> = [
+            ("l1", "docs/./a.md"),
+            ("l2", "../../etc/passwd"),
+            ("l3", "docs"),
+            ("l4", "nope.md"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+        .collect();
+        let f = |r| follow_link(r, &entries, &blobs, "u", "s");
+        assert_eq!(f("b.md").unwrap(), Some(&file));
+        assert!(f("leak")
+            .unwrap_err()
+            .to_string()
+            .contains("outside the artifact"));
+        assert_eq!(f("d").unwrap(), None);
+        assert!(f("gone")
+            .unwrap_err()
+            .to_string()
+            .contains("broken symlink"));
+    }
+}
