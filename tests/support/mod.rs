@@ -1,6 +1,8 @@
 //! Test harness: temporary workspaces from multi-file fixtures and the real `skillmeat-lsp` binary.
 #![allow(dead_code)]
 
+pub mod lsp;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

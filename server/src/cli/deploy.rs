@@ -1,6 +1,5 @@
 //! `deploy ID... [--all] [--overwrite]`: collection → project, recording the baseline.
 
-use serde_json::json;
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
 
@@ -29,19 +28,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     };
     let done = ws.deploy(&ids, a.overwrite)?;
     if out.json {
-        let items: Vec<_> = done
-            .iter()
-            .map(|d| {
-                json!({
-                    "id": d.id.to_string(),
-                    "hash": d.hash,
-                    "version": format!("v{}", d.version),
-                    "already_present": d.already_present,
-                    "kept_previous": d.kept_previous.map(|n| format!("v{n}")),
-                })
-            })
-            .collect();
-        out.print_json(&json!({ "deployed": items }));
+        out.print_json(&crate::json::deploy(&done));
     } else {
         for d in &done {
             let mut line = format!(

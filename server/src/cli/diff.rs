@@ -1,6 +1,5 @@
 //! `diff ID [--from REV] [--to REV]`: unified diff, by default deployed → project.
 
-use serde_json::json;
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
 
@@ -21,10 +20,7 @@ pub struct Args {
 pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     let d = ws.diff(&a.id, a.from.as_deref(), a.to.as_deref())?;
     if out.json {
-        out.print_json(&json!({
-            "from": d.from, "to": d.to, "from_hash": d.from_hash, "to_hash": d.to_hash,
-            "files": d.files.iter().map(|(p, t)| json!({"path": p, "diff": t})).collect::<Vec<_>>(),
-        }));
+        out.print_json(&crate::json::diff(&d));
     } else if d.files.is_empty() {
         out.line(format!("{} and {} are identical", d.from, d.to));
     } else {

@@ -1,6 +1,5 @@
 //! `history ID`: an artifact's versions, newest first.
 
-use serde_json::json;
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
 
@@ -15,24 +14,7 @@ pub struct Args {
 pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     let h = ws.history(&a.id)?;
     if out.json {
-        let versions: Vec<_> = h
-            .entries
-            .iter()
-            .map(|e| {
-                json!({
-                    "version": format!("v{}", e.number),
-                    "hash": e.hash,
-                    "origin": e.origin.as_str(),
-                    "created_at": e.created_at,
-                    "parents": e.parents.iter().map(|p| format!("v{p}")).collect::<Vec<_>>(),
-                    "tag": e.tag,
-                    "message": e.message,
-                    "has_content": e.has_content,
-                    "baseline": e.is_baseline,
-                })
-            })
-            .collect();
-        out.print_json(&json!({ "id": h.id.to_string(), "versions": versions }));
+        out.print_json(&crate::json::history(&h));
         return Ok(exit::OK);
     }
     out.line(h.id.to_string());

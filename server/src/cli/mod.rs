@@ -85,6 +85,16 @@ enum Command {
     Add(add::Args),
     /// Compare collection artifacts with their git upstreams (exit 1 when any is behind or diverged).
     CheckUpstream(check_upstream::Args),
+    /// Run the language server on stdin/stdout (what editors start).
+    Serve {
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+        /// Print the server's commands, settings and diagnostic codes as JSON, and exit
+        /// (editor clients check their manifests against it).
+        #[arg(long)]
+        describe: bool,
+    },
 }
 
 pub fn main() -> i32 {
@@ -111,9 +121,17 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
-    // merge-file works on three files alone: no workspace, no collection.
-    if let Command::MergeFile(a) = &cli.command {
-        return merge_file::run(a).map_err(|e| Error::other(format!("{e:#}")));
+    // merge-file works on three files alone, and the server opens its own workspaces.
+    match &cli.command {
+        Command::MergeFile(a) => {
+            return merge_file::run(a).map_err(|e| Error::other(format!("{e:#}")))
+        }
+        Command::Serve { describe: true, .. } => {
+            out.print_json(&crate::lsp::describe());
+            return Ok(exit::OK);
+        }
+        Command::Serve { .. } => return Ok(crate::lsp::serve()),
+        _ => {}
     }
     // Reject malformed ids before anything is opened or created.
     let ids: Vec<&String> = match &cli.command {
@@ -129,7 +147,7 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
             add::check_args(a)?;
             vec![]
         }
-        Command::Status | Command::Import | Command::MergeFile(_) => vec![],
+        Command::Status | Command::Import | Command::MergeFile(_) | Command::Serve { .. } => vec![],
     };
     for id in ids {
         IdQuery::parse(id)?;
@@ -148,7 +166,9 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Add(a) => add::run(&mut ws, a, out),
         Command::CheckUpstream(a) => check_upstream::run(&ws, a, out),
         // Handled before the workspace is opened; kept here so the match stays exhaustive.
-        Command::MergeFile(_) => Err(Error::other("merge-file needs no workspace")),
+        Command::MergeFile(_) | Command::Serve { .. } => {
+            Err(Error::other("this command needs no workspace"))
+        }
     };
     // Recovery of an interrupted apply is worth telling, whatever the command.
     for n in ws.take_notes() {

@@ -1,7 +1,6 @@
 //! `resolve ID [--file F] [--take ours|theirs|both|base|none]`: rewrite conflict regions, or
 //! record a resolution made by hand once no markers remain.
 
-use serde_json::json;
 use skillmeat_core::merge::Choice;
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
@@ -24,12 +23,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     let choice: Option<Choice> = a.take.as_deref().map(str::parse).transpose()?;
     let r = ws.resolve(&a.id, a.file.as_deref(), choice)?;
     if out.json {
-        out.print_json(&json!({
-            "id": r.id.to_string(),
-            "rewritten": r.rewritten.iter().map(|(p, n)| json!({"path": p, "regions": n})).collect::<Vec<_>>(),
-            "remaining": r.remaining.iter().map(|(p, l)| json!({"path": p, "line": l})).collect::<Vec<_>>(),
-            "version": r.version.map(|n| format!("v{n}")),
-        }));
+        out.print_json(&crate::json::resolve(&r));
     } else {
         for (p, n) in &r.rewritten {
             out.line(format!(

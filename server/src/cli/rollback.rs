@@ -2,7 +2,6 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use serde_json::json;
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
 
@@ -43,12 +42,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     }
     let r = ws.rollback(&a.id, &a.to)?;
     if out.json {
-        out.print_json(&json!({
-            "id": r.id.to_string(),
-            "to": r.to,
-            "version": format!("v{}", r.version),
-            "kept_previous": r.kept_previous.map(|n| format!("v{n}")),
-        }));
+        out.print_json(&crate::json::rollback(&r));
     } else {
         let kept = r
             .kept_previous

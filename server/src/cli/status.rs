@@ -1,6 +1,5 @@
 //! `status` / `drift`: the drift table, or `status --json` (DESIGN §9 shape).
 
-use serde_json::{json, Map, Value};
 use skillmeat_core::drift::{DriftState, StatusReport};
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
@@ -11,7 +10,7 @@ use super::{exit, Out};
 pub fn run(ws: &mut Workspace, out: &Out) -> Result<i32, Error> {
     let report = ws.status()?;
     if out.json {
-        out.print_json(&to_json(&report));
+        out.print_json(&crate::json::status(&report));
     } else {
         print_table(&report, out);
     }
@@ -24,44 +23,6 @@ pub fn run(ws: &mut Workspace, out: &Out) -> Result<i32, Error> {
         exit::DRIFT_OR_FAILED
     } else {
         exit::OK
-    })
-}
-
-pub fn to_json(r: &StatusReport) -> Value {
-    let artifacts: Vec<Value> = r
-        .artifacts
-        .iter()
-        .map(|a| {
-            let mut v = json!({
-                "id": a.id.to_string(),
-                "type": a.id.kind.as_str(),
-                "name": a.id.name,
-                "state": a.state.as_str(),
-                "path": a.path,
-                "hashes": { "baseline": a.baseline, "project": a.project, "collection": a.collection },
-                "version": a.version.map(|n| format!("v{n}")),
-            });
-            if let Some(m) = a.matches_collection {
-                v["matches_collection"] = json!(m);
-            }
-            if let Some(e) = &a.error {
-                v["error"] = json!(e);
-            }
-            v
-        })
-        .collect();
-    let summary: Map<String, Value> = r
-        .summary()
-        .into_iter()
-        .map(|(k, n)| (k.to_string(), json!(n)))
-        .collect();
-    json!({
-        "workspace": r.workspace,
-        "collection": r.collection,
-        "collection_source": r.collection_source,
-        "artifacts": artifacts,
-        "summary": summary,
-        "warnings": r.warnings,
     })
 }
 

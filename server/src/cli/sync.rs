@@ -4,7 +4,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Value};
 use skillmeat_core::sync::plan::Action;
 use skillmeat_core::sync::{Direction, Strategy};
-use skillmeat_core::workspace::{Summary, SyncOutcome, Workspace};
+use skillmeat_core::workspace::{Bulk, Summary, SyncOutcome, Workspace};
 use skillmeat_core::{hash, Error};
 
 use super::{exit, Out};
@@ -59,7 +59,18 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
             bar.set_message(id.to_string());
             bar.inc(1);
         };
-    let results = ws.sync_many(&ids, direction, strategy, a.apply, a.jobs, &progress);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let results = ws.sync_many(
+        &ids,
+        Bulk {
+            direction,
+            strategy,
+            apply: a.apply,
+            parallelism: a.jobs,
+        },
+        &progress,
+        &never,
+    );
     bar.finish_and_clear();
     let mut summary = Summary::default();
     for (_, r) in &results {
@@ -69,7 +80,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         let items: Vec<Value> = results
             .iter()
             .map(|(id, r)| match r {
-                Ok(o) => outcome_json(o),
+                Ok(o) => crate::json::sync(o),
                 Err(e) => json!({ "id": id.to_string(), "error": e.to_string() }),
             })
             .collect();
@@ -120,37 +131,6 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         exit::CONFLICTS
     } else {
         exit::OK
-    })
-}
-
-pub fn outcome_json(o: &SyncOutcome) -> Value {
-    let files: Vec<Value> = o
-        .plan
-        .files
-        .iter()
-        .filter(|f| f.action != Action::Keep)
-        .map(|f| {
-            let mut v = json!({ "path": f.path, "action": f.action.as_str(), "result_hash": f.result_hash });
-            if let Action::Conflict(c) = &f.action {
-                v["conflict"] = json!(c.describe());
-            }
-            v
-        })
-        .collect();
-    json!({
-        "id": o.id.to_string(),
-        "direction": o.direction.as_str(),
-        "strategy": o.strategy.as_str(),
-        "kind": o.plan.kind.as_str(),
-        "applied": o.applied,
-        "files": files,
-        "conflicts": o.plan.conflicts,
-        "hashes": { "base": o.plan.base_hash, "source": o.plan.source_hash, "target": o.plan.target_hash, "result": o.plan.result_hash },
-        "semver": o.plan.bump.as_str(),
-        "version": o.version.map(|n| format!("v{n}")),
-        "kept_previous": o.kept_previous.map(|n| format!("v{n}")),
-        "forked_as": o.forked_as.as_ref().map(|f| f.to_string()),
-        "warnings": o.plan.warnings,
     })
 }
 

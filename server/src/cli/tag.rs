@@ -1,6 +1,5 @@
 //! `tag ID TAG [--rev REV]`: name a version.
 
-use serde_json::json;
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
 
@@ -20,10 +19,7 @@ pub struct Args {
 pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     let t = ws.tag(&a.id, &a.tag, a.rev.as_deref())?;
     if out.json {
-        out.print_json(&json!({
-            "id": t.id.to_string(), "tag": t.tag, "version": format!("v{}", t.version),
-            "hash": t.hash, "semver": t.bump.as_str(),
-        }));
+        out.print_json(&crate::json::tag(&t));
     } else {
         out.line(format!(
             "tagged {} v{} ({}) as {}; change since the previous tag: {}",

@@ -1,6 +1,6 @@
 //! Deployment baselines: what we last put into the project for each artifact.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::Store;
 use crate::error::Result;
@@ -47,6 +47,32 @@ impl Store {
                 .map_err(|e| self.err(e))?;
         }
         Ok(())
+    }
+
+    /// The deployment of one artifact.
+    pub fn deployment(&self, id: &ArtifactId) -> Result<Option<Deployment>> {
+        let Some(aid) = self.find_artifact(id)? else {
+            return Ok(None);
+        };
+        self.conn()
+            .query_row(
+                "SELECT d.baseline_version_id, v.hash, v.number, d.deployed_at, d.from_collection
+                 FROM deployments d JOIN versions v ON v.id = d.baseline_version_id
+                 WHERE d.artifact_id = ?1",
+                [aid],
+                |r| {
+                    Ok(Deployment {
+                        id: id.clone(),
+                        baseline_version_id: r.get(0)?,
+                        baseline_hash: r.get(1)?,
+                        baseline_number: r.get(2)?,
+                        deployed_at: r.get(3)?,
+                        from_collection: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
     }
 
     /// Every deployment with its baseline hash, by id.

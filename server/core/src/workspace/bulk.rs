@@ -34,6 +34,15 @@ impl Summary {
     }
 }
 
+/// What a bulk sync does to each artifact, and how many at once.
+#[derive(Debug, Clone, Copy)]
+pub struct Bulk {
+    pub direction: Direction,
+    pub strategy: Strategy,
+    pub apply: bool,
+    pub parallelism: usize,
+}
+
 /// Called after each artifact of a bulk sync with (done, total, artifact, outcome).
 pub type Progress<'a> = dyn Fn(usize, usize, &ArtifactId, &Result<SyncOutcome>) + Sync + 'a;
 
@@ -59,22 +68,24 @@ impl Workspace {
     pub fn sync_many(
         &mut self,
         ids: &[ArtifactId],
-        direction: Direction,
-        strategy: Strategy,
-        apply: bool,
-        parallelism: usize,
+        bulk: Bulk,
         progress: &Progress<'_>,
+        cancel: &std::sync::atomic::AtomicBool,
     ) -> Vec<(ArtifactId, Result<SyncOutcome>)> {
         let total = ids.len();
         let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
         let results: Mutex<Vec<Option<Result<SyncOutcome>>>> =
             Mutex::new((0..total).map(|_| None).collect());
-        let workers = parallelism.clamp(1, total.max(1));
+        let workers = bulk.parallelism.clamp(1, total.max(1));
         let run = |ws: &mut Workspace| loop {
             let i = next.fetch_add(1, Ordering::SeqCst);
             let Some(id) = ids.get(i) else { break };
-            let r = ws.sync(&id.to_string(), direction, strategy, apply);
+            let r = if cancel.load(Ordering::SeqCst) {
+                Err(Error::other(format!("{id}: cancelled before it started")))
+            } else {
+                ws.sync(&id.to_string(), bulk.direction, bulk.strategy, bulk.apply)
+            };
             let n = done.fetch_add(1, Ordering::SeqCst) + 1;
             progress(n, total, id, &r);
             if let Ok(mut all) = results.lock() {

@@ -44,6 +44,12 @@ impl Workspace {
         Ok(())
     }
 
+    /// Imports SkillMeat's deployed file again if it changed since we last read or wrote it
+    /// (the language server calls this when the file changes on disk).
+    pub fn reimport_if_changed(&mut self) -> Result<()> {
+        self.import_if_changed()
+    }
+
     pub(super) fn remember_compat_stamp(&self) -> Result<()> {
         if let Some(stamp) = file_stamp(&compat::path_in(&self.claude)) {
             self.store.set_meta("compat_stamp", &stamp)?;

@@ -4,6 +4,7 @@
 //! input before it writes anything, so bad input changes nothing.
 
 mod add;
+mod buffer;
 mod bulk;
 mod deploy;
 mod diff;
@@ -28,7 +29,8 @@ use crate::statcache::StatCache;
 use crate::store::Store;
 
 pub use add::{AddOutcome, AddRequest, AddedUpstream};
-pub use bulk::Summary;
+pub use buffer::{Located, Tier};
+pub use bulk::{Bulk, Progress, Summary};
 pub use deploy::DeployOutcome;
 pub use diff::{diff_trees, DiffOutcome};
 pub use history::{History, HistoryEntry};

@@ -90,14 +90,16 @@ impl Workspace {
             distinct.dedup();
             match (hits.last(), distinct.len()) {
                 (Some(v), 1) => return pick(v, format!("v{}", v.number)),
-                (Some(_), _) => return Err(Error::invalid(format!(
+                (Some(_), _) => {
+                    return Err(Error::invalid(format!(
                     "hash prefix `{rev}` is ambiguous for {id}: it matches {}; give more digits",
                     distinct
                         .iter()
                         .map(|h| hash::short(h))
                         .collect::<Vec<_>>()
                         .join(", ")
-                ))),
+                )))
+                }
                 (None, _) => {}
             }
         }

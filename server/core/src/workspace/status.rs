@@ -33,15 +33,24 @@ impl Workspace {
     /// Computes drift for every deployed or present artifact (DESIGN §4), recording a modified
     /// project copy as a `local_modification` version the first time it is seen.
     pub fn status(&mut self) -> Result<StatusReport> {
-        let deployments = self.store.deployments()?;
-        let project = discover::scan(&self.claude)?;
-        let collection = self.collection_artifacts()?;
-        let mut warnings = project.skipped;
+        self.status_of(None)
+    }
 
-        let mut ids: Vec<ArtifactId> = deployments.iter().map(|d| d.id.clone()).collect();
-        ids.extend(project.artifacts.keys().cloned());
-        ids.sort();
-        ids.dedup();
+    /// Drift of just `only` (every artifact when `None`): what a file event needs to refresh.
+    pub fn status_of(&mut self, only: Option<&[ArtifactId]>) -> Result<StatusReport> {
+        let deployments = self.store.deployments()?;
+        let collection = self.collection_artifacts()?;
+        let (ids, mut warnings) = match only {
+            Some(only) => (only.to_vec(), Vec::new()),
+            None => {
+                let project = discover::scan(&self.claude)?;
+                let mut ids: Vec<ArtifactId> = deployments.iter().map(|d| d.id.clone()).collect();
+                ids.extend(project.artifacts.keys().cloned());
+                ids.sort();
+                ids.dedup();
+                (ids, project.skipped)
+            }
+        };
 
         // Hash the project and collection copies of every id, in parallel.
         let mut jobs: Vec<(PathBuf, bool)> = Vec::with_capacity(ids.len() * 2);
@@ -98,6 +107,10 @@ impl Workspace {
             }
             if let Seen::Failed(e) = &c {
                 warnings.push(format!("collection copy of {id}: {e}"));
+            }
+            if st.project.is_none() && st.collection.is_none() && !baselines.contains_key(&id) {
+                // Asked about an id that exists nowhere (a file event for a deleted artifact).
+                continue;
             }
             match baselines.get(&id) {
                 Some(d) => {

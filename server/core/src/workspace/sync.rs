@@ -69,6 +69,18 @@ impl Workspace {
         if direction == Direction::UpstreamToCollection {
             return self.sync_upstream(&id, strategy, apply);
         }
+        // Plan under the artifact's lock when applying, so two processes syncing the same
+        // artifact take turns: the second plans against what the first wrote.
+        // (A fork writes a new artifact; `apply_sync` locks that one itself.)
+        let _lock = if apply && strategy != Strategy::Fork {
+            let target = match direction {
+                Direction::CollectionToProject => self.project_path(&id),
+                _ => self.collection_path(&id),
+            };
+            Some(lock::acquire(&target, &id.to_string(), LOCK_TIMEOUT)?)
+        } else {
+            None
+        };
         let sides = self.sides(&id, direction, strategy)?;
         let (src_tier, dst_tier) = direction.tiers();
         let short = |t: &Tree| hash::short(&t.content_hash(id.kind.is_folder())).to_string();
@@ -111,6 +123,44 @@ impl Workspace {
         }
         outcome.duration_ms = started.elapsed().as_millis() as u64;
         Ok(outcome)
+    }
+
+    /// The plan of a sync into the project (dry run) where file `rel` of the project copy is an
+    /// editor buffer: what a code action turns into text edits.
+    pub fn plan_with_buffer(
+        &self,
+        id: &ArtifactId,
+        strategy: Strategy,
+        rel: &str,
+        text: &[u8],
+    ) -> Result<Plan> {
+        let mut sides = self.sides(id, Direction::CollectionToProject, strategy)?;
+        let target = sides.target.get_or_insert_with(Tree::default);
+        if !id.kind.is_folder() {
+            target.files.clear();
+        }
+        target.files.insert(rel.to_string(), text.to_vec());
+        let (src_tier, dst_tier) = Direction::CollectionToProject.tiers();
+        let short = |t: &Tree| hash::short(&t.content_hash(id.kind.is_folder())).to_string();
+        let labels = Labels::new(
+            format!(
+                "{dst_tier} ({})",
+                sides.target.as_ref().map(short).unwrap_or_default()
+            ),
+            format!(
+                "deployed ({})",
+                sides.base.as_ref().map(short).unwrap_or_default()
+            ),
+            format!("{src_tier} ({})", short(&sides.source)),
+        );
+        Ok(plan::plan(plan::Input {
+            base: sides.base.as_ref(),
+            source: &sides.source,
+            target: sides.target.as_ref(),
+            folder: id.kind.is_folder(),
+            strategy,
+            labels: &labels,
+        }))
     }
 
     fn sides(&self, id: &ArtifactId, direction: Direction, strategy: Strategy) -> Result<Sides> {
@@ -185,6 +235,8 @@ impl Workspace {
         }
     }
 
+    /// Applies a planned sync. The caller must hold the target artifact's lock since before it
+    /// read the sides (see `sync`), so nothing changed between plan and apply.
     pub(super) fn apply_sync(&mut self, out: &mut SyncOutcome, sides: Sides) -> Result<()> {
         let id = out.id.clone();
         let folder = id.kind.is_folder();
@@ -195,7 +247,16 @@ impl Workspace {
         if out.strategy == Strategy::Fork {
             out.forked_as = Some(target_id.clone());
         }
-        let _lock = lock::acquire(&sides.target_path, &target_id.to_string(), LOCK_TIMEOUT)?;
+        // Callers hold the target's lock from before they planned (locks do not nest); only a
+        // fork's new artifact is locked here.
+        let _lock = match out.strategy {
+            Strategy::Fork => Some(lock::acquire(
+                &sides.target_path,
+                &target_id.to_string(),
+                LOCK_TIMEOUT,
+            )?),
+            _ => None,
+        };
         // The tree may have changed while we planned without the lock: re-read and compare.
         let now = if sides.target_path.symlink_metadata().is_ok() && out.strategy != Strategy::Fork
         {
@@ -243,27 +304,6 @@ impl Workspace {
         } else if let Some(l) = &latest {
             parents.push(l.id);
         }
-        // The source content as a version too, so a merge has both parents in the DAG.
-        let source_hash = out.plan.source_hash.clone();
-        let source_version = match self
-            .store
-            .versions(&id)?
-            .into_iter()
-            .rev()
-            .find(|v| v.hash == source_hash && v.has_content)
-        {
-            Some(v) => v,
-            None => self.store.add_version(
-                &id,
-                NewVersion {
-                    hash: &source_hash,
-                    origin: Origin::Sync,
-                    parents: &sides.base_version.iter().map(|v| v.id).collect::<Vec<_>>(),
-                    files: Some(&sides.source),
-                    message: Some(&format!("{} copy at sync", out.direction.tiers().0)),
-                },
-            )?,
-        };
 
         let write = !out.plan.is_noop();
         let swap = if write {
@@ -277,7 +317,29 @@ impl Workspace {
         } else {
             None
         };
+        let source_hash = out.plan.source_hash.clone();
         let committed = self.store.in_tx(|| {
+            // The source content as a version too, so a merge has both parents in the DAG. Inside the
+            // commit: a sync killed before it must not leave a version claiming it happened.
+            let source_version = match self
+                .store
+                .versions(&id)?
+                .into_iter()
+                .rev()
+                .find(|v| v.hash == source_hash && v.has_content)
+            {
+                Some(v) => v,
+                None => self.store.add_version(
+                    &id,
+                    NewVersion {
+                        hash: &source_hash,
+                        origin: Origin::Sync,
+                        parents: &sides.base_version.iter().map(|v| v.id).collect::<Vec<_>>(),
+                        files: Some(&sides.source),
+                        message: Some(&format!("{} copy at sync", out.direction.tiers().0)),
+                    },
+                )?,
+            };
             let result_version = if out.plan.result_hash == source_hash {
                 source_version.clone()
             } else if out.plan.target_hash.as_deref() == Some(out.plan.result_hash.as_str()) {
@@ -420,6 +482,60 @@ impl Workspace {
         self.collection =
             crate::collection::Collection::open(&self.collection.root, self.collection.source)?;
         Ok(())
+    }
+
+    /// Records the collection's current content as the artifact's baseline without touching the
+    /// project: what an editor's "update from collection" or "merge with collection" does once
+    /// its edit has taken the collection's content into the buffer. Returns the baseline's `vN`.
+    pub fn mark_synced(&mut self, query: &str) -> Result<u32> {
+        let id = self.resolve_id(query)?;
+        let folder = id.kind.is_folder();
+        let path = self.collection_path(&id);
+        if path.symlink_metadata().is_err() {
+            return Err(Error::not_found(format!(
+                "{id} has no collection copy at {}",
+                path.display()
+            )));
+        }
+        let tree = tree::read_artifact(&path, folder)?;
+        let hash = tree.content_hash(folder);
+        let v = self.store.in_tx(|| {
+            let v = match self
+                .store
+                .versions(&id)?
+                .into_iter()
+                .rev()
+                .find(|v| v.hash == hash && v.has_content)
+            {
+                Some(v) => v,
+                None => {
+                    let latest = self.store.latest_version(&id)?;
+                    self.store.add_version(
+                        &id,
+                        NewVersion {
+                            hash: &hash,
+                            origin: Origin::Sync,
+                            parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
+                            files: Some(&tree),
+                            message: Some("collection copy taken in the editor"),
+                        },
+                    )?
+                }
+            };
+            self.store
+                .set_baseline(&id, v.id, &crate::time::now_utc(), &self.collection.name)?;
+            self.store.audit(&AuditEvent {
+                operation: "sync",
+                artifact: Some(&id),
+                direction: Some(Direction::CollectionToProject.as_str()),
+                strategy: Some("editor"),
+                result: "baseline-moved",
+                ..Default::default()
+            })?;
+            Ok(v)
+        })?;
+        self.write_compat(&[(&id, &hash)])?;
+        Ok(v.number)
     }
 
     /// Ids a bulk sync (`--all`) covers for a direction.

@@ -1,0 +1,193 @@
+//! What the language server asks of a workspace: which artifact a path belongs to, and the drift
+//! of one artifact with an editor buffer standing in for one of its files (unsaved edits count;
+//! nothing is recorded, since lineage records only saved content).
+
+use std::path::Path;
+
+use super::Workspace;
+use crate::drift::{classify_deployed, ArtifactStatus, DriftState};
+use crate::error::Result;
+use crate::id::{ArtifactId, ArtifactType};
+use crate::statcache;
+use crate::tree;
+
+/// Which tier a path is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    Project,
+    Collection,
+}
+
+/// A file located in an artifact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub tier: Tier,
+    pub id: ArtifactId,
+    /// The file's path inside the artifact (`SKILL.md`, `scripts/x.py`); for commands and agents
+    /// the file's own name.
+    pub rel: String,
+}
+
+/// Splits `path` below a tier root into an artifact and a file inside it.
+fn locate_in(root: &Path, path: &Path) -> Option<(ArtifactId, String)> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = rel.iter().map(|p| p.to_str());
+    let kind: ArtifactType = parts.next()??.parse().ok()?;
+    let first = parts.next()??;
+    let rest: Vec<&str> = parts.collect::<Option<Vec<_>>>()?;
+    if first.starts_with('.') {
+        return None;
+    }
+    match kind {
+        ArtifactType::Skill => {
+            if rest.is_empty() {
+                return None;
+            }
+            Some((ArtifactId::new(kind, first).ok()?, rest.join("/")))
+        }
+        _ => {
+            let name = first.strip_suffix(".md")?;
+            rest.is_empty().then_some(())?;
+            Some((ArtifactId::new(kind, name).ok()?, first.to_string()))
+        }
+    }
+}
+
+impl Workspace {
+    /// The artifact a file belongs to, in the project or the collection.
+    pub fn locate(&self, path: &Path) -> Option<Located> {
+        if let Some((id, rel)) = locate_in(&self.claude, path) {
+            return Some(Located {
+                tier: Tier::Project,
+                id,
+                rel,
+            });
+        }
+        let (id, rel) = locate_in(&self.collection.root, path)?;
+        Some(Located {
+            tier: Tier::Collection,
+            id,
+            rel,
+        })
+    }
+
+    /// The artifact's main file in the project (`SKILL.md` for skills).
+    pub fn main_file(&self, id: &ArtifactId) -> std::path::PathBuf {
+        self.claude.join(id.main_file())
+    }
+
+    /// Drift of one artifact whose project file `rel` currently reads `text` in an editor.
+    pub fn buffer_status(&self, id: &ArtifactId, rel: &str, text: &[u8]) -> Result<ArtifactStatus> {
+        let folder = id.kind.is_folder();
+        let project_path = self.project_path(id);
+        let mut project = if project_path.symlink_metadata().is_ok() {
+            tree::read_artifact(&project_path, folder)?
+        } else {
+            Default::default()
+        };
+        if !folder {
+            project.files.clear();
+        }
+        project.files.insert(rel.to_string(), text.to_vec());
+        let project_hash = project.content_hash(folder);
+        let collection_path = self.collection_path(id);
+        let collection_hash = match statcache::hash_artifact(
+            &collection_path,
+            folder,
+            self.cache.get(&collection_path),
+        ) {
+            Ok(h) => Some(h.hash),
+            Err(_) => None,
+        };
+        let baseline = self.store.deployment(id)?;
+        let state = match &baseline {
+            Some(d) => classify_deployed(
+                &d.baseline_hash,
+                Some(&project_hash),
+                collection_hash.as_deref(),
+            ),
+            None => DriftState::Untracked,
+        };
+        let version = match &baseline {
+            Some(d) if d.baseline_hash == project_hash => Some(d.baseline_number),
+            _ => self
+                .store
+                .versions(id)?
+                .iter()
+                .rev()
+                .find(|v| v.hash == project_hash)
+                .map(|v| v.number),
+        };
+        Ok(ArtifactStatus {
+            id: id.clone(),
+            state,
+            path: project_path
+                .strip_prefix(&self.root)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            baseline: baseline.as_ref().map(|d| d.baseline_hash.clone()),
+            matches_collection: match (&baseline, &collection_hash) {
+                (None, Some(c)) => Some(*c == project_hash),
+                _ => None,
+            },
+            project: Some(project_hash),
+            collection: collection_hash,
+            version,
+            error: None,
+        })
+    }
+
+    /// One file of the baseline (deployed) version, when known.
+    pub fn baseline_file(&self, id: &ArtifactId, rel: &str) -> Result<Option<Vec<u8>>> {
+        let Some(d) = self.store.deployment(id)? else {
+            return Ok(None);
+        };
+        let v = self.store.version(d.baseline_version_id)?;
+        let tree = match self.store.version_files(v.id)? {
+            Some(t) => t,
+            None => match self.find_content(id, &v.hash)? {
+                Some(t) => t,
+                None => return Ok(None),
+            },
+        };
+        if id.kind.is_folder() {
+            Ok(tree.files.get(rel).cloned())
+        } else {
+            Ok(tree.files.into_values().next())
+        }
+    }
+
+    /// Where one file of an artifact lives in the collection.
+    pub fn collection_file(&self, id: &ArtifactId, rel: &str) -> Option<std::path::PathBuf> {
+        let p = self.collection_path(id);
+        if id.kind.is_folder() {
+            Some(p.join(rel))
+        } else {
+            Some(p)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_artifacts_and_files() {
+        let root = Path::new("/w/.claude");
+        let skill = locate_in(root, Path::new("/w/.claude/skills/pdf/scripts/x.py")).unwrap();
+        assert_eq!(
+            (skill.0.to_string(), skill.1.as_str()),
+            ("skill:pdf".into(), "scripts/x.py")
+        );
+        let cmd = locate_in(root, Path::new("/w/.claude/commands/review.md")).unwrap();
+        assert_eq!(
+            (cmd.0.to_string(), cmd.1.as_str()),
+            ("command:review".into(), "review.md")
+        );
+        assert!(locate_in(root, Path::new("/w/.claude/skills/pdf")).is_none());
+        assert!(locate_in(root, Path::new("/w/.claude/skills/.pdf.skillmeat-lock")).is_none());
+        assert!(locate_in(root, Path::new("/w/.claude/commands/notes.txt")).is_none());
+        assert!(locate_in(root, Path::new("/w/src/main.rs")).is_none());
+    }
+}

@@ -1,0 +1,361 @@
+//! Code actions (DESIGN §8): accept ours / theirs / both / base for one conflict region or all of
+//! a file, revert a hunk to the deployed version, update from / merge with / push to the
+//! collection, roll back to deployed. Text changes are `WorkspaceEdit`s so the editor's undo
+//! works; what cannot be a text edit (files added or removed) runs as a command.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+use skillmeat_core::drift::DriftState;
+use skillmeat_core::merge::{self, Choice};
+use skillmeat_core::sync::Strategy;
+use skillmeat_core::tree::Tree;
+use skillmeat_core::ArtifactId;
+use tower_lsp::lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, NumberOrString, Range,
+    TextEdit, Url, WorkspaceEdit,
+};
+
+use super::pos;
+use super::state::{path_of, uri_of, State};
+
+fn kind(s: &'static str) -> CodeActionKind {
+    CodeActionKind::from(s)
+}
+
+fn code_of(d: &Diagnostic) -> Option<&str> {
+    match &d.code {
+        Some(NumberOrString::String(s))
+            if d.source.as_deref() == Some(super::diagnostics::SOURCE) =>
+        {
+            Some(s)
+        }
+        _ => None,
+    }
+}
+
+fn overlaps(a: &Range, b: &Range) -> bool {
+    !(a.end < b.start || b.end < a.start)
+}
+
+fn choice_title(c: Choice) -> &'static str {
+    match c {
+        Choice::Ours => "ours",
+        Choice::Theirs => "theirs",
+        Choice::Both => "both",
+        Choice::Base => "base",
+        Choice::None => "none",
+    }
+}
+
+fn edit_one(uri: &Url, range: Range, new_text: String) -> WorkspaceEdit {
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(
+            uri.clone(),
+            vec![TextEdit { range, new_text }],
+        )])),
+        ..Default::default()
+    }
+}
+
+fn action(
+    title: String,
+    kind: CodeActionKind,
+    diags: Vec<Diagnostic>,
+    edit: Option<WorkspaceEdit>,
+    command: Option<Command>,
+) -> CodeActionOrCommand {
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title,
+        kind: Some(kind),
+        diagnostics: (!diags.is_empty()).then_some(diags),
+        edit,
+        command,
+        ..Default::default()
+    })
+}
+
+fn cmd(title: &str, command: &str, args: Value) -> Command {
+    Command {
+        title: title.into(),
+        command: command.into(),
+        arguments: Some(vec![args]),
+    }
+}
+
+/// The code actions at `range` of `uri`.
+pub fn code_actions(
+    s: &State,
+    uri: &Url,
+    range: Range,
+    context: &[Diagnostic],
+) -> Vec<CodeActionOrCommand> {
+    let mut out = Vec::new();
+    let Some(path) = path_of(uri) else { return out };
+    let Some((i, id, rel)) = s.locate(&path) else {
+        return out;
+    };
+    let text = match s.docs.get(uri) {
+        Some(d) => d.text.clone(),
+        None => match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(_) => return out,
+        },
+    };
+    conflict_actions(uri, &text, range, context, &mut out);
+    hunk_actions(uri, &text, range, context, &mut out);
+    artifact_actions(s, i, &id, &rel, uri, &text, context, &mut out);
+    out
+}
+
+fn conflict_actions(
+    uri: &Url,
+    text: &str,
+    range: Range,
+    context: &[Diagnostic],
+    out: &mut Vec<CodeActionOrCommand>,
+) {
+    let parsed = merge::parse(text.as_bytes());
+    if parsed.conflicts.is_empty() {
+        return;
+    }
+    for c in &parsed.conflicts {
+        let region = pos::lines_range(text, c.span.whole.clone());
+        if !overlaps(&region, &range) {
+            continue;
+        }
+        let diags: Vec<Diagnostic> = context
+            .iter()
+            .filter(|d| code_of(d) == Some("conflict-unresolved") && d.range == region)
+            .cloned()
+            .collect();
+        let mut choices = vec![Choice::Ours, Choice::Theirs, Choice::Both];
+        if c.span.base.is_some() {
+            choices.push(Choice::Base);
+        }
+        for choice in choices {
+            let Ok(new) = merge::replacement(text.as_bytes(), c, choice) else {
+                continue;
+            };
+            let label = match choice {
+                Choice::Ours => c.labels.ours.clone(),
+                Choice::Theirs => c.labels.theirs.clone(),
+                Choice::Base => c.labels.base.clone(),
+                _ => None,
+            };
+            let title = match label {
+                Some(l) => format!("Accept {} ({l}) for this conflict", choice_title(choice)),
+                None => format!("Accept {} for this conflict", choice_title(choice)),
+            };
+            out.push(action(
+                title,
+                CodeActionKind::QUICKFIX,
+                diags.clone(),
+                Some(edit_one(
+                    uri,
+                    region,
+                    String::from_utf8_lossy(&new).into_owned(),
+                )),
+                None,
+            ));
+        }
+    }
+    for choice in [Choice::Ours, Choice::Theirs, Choice::Both, Choice::Base] {
+        if choice == Choice::Base && parsed.conflicts.iter().any(|c| c.span.base.is_none()) {
+            continue;
+        }
+        if let Ok(new) = merge::resolve_all(text.as_bytes(), choice) {
+            let name = choice_title(choice);
+            out.push(action(
+                format!("Accept {name} for all conflicts in this file"),
+                kind(match choice {
+                    Choice::Ours => "source.skillmeat.acceptAllOurs",
+                    Choice::Theirs => "source.skillmeat.acceptAllTheirs",
+                    Choice::Both => "source.skillmeat.acceptAllBoth",
+                    _ => "source.skillmeat.acceptAllBase",
+                }),
+                Vec::new(),
+                Some(edit_one(
+                    uri,
+                    pos::whole(text),
+                    String::from_utf8_lossy(&new).into_owned(),
+                )),
+                None,
+            ));
+        }
+    }
+}
+
+fn hunk_actions(
+    uri: &Url,
+    text: &str,
+    range: Range,
+    context: &[Diagnostic],
+    out: &mut Vec<CodeActionOrCommand>,
+) {
+    for d in context
+        .iter()
+        .filter(|d| code_of(d) == Some("drift-hunk") && overlaps(&d.range, &range))
+    {
+        let Some(data) = &d.data else { continue };
+        let Some(old) = data.get("oldText").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(lines) = data.get("newLines").and_then(Value::as_array) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (
+            lines.first().and_then(Value::as_u64),
+            lines.get(1).and_then(Value::as_u64),
+        ) else {
+            continue;
+        };
+        let r = pos::lines_range(text, a as usize..b as usize);
+        out.push(action(
+            "Revert this hunk to the deployed version".into(),
+            CodeActionKind::QUICKFIX,
+            vec![d.clone()],
+            Some(edit_one(uri, r, old.to_string())),
+            None,
+        ));
+    }
+}
+
+/// Text edits that turn the project copy of `id` (open buffers included) into `want`, when that
+/// adds and removes no file and every changed file is text; otherwise `None`.
+fn tree_edit(s: &State, i: usize, id: &ArtifactId, want: &Tree) -> Option<WorkspaceEdit> {
+    let ws = s.folders[i].ws.as_ref()?;
+    let folder = id.kind.is_folder();
+    let root = ws.project_path(id);
+    let file_path = |rel: &str| if folder { root.join(rel) } else { root.clone() };
+    let mut current = skillmeat_core::tree::read_artifact(&root, folder).ok()?;
+    for (rel, bytes) in current.files.iter_mut() {
+        if let Some(d) = uri_of(&file_path(rel)).and_then(|u| s.docs.get(&u)) {
+            *bytes = d.text.clone().into_bytes();
+        }
+    }
+    let same_files = if folder {
+        current.files.keys().eq(want.files.keys())
+    } else {
+        current.files.len() == 1 && want.files.len() == 1
+    };
+    if !same_files {
+        return None;
+    }
+    let mut changes = HashMap::new();
+    for ((rel, now), new) in current.files.iter().zip(want.files.values()) {
+        if now == new {
+            continue;
+        }
+        let (now, new) = (
+            std::str::from_utf8(now).ok()?,
+            std::str::from_utf8(new).ok()?,
+        );
+        let uri = uri_of(&file_path(rel))?;
+        changes.insert(
+            uri,
+            vec![TextEdit {
+                range: pos::whole(now),
+                new_text: new.to_string(),
+            }],
+        );
+    }
+    (!changes.is_empty()).then(|| WorkspaceEdit {
+        changes: Some(changes),
+        ..Default::default()
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn artifact_actions(
+    s: &State,
+    i: usize,
+    id: &ArtifactId,
+    rel: &str,
+    uri: &Url,
+    text: &str,
+    context: &[Diagnostic],
+    out: &mut Vec<CodeActionOrCommand>,
+) {
+    let Some(st) = s.status_of(i, id) else { return };
+    let Some(ws) = s.folders[i].ws.as_ref() else {
+        return;
+    };
+    let a = id.to_string();
+    let drift_diags: Vec<Diagnostic> = context
+        .iter()
+        .filter(|d| code_of(d).is_some_and(|c| c.starts_with("drift-") && c != "drift-hunk"))
+        .cloned()
+        .collect();
+    let attach = |k: &'static str| {
+        if drift_diags.is_empty() {
+            kind(k)
+        } else {
+            CodeActionKind::QUICKFIX
+        }
+    };
+    let mark = cmd(
+        "Record the collection's content as deployed",
+        "skillmeat.markSynced",
+        json!({ "artifact": a, "uri": uri }),
+    );
+    match st.state {
+        DriftState::Outdated | DriftState::Conflict => {
+            let (title, k) = if st.state == DriftState::Outdated {
+                ("Update from collection", "source.skillmeat.update")
+            } else {
+                ("Merge with collection", "source.skillmeat.merge")
+            };
+            match ws.plan_with_buffer(id, Strategy::Auto, rel, text.as_bytes()) {
+                Ok(plan) => match tree_edit(s, i, id, &plan.result) {
+                    Some(edit) => out.push(action(title.into(), attach(k), drift_diags.clone(), Some(edit), Some(mark.clone()))),
+                    None => out.push(action(
+                        title.into(),
+                        attach(k),
+                        drift_diags.clone(),
+                        None,
+                        Some(cmd(title, "skillmeat.sync", json!({ "artifact": a, "direction": "collection-to-project", "strategy": "auto", "uri": uri }))),
+                    )),
+                },
+                Err(e) => s.log(tower_lsp::lsp_types::MessageType::WARNING, format!("skillmeat: {a}: {e}")),
+            }
+        }
+        _ => {}
+    }
+    if matches!(st.state, DriftState::Modified | DriftState::Orphaned) {
+        out.push(action(
+            "Push to collection".into(),
+            attach("source.skillmeat.push"),
+            drift_diags.clone(),
+            None,
+            Some(cmd("Push to collection", "skillmeat.sync", json!({ "artifact": a, "direction": "project-to-collection", "strategy": "auto", "uri": uri }))),
+        ));
+    }
+    if matches!(st.state, DriftState::Modified | DriftState::Conflict) {
+        let edit = ws
+            .resolve_rev(id, "deployed")
+            .ok()
+            .and_then(|b| tree_edit(s, i, id, &b.tree));
+        let title = "Roll back to deployed";
+        match edit {
+            Some(e) => out.push(action(
+                title.into(),
+                kind("source.skillmeat.rollback"),
+                Vec::new(),
+                Some(e),
+                None,
+            )),
+            None => out.push(action(
+                title.into(),
+                kind("source.skillmeat.rollback"),
+                Vec::new(),
+                None,
+                Some(cmd(
+                    title,
+                    "skillmeat.rollback",
+                    json!({ "artifact": a, "to": "deployed", "uri": uri }),
+                )),
+            )),
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! `workspace/executeCommand`: one JSON object argument each, JSON results (docs/lsp-extensions.md).
+//! Runs on the state thread; the backend does the asking (confirmation, progress) around it.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use serde_json::{json, Map, Value};
+use skillmeat_core::merge::Choice;
+use skillmeat_core::sync::{Direction, Strategy};
+use skillmeat_core::workspace::{Bulk, Summary, SyncOutcome};
+use skillmeat_core::{ArtifactId, Error};
+use tower_lsp::jsonrpc;
+
+use super::state::State;
+use crate::json;
+
+/// Every command the server executes, as advertised in `executeCommandProvider`.
+pub const COMMANDS: &[&str] = &[
+    "skillmeat.status",
+    "skillmeat.sync",
+    "skillmeat.resolve",
+    "skillmeat.rollback",
+    "skillmeat.history",
+    "skillmeat.diff",
+    "skillmeat.deploy",
+    "skillmeat.tag",
+    "skillmeat.checkUpstream",
+    "skillmeat.markSynced",
+];
+
+/// A command's single object argument, with errors that name the field.
+pub struct Args(Map<String, Value>);
+
+pub fn invalid(msg: impl Into<String>) -> jsonrpc::Error {
+    jsonrpc::Error::invalid_params(msg.into())
+}
+
+/// Core errors become request failures carrying the message and its kind.
+pub fn failed(e: &Error) -> jsonrpc::Error {
+    jsonrpc::Error {
+        code: jsonrpc::ErrorCode::ServerError(-32803),
+        message: e.to_string().into(),
+        data: Some(json!({ "kind": format!("{:?}", e.kind()).to_lowercase() })),
+    }
+}
+
+impl Args {
+    pub fn parse(command: &str, arguments: &[Value]) -> Result<Args, jsonrpc::Error> {
+        match arguments {
+            [] => Ok(Args(Map::new())),
+            [Value::Object(m)] => Ok(Args(m.clone())),
+            _ => Err(invalid(format!("{command} takes one JSON object argument, e.g. {{\"artifact\": \"skill:pdf-tools\"}}"))),
+        }
+    }
+
+    pub fn str(&self, key: &str) -> Result<Option<&str>, jsonrpc::Error> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(invalid(format!("`{key}` must be a string, not {other}"))),
+        }
+    }
+
+    pub fn req(&self, key: &str) -> Result<&str, jsonrpc::Error> {
+        self.str(key)?
+            .ok_or_else(|| invalid(format!("`{key}` is required")))
+    }
+
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, jsonrpc::Error> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(invalid(format!(
+                "`{key}` must be true or false, not {other}"
+            ))),
+        }
+    }
+
+    pub fn parsed<T: std::str::FromStr<Err = Error>>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, jsonrpc::Error> {
+        self.str(key)?
+            .map(|s| s.parse::<T>().map_err(|e| invalid(format!("`{key}`: {e}"))))
+            .transpose()
+    }
+}
+
+type Reply = Result<Value, jsonrpc::Error>;
+
+/// Which folder a command is about: `workspace` (a folder path), else the folder of `uri`, else
+/// the one folder that knows `artifact`, else the first.
+fn folder(s: &State, a: &Args) -> Result<usize, jsonrpc::Error> {
+    if s.folders.is_empty() {
+        return Err(invalid("no workspace folder is open"));
+    }
+    if let Some(w) = a.str("workspace")? {
+        let p = PathBuf::from(w);
+        return s
+            .folders
+            .iter()
+            .position(|f| f.root == p || Some(&f.root) == std::fs::canonicalize(&p).ok().as_ref())
+            .ok_or_else(|| invalid(format!("`workspace`: {w} is not an open workspace folder")));
+    }
+    if let Some(u) = a.str("uri")? {
+        let url =
+            tower_lsp::lsp_types::Url::parse(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
+        let path = url
+            .to_file_path()
+            .map_err(|_| invalid("`uri` must be a file: URI"))?;
+        return s
+            .folder_of(&path)
+            .ok_or_else(|| invalid(format!("`uri`: {u} is in no open workspace folder")));
+    }
+    if let Some(q) = a.str("artifact")? {
+        let knowing: Vec<usize> = (0..s.folders.len())
+            .filter(|i| {
+                s.folders[*i]
+                    .ws
+                    .as_ref()
+                    .is_some_and(|w| w.resolve_id(q).is_ok())
+            })
+            .collect();
+        if let [one] = knowing.as_slice() {
+            return Ok(*one);
+        }
+    }
+    Ok(0)
+}
+
+fn ws_mut(
+    s: &mut State,
+    i: usize,
+) -> Result<&mut skillmeat_core::workspace::Workspace, jsonrpc::Error> {
+    let f = &mut s.folders[i];
+    match f.ws.as_mut() {
+        Some(w) => Ok(w),
+        None => Err(jsonrpc::Error {
+            code: jsonrpc::ErrorCode::ServerError(-32803),
+            message: f
+                .error
+                .clone()
+                .unwrap_or_else(|| "the workspace could not be opened".into())
+                .into(),
+            data: None,
+        }),
+    }
+}
+
+/// Runs one command; `cancel` stops a bulk sync between artifacts.
+pub fn execute(
+    s: &mut State,
+    command: &str,
+    a: &Args,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(usize, usize, &ArtifactId) + Sync),
+) -> Reply {
+    let i = folder(s, a)?;
+    let reply = match command {
+        "skillmeat.status" => {
+            let r = ws_mut(s, i)?.status().map_err(|e| failed(&e))?;
+            Ok(json::status(&r))
+        }
+        "skillmeat.history" => {
+            let q = a.req("artifact")?;
+            ws_mut(s, i)?
+                .history(q)
+                .map(|h| json::history(&h))
+                .map_err(|e| failed(&e))
+        }
+        "skillmeat.diff" => {
+            let q = a.req("artifact")?;
+            let (from, to) = (a.str("from")?, a.str("to")?);
+            ws_mut(s, i)?
+                .diff(q, from, to)
+                .map(|d| json::diff(&d))
+                .map_err(|e| failed(&e))
+        }
+        "skillmeat.deploy" => {
+            let q = a.req("artifact")?;
+            let overwrite = a.bool("overwrite")?.unwrap_or(false);
+            ws_mut(s, i)?
+                .deploy(&[q.to_string()], overwrite)
+                .map(|d| json::deploy(&d))
+                .map_err(|e| failed(&e))
+        }
+        "skillmeat.tag" => {
+            let (q, tag, rev) = (a.req("artifact")?, a.req("tag")?, a.str("rev")?);
+            ws_mut(s, i)?
+                .tag(q, tag, rev)
+                .map(|t| json::tag(&t))
+                .map_err(|e| failed(&e))
+        }
+        "skillmeat.rollback" => {
+            let (q, to) = (a.req("artifact")?, a.req("to")?);
+            ws_mut(s, i)?
+                .rollback(q, to)
+                .map(|r| json::rollback(&r))
+                .map_err(|e| failed(&e))
+        }
+        "skillmeat.resolve" => {
+            let q = a.req("artifact")?;
+            let file = a.str("file")?;
+            let choice: Option<Choice> = a.parsed("choice")?;
+            ws_mut(s, i)?
+                .resolve(q, file, choice)
+                .map(|r| json::resolve(&r))
+                .map_err(|e| failed(&e))
+        }
+        "skillmeat.markSynced" => {
+            let q = a.req("artifact")?;
+            ws_mut(s, i)?
+                .mark_synced(q)
+                .map(|n| json!({ "artifact": q, "baseline": format!("v{n}") }))
+                .map_err(|e| failed(&e))
+        }
+        "skillmeat.sync" => sync(s, i, a, cancel, progress),
+        "skillmeat.checkUpstream" => check_upstream(s, i, a),
+        other => Err(jsonrpc::Error {
+            code: jsonrpc::ErrorCode::MethodNotFound,
+            message: format!(
+                "unknown command `{other}`; the server knows {}",
+                COMMANDS.join(", ")
+            )
+            .into(),
+            data: None,
+        }),
+    };
+    if command != "skillmeat.status"
+        && command != "skillmeat.history"
+        && command != "skillmeat.diff"
+    {
+        // Whatever a command changed on disk shows up in diagnostics at once.
+        s.refresh_folder(i);
+    }
+    reply
+}
+
+fn sync(
+    s: &mut State,
+    i: usize,
+    a: &Args,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(usize, usize, &ArtifactId) + Sync),
+) -> Reply {
+    let direction: Direction = a
+        .parsed("direction")?
+        .unwrap_or(Direction::CollectionToProject);
+    let strategy: Strategy = a.parsed("strategy")?.unwrap_or(Strategy::Auto);
+    let dry_run = a.bool("dryRun")?.unwrap_or(false);
+    let all = a.bool("all")?.unwrap_or(false);
+    let ws = ws_mut(s, i)?;
+    let ids: Vec<ArtifactId> = match (a.str("artifact")?, all) {
+        (Some(q), false) => vec![ws.resolve_id(q).map_err(|e| failed(&e))?],
+        (None, true) => ws.bulk_ids(direction).map_err(|e| failed(&e))?,
+        (Some(_), true) => return Err(invalid("give `artifact` or `all: true`, not both")),
+        (None, false) => return Err(invalid("`artifact` is required (or `all: true`)")),
+    };
+    let report = |done: usize, total: usize, id: &ArtifactId, _: &Result<SyncOutcome, Error>| {
+        progress(done, total, id)
+    };
+    let results = ws.sync_many(
+        &ids,
+        Bulk {
+            direction,
+            strategy,
+            apply: !dry_run,
+            parallelism: 4,
+        },
+        &report,
+        cancel,
+    );
+    if let (false, [(_, Err(e))]) = (all, results.as_slice()) {
+        return Err(failed(e));
+    }
+    let mut summary = Summary::default();
+    let items: Vec<Value> = results
+        .iter()
+        .map(|(id, r)| {
+            summary.add(r);
+            match r {
+                Ok(o) => json::sync(o),
+                Err(e) => json!({ "id": id.to_string(), "error": e.to_string() }),
+            }
+        })
+        .collect();
+    Ok(json!({
+        "applied": !dry_run,
+        "results": items,
+        "summary": {
+            "fast_forwarded": summary.fast_forwarded, "merged_clean": summary.merged_clean,
+            "conflicts": summary.conflicts, "skipped": summary.skipped, "errors": summary.errors,
+        },
+    }))
+}
+
+fn check_upstream(s: &mut State, i: usize, a: &Args) -> Reply {
+    let q = a.str("artifact")?;
+    let ws = ws_mut(s, i)?;
+    let _ = (q, ws);
+    Err(invalid("checkUpstream: upstream support is being added"))
+}

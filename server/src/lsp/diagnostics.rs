@@ -1,0 +1,202 @@
+//! Diagnostics (DESIGN §8): artifact drift on the main file's first line, one Error per conflict
+//! region with its exact range, malformed regions, and optional per-hunk drift hints.
+
+use serde_json::json;
+use skillmeat_core::drift::{ArtifactStatus, DriftState};
+use skillmeat_core::hash::short;
+use skillmeat_core::merge;
+use tower_lsp::lsp_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Position, Range, Url,
+};
+
+use super::pos;
+
+pub const SOURCE: &str = "skillmeat";
+
+/// Every diagnostic code, for documentation and the docs test.
+pub const CODES: &[&str] = &[
+    "drift-modified",
+    "drift-outdated",
+    "drift-conflict",
+    "drift-orphaned",
+    "upstream-behind",
+    "conflict-unresolved",
+    "conflict-malformed",
+    "drift-hunk",
+];
+
+fn diag(
+    range: Range,
+    severity: DiagnosticSeverity,
+    code: &str,
+    message: String,
+    data: serde_json::Value,
+) -> Diagnostic {
+    Diagnostic {
+        range,
+        severity: Some(severity),
+        code: Some(NumberOrString::String(code.into())),
+        source: Some(SOURCE.into()),
+        message,
+        data: Some(data),
+        ..Default::default()
+    }
+}
+
+fn h(x: &Option<String>) -> &str {
+    x.as_deref().map(short).unwrap_or("-")
+}
+
+/// The first line of `text`, where artifact-level diagnostics sit.
+fn first_line(text: &str) -> Range {
+    let end = text.find('\n').unwrap_or(text.len());
+    Range::new(Position::new(0, 0), pos::position(text, end))
+}
+
+/// The artifact-level diagnostic for a drift state, if the state deserves one.
+pub fn drift(
+    st: &ArtifactStatus,
+    main_text: &str,
+    collection_main: Option<Url>,
+) -> Option<Diagnostic> {
+    let id = &st.id;
+    let (code, severity, message) = match st.state {
+        DriftState::Modified => (
+            "drift-modified",
+            DiagnosticSeverity::INFORMATION,
+            format!("{id} was changed in the project: project {} differs from deployed {} (collection unchanged); push it to the collection or revert", h(&st.project), h(&st.baseline)),
+        ),
+        DriftState::Outdated => (
+            "drift-outdated",
+            DiagnosticSeverity::WARNING,
+            format!("{id} is outdated: the collection moved to {} since deployed {}; update from the collection", h(&st.collection), h(&st.baseline)),
+        ),
+        DriftState::Conflict => (
+            "drift-conflict",
+            DiagnosticSeverity::WARNING,
+            format!("{id} changed in both tiers: project {} and collection {} both differ from deployed {}; merge with the collection", h(&st.project), h(&st.collection), h(&st.baseline)),
+        ),
+        DriftState::Orphaned => (
+            "drift-orphaned",
+            DiagnosticSeverity::INFORMATION,
+            format!("{id} is no longer in the collection (deployed {}); push it back or keep it as a project-only artifact", h(&st.baseline)),
+        ),
+        _ => return None,
+    };
+    let mut d = diag(
+        first_line(main_text),
+        severity,
+        code,
+        message,
+        json!({ "artifact": id.to_string(), "state": st.state.as_str(),
+                "hashes": { "baseline": st.baseline, "project": st.project, "collection": st.collection } }),
+    );
+    if let (Some(uri), Some(c)) = (collection_main, &st.collection) {
+        d.related_information = Some(vec![DiagnosticRelatedInformation {
+            location: Location {
+                uri,
+                range: Range::default(),
+            },
+            message: format!("the collection's copy ({})", short(c)),
+        }]);
+    }
+    Some(d)
+}
+
+/// `upstream-behind` on the main file.
+pub fn upstream_behind(id: &str, main_text: &str, detail: &str) -> Diagnostic {
+    diag(
+        first_line(main_text),
+        DiagnosticSeverity::INFORMATION,
+        "upstream-behind",
+        format!("{id}: its upstream moved ({detail}); sync upstream-to-collection to take it"),
+        json!({ "artifact": id }),
+    )
+}
+
+/// One Error per conflict region (exact range) and per malformed region.
+pub fn conflicts(id: &str, file: &str, text: &str) -> Vec<Diagnostic> {
+    let parsed = merge::parse(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, c) in parsed.conflicts.iter().enumerate() {
+        let ours = c.labels.ours.as_deref().unwrap_or("ours");
+        let theirs = c.labels.theirs.as_deref().unwrap_or("theirs");
+        out.push(diag(
+            pos::lines_range(text, c.span.whole.clone()),
+            DiagnosticSeverity::ERROR,
+            "conflict-unresolved",
+            format!(
+                "unresolved conflict: {ours} vs {theirs}; accept one side, both{}",
+                if c.span.base.is_some() {
+                    ", or the base"
+                } else {
+                    ""
+                }
+            ),
+            json!({ "artifact": id, "file": file, "region": i, "hasBase": c.span.base.is_some() }),
+        ));
+    }
+    for m in &parsed.malformed {
+        out.push(diag(
+            pos::lines_range(text, m.lines.clone()),
+            DiagnosticSeverity::ERROR,
+            "conflict-malformed",
+            format!(
+                "malformed conflict region ({:?}): fix the markers by hand",
+                m.kind
+            ),
+            json!({ "artifact": id, "file": file }),
+        ));
+    }
+    out
+}
+
+/// One Hint per hunk that differs from the deployed version of this file.
+pub fn hunks(id: &str, file: &str, deployed: &str, text: &str) -> Vec<Diagnostic> {
+    let diff = similar::TextDiff::from_lines(deployed, text);
+    let mut out = Vec::new();
+    for group in diff.grouped_ops(0) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        let old = first.old_range().start..last.old_range().end;
+        let new = first.new_range().start..last.new_range().end;
+        let old_text: String = deployed
+            .split_inclusive('\n')
+            .skip(old.start)
+            .take(old.len())
+            .collect();
+        let range = if new.is_empty() {
+            let p = pos::position(text, pos::line_start(text, new.start));
+            Range::new(p, p)
+        } else {
+            pos::lines_range(text, new.clone())
+        };
+        let what = match (old.is_empty(), new.is_empty()) {
+            (true, _) => format!(
+                "{} line{} added",
+                new.len(),
+                if new.len() == 1 { "" } else { "s" }
+            ),
+            (_, true) => format!(
+                "{} line{} removed",
+                old.len(),
+                if old.len() == 1 { "" } else { "s" }
+            ),
+            _ => format!(
+                "changed since deployed ({} → {} lines)",
+                old.len(),
+                new.len()
+            ),
+        };
+        out.push(diag(
+            range,
+            DiagnosticSeverity::HINT,
+            "drift-hunk",
+            format!("{what} (not in the deployed version)"),
+            json!({ "artifact": id, "file": file, "oldText": old_text, "newLines": [new.start, new.end] }),
+        ));
+    }
+    out
+}

@@ -1,0 +1,140 @@
+//! CodeLens on an artifact's main file (`v3 · outdated` with Update / Diff / History) and hover
+//! with the lineage on its frontmatter.
+
+use serde_json::json;
+use skillmeat_core::drift::DriftState;
+use tower_lsp::lsp_types::{
+    CodeLens, Command, Hover, HoverContents, MarkupContent, MarkupKind, Position, Range, Url,
+};
+
+use super::state::{path_of, State};
+
+fn lens(title: String, command: &str, args: serde_json::Value) -> CodeLens {
+    CodeLens {
+        range: Range::new(Position::new(0, 0), Position::new(0, 0)),
+        command: Some(Command {
+            title,
+            command: command.into(),
+            arguments: Some(vec![args]),
+        }),
+        data: None,
+    }
+}
+
+/// Lenses for `uri` when it is an artifact's main file.
+pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
+    let Some(path) = path_of(uri) else {
+        return Vec::new();
+    };
+    let Some((i, id, _)) = s.locate(&path) else {
+        return Vec::new();
+    };
+    let Some(ws) = s.folders[i].ws.as_ref() else {
+        return Vec::new();
+    };
+    if ws.main_file(&id) != path {
+        return Vec::new();
+    }
+    let Some(st) = s.status_of(i, &id) else {
+        return Vec::new();
+    };
+    let a = json!({ "artifact": id.to_string(), "uri": uri });
+    let version = st
+        .version
+        .map(|v| format!("v{v}"))
+        .unwrap_or_else(|| "unversioned".into());
+    let mut out = vec![lens(
+        format!("{version} · {}", st.state),
+        "skillmeat.history",
+        a.clone(),
+    )];
+    if matches!(st.state, DriftState::Outdated | DriftState::Conflict) {
+        out.push(lens(
+            "Update".into(),
+            "skillmeat.sync",
+            json!({ "artifact": id.to_string(), "uri": uri, "direction": "collection-to-project" }),
+        ));
+    }
+    if st.baseline.is_some() {
+        out.push(lens("Diff".into(), "skillmeat.diff", a.clone()));
+        out.push(lens("History".into(), "skillmeat.history", a));
+    }
+    out
+}
+
+/// The lines of the YAML frontmatter (`---` ... `---` at the top), as a 0-based line range.
+fn frontmatter(text: &str) -> Option<std::ops::Range<u32>> {
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let end = lines.position(|l| l.trim_end() == "---")? as u32 + 1;
+    Some(0..end + 1)
+}
+
+/// The lineage, when hovering the frontmatter of an artifact's main file.
+pub fn hover(s: &State, uri: &Url, at: Position) -> Option<Hover> {
+    let path = path_of(uri)?;
+    let (i, id, _) = s.locate(&path)?;
+    let ws = s.folders[i].ws.as_ref()?;
+    if ws.main_file(&id) != path {
+        return None;
+    }
+    let text = match s.docs.get(uri) {
+        Some(d) => d.text.clone(),
+        None => std::fs::read_to_string(&path).ok()?,
+    };
+    if !frontmatter(&text)?.contains(&at.line) {
+        return None;
+    }
+    let st = s.status_of(i, &id)?;
+    let mut md = format!("**{id}** — {}", st.state);
+    if let Some(v) = st.version {
+        md.push_str(&format!(" · v{v}"));
+    }
+    md.push_str("\n\n| version | origin | when | hash | |\n|---|---|---|---|---|\n");
+    match ws.history(&id.to_string()) {
+        Ok(h) => {
+            for e in h.entries.iter().take(12) {
+                let mut note = String::new();
+                if e.is_baseline {
+                    note.push_str("deployed ");
+                }
+                if let Some(t) = &e.tag {
+                    note.push_str(&format!("tag `{t}`"));
+                }
+                md.push_str(&format!(
+                    "| v{} | {} | {} | `{}` | {} |\n",
+                    e.number,
+                    e.origin.as_str(),
+                    &e.created_at[..e.created_at.len().min(16)].replace('T', " "),
+                    skillmeat_core::hash::short(&e.hash),
+                    note.trim()
+                ));
+            }
+            if h.entries.len() > 12 {
+                md.push_str(&format!(
+                    "\n… and {} older versions\n",
+                    h.entries.len() - 12
+                ));
+            }
+        }
+        Err(e) => md = format!("**{id}** — {}\n\n{e}", st.state),
+    }
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: md,
+        }),
+        range: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn frontmatter_spans_the_fences() {
+        assert_eq!(super::frontmatter("---\nname: x\n---\nbody\n"), Some(0..3));
+        assert_eq!(super::frontmatter("no front\n"), None);
+    }
+}

@@ -1,0 +1,148 @@
+//! The language server: tower-lsp over stdio, a thin adapter over `skillmeat-core`.
+//!
+//! Layout: `backend` (the LSP handlers), `actor` (the one owner of state), `state` (folders,
+//! documents, publishing), `diagnostics`, `actions`, `lens`, `commands`, `settings`, `pos`
+//! (UTF-16 positions), `watch` (our own file watching).
+
+mod actions;
+mod actor;
+mod backend;
+mod commands;
+mod diagnostics;
+mod lens;
+mod pos;
+pub mod settings;
+mod state;
+mod transport;
+mod watch;
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tokio::sync::Notify;
+use tower_lsp::jsonrpc::{Request, Response};
+use tower_lsp::lsp_types::{notification, ProgressParams, ProgressParamsValue};
+use tower_lsp::{LspService, Server};
+
+use actor::Handle;
+use backend::Backend;
+use state::{Outgoing, State};
+
+/// What the server offers, for editor clients to check their manifests against.
+pub fn describe() -> serde_json::Value {
+    serde_json::json!({
+        "name": "skillmeat-lsp",
+        "version": env!("CARGO_PKG_VERSION"),
+        "commands": commands::COMMANDS,
+        "settings": settings::NAMES,
+        "diagnosticCodes": diagnostics::CODES,
+    })
+}
+
+/// Runs the server on stdin/stdout until the client exits. Logs go to stderr (and to the client
+/// as `window/logMessage`), never to stdout, which is the transport.
+pub fn serve() -> i32 {
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SKILLMEAT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start the async runtime: {e}");
+            return 1;
+        }
+    };
+    let code = rt.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
+        let handle = match Handle::spawn(move |h| State::new(tx, h)) {
+            Ok(h) => h,
+            Err(e) => {
+                tracing::error!("cannot start the state thread: {e}");
+                return 1;
+            }
+        };
+        let (service, socket) = LspService::build(move |client| {
+            // One task sends everything the state produces, in the order it was produced.
+            let c = client.clone();
+            tokio::spawn(async move {
+                while let Some(msg) = rx.recv().await {
+                    match msg {
+                        Outgoing::Publish {
+                            uri,
+                            diagnostics,
+                            version,
+                        } => c.publish_diagnostics(uri, diagnostics, version).await,
+                        Outgoing::Log(t, m) => c.log_message(t, m).await,
+                        Outgoing::Show(t, m) => c.show_message(t, m).await,
+                        Outgoing::Progress(token, value) => {
+                            c.send_notification::<notification::Progress>(ProgressParams {
+                                token,
+                                value: ProgressParamsValue::WorkDone(value),
+                            })
+                            .await
+                        }
+                        Outgoing::CodeLensRefresh => {
+                            let _ = c.code_lens_refresh().await;
+                        }
+                    }
+                }
+            });
+            Backend::new(client, handle)
+        })
+        .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
+        .finish();
+        let exited = Arc::new(Notify::new());
+        let service = ExitWatch {
+            inner: service,
+            exited: exited.clone(),
+        };
+        tokio::select! {
+            _ = {
+                let (input, output) = transport::spawn(tokio::io::stdin(), tokio::io::stdout());
+                Server::new(input, output, socket).serve(service)
+            } => {}
+            _ = exited.notified() => {}
+        }
+        0
+    });
+    // The stdin reader blocks in a read the client may never end; don't wait for it after `exit`.
+    rt.shutdown_background();
+    code
+}
+
+/// Notices the `exit` notification: tower-lsp stops serving requests after it but keeps reading
+/// stdin until the client closes it, and the spec wants the process to end.
+struct ExitWatch<S> {
+    inner: S,
+    exited: Arc<Notify>,
+}
+
+impl<S: tower::Service<Request, Response = Option<Response>>> tower::Service<Request>
+    for ExitWatch<S>
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let exit = req.method() == "exit";
+        let fut = self.inner.call(req);
+        if exit {
+            self.exited.notify_one();
+        }
+        fut
+    }
+}
