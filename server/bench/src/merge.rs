@@ -192,7 +192,7 @@ pub fn run(bin: &Path) -> Result<()> {
         "input", "confl.", "git ms", "in-process ms", "ratio", "merge-file ms", "ratio"
     );
     let mut over_budget = Vec::new();
-    for (label, size, runs) in [("1 MB", 1usize << 20, 11), ("10 MB", 10usize << 20, 7)] {
+    for (label, size, runs) in [("1 MB", 1usize << 20, 11), ("10 MB", 10usize << 20, 9)] {
         for kind in [Kind::Clean, Kind::Conflicting] {
             let (base, ours, theirs) = generate(size, kind);
             for (name, bytes) in [("base", &base), ("ours", &ours), ("theirs", &theirs)] {
@@ -243,17 +243,21 @@ pub fn run(bin: &Path) -> Result<()> {
                 ms(t_bin),
                 r_bin
             );
-            if size >= 10 << 20 && r_ours > BUDGET {
-                over_budget.push(format!("{label} {} at {r_ours:.2}× git", kind_name(kind)));
+            if size >= 10 << 20 {
+                for (what, r) in [("in-process", r_ours), ("merge-file", r_bin)] {
+                    if r > BUDGET {
+                        over_budget
+                            .push(format!("{label} {} {what} at {r:.2}× git", kind_name(kind)));
+                    }
+                }
             }
         }
     }
+    println!("  all outputs identical to git's (bytes and exit code)");
     if over_budget.is_empty() {
-        println!(
-            "  all outputs identical to git's; 10 MB in-process merges within the {BUDGET}× budget"
-        );
+        println!("  budget: every 10 MB merge within {BUDGET}× git");
     } else {
-        println!("  OVER BUDGET: {}", over_budget.join(", "));
+        println!("  budget: OVER {BUDGET}× git: {}", over_budget.join(", "));
     }
     Ok(())
 }

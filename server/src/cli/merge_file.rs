@@ -109,7 +109,8 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
 }
 
 /// Replaces `path`'s content by writing a sibling file and renaming it over, so an interrupted
-/// write never leaves OURS half-written. A symlinked OURS is written through, as git does.
+/// write never leaves OURS half-written (git writes in place). A symlinked OURS is written
+/// through, as git does; permissions are kept; a hard link to OURS keeps the old content.
 fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = target.parent().unwrap_or_else(|| Path::new("."));

@@ -1,5 +1,6 @@
 //! Deciding whether bytes may be merged line by line at all: binary, non-UTF-8, oversized.
 
+use super::lines::MAX_INPUT;
 use super::UnmergeableReason;
 
 /// How many leading bytes are searched for a NUL; git's `buffer_is_binary` uses the same 8000.
@@ -14,8 +15,10 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, head).is_some()
 }
 
-/// `Ok` when `bytes` is UTF-8 text no larger than `cap`; otherwise why it must be resolved by hand.
+/// `Ok` when `bytes` is UTF-8 text no larger than `cap` (nor than the 4 GiB the line tables
+/// address); otherwise why it must be resolved by hand.
 pub fn check_mergeable(bytes: &[u8], cap: usize) -> Result<(), UnmergeableReason> {
+    let cap = cap.min(MAX_INPUT);
     if bytes.len() > cap {
         return Err(UnmergeableReason::TooLarge {
             size: bytes.len(),

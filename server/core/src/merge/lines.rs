@@ -1,7 +1,13 @@
 //! Splitting inputs into lines and numbering equal lines alike, so the diff compares integers.
+//!
+//! Offsets are 32-bit: half the memory of `usize` for the per-line tables of a big merge, and
+//! inputs are far below 4 GiB (the checked entry point caps them; see [`MAX_INPUT`]).
 
 use std::collections::HashMap;
 use std::ops::Range;
+
+/// Largest input the line tables can address.
+pub(crate) const MAX_INPUT: usize = u32::MAX as usize - 1;
 
 /// One input split the way git's xdiff splits it: every line keeps its `\n` (and any `\r`
 /// before it), and a last line without `\n` is a line of its own, so `a` and `a\n` differ.
@@ -9,7 +15,7 @@ use std::ops::Range;
 pub(crate) struct Lines<'a> {
     pub text: &'a [u8],
     /// Byte offset where each line starts, then `text.len()`.
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     /// Class of each line: equal bytes, equal class.
     pub ids: Vec<u32>,
 }
@@ -21,12 +27,12 @@ impl<'a> Lines<'a> {
 
     /// The bytes of line `i`, line ending included.
     pub fn line(&self, i: usize) -> &'a [u8] {
-        &self.text[self.starts[i]..self.starts[i + 1]]
+        line_at(self.text, &self.starts, i)
     }
 
     /// The bytes of a range of lines.
     pub fn bytes(&self, r: Range<usize>) -> &'a [u8] {
-        &self.text[self.starts[r.start]..self.starts[r.end]]
+        &self.text[self.starts[r.start] as usize..self.starts[r.end] as usize]
     }
 
     /// Number of `\n` in a range of lines: all of them end in one except perhaps the very last.
@@ -44,15 +50,13 @@ impl<'a> Lines<'a> {
     pub fn longest_marker_run(&self, min: usize) -> usize {
         let mut longest = 0;
         for w in self.starts.windows(2) {
+            let (s, e) = (w[0] as usize, w[1] as usize);
             // Most lines fail on their first byte; only look further when it is a marker byte.
-            let c = self.text[w[0]];
-            if !matches!(c, b'<' | b'|' | b'=' | b'>') || w[1] - w[0] < min {
+            let c = self.text[s];
+            if !matches!(c, b'<' | b'|' | b'=' | b'>') || e - s < min {
                 continue;
             }
-            let run = self.text[w[0]..w[1]]
-                .iter()
-                .take_while(|&&b| b == c)
-                .count();
+            let run = self.text[s..e].iter().take_while(|&&b| b == c).count();
             if run >= min {
                 longest = longest.max(run);
             }
@@ -61,31 +65,62 @@ impl<'a> Lines<'a> {
     }
 }
 
+fn line_at<'a>(text: &'a [u8], starts: &[u32], i: usize) -> &'a [u8] {
+    &text[starts[i] as usize..starts[i + 1] as usize]
+}
+
+/// Set in [`Table::first`] once a base line's id is seen again in base.
+const SEEN_AGAIN: u32 = 1 << 31;
+
 /// Line bytes → id. A compact open-addressing table (8 bytes a slot: 32 bits of hash, 32 of id)
 /// keeps the probe for each of a big file's lines to one cache miss, where a general map with
-/// slice keys touches three times the memory.
+/// slice keys touches several times the memory. An id's bytes are found through the base line
+/// it was first seen on (4 bytes an id), or, for the few ids first seen in ours or theirs, a
+/// slice of its own.
 struct Table<'a> {
     /// `(hash >> 32) << 32 | (id + 1)`; 0 is an empty slot.
     slots: Vec<u64>,
     mask: usize,
-    /// Bytes of each id's first line.
-    lines: Vec<&'a [u8]>,
+    base: &'a [u8],
+    base_starts: &'a [u32],
+    /// For each id first seen in base: that base line, with [`SEEN_AGAIN`] once base repeats it.
+    first: Vec<u32>,
+    /// Bytes of the ids first seen after base, which follow the base ids.
+    later: Vec<&'a [u8]>,
     hasher: foldhash::fast::FixedState,
 }
 
 impl<'a> Table<'a> {
-    fn with_capacity(n: usize) -> Self {
+    fn new(base: &'a [u8], base_starts: &'a [u32], n: usize) -> Self {
         let cap = (n.max(8) * 4 / 3).next_power_of_two();
         Table {
             slots: zeroed(cap),
             mask: cap - 1,
-            lines: Vec::with_capacity(n),
+            base,
+            base_starts,
+            first: Vec::with_capacity(n),
+            later: Vec::new(),
             hasher: foldhash::fast::FixedState::default(),
         }
     }
 
     fn len(&self) -> usize {
-        self.lines.len()
+        self.first.len() + self.later.len()
+    }
+
+    fn bytes_of(&self, id: u32) -> &'a [u8] {
+        match self.first.get(id as usize) {
+            Some(&at) => line_at(self.base, self.base_starts, (at & !SEEN_AGAIN) as usize),
+            None => self.later[id as usize - self.first.len()],
+        }
+    }
+
+    /// The base line holding `id`, if `id` occurs exactly once in base.
+    fn unique_base_line(&self, id: u32) -> Option<usize> {
+        match self.first.get(id as usize) {
+            Some(&at) if at & SEEN_AGAIN == 0 => Some(at as usize),
+            _ => None,
+        }
     }
 
     fn hash(&self, line: &[u8]) -> u64 {
@@ -102,7 +137,7 @@ impl<'a> Table<'a> {
             if s == 0 {
                 return i;
             }
-            if s >> 32 == tag && self.lines[(s as u32 - 1) as usize] == line {
+            if s >> 32 == tag && self.bytes_of(s as u32 - 1) == line {
                 return i;
             }
             i = (i + 1) & self.mask;
@@ -114,22 +149,43 @@ impl<'a> Table<'a> {
         (s != 0).then(|| (s as u32) - 1)
     }
 
-    /// The id of `line`, new if it was not seen before.
+    /// The id of base line `i`, new if its bytes were not seen before.
+    fn intern_base(&mut self, i: usize) -> u32 {
+        let line = line_at(self.base, self.base_starts, i);
+        let h = self.hash(line);
+        let slot = self.find(line, h);
+        let s = self.slots[slot];
+        if s != 0 {
+            let id = (s as u32) - 1;
+            self.first[id as usize] |= SEEN_AGAIN;
+            return id;
+        }
+        let id = self.len() as u32;
+        self.first.push(i as u32);
+        self.occupy(slot, h, id);
+        id
+    }
+
+    /// The id of a line of ours or theirs, new if its bytes were not seen before.
     fn intern(&mut self, line: &'a [u8]) -> u32 {
         let h = self.hash(line);
-        let i = self.find(line, h);
-        let s = self.slots[i];
+        let slot = self.find(line, h);
+        let s = self.slots[slot];
         if s != 0 {
             return (s as u32) - 1;
         }
-        let id = self.lines.len() as u32;
-        self.slots[i] = (h >> 32) << 32 | u64::from(id + 1);
-        self.lines.push(line);
+        let id = self.len() as u32;
+        self.later.push(line);
+        self.occupy(slot, h, id);
+        id
+    }
+
+    fn occupy(&mut self, slot: usize, h: u64, id: u32) {
+        self.slots[slot] = (h >> 32) << 32 | u64::from(id + 1);
         // Grow at 3/4 load: linear probing stays short, and the table stays small.
-        if self.lines.len() * 4 > self.slots.len() * 3 {
+        if self.len() * 4 > self.slots.len() * 3 {
             self.grow();
         }
-        id
     }
 
     fn grow(&mut self) {
@@ -138,31 +194,32 @@ impl<'a> Table<'a> {
         self.mask = cap - 1;
         // Rare (ours and theirs bring many lines base lacks); rehashing the lines is cheaper
         // than keeping every hash around.
-        for (id, line) in self.lines.iter().enumerate() {
-            let h = self.hash(line);
+        for id in 0..self.len() as u32 {
+            let h = self.hash(self.bytes_of(id));
             let mut i = h as usize & self.mask;
             while self.slots[i] != 0 {
                 i = (i + 1) & self.mask;
             }
-            self.slots[i] = (h >> 32) << 32 | (id as u64 + 1);
+            self.slots[i] = (h >> 32) << 32 | u64::from(id + 1);
         }
     }
 }
 
-/// Marks "no line" / "no unique position" in the u32 tables below.
+/// Marks a line of ours or theirs not found in base.
 const NONE: u32 = u32::MAX;
 
 /// Inputs above this many bytes in total are numbered on two threads.
 const PARALLEL_BYTES: usize = 1 << 18;
 
 /// Splits the three inputs of a merge and numbers their lines with one shared set of ids.
-/// Returns base, ours, theirs and the number of ids.
 ///
 /// Hashing every line of all three files is most of a large merge's cost, yet ours and theirs are
 /// mostly base's lines in base's order. So base is hashed, and then ours and theirs (side by side
 /// on two threads) are walked along base comparing bytes: a line equal to the base line at the
 /// walk's position takes its id without a hash lookup. Lines that do not line up are looked up,
 /// and a line that occurs exactly once in base puts the walk back in step after an edit.
+///
+/// Every input must be at most [`MAX_INPUT`] bytes.
 pub(crate) fn number_lines<'a>(
     base: &'a [u8],
     ours: &'a [u8],
@@ -170,32 +227,28 @@ pub(crate) fn number_lines<'a>(
     out_capacity: usize,
 ) -> Numbered<'a> {
     let parallel = base.len() + ours.len() + theirs.len() > PARALLEL_BYTES;
-    let split_sides = || (split(ours), split(theirs));
-    // While base is hashed, the other thread splits ours and theirs into lines, then gets the
-    // output buffer's pages from the OS (first-touch faults of a 10 MB buffer are a visible
-    // share of a cold run's time, and this thread is otherwise idle).
-    let (base_l, mut table, unique_at, (os, ts), out) = if parallel {
+    let split_sides = || (split32(ours), split32(theirs));
+    // While base is split and hashed, the other thread splits ours and theirs into lines, then
+    // gets the output buffer's pages from the OS (first-touch faults of a 10 MB buffer are a
+    // visible share of a cold run's time, and this thread is otherwise idle).
+    let bstarts = split32(base);
+    let (base_ids, mut table, (os, ts), out) = if parallel {
         std::thread::scope(|s| {
             let h = s.spawn(|| (split_sides(), touched_buffer(out_capacity)));
-            let (base_l, table, unique_at) = hash_base(base, ours.len() + theirs.len());
+            let (ids, table) = hash_base(base, &bstarts, ours.len() + theirs.len());
             // Splitting cannot fail; if its thread died anyway, split here.
             let (sides, out) = h
                 .join()
                 .unwrap_or_else(|_| (split_sides(), Vec::with_capacity(out_capacity)));
-            (base_l, table, unique_at, sides, out)
+            (ids, table, sides, out)
         })
     } else {
-        let (base_l, table, unique_at) = hash_base(base, ours.len() + theirs.len());
-        (
-            base_l,
-            table,
-            unique_at,
-            split_sides(),
-            Vec::with_capacity(out_capacity),
-        )
+        let (ids, table) = hash_base(base, &bstarts, ours.len() + theirs.len());
+        (ids, table, split_sides(), Vec::with_capacity(out_capacity))
     };
 
-    let walk = |text: &'a [u8], starts: &[usize]| align(text, starts, &base_l, &table, &unique_at);
+    let walk =
+        |text: &'a [u8], starts: &[u32]| align(text, starts, base, &bstarts, &base_ids, &table);
     let (mut oi, mut ti) = if parallel {
         std::thread::scope(|s| {
             let h = s.spawn(|| walk(theirs, &ts));
@@ -211,25 +264,28 @@ pub(crate) fn number_lines<'a>(
     for (text, starts, ids) in [(ours, &os, &mut oi), (theirs, &ts, &mut ti)] {
         for (i, id) in ids.iter_mut().enumerate() {
             if *id == NONE {
-                *id = table.intern(&text[starts[i]..starts[i + 1]]);
+                *id = table.intern(line_at(text, starts, i));
             }
         }
     }
     let classes = table.len();
-    let ours_l = Lines {
-        text: ours,
-        starts: os,
-        ids: oi,
-    };
-    let theirs_l = Lines {
-        text: theirs,
-        starts: ts,
-        ids: ti,
-    };
+    drop(table);
     Numbered {
-        base: base_l,
-        ours: ours_l,
-        theirs: theirs_l,
+        base: Lines {
+            text: base,
+            starts: bstarts,
+            ids: base_ids,
+        },
+        ours: Lines {
+            text: ours,
+            starts: os,
+            ids: oi,
+        },
+        theirs: Lines {
+            text: theirs,
+            starts: ts,
+            ids: ti,
+        },
         classes,
         out,
     }
@@ -260,34 +316,13 @@ fn touched_buffer(cap: usize) -> Vec<u8> {
     v
 }
 
-/// Splits and hashes base; returns its lines, the table, and for each id the position of its
-/// only occurrence in base ([`NONE`] when it occurs more than once).
-fn hash_base<'a>(base: &'a [u8], side_bytes: usize) -> (Lines<'a>, Table<'a>, Vec<u32>) {
-    let starts = split(base);
+/// Numbers base's lines; returns their ids and the table.
+fn hash_base<'a>(base: &'a [u8], starts: &'a [u32], side_bytes: usize) -> (Vec<u32>, Table<'a>) {
     let nb = starts.len() - 1;
     // Room for base's lines and a guess at the lines the sides add.
-    let mut table = Table::with_capacity(nb + side_bytes / 400 + 16);
-    let mut ids = Vec::with_capacity(nb);
-    let mut unique_at: Vec<u32> = Vec::with_capacity(nb);
-    for (i, w) in starts.windows(2).enumerate() {
-        let next = table.len() as u32;
-        let id = table.intern(&base[w[0]..w[1]]);
-        if id == next {
-            unique_at.push(i as u32);
-        } else {
-            unique_at[id as usize] = NONE;
-        }
-        ids.push(id);
-    }
-    (
-        Lines {
-            text: base,
-            starts,
-            ids,
-        },
-        table,
-        unique_at,
-    )
+    let mut table = Table::new(base, starts, nb + side_bytes / 400 + 16);
+    let ids = (0..nb).map(|i| table.intern_base(i)).collect();
+    (ids, table)
 }
 
 /// How many base lines ahead of the walk a line is looked for before falling back to hashing.
@@ -297,28 +332,30 @@ const LOOKAHEAD: usize = 3;
 /// in base get [`NONE`].
 fn align<'a>(
     text: &'a [u8],
-    starts: &[usize],
-    base: &Lines<'a>,
+    starts: &[u32],
+    base: &'a [u8],
+    base_starts: &[u32],
+    base_ids: &[u32],
     table: &Table<'a>,
-    unique_at: &[u32],
 ) -> Vec<u32> {
-    let nb = base.len();
+    let nb = base_ids.len();
     let mut ids = Vec::with_capacity(starts.len() - 1);
     let mut j = 0;
     'lines: for w in starts.windows(2) {
-        let line = &text[w[0]..w[1]];
+        let line = &text[w[0] as usize..w[1] as usize];
         for k in 0..LOOKAHEAD.min(nb.saturating_sub(j)) {
-            if base.line(j + k) == line {
-                ids.push(base.ids[j + k]);
+            if line_at(base, base_starts, j + k) == line {
+                ids.push(base_ids[j + k]);
                 j += k + 1;
                 continue 'lines;
             }
         }
         match table.get(line) {
             Some(id) => {
-                let at = unique_at[id as usize];
-                if at != NONE && at as usize >= j {
-                    j = at as usize + 1;
+                if let Some(at) = table.unique_base_line(id) {
+                    if at >= j {
+                        j = at + 1;
+                    }
                 }
                 ids.push(id);
             }
@@ -326,6 +363,17 @@ fn align<'a>(
         }
     }
     ids
+}
+
+/// [`split`] with 32-bit offsets, for the merge's per-line tables.
+fn split32(text: &[u8]) -> Vec<u32> {
+    let mut starts = Vec::with_capacity(text.len() / 32 + 2);
+    starts.push(0);
+    starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i as u32 + 1));
+    if starts.last() != Some(&(text.len() as u32)) {
+        starts.push(text.len() as u32);
+    }
+    starts
 }
 
 /// Line start offsets of `text`, followed by `text.len()`.

@@ -18,23 +18,13 @@ pub(crate) struct Inputs<'a> {
     pub theirs: &'a Lines<'a>,
 }
 
-/// The marker length to use for these inputs.
-pub(crate) fn marker_len(want: MarkerLen, inp: &Inputs<'_>) -> usize {
+/// The marker length to use, given the longest marker-like run found in the inputs (0: none).
+pub(crate) fn marker_len(want: MarkerLen, longest_run: usize) -> usize {
     match want {
         MarkerLen::Exact(0) => DEFAULT_MARKER_LEN,
         MarkerLen::Exact(n) => n,
-        MarkerLen::Auto => {
-            let longest = [inp.base, inp.ours, inp.theirs]
-                .iter()
-                .map(|l| l.longest_marker_run(DEFAULT_MARKER_LEN))
-                .max()
-                .unwrap_or(0);
-            if longest == 0 {
-                DEFAULT_MARKER_LEN
-            } else {
-                longest + 1
-            }
-        }
+        MarkerLen::Auto if longest_run == 0 => DEFAULT_MARKER_LEN,
+        MarkerLen::Auto => longest_run + 1,
     }
 }
 

@@ -9,9 +9,9 @@
 //! the base and so are not refined (zdiff3 only trims lines common to both ends).
 
 use super::diff::{self, diff_slices, Hunk};
-use super::lines::{number_lines, Lines};
+use super::lines::{number_lines, Lines, MAX_INPUT};
 use super::render::{self, Inputs};
-use super::{ConflictStyle, MergeOptions, MergeResult};
+use super::{ConflictStyle, MarkerLen, MergeOptions, MergeResult, DEFAULT_MARKER_LEN};
 
 /// What a merge chunk takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,15 @@ pub(crate) struct Chunk {
 
 /// Merges without checking for binary content or size: the caller has decided the inputs are
 /// text. [`super::merge`] is the checked entry point.
+///
+/// # Panics
+/// If an input is 4 GiB or larger (the line tables use 32-bit offsets); [`super::merge`] and
+/// [`super::check_mergeable`] refuse such inputs instead.
 pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8], opts: &MergeOptions) -> MergeResult {
+    assert!(
+        [base, ours, theirs].iter().all(|t| t.len() <= MAX_INPUT),
+        "merge_text takes inputs under 4 GiB; check them with check_mergeable first"
+    );
     let out_capacity = ours.len() + theirs.len() / 8 + 64;
     let numbered = number_lines(base, ours, theirs, out_capacity);
     let (base_l, ours_l, theirs_l, classes) = (
@@ -54,25 +62,36 @@ pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8], opts: &MergeOptions) 
         numbered.classes,
     );
 
+    // Marker-like lines are looked for beside each diff, on the same thread, when needed.
+    let auto = opts.marker_len == MarkerLen::Auto;
+    let run = |l: &Lines<'_>| {
+        if auto {
+            l.longest_marker_run(DEFAULT_MARKER_LEN)
+        } else {
+            0
+        }
+    };
     let count_base = diff::counts(&base_l.ids, classes);
     let diff_with = |side: &Lines<'_>| {
-        diff::diff(
+        let hunks = diff::diff(
             &base_l.ids,
             &side.ids,
             &count_base,
             &diff::counts(&side.ids, classes),
-        )
+        );
+        (hunks, run(side))
     };
     // The two diffs are independent; on a multi-core machine run them side by side.
-    let (d1, d2) = if base_l.len() + ours_l.len() + theirs_l.len() > 20_000 {
+    let ((d1, run1), (d2, run2), run0) = if base_l.len() + ours_l.len() + theirs_l.len() > 20_000 {
         std::thread::scope(|s| {
             let h = s.spawn(|| diff_with(&theirs_l));
             let d1 = diff_with(&ours_l);
+            let run0 = run(&base_l);
             // The diff has no failure path; should the thread die anyway, redo it here.
-            (d1, h.join().unwrap_or_else(|_| diff_with(&theirs_l)))
+            (d1, h.join().unwrap_or_else(|_| diff_with(&theirs_l)), run0)
         })
     } else {
-        (diff_with(&ours_l), diff_with(&theirs_l))
+        (diff_with(&ours_l), diff_with(&theirs_l), run(&base_l))
     };
 
     let inputs = Inputs {
@@ -80,7 +99,7 @@ pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8], opts: &MergeOptions) 
         ours: &ours_l,
         theirs: &theirs_l,
     };
-    let marker_len = render::marker_len(opts.marker_len, &inputs);
+    let marker_len = render::marker_len(opts.marker_len, run0.max(run1).max(run2));
 
     // git returns the other side verbatim when one side did not change anything.
     if d1.is_empty() {

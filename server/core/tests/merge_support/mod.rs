@@ -248,7 +248,13 @@ pub fn triple(rng: &mut Rng, markerish: bool) -> Triple {
 /// and heuristics (edit cost above 256 in one box).
 pub fn big_triple(rng: &mut Rng) -> Triple {
     let alphabet = 2 + rng.below(6);
-    let n = 800 + rng.below(2500);
+    // Now and then a file big enough (over 32k lines per side) that git's cost limit rises
+    // above 256 and its snake heuristic, not only the cut-off, picks split points.
+    let n = if rng.chance(15) {
+        34_000 + rng.below(6000)
+    } else {
+        800 + rng.below(2500)
+    };
     let mut base: Doc = (0..n)
         .map(|i| {
             if rng.chance(10) {
@@ -261,17 +267,29 @@ pub fn big_triple(rng: &mut Rng) -> Triple {
     if rng.chance(30) {
         set_final_newline(&mut base, false);
     }
+    // Either edits spread evenly over the file, or long untouched stretches between heavily
+    // rewritten blocks: the second gives Myers long snakes at high cost, which is where git's
+    // snake heuristic (not just the cost cut-off) decides the split.
+    let blocky = rng.chance(50);
     let edit = |rng: &mut Rng, src: &Doc| -> Doc {
         let mut d = Doc::new();
-        for l in src {
-            match rng.below(100) {
+        let mut rate = 38;
+        for (i, l) in src.iter().enumerate() {
+            if blocky && i % 40 == 0 {
+                rate = if rng.chance(50) { 0 } else { 70 };
+            }
+            let roll = rng.below(100);
+            if roll >= rate {
+                d.push(l.clone());
+                continue;
+            }
+            match roll * 38 / rate.max(1) {
                 0..=14 => {}
                 15..=29 => d.push(format!("{}\n", POOL[rng.below(alphabet + 2)]).into_bytes()),
-                30..=37 => {
+                _ => {
                     d.push(l.clone());
                     d.push(format!("{}\n", POOL[rng.below(alphabet)]).into_bytes());
                 }
-                _ => d.push(l.clone()),
             }
         }
         d
