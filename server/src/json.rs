@@ -1,12 +1,16 @@
 //! The JSON shapes of results, shared by the CLI's `--json` and the language server's commands,
 //! so both speak the same language (documented in docs/cli-json.md and docs/lsp-extensions.md).
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Map, Value};
 use skillmeat_core::drift::StatusReport;
 use skillmeat_core::sync::plan::Action;
 use skillmeat_core::workspace::{
-    DeployOutcome, DiffOutcome, History, ResolveOutcome, RollbackOutcome, SyncOutcome, TagOutcome,
+    AddOutcome, DeployOutcome, DiffOutcome, History, ResolveOutcome, RollbackOutcome, SyncOutcome,
+    TagOutcome, UpstreamCheck, Workspace,
 };
+use skillmeat_core::{ArtifactId, Error};
 
 fn v(n: u32) -> String {
     format!("v{n}")
@@ -152,5 +156,61 @@ pub fn resolve(r: &ResolveOutcome) -> Value {
         "rewritten": r.rewritten.iter().map(|(p, n)| json!({"path": p, "regions": n})).collect::<Vec<_>>(),
         "remaining": r.remaining.iter().map(|(p, l)| json!({"path": p, "line": l})).collect::<Vec<_>>(),
         "version": r.version.map(v),
+    })
+}
+
+/// The `check-upstream --json` shape (docs/cli-json.md).
+pub fn check_upstream(
+    ws: &Workspace,
+    results: &[(ArtifactId, Result<UpstreamCheck, Error>)],
+) -> Value {
+    let mut summary: BTreeMap<&str, usize> = BTreeMap::new();
+    let artifacts: Vec<Value> = results
+        .iter()
+        .map(|(id, r)| match r {
+            Ok(c) => {
+                *summary.entry(c.state.as_str()).or_default() += 1;
+                json!({
+                    "id": id.to_string(),
+                    "state": c.state.as_str(),
+                    "upstream": {
+                        "url": c.upstream.url,
+                        "path": c.upstream.path,
+                        "ref": c.upstream.version_spec(),
+                    },
+                    "resolved_sha": c.resolved_sha,
+                    "current_sha": c.current_sha,
+                    "hashes": { "collection": c.collection_hash, "upstream": c.upstream_hash },
+                    "warnings": c.warnings,
+                })
+            }
+            Err(e) => {
+                *summary.entry("error").or_default() += 1;
+                json!({ "id": id.to_string(), "state": "error", "error": e.to_string() })
+            }
+        })
+        .collect();
+    json!({
+        "collection": ws.collection().root,
+        "artifacts": artifacts,
+        "summary": summary,
+    })
+}
+
+/// The `add --json` shape.
+pub fn add(o: &AddOutcome) -> Value {
+    json!({
+        "id": o.id.to_string(),
+        "path": o.path,
+        "hash": o.hash,
+        "files": o.files,
+        "version": format!("v{}", o.version),
+        "upstream": o.upstream.as_ref().map(|u| json!({
+            "url": u.upstream.url,
+            "path": u.upstream.path,
+            "ref": u.upstream.version_spec(),
+            "resolved_sha": u.resolved_sha,
+            "resolved_version": u.tag,
+        })),
     })
 }

@@ -48,6 +48,13 @@ impl Env {
     }
 
     pub fn write_fixture(&self, fixture: &str) {
+        // Fixtures are indented to sit in the test's code: strip the indentation they share.
+        let indent = fixture
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start().len())
+            .min()
+            .unwrap_or(0);
         let mut current: Option<(String, String)> = None;
         let flush = |c: Option<(String, String)>| {
             if let Some((path, body)) = c {
@@ -55,11 +62,12 @@ impl Env {
             }
         };
         for line in fixture.lines() {
-            if let Some(path) = line.trim_start().strip_prefix("//- ") {
+            let line = line.get(indent..).unwrap_or_else(|| line.trim_start());
+            if let Some(path) = line.strip_prefix("//- ") {
                 flush(current.take());
                 current = Some((path.trim().to_string(), String::new()));
             } else if let Some((_, body)) = current.as_mut() {
-                body.push_str(line.strip_prefix("    ").unwrap_or(line.trim_start()));
+                body.push_str(line);
                 body.push('\n');
             }
         }

@@ -107,6 +107,9 @@ impl Collection {
 
     /// Opens the collection at `root`, reading `collection.toml` when present.
     pub fn open(root: &Path, source: Source) -> Result<Collection> {
+        // Absolute, so paths in reports and the lineage never depend on where a command ran.
+        let canonical = fs::canonicalize(root).ok();
+        let root = canonical.as_deref().unwrap_or(root);
         let manifest_path = root.join("collection.toml");
         let mut name = root
             .file_name()

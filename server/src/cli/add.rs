@@ -1,9 +1,8 @@
 //! `add SOURCE [--path P] [--ref R] [--type T] [--name N]`: an artifact from a git repository or a
 //! local folder or file into the collection, recording its upstream.
 
-use serde_json::{json, Value};
 use skillmeat_core::id::{validate_name, ArtifactType};
-use skillmeat_core::workspace::{AddOutcome, AddRequest, Workspace};
+use skillmeat_core::workspace::{AddRequest, Workspace};
 use skillmeat_core::{hash, Error};
 
 use super::{exit, Out};
@@ -51,7 +50,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         base: &base,
     })?;
     if out.json {
-        out.print_json(&to_json(&done));
+        out.print_json(&crate::json::add(&done));
     } else {
         out.line(format!(
             "added {} as v{} ({}, {} file{}) at {}",
@@ -75,22 +74,4 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         }
     }
     Ok(exit::OK)
-}
-
-/// The `add --json` shape (docs/cli-json.md).
-pub fn to_json(o: &AddOutcome) -> Value {
-    json!({
-        "id": o.id.to_string(),
-        "path": o.path,
-        "hash": o.hash,
-        "files": o.files,
-        "version": format!("v{}", o.version),
-        "upstream": o.upstream.as_ref().map(|u| json!({
-            "url": u.upstream.url,
-            "path": u.upstream.path,
-            "ref": u.upstream.version_spec(),
-            "resolved_sha": u.resolved_sha,
-            "resolved_version": u.tag,
-        })),
-    })
 }

@@ -1,11 +1,8 @@
 //! `check-upstream [ID...]`: where collection artifacts stand against their git upstreams
 //! (current, behind, ahead, diverged); exit 1 when any is behind or diverged.
 
-use std::collections::BTreeMap;
-
-use serde_json::{json, Value};
-use skillmeat_core::workspace::{UpstreamCheck, Workspace};
-use skillmeat_core::{ArtifactId, Error};
+use skillmeat_core::workspace::Workspace;
+use skillmeat_core::Error;
 
 use super::{exit, Out};
 
@@ -22,7 +19,7 @@ fn short(sha: Option<&str>) -> &str {
 pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     let results = ws.check_upstream(&a.ids)?;
     if out.json {
-        out.print_json(&to_json(ws, &results));
+        out.print_json(&crate::json::check_upstream(ws, &results));
     } else if results.is_empty() {
         out.line(format!(
             "no artifact in {} has an upstream; add one with `skillmeat-lsp add SOURCE`",
@@ -69,40 +66,5 @@ pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         exit::DRIFT_OR_FAILED
     } else {
         exit::OK
-    })
-}
-
-/// The `check-upstream --json` shape (docs/cli-json.md).
-pub fn to_json(ws: &Workspace, results: &[(ArtifactId, Result<UpstreamCheck, Error>)]) -> Value {
-    let mut summary: BTreeMap<&str, usize> = BTreeMap::new();
-    let artifacts: Vec<Value> = results
-        .iter()
-        .map(|(id, r)| match r {
-            Ok(c) => {
-                *summary.entry(c.state.as_str()).or_default() += 1;
-                json!({
-                    "id": id.to_string(),
-                    "state": c.state.as_str(),
-                    "upstream": {
-                        "url": c.upstream.url,
-                        "path": c.upstream.path,
-                        "ref": c.upstream.version_spec(),
-                    },
-                    "resolved_sha": c.resolved_sha,
-                    "current_sha": c.current_sha,
-                    "hashes": { "collection": c.collection_hash, "upstream": c.upstream_hash },
-                    "warnings": c.warnings,
-                })
-            }
-            Err(e) => {
-                *summary.entry("error").or_default() += 1;
-                json!({ "id": id.to_string(), "state": "error", "error": e.to_string() })
-            }
-        })
-        .collect();
-    json!({
-        "collection": ws.collection().root,
-        "artifacts": artifacts,
-        "summary": summary,
     })
 }

@@ -60,7 +60,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
             bar.inc(1);
         };
     let never = std::sync::atomic::AtomicBool::new(false);
-    let results = ws.sync_many(
+    let mut results = ws.sync_many(
         &ids,
         Bulk {
             direction,
@@ -72,6 +72,12 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         &never,
     );
     bar.finish_and_clear();
+    // One named artifact that failed is the command's error: its exit code, and (on a fresh
+    // project) no `.skillmeat/` left behind.
+    if !a.all && results.len() == 1 && results[0].1.is_err() {
+        let (_, r) = results.remove(0);
+        return r.map(|_| exit::OK);
+    }
     let mut summary = Summary::default();
     for (_, r) in &results {
         summary.add(r);
@@ -121,10 +127,6 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         }
     }
     if summary.errors > 0 {
-        // A single artifact's error (already printed) keeps its own exit code: not found, locked...
-        if let [(_, Err(e))] = results.as_slice() {
-            return Ok(super::exit_code(e));
-        }
         return Ok(exit::DRIFT_OR_FAILED);
     }
     Ok(if a.apply && summary.conflicts > 0 {

@@ -168,6 +168,35 @@ impl Backend {
         Ok(answer.is_some_and(|a| a.title == "Yes"))
     }
 
+    /// Checks upstreams every `upstreamCheckInterval` minutes (re-read each round, so a settings
+    /// change takes effect; 0 turns the check off).
+    fn spawn_upstream_checks(&self) {
+        let handle = self.handle.clone();
+        tokio::spawn(async move {
+            loop {
+                let minutes = match handle
+                    .call(|s: &mut State| s.settings.upstream_check_interval)
+                    .await
+                {
+                    Ok(m) => m,
+                    Err(_) => return,
+                };
+                if minutes == 0 {
+                    tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                    continue;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(minutes * 60)).await;
+                if handle
+                    .call(|s: &mut State| s.check_upstream_all())
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
+    }
+
     async fn pull_configuration(&self) {
         if !self.caps().configuration {
             return;
@@ -342,6 +371,7 @@ impl LanguageServer for Backend {
             "start-up scan"
         );
         self.end(progress, &format!("{n} artifacts checked")).await;
+        self.spawn_upstream_checks();
     }
 
     async fn shutdown(&self) -> Result<()> {

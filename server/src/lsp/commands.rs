@@ -295,8 +295,13 @@ fn sync(
 }
 
 fn check_upstream(s: &mut State, i: usize, a: &Args) -> Reply {
-    let q = a.str("artifact")?;
+    let queries: Vec<String> = a
+        .str("artifact")?
+        .map(|q| vec![q.to_string()])
+        .unwrap_or_default();
     let ws = ws_mut(s, i)?;
-    let _ = (q, ws);
-    Err(invalid("checkUpstream: upstream support is being added"))
+    let results = ws.check_upstream(&queries).map_err(|e| failed(&e))?;
+    let value = json::check_upstream(ws, &results);
+    s.record_upstream(i, &results, queries.is_empty());
+    Ok(value)
 }

@@ -131,6 +131,11 @@ fn run_once(
     timeout: Duration,
 ) -> std::result::Result<Output, Failure> {
     let mut cmd = Command::new(program);
+    // ssh must fail rather than ask for a password or a host key nobody will type; a person's
+    // own ssh command (GIT_SSH_COMMAND / GIT_SSH) is left as they set it.
+    if std::env::var_os("GIT_SSH_COMMAND").is_none() && std::env::var_os("GIT_SSH").is_none() {
+        cmd.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+    }
     cmd.args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GCM_INTERACTIVE", "never")
