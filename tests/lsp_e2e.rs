@@ -212,3 +212,25 @@ fn bad_requests_get_errors_and_the_server_keeps_serving() {
     assert_eq!(s["summary"]["synced"], 2);
     lsp.finish();
 }
+
+#[test]
+fn versions_that_skip_numbers_still_apply_like_neovims_changedtick() {
+    let env = deployed();
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let text = lsp.open(&main, 0);
+    let line = text.lines().position(|l| l == "two").unwrap() as u32;
+    let edit = |version: i32, from: u32, to: u32, new: &str| {
+        json!({ "textDocument": { "uri": support::lsp::uri(&main), "version": version },
+                "contentChanges": [{ "range": { "start": { "line": line, "character": from }, "end": { "line": line, "character": to } }, "text": new }] })
+    };
+    lsp.notify("textDocument/didChange", edit(3, 0, 3, "TWO"));
+    lsp.diagnostics(&main, |d| codes(d).contains(&"drift-modified".to_string()));
+    lsp.notify("textDocument/didChange", edit(7, 0, 3, "two"));
+    lsp.diagnostics(&main, |d| d.is_empty());
+    // A change older than the document is stale and ignored.
+    lsp.notify("textDocument/didChange", edit(5, 0, 3, "XXX"));
+    let s = lsp.command("skillmeat.status", json!({})).unwrap();
+    assert_eq!(s["summary"]["synced"], 2);
+    lsp.finish();
+}

@@ -38,11 +38,6 @@ return {
     },
   },
   commands = ok and client.client_commands() or nil,
-  -- Whole-text changes: Neovim's document versions are `changedtick`s, which skip numbers (the
-  -- first change after didOpen's version 0 already carries the buffer's tick), and the server
-  -- holds back a ranged change until the version just before it has arrived. A full-text change
-  -- needs no predecessor, so drift follows the buffer as you type. Artifacts are small files.
-  flags = { allow_incremental_sync = false },
   before_init = function(params, config)
     -- One source of truth: the `skillmeat` settings section, overlaid by any `init_options`.
     local s = vim.deepcopy((config.settings or {}).skillmeat or {})

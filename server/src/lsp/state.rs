@@ -59,8 +59,6 @@ pub struct Doc {
     pub text: String,
     pub version: i32,
     pub path: PathBuf,
-    /// Changes that arrived ahead of their turn (tower-lsp may run handlers out of order).
-    pending: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
 }
 
 pub struct State {
@@ -232,7 +230,6 @@ impl State {
                 text,
                 version,
                 path: path.clone(),
-                pending: BTreeMap::new(),
             },
         );
         if let Some((i, id, _)) = self.locate(&path) {
@@ -240,7 +237,10 @@ impl State {
         }
     }
 
-    /// Applies changes in version order; a change that arrives early waits for its turn.
+    /// Applies changes in arrival order, which is the order the client sent them: every handler
+    /// queues its job before its first `.await`. Versions only have to grow (Neovim numbers
+    /// changes with `b:changedtick`, which skips); a change not newer than the document is stale
+    /// and ignored.
     pub fn did_change(
         &mut self,
         uri: Url,
@@ -250,34 +250,18 @@ impl State {
         let Some(doc) = self.docs.get_mut(&uri) else {
             return;
         };
-        doc.pending.insert(version, changes);
-        let mut applied = false;
-        loop {
-            let next = doc.pending.keys().next().copied();
-            match next {
-                // A full-text change needs no predecessor; ranged ones need the one before.
-                Some(v)
-                    if v == doc.version + 1
-                        || doc.pending[&v].iter().all(|c| c.range.is_none()) && v > doc.version =>
-                {
-                    let changes = doc.pending.remove(&v).unwrap_or_default();
-                    for c in &changes {
-                        super::pos::apply(&mut doc.text, c);
-                    }
-                    doc.version = v;
-                    applied = true;
-                }
-                Some(v) if v <= doc.version => {
-                    doc.pending.remove(&v);
-                }
-                _ => break,
-            }
+        if version <= doc.version {
+            let current = doc.version;
+            self.log(MessageType::WARNING, format!("skillmeat: ignored a stale change to {uri} (version {version}, document at {current})"));
+            return;
         }
-        if applied {
-            let path = doc.path.clone();
-            if let Some((i, id, _)) = self.locate(&path) {
-                self.refresh_artifact(i, &id);
-            }
+        for c in &changes {
+            super::pos::apply(&mut doc.text, c);
+        }
+        doc.version = version;
+        let path = doc.path.clone();
+        if let Some((i, id, _)) = self.locate(&path) {
+            self.refresh_artifact(i, &id);
         }
     }
 
