@@ -786,3 +786,75 @@ fn an_unreachable_upstream_is_reported_per_artifact_and_the_others_are_still_che
     assert_eq!(v["summary"]["error"], 1);
     assert!(r.stderr.is_empty() || !r.stderr.contains("panicked"));
 }
+
+/// A SkillMeat baseline known only by its hash, in a project whose lineage never saw that content,
+/// is found in the upstream's cached history and serves as the merge base: the sync merges
+/// three-way (no two-way warning) and keeps both sides' changes.
+#[test]
+fn a_legacy_baseline_known_only_by_hash_is_found_in_the_upstream_history() {
+    let (env, up, _) = added();
+    let original = skillmeat_core::hash::hash_folder([
+        ("SKILL.md", SKILL),
+        ("scripts/run.py", "print('run')\n"),
+    ]);
+    up.write(
+        "skills/pdf/SKILL.md",
+        &SKILL.replace("two", "two (upstream)"),
+    );
+    up.commit("upstream edits line two");
+    let (code, _) = sync_upstream(&env, &["--apply"]);
+    assert_eq!(code, 0);
+
+    // A second project, deployed by SkillMeat at the original content, then edited on line four.
+    let other = env.path("project2");
+    std::fs::create_dir_all(other.join(".claude/skills/pdf/scripts")).unwrap();
+    std::fs::write(
+        other.join(".claude/skills/pdf/SKILL.md"),
+        SKILL.replace("four", "four (project)"),
+    )
+    .unwrap();
+    std::fs::write(
+        other.join(".claude/skills/pdf/scripts/run.py"),
+        "print('run')\n",
+    )
+    .unwrap();
+    std::fs::write(
+        other.join(".claude/.skillmeat-deployed.toml"),
+        format!(
+            "[[deployed]]\nartifact_name = \"pdf\"\nartifact_type = \"skill\"\nfrom_collection = \"default\"\n\
+             deployed_at = \"2026-01-01T00:00:00.000000\"\nartifact_path = \"skills/pdf\"\ncontent_hash = \"{original}\"\n"
+        ),
+    )
+    .unwrap();
+    let collection = env.collection();
+    let run = |args: &[&str]| {
+        let mut full = vec![
+            "--workspace",
+            other.to_str().unwrap(),
+            "--collection",
+            collection.to_str().unwrap(),
+        ];
+        full.extend_from_slice(args);
+        env.run_raw(&full)
+    };
+    let h = run(&["history", "pdf", "--json"]).json();
+    assert_eq!(h["versions"][0]["origin"], "import");
+    assert_eq!(
+        h["versions"][0]["has_content"], true,
+        "the baseline's content was not found upstream: {h}"
+    );
+    let r = run(&["sync", "pdf", "--apply", "--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = r.json();
+    assert_eq!(v["results"][0]["kind"], "merge");
+    assert!(
+        v["results"][0]["warnings"].as_array().unwrap().is_empty(),
+        "{v}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(other.join(".claude/skills/pdf/SKILL.md")).unwrap(),
+        SKILL
+            .replace("two", "two (upstream)")
+            .replace("four", "four (project)")
+    );
+}

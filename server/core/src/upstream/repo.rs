@@ -145,6 +145,33 @@ impl Repo {
         git::run(Call::local(&self.dir, args))
     }
 
+    /// The cache repository of `url` if it was ever made; never creates one.
+    pub fn existing(root: &Path, url: &str) -> Option<Repo> {
+        let dir = root
+            .join(STATE_DIR)
+            .join("git")
+            .join(format!("{}.git", url_key(url)));
+        dir.join("HEAD").is_file().then(|| Repo {
+            url: url.to_string(),
+            dir,
+            created: None,
+        })
+    }
+
+    /// Commits of every cached ref that touched `path`, newest first, at most `limit`.
+    pub fn commits_touching(&self, path: &str, limit: usize) -> Result<Vec<String>> {
+        let max = format!("--max-count={limit}");
+        let mut args = vec!["rev-list", &max, "--all"];
+        if !path.is_empty() {
+            args.extend(["--", path]);
+        }
+        let out = self.git(&args)?;
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect())
+    }
+
     pub fn has_commit(&self, sha: &str) -> bool {
         self.git(&["cat-file", "-e", &format!("{sha}^{{commit}}")])
             .is_ok()

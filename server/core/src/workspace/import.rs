@@ -125,7 +125,8 @@ impl Workspace {
         Ok(report)
     }
 
-    /// Finds the files of content `hash`: an earlier version, the project copy or the collection copy.
+    /// Finds the files of content `hash`: an earlier version, the project copy, the collection
+    /// copy, or the upstream's cached git history.
     pub(crate) fn find_content(&self, id: &ArtifactId, hash: &str) -> Result<Option<Tree>> {
         for v in self.store.versions(id)?.iter().rev() {
             if v.hash == hash && v.has_content {
@@ -139,7 +140,7 @@ impl Workspace {
                 }
             }
         }
-        Ok(None)
+        self.find_in_upstream_history(id, hash)
     }
 }
 

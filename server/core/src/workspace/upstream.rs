@@ -210,6 +210,31 @@ impl Workspace {
     }
 
     /// The `upstream` revision: the artifact's content at the commit its ref names now.
+    /// Looks for content `hash` of `id` in its upstream's history as cached locally (no fetch):
+    /// how a legacy baseline known only by its hash becomes a merge base again (DESIGN §5).
+    pub(crate) fn find_in_upstream_history(
+        &self,
+        id: &ArtifactId,
+        hash: &str,
+    ) -> Result<Option<Tree>> {
+        /// Commits searched at most; older baselines fall back to a two-way merge.
+        const DEPTH: usize = 200;
+        let Ok(job) = self.upstream_job(id) else {
+            return Ok(None);
+        };
+        let Some(repo) = Repo::existing(&job.collection_root, &job.up.url) else {
+            return Ok(None);
+        };
+        for sha in repo.commits_touching(&job.up.path, DEPTH)? {
+            if let Ok(tree) = job.read(&repo, &sha) {
+                if tree.content_hash(id.kind.is_folder()) == hash {
+                    return Ok(Some(tree));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     pub(super) fn upstream_rev(&self, id: &ArtifactId) -> Result<Resolved> {
         let job = self.upstream_job(id)?;
         let repo = Repo::open(&job.collection_root, &job.up.url)?;
