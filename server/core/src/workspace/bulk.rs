@@ -84,7 +84,7 @@ impl Workspace {
             let r = if cancel.load(Ordering::SeqCst) {
                 Err(Error::other(format!("{id}: cancelled before it started")))
             } else {
-                ws.sync(&id.to_string(), bulk.direction, bulk.strategy, bulk.apply)
+                ws.sync_id(id, bulk.direction, bulk.strategy, bulk.apply)
             };
             let n = done.fetch_add(1, Ordering::SeqCst) + 1;
             progress(n, total, id, &r);

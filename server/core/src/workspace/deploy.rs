@@ -63,12 +63,7 @@ impl Workspace {
             } else {
                 None
             };
-            let baseline = self
-                .store
-                .deployments()?
-                .into_iter()
-                .find(|d| d.id == id)
-                .map(|d| d.baseline_hash);
+            let baseline = self.store.deployment(&id)?.map(|d| d.baseline_hash);
             let mut modified = false;
             if let Some((_, h)) = &existing {
                 // A copy still at its baseline holds nothing a person wrote: fast-forward it.

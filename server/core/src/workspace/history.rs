@@ -33,12 +33,7 @@ impl Workspace {
                 "{id} has no recorded versions yet; deploy it with `skillmeat-lsp deploy {id}`"
             )));
         }
-        let baseline = self
-            .store
-            .deployments()?
-            .into_iter()
-            .find(|d| d.id == id)
-            .map(|d| d.baseline_version_id);
+        let baseline = self.store.deployment(&id)?.map(|d| d.baseline_version_id);
         let number_of = |row_id: i64| rows.iter().find(|r| r.id == row_id).map(|r| r.number);
         let entries = rows
             .iter()

@@ -55,16 +55,11 @@ impl Workspace {
             })
         };
         if rev == "deployed" {
-            let d = self
-                .store
-                .deployments()?
-                .into_iter()
-                .find(|d| &d.id == id)
-                .ok_or_else(|| {
-                    Error::not_found(format!(
-                        "{id} has never been deployed, so it has no `deployed` revision"
-                    ))
-                })?;
+            let d = self.store.deployment(id)?.ok_or_else(|| {
+                Error::not_found(format!(
+                    "{id} has never been deployed, so it has no `deployed` revision"
+                ))
+            })?;
             let v = self.store.version(d.baseline_version_id)?;
             return pick(&v, format!("deployed (v{})", v.number));
         }

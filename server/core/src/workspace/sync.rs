@@ -61,8 +61,20 @@ impl Workspace {
         strategy: Strategy,
         apply: bool,
     ) -> Result<SyncOutcome> {
-        let started = Instant::now();
         let id = self.resolve_id(query)?;
+        self.sync_id(&id, direction, strategy, apply)
+    }
+
+    /// [`Workspace::sync`] for an id already resolved (bulk sync resolves once, up front).
+    pub fn sync_id(
+        &mut self,
+        id: &ArtifactId,
+        direction: Direction,
+        strategy: Strategy,
+        apply: bool,
+    ) -> Result<SyncOutcome> {
+        let started = Instant::now();
+        let id = id.clone();
         if strategy == Strategy::Fork && direction != Direction::ProjectToCollection {
             return Err(Error::invalid("the fork strategy only applies to project-to-collection (it writes the project copy as `<name>-fork`)"));
         }
@@ -204,7 +216,7 @@ impl Workspace {
     /// The merge base: the baseline version (the last content both tiers shared), read from the
     /// stored blobs or, for a baseline known only by hash, any copy that has that content.
     fn merge_base(&self, id: &ArtifactId) -> Result<(Option<Tree>, Option<VersionRow>)> {
-        let Some(d) = self.store.deployments()?.into_iter().find(|d| &d.id == id) else {
+        let Some(d) = self.store.deployment(id)? else {
             return Ok((None, None));
         };
         let v = self.store.version(d.baseline_version_id)?;
