@@ -421,6 +421,19 @@ impl State {
         let Some(st) = self.status_of(i, id) else {
             return out;
         };
+        // A synced artifact with no open file and no upstream news has nothing to show: skip
+        // reading its files (the start-up publish walks every artifact).
+        let quiet = matches!(
+            st.state,
+            DriftState::Synced | DriftState::Untracked | DriftState::Removed
+        ) && !self.upstream_behind.contains_key(&(i, id.clone()))
+            && !self
+                .docs
+                .values()
+                .any(|d| d.path.starts_with(ws.project_path(id)));
+        if quiet {
+            return out;
+        }
         let main = ws.main_file(id);
         let text_of = |path: &Path| -> Option<String> {
             let uri = uri_of(path)?;
