@@ -78,6 +78,35 @@ pub fn bare_caps() -> Value {
     json!({})
 }
 
+/// How [`Lsp::start_with`] starts the server.
+#[derive(Debug, Clone)]
+pub struct Start {
+    /// Workspace folders (empty: the env's project).
+    pub roots: Vec<std::path::PathBuf>,
+    /// `initializationOptions`.
+    pub settings: Value,
+    pub caps: Value,
+    /// Extra environment variables for the server process.
+    pub env: Vec<(String, String)>,
+    /// What `workspace/configuration` returns, from the first time the server asks.
+    pub configuration: Value,
+    /// How `window/showMessageRequest` is answered.
+    pub answer: Answer,
+}
+
+impl Default for Start {
+    fn default() -> Start {
+        Start {
+            roots: Vec::new(),
+            settings: Value::Null,
+            caps: full_caps(),
+            env: Vec::new(),
+            configuration: Value::Null,
+            answer: Answer::Title("Yes"),
+        }
+    }
+}
+
 impl Lsp {
     /// Starts the server for the env's project with `settings` as initializationOptions.
     pub fn start(env: &Env, settings: Value, caps: Value) -> Lsp {
@@ -90,15 +119,38 @@ impl Lsp {
         settings: Value,
         caps: Value,
     ) -> Lsp {
+        Lsp::start_with(
+            env,
+            Start {
+                roots: roots.to_vec(),
+                settings,
+                caps,
+                ..Start::default()
+            },
+        )
+    }
+
+    /// Starts the server as `how` says: folders, initializationOptions, capabilities, extra
+    /// environment, and what the client answers to `workspace/configuration` from the start.
+    pub fn start_with(env: &Env, how: Start) -> Lsp {
+        let roots = if how.roots.is_empty() {
+            vec![env.project()]
+        } else {
+            how.roots.clone()
+        };
         let stderr_path = env
             .root()
             .join(format!("server-stderr-{}.log", std::process::id()));
-        let mut child = Command::new(BIN)
-            .arg("serve")
+        let mut cmd = Command::new(BIN);
+        cmd.arg("serve")
             .env_remove("SKILLMEAT_COLLECTION")
             .env_remove("SKILLMEAT_CONFIG_DIR")
             .env("HOME", env.root().join("home"))
-            .env("SKILLMEAT_LOG", "info")
+            .env("SKILLMEAT_LOG", "info");
+        for (k, v) in &how.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_path).unwrap())
@@ -122,8 +174,8 @@ impl Lsp {
             next_id: 1,
             inbox: VecDeque::new(),
             server_requests: Vec::new(),
-            answer: Answer::Title("Yes"),
-            configuration: Value::Null,
+            answer: how.answer,
+            configuration: how.configuration,
             stderr_path,
         };
         let folders: Vec<Value> = roots
@@ -133,7 +185,7 @@ impl Lsp {
         let init = lsp.request(
             "initialize",
             json!({ "processId": null, "rootUri": folders[0]["uri"], "workspaceFolders": folders,
-                    "capabilities": caps, "initializationOptions": settings }),
+                    "capabilities": how.caps, "initializationOptions": how.settings }),
         );
         assert_eq!(
             init.as_ref().unwrap()["serverInfo"]["name"],
@@ -277,6 +329,90 @@ impl Lsp {
         )
     }
 
+    /// Sends a request without waiting; pair with [`Lsp::response`].
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        id
+    }
+
+    /// Waits for the response to request `id`: `Ok(result)` or `Err(error object)`.
+    pub fn response(&mut self, id: i64) -> Result<Value, Value> {
+        let msg = self.wait_for(&format!("the response to request {id}"), |m| {
+            m.get("method").is_none() && m["id"] == json!(id)
+        });
+        match msg.get("error") {
+            Some(e) => Err(e.clone()),
+            None => Ok(msg["result"].clone()),
+        }
+    }
+
+    /// Everything the server sends during `d` (also kept in the inbox), to check for absences.
+    pub fn quiet(&mut self, d: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + d;
+        let mut got = Vec::new();
+        while let Some(m) = self.recv(deadline) {
+            got.push(m.clone());
+            self.inbox.push_back(m);
+        }
+        got
+    }
+
+    /// Waits for diagnostics of `path` published for document version `version`.
+    pub fn diagnostics_at(&mut self, path: &std::path::Path, version: i32) -> Vec<Value> {
+        let u = uri(path);
+        let msg = self.wait_for(
+            &format!("diagnostics for {} at version {version}", path.display()),
+            |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == json!(u)
+                    && m["params"]["version"] == json!(version)
+            },
+        );
+        msg["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Opens `path` in the editor with `text` (not necessarily what is on disk).
+    pub fn open_text(&mut self, path: &std::path::Path, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri(path), "languageId": "markdown", "version": version, "text": text } }),
+        );
+    }
+
+    pub fn save(&mut self, path: &std::path::Path) {
+        self.notify(
+            "textDocument/didSave",
+            json!({ "textDocument": { "uri": uri(path) } }),
+        );
+    }
+
+    /// `textDocument/codeAction` at `range` of `path` with `diagnostics` as context.
+    pub fn code_actions(
+        &mut self,
+        path: &std::path::Path,
+        range: Value,
+        diagnostics: &[Value],
+    ) -> Vec<Value> {
+        self.request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri(path) }, "range": range, "context": { "diagnostics": diagnostics } }),
+        )
+        .unwrap_or_else(|e| panic!("codeAction failed: {e}"))
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    }
+
+    /// The server's process id (for /proc figures).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Shuts down cleanly and checks nothing panicked.
     pub fn finish(mut self) {
         let _ = self.request("shutdown", Value::Null);
@@ -311,4 +447,76 @@ pub fn codes(diags: &[Value]) -> Vec<String> {
         .iter()
         .map(|d| d["code"].as_str().unwrap_or_default().to_string())
         .collect()
+}
+
+/// The action titled `title` (exactly, or by prefix when `title` ends with `…`).
+pub fn action<'a>(actions: &'a [Value], title: &str) -> &'a Value {
+    actions
+        .iter()
+        .find(|a| match title.strip_suffix('…') {
+            Some(prefix) => a["title"].as_str().unwrap_or("").starts_with(prefix),
+            None => a["title"] == title,
+        })
+        .unwrap_or_else(|| {
+            let titles: Vec<&str> = actions.iter().filter_map(|a| a["title"].as_str()).collect();
+            panic!("no action {title:?} among {titles:?}")
+        })
+}
+
+/// Byte offset of an LSP position (line, UTF-16 column) in `text`.
+pub fn offset(text: &str, pos: &Value) -> usize {
+    let line = pos["line"].as_u64().unwrap() as usize;
+    let character = pos["character"].as_u64().unwrap() as usize;
+    let mut start = 0;
+    for _ in 0..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let mut units = 0;
+    for (i, c) in text[start..end].char_indices() {
+        if units >= character {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    end
+}
+
+/// Applies LSP `TextEdit`s (non-overlapping, as a `WorkspaceEdit` holds them) to `text`.
+pub fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(text, &e["range"]["start"]),
+                offset(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut out = text.to_string();
+    for (a, b, t) in spans {
+        out.replace_range(a..b, t);
+    }
+    out
+}
+
+/// The edits a code action makes to `path`.
+pub fn edits_for(action: &Value, path: &std::path::Path) -> Vec<Value> {
+    action["edit"]["changes"][uri(path)]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("{} edits nothing in {}", action["title"], path.display()))
+}
+
+/// The first diagnostic with `code`.
+pub fn find<'a>(diags: &'a [Value], code: &str) -> &'a Value {
+    diags
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} among {diags:#?}"))
 }

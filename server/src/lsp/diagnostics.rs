@@ -142,10 +142,7 @@ pub fn conflicts(id: &str, file: &str, text: &str) -> Vec<Diagnostic> {
             pos::lines_range(text, m.lines.clone()),
             DiagnosticSeverity::ERROR,
             "conflict-malformed",
-            format!(
-                "malformed conflict region ({:?}): fix the markers by hand",
-                m.kind
-            ),
+            format!("{}: fix the markers by hand", m.kind.describe()),
             json!({ "artifact": id, "file": file }),
         ));
     }

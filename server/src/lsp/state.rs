@@ -68,7 +68,8 @@ pub struct State {
     pub caps: ClientCaps,
     pub folders: Vec<Folder>,
     pub docs: HashMap<Url, Doc>,
-    published: HashMap<Url, Vec<Diagnostic>>,
+    /// What was last published per file, with the document version it carried.
+    published: HashMap<Url, (Option<i32>, Vec<Diagnostic>)>,
     /// Which files got diagnostics for each (folder, artifact), to clear them later.
     artifact_files: HashMap<(usize, ArtifactId), BTreeSet<Url>>,
     /// Upstream `behind` results per (folder, artifact), from the last check.
@@ -377,17 +378,22 @@ impl State {
         }
     }
 
-    /// The current status of an artifact: from its open main-file buffer if there is one (unsaved
-    /// edits count), else from the last disk check.
+    /// The current status of an artifact: from its open buffers if it has any (unsaved edits
+    /// count, in every open file of it), else from the last disk check.
     pub fn status_of(&self, i: usize, id: &ArtifactId) -> Option<ArtifactStatus> {
         let ws = self.folders[i].ws.as_ref()?;
-        let open = self.docs.values().find(|d| {
-            ws.locate(&d.path)
-                .is_some_and(|l| l.tier == Tier::Project && &l.id == id)
-        });
-        if let Some(doc) = open {
-            let rel = ws.locate(&doc.path).map(|l| l.rel).unwrap_or_default();
-            match ws.buffer_status(id, &rel, doc.text.as_bytes()) {
+        let open: Vec<(String, &[u8])> = self
+            .docs
+            .values()
+            .filter_map(|d| {
+                let l = ws.locate(&d.path)?;
+                (l.tier == Tier::Project && &l.id == id).then_some((l.rel, d.text.as_bytes()))
+            })
+            .collect();
+        if !open.is_empty() {
+            let buffers: Vec<(&str, &[u8])> =
+                open.iter().map(|(rel, t)| (rel.as_str(), *t)).collect();
+            match ws.buffers_status(id, &buffers) {
                 Ok(s) => return Some(s),
                 Err(e) => self.log(MessageType::WARNING, format!("skillmeat: {id}: {e}")),
             }
@@ -514,10 +520,12 @@ impl State {
 
     fn publish(&mut self, uri: Url, diagnostics: Vec<Diagnostic>) {
         let version = self.docs.get(&uri).map(|d| d.version);
+        // A document opened (or closed) with unchanged diagnostics still gets them again, so
+        // what the client shows carries the version of what it has.
         let same = self
             .published
             .get(&uri)
-            .is_some_and(|old| *old == diagnostics);
+            .is_some_and(|(v, old)| *v == version && *old == diagnostics);
         let unseen_empty = diagnostics.is_empty() && !self.published.contains_key(&uri);
         if same || unseen_empty {
             return;
@@ -525,7 +533,8 @@ impl State {
         if diagnostics.is_empty() {
             self.published.remove(&uri);
         } else {
-            self.published.insert(uri.clone(), diagnostics.clone());
+            self.published
+                .insert(uri.clone(), (version, diagnostics.clone()));
         }
         let _ = self.out.send(Outgoing::Publish {
             uri,

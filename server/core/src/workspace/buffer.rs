@@ -78,6 +78,16 @@ impl Workspace {
 
     /// Drift of one artifact whose project file `rel` currently reads `text` in an editor.
     pub fn buffer_status(&self, id: &ArtifactId, rel: &str, text: &[u8]) -> Result<ArtifactStatus> {
+        self.buffers_status(id, &[(rel, text)])
+    }
+
+    /// Drift of one artifact with editor buffers (`(rel, text)`) standing in for some of its
+    /// project files; the other files are read from disk.
+    pub fn buffers_status(
+        &self,
+        id: &ArtifactId,
+        buffers: &[(&str, &[u8])],
+    ) -> Result<ArtifactStatus> {
         let folder = id.kind.is_folder();
         let project_path = self.project_path(id);
         let mut project = if project_path.symlink_metadata().is_ok() {
@@ -88,7 +98,9 @@ impl Workspace {
         if !folder {
             project.files.clear();
         }
-        project.files.insert(rel.to_string(), text.to_vec());
+        for (rel, text) in buffers {
+            project.files.insert(rel.to_string(), text.to_vec());
+        }
         let project_hash = project.content_hash(folder);
         let collection_path = self.collection_path(id);
         let collection_hash = match statcache::hash_artifact(

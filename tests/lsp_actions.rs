@@ -1,0 +1,543 @@
+//! Code actions over the real server: the exact text each accept action leaves (per region and
+//! for the whole file), revert hunk, update / merge / rollback as edits (then `markSynced`),
+//! push as a command.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::lsp::{action, apply_edits, codes, edits_for, find, full_caps, uri, Lsp};
+use support::Env;
+
+const BASE: &str = "---\nname: pdf\n---\n\none\ntwo\nthree\nfour\nfive\nsix\n";
+
+fn settings(env: &Env) -> Value {
+    json!({ "collectionPath": env.collection() })
+}
+
+fn deployed() -> Env {
+    let env = Env::new("");
+    env.write("collection/skills/pdf/SKILL.md", BASE);
+    assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
+    env
+}
+
+/// `skill:pdf` after a sync that left two conflict regions (diff3 style, with the base).
+fn two_regions() -> Env {
+    let env = deployed();
+    env.write(
+        "collection/skills/pdf/SKILL.md",
+        &BASE.replace("two", "two (c)").replace("five", "five (c)"),
+    );
+    env.write(
+        "project/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("two", "two (p)").replace("five", "five (p)"),
+    );
+    assert_eq!(env.run(&["sync", "pdf", "--apply"]).code, 4);
+    env
+}
+
+/// The text of `BASE` with line `two` and line `five` each replaced by what a choice keeps.
+fn resolved(two: &str, five: &str) -> String {
+    BASE.replace("two\n", two).replace("five\n", five)
+}
+
+/// Runs the command of a code action as the editor would after applying its edit.
+fn run_command(lsp: &mut Lsp, a: &Value) -> Value {
+    let c = &a["command"];
+    lsp.command(c["command"].as_str().unwrap(), c["arguments"][0].clone())
+        .unwrap_or_else(|e| panic!("{} failed: {e}", c["command"]))
+}
+
+fn state(env: &Env, id: &str) -> String {
+    env.states()[id].clone()
+}
+
+#[test]
+fn accept_ours_theirs_both_base_per_region_leave_the_exact_text() {
+    let env = two_regions();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    let d = lsp.diagnostics_at(&main, 1);
+    let regions: Vec<Value> = d
+        .iter()
+        .filter(|x| x["code"] == "conflict-unresolved")
+        .cloned()
+        .collect();
+    assert_eq!(regions.len(), 2);
+    let region_text = |i: usize| {
+        // The exact second region, reconstructed: ours, base, theirs in order.
+        text.split_inclusive('\n')
+            .skip(regions[i]["range"]["start"]["line"].as_u64().unwrap() as usize)
+            .take(7)
+            .collect::<String>()
+    };
+    assert!(region_text(1).starts_with("<<<<<<< project ("));
+    let keep = [
+        ("ours", "two (p)\n", "five (p)\n"),
+        ("theirs", "two (c)\n", "five (c)\n"),
+        ("both", "two (p)\ntwo (c)\n", "five (p)\nfive (c)\n"),
+        ("base", "two\n", "five\n"),
+    ];
+    for (i, region) in regions.iter().enumerate() {
+        let actions =
+            lsp.code_actions(&main, region["range"].clone(), std::slice::from_ref(region));
+        let per_region: Vec<&Value> = actions
+            .iter()
+            .filter(|a| a["title"].as_str().unwrap().ends_with("for this conflict"))
+            .collect();
+        assert_eq!(per_region.len(), 4, "{actions:#?}");
+        for (choice, two, five) in keep {
+            let a = action(&actions, &format!("Accept {choice}…"));
+            assert_eq!(a["kind"], "quickfix");
+            assert_eq!(
+                a["diagnostics"],
+                json!([region]),
+                "the action fixes its diagnostic"
+            );
+            let title = a["title"].as_str().unwrap();
+            let label = match choice {
+                "ours" => "(project (",
+                "theirs" => "(collection (",
+                "base" => "(deployed (",
+                _ => "",
+            };
+            assert!(title.contains(label), "{title}");
+            let out = apply_edits(&text, &edits_for(a, &main));
+            // Only this region is replaced; the other keeps its markers, byte for byte.
+            let want = if i == 0 {
+                text.replacen(&region_text(0), two, 1)
+            } else {
+                text.replacen(&region_text(1), five, 1)
+            };
+            assert_eq!(out, want, "accept {choice} for region {i}");
+        }
+    }
+    // Taking one region, then the other, by the per-region actions gives the clean text.
+    let first = action(
+        &lsp.code_actions(&main, regions[0]["range"].clone(), &[]),
+        "Accept theirs…",
+    )
+    .clone();
+    let step = apply_edits(&text, &edits_for(&first, &main));
+    lsp.change_full(&main, 2, &step);
+    let d = lsp.diagnostics_at(&main, 2);
+    let left = find(&d, "conflict-unresolved").clone();
+    assert_eq!(
+        left["data"]["region"], 0,
+        "the remaining region is renumbered"
+    );
+    let second = action(
+        &lsp.code_actions(&main, left["range"].clone(), std::slice::from_ref(&left)),
+        "Accept ours…",
+    )
+    .clone();
+    let done = apply_edits(&step, &edits_for(&second, &main));
+    assert_eq!(done, resolved("two (c)\n", "five (p)\n"));
+    lsp.finish();
+}
+
+#[test]
+fn accept_all_for_a_file_leaves_the_exact_text_for_each_choice() {
+    let env = two_regions();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    lsp.diagnostics_at(&main, 1);
+    // Anywhere in the file, without a diagnostic in the context.
+    let anywhere =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let actions = lsp.code_actions(&main, anywhere, &[]);
+    let want = [
+        (
+            "ours",
+            "source.skillmeat.acceptAllOurs",
+            resolved("two (p)\n", "five (p)\n"),
+        ),
+        (
+            "theirs",
+            "source.skillmeat.acceptAllTheirs",
+            resolved("two (c)\n", "five (c)\n"),
+        ),
+        (
+            "both",
+            "source.skillmeat.acceptAllBoth",
+            resolved("two (p)\ntwo (c)\n", "five (p)\nfive (c)\n"),
+        ),
+        ("base", "source.skillmeat.acceptAllBase", BASE.to_string()),
+    ];
+    for (choice, kind, result) in want {
+        let a = action(
+            &actions,
+            &format!("Accept {choice} for all conflicts in this file"),
+        );
+        assert_eq!(a["kind"], kind);
+        assert_eq!(apply_edits(&text, &edits_for(a, &main)), result, "{choice}");
+    }
+    // No per-region action when the range touches no region.
+    assert!(!actions
+        .iter()
+        .any(|a| a["title"].as_str().unwrap().ends_with("for this conflict")));
+    lsp.finish();
+}
+
+#[test]
+fn accept_base_is_not_offered_when_a_region_has_no_base_section() {
+    let env = deployed();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    lsp.open(&main, 1);
+    let text = BASE.replace(
+        "two\n",
+        "<<<<<<< mine\ntwo (m)\n=======\ntwo (t)\n>>>>>>> theirs\n",
+    );
+    lsp.change_full(&main, 2, &text);
+    let d = lsp.diagnostics_at(&main, 2);
+    let region = find(&d, "conflict-unresolved").clone();
+    assert_eq!(region["data"]["hasBase"], false);
+    let actions = lsp.code_actions(&main, region["range"].clone(), &[region]);
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(!titles.iter().any(|t| t.contains("base")), "{titles:?}");
+    let a = action(&actions, "Accept both…");
+    assert_eq!(
+        apply_edits(&text, &edits_for(a, &main)),
+        BASE.replace("two\n", "two (m)\ntwo (t)\n")
+    );
+    lsp.finish();
+}
+
+#[test]
+fn resolving_the_last_region_and_saving_records_the_resolution() {
+    let env = two_regions();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let before = env.run(&["history", "skill:pdf", "--json"]).json()["versions"]
+        .as_array()
+        .unwrap()
+        .len();
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    lsp.diagnostics_at(&main, 1);
+    let anywhere =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let actions = lsp.code_actions(&main, anywhere, &[]);
+    let a = action(&actions, "Accept ours for all conflicts in this file");
+    let out = apply_edits(&text, &edits_for(a, &main));
+    lsp.change_full(&main, 2, &out);
+    let d = lsp.diagnostics_at(&main, 2);
+    assert_eq!(codes(&d)[0], "drift-modified");
+    assert!(!codes(&d).contains(&"conflict-unresolved".to_string()));
+    // Nothing is recorded until the file is saved.
+    let h = lsp
+        .command("skillmeat.history", json!({ "artifact": "skill:pdf" }))
+        .unwrap();
+    assert_eq!(h["versions"].as_array().unwrap().len(), before);
+    std::fs::write(&main, &out).unwrap();
+    lsp.save(&main);
+    let h = lsp
+        .command("skillmeat.history", json!({ "artifact": "skill:pdf" }))
+        .unwrap();
+    let versions = h["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), before + 1, "{h:#}");
+    let status = lsp.command("skillmeat.status", json!({})).unwrap();
+    assert_eq!(
+        versions[0]["hash"],
+        status["artifacts"][0]["hashes"]["project"]
+    );
+    assert_eq!(status["artifacts"][0]["state"], "modified");
+    // The resolution is recorded: resolving again has nothing left to do.
+    let r = lsp
+        .command("skillmeat.resolve", json!({ "artifact": "skill:pdf" }))
+        .unwrap();
+    assert_eq!(r["remaining"], json!([]), "{r:#}");
+    lsp.finish();
+}
+
+#[test]
+fn revert_hunk_restores_that_hunk_to_the_deployed_lines_only() {
+    let env = deployed();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    let edited = text.replace("two\n", "TWO\n2\n").replace("five\n", "");
+    lsp.change_full(&main, 2, &edited);
+    let d = lsp.diagnostics_at(&main, 2);
+    let hunks: Vec<Value> = d
+        .iter()
+        .filter(|x| x["code"] == "drift-hunk")
+        .cloned()
+        .collect();
+    assert_eq!(hunks.len(), 2, "{d:#?}");
+    // Revert the first (a changed line became two); the removal stays.
+    let actions = lsp.code_actions(&main, hunks[0]["range"].clone(), &[hunks[0].clone()]);
+    let a = action(&actions, "Revert this hunk to the deployed version");
+    assert_eq!(a["kind"], "quickfix");
+    let out = apply_edits(&edited, &edits_for(a, &main));
+    assert_eq!(out, text.replace("five\n", ""));
+    lsp.change_full(&main, 3, &out);
+    let d = lsp.diagnostics_at(&main, 3);
+    let hunks: Vec<Value> = d
+        .iter()
+        .filter(|x| x["code"] == "drift-hunk")
+        .cloned()
+        .collect();
+    assert_eq!(hunks.len(), 1);
+    // Then the removal: an empty range where the lines were, restored by the revert.
+    assert_eq!(hunks[0]["range"]["start"], hunks[0]["range"]["end"]);
+    let actions = lsp.code_actions(&main, hunks[0]["range"].clone(), &[hunks[0].clone()]);
+    let a = action(&actions, "Revert this hunk to the deployed version");
+    let out = apply_edits(&out, &edits_for(a, &main));
+    assert_eq!(out, text);
+    lsp.change_full(&main, 4, &out);
+    assert!(lsp.diagnostics_at(&main, 4).is_empty());
+    lsp.finish();
+}
+
+#[test]
+fn update_from_collection_edits_every_changed_file_then_mark_synced_makes_it_synced() {
+    let env = Env::new("");
+    env.write("collection/skills/pdf/SKILL.md", BASE);
+    env.write("collection/skills/pdf/reference.md", "ref one\nref two\n");
+    assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
+    let new_main = BASE.replace("three", "three (c)");
+    env.write("collection/skills/pdf/SKILL.md", &new_main);
+    env.write("collection/skills/pdf/reference.md", "ref one\nref 2\n");
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let reference = env.path("project/.claude/skills/pdf/reference.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    let d = lsp.diagnostics_at(&main, 1);
+    let outdated = find(&d, "drift-outdated").clone();
+    let actions = lsp.code_actions(
+        &main,
+        outdated["range"].clone(),
+        std::slice::from_ref(&outdated),
+    );
+    let a = action(&actions, "Update from collection").clone();
+    assert_eq!(
+        a["kind"], "quickfix",
+        "on a drift diagnostic it is a quick fix"
+    );
+    assert_eq!(a["diagnostics"], json!([outdated]));
+    assert_eq!(a["command"]["command"], "skillmeat.markSynced");
+    assert!(!actions
+        .iter()
+        .any(|x| x["title"] == "Roll back to deployed"));
+    // The edit turns both files into the collection's content.
+    let buffer = apply_edits(&text, &edits_for(&a, &main));
+    assert_eq!(buffer, new_main);
+    let on_disk = std::fs::read_to_string(&reference).unwrap();
+    assert_eq!(
+        apply_edits(&on_disk, &edits_for(&a, &reference)),
+        "ref one\nref 2\n"
+    );
+    // Without a diagnostic in the context it is a source action.
+    let plain = lsp.code_actions(&main, outdated["range"].clone(), &[]);
+    assert_eq!(
+        action(&plain, "Update from collection")["kind"],
+        "source.skillmeat.update"
+    );
+
+    // The editor applies the edit to both files' buffers (opening the other one), then runs
+    // the command: with every buffer of the artifact equal to the collection, it is synced.
+    lsp.change_full(&main, 2, &buffer);
+    lsp.open(&reference, 1);
+    lsp.change_full(&reference, 2, "ref one\nref 2\n");
+    let r = run_command(&mut lsp, &a);
+    assert_eq!(r["artifact"], "skill:pdf");
+    assert!(r["baseline"].as_str().unwrap().starts_with('v'), "{r}");
+    lsp.diagnostics(&main, |d| d.is_empty());
+    std::fs::write(&main, &buffer).unwrap();
+    lsp.save(&main);
+    std::fs::write(&reference, "ref one\nref 2\n").unwrap();
+    lsp.save(&reference);
+    assert_eq!(state(&env, "skill:pdf"), "synced");
+    let h = env.run(&["history", "skill:pdf", "--json"]).json();
+    let base = h["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["baseline"] == true)
+        .unwrap();
+    assert_eq!(base["version"], r["baseline"], "{h:#}");
+    assert_eq!(base["origin"], "sync");
+    lsp.finish();
+}
+
+#[test]
+fn update_that_adds_a_file_is_a_sync_command_instead_of_an_edit() {
+    let env = deployed();
+    env.write("collection/skills/pdf/extra.md", "new file\n");
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let d = lsp.diagnostics(&main, |d| !d.is_empty());
+    let actions = lsp.code_actions(&main, d[0]["range"].clone(), &d);
+    let a = action(&actions, "Update from collection").clone();
+    assert!(a.get("edit").is_none_or_null(), "{a:#}");
+    assert_eq!(a["command"]["command"], "skillmeat.sync");
+    assert_eq!(
+        a["command"]["arguments"][0]["direction"],
+        "collection-to-project"
+    );
+    let r = run_command(&mut lsp, &a);
+    assert_eq!(r["applied"], true);
+    assert_eq!(r["results"][0]["kind"], "fast-forward", "{r:#}");
+    assert_eq!(
+        env.read("project/.claude/skills/pdf/extra.md"),
+        "new file\n"
+    );
+    lsp.diagnostics(&main, |d| d.is_empty());
+    assert_eq!(state(&env, "skill:pdf"), "synced");
+    lsp.finish();
+}
+
+#[test]
+fn merge_with_collection_edits_to_the_three_way_merge_then_mark_synced_moves_the_baseline() {
+    let env = deployed();
+    env.write(
+        "collection/skills/pdf/SKILL.md",
+        &BASE.replace("six", "six (c)"),
+    );
+    env.write(
+        "project/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("one", "one (p)"),
+    );
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    let d = lsp.diagnostics_at(&main, 1);
+    let conflict = find(&d, "drift-conflict").clone();
+    let actions = lsp.code_actions(&main, conflict["range"].clone(), &[conflict]);
+    let a = action(&actions, "Merge with collection").clone();
+    assert_eq!(a["kind"], "quickfix");
+    assert_eq!(a["command"]["command"], "skillmeat.markSynced");
+    let merged = apply_edits(&text, &edits_for(&a, &main));
+    assert_eq!(
+        merged,
+        BASE.replace("one", "one (p)").replace("six", "six (c)")
+    );
+    // Roll back is offered too, and gives the deployed content.
+    let rb = action(&actions, "Roll back to deployed");
+    assert_eq!(rb["kind"], "source.skillmeat.rollback");
+    assert_eq!(apply_edits(&text, &edits_for(rb, &main)), BASE);
+
+    lsp.change_full(&main, 2, &merged);
+    run_command(&mut lsp, &a);
+    std::fs::write(&main, &merged).unwrap();
+    lsp.save(&main);
+    // The collection is now the baseline; the project keeps its own change on top: modified.
+    let s = lsp.command("skillmeat.status", json!({})).unwrap();
+    let a = &s["artifacts"][0];
+    assert_eq!(a["state"], "modified", "{s:#}");
+    assert_eq!(a["hashes"]["baseline"], a["hashes"]["collection"]);
+    let d = lsp.diagnostics(&main, |d| {
+        codes(d).first().map(String::as_str) == Some("drift-modified")
+    });
+    assert!(!codes(&d).contains(&"drift-conflict".to_string()));
+    lsp.finish();
+}
+
+#[test]
+fn merge_of_overlapping_changes_edits_in_markers_that_become_errors() {
+    let env = deployed();
+    env.write(
+        "collection/skills/pdf/SKILL.md",
+        &BASE.replace("three", "three (c)"),
+    );
+    env.write(
+        "project/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("three", "three (p)"),
+    );
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    let d = lsp.diagnostics_at(&main, 1);
+    let actions = lsp.code_actions(&main, d[0]["range"].clone(), &d[..1]);
+    let a = action(&actions, "Merge with collection").clone();
+    let merged = apply_edits(&text, &edits_for(&a, &main));
+    let lines: Vec<&str> = merged.lines().collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with("<<<<<<< project (")),
+        "{merged}"
+    );
+    assert!(
+        lines.contains(&"three (p)") && lines.contains(&"three (c)"),
+        "{merged}"
+    );
+    lsp.change_full(&main, 2, &merged);
+    run_command(&mut lsp, &a);
+    let d = lsp.diagnostics(&main, |d| {
+        codes(d).contains(&"conflict-unresolved".to_string())
+    });
+    assert_eq!(find(&d, "conflict-unresolved")["data"]["hasBase"], true);
+    lsp.finish();
+}
+
+#[test]
+fn roll_back_to_deployed_on_a_modified_file_restores_the_deployed_text() {
+    let env = deployed();
+    env.write(
+        "project/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("four", "four (p)"),
+    );
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    // Not open: the action reads the file from disk.
+    let d = lsp.diagnostics(&main, |d| !d.is_empty());
+    let actions = lsp.code_actions(&main, d[0]["range"].clone(), &[]);
+    let rb = action(&actions, "Roll back to deployed").clone();
+    assert_eq!(rb["kind"], "source.skillmeat.rollback");
+    let push = action(&actions, "Push to collection");
+    assert_eq!(push["kind"], "source.skillmeat.push");
+    assert!(!actions
+        .iter()
+        .any(|x| x["title"] == "Update from collection"));
+    let out = apply_edits(
+        &env.read("project/.claude/skills/pdf/SKILL.md"),
+        &edits_for(&rb, &main),
+    );
+    assert_eq!(out, BASE);
+    std::fs::write(&main, &out).unwrap();
+    lsp.save(&main);
+    lsp.diagnostics(&main, |d| d.is_empty());
+    assert_eq!(state(&env, "skill:pdf"), "synced");
+    lsp.finish();
+}
+
+#[test]
+fn push_to_collection_runs_a_project_to_collection_sync() {
+    let env = deployed();
+    let pushed = BASE.replace("four", "four (p)");
+    env.write("project/.claude/skills/pdf/SKILL.md", &pushed);
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let d = lsp.diagnostics(&main, |d| !d.is_empty());
+    let actions = lsp.code_actions(&main, d[0]["range"].clone(), &d);
+    let a = action(&actions, "Push to collection").clone();
+    assert_eq!(a["kind"], "quickfix");
+    assert!(a.get("edit").is_none_or_null());
+    assert_eq!(
+        a["command"]["arguments"][0],
+        json!({ "artifact": "skill:pdf", "direction": "project-to-collection", "strategy": "auto", "uri": uri(&main) })
+    );
+    let r = run_command(&mut lsp, &a);
+    assert_eq!(r["applied"], true);
+    assert_eq!(r["results"][0]["direction"], "project-to-collection");
+    assert_eq!(env.read("collection/skills/pdf/SKILL.md"), pushed);
+    lsp.diagnostics(&main, |d| d.is_empty());
+    assert_eq!(state(&env, "skill:pdf"), "synced");
+    lsp.finish();
+}
+
+/// `None` or JSON `null`.
+trait NoneOrNull {
+    fn is_none_or_null(&self) -> bool;
+}
+
+impl NoneOrNull for Option<&Value> {
+    fn is_none_or_null(&self) -> bool {
+        matches!(self, None | Some(Value::Null))
+    }
+}
