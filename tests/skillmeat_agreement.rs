@@ -20,7 +20,6 @@ use std::process::Command;
 use serde_json::Value;
 use support::{skillmeat_world, Env, Run};
 
-
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
