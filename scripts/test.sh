@@ -9,3 +9,4 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
 bash scripts/test-nvim.sh
+bash scripts/test-vscode.sh

@@ -1,0 +1,43 @@
+// The SkillMeat extension: starts `skillmeat-lsp serve` for the window and adds what the
+// language client alone does not give: palette flows for the server's commands, the drift
+// summary in the status bar, the revision diff view and a restart command.
+
+import * as vscode from "vscode";
+import { Server } from "./client";
+import { Commands } from "./commands";
+import { RevisionProvider, SCHEME } from "./diffView";
+import { DriftStatusBar } from "./statusBar";
+
+let server: Server | undefined;
+
+export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
+  const out = vscode.window.createOutputChannel("SkillMeat", { log: true });
+  ctx.subscriptions.push(out);
+  server = new Server(ctx, out);
+  ctx.subscriptions.push(server);
+  const bar = new DriftStatusBar(server);
+  ctx.subscriptions.push(bar);
+  // The palette flows sit in front of the server's commands as the client's middleware.
+  server.middleware = new Commands(server, out, () => bar.schedule()).middleware;
+  ctx.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, new RevisionProvider(server)),
+    vscode.commands.registerCommand("skillmeat.restart", async () => {
+      out.appendLine("Restarting the language server");
+      await server?.restart();
+      bar.schedule(0);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration("skillmeat.server.path")) {
+        void vscode.window
+          .showInformationMessage("SkillMeat: the server path changed. Restart the language server?", "Restart")
+          .then((c) => c && vscode.commands.executeCommand("skillmeat.restart"));
+      }
+    }),
+  );
+  await server.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.stop();
+  server = undefined;
+}

@@ -1,0 +1,71 @@
+// What the extension knows of the server's protocol (docs/lsp-extensions.md, docs/cli-json.md):
+// the settings it forwards, the commands the palette does not offer, and the result shapes it
+// reads. Pure: the manifest test checks these lists against `skillmeat-lsp serve --describe`.
+
+/** The settings the server reads; `contributes.configuration` has each as `skillmeat.<name>`. */
+export const SERVER_SETTINGS = [
+  "collectionPath",
+  "hunkDiagnostics",
+  "confirmDestructive",
+  "upstreamCheckInterval",
+  "skillmeatCompat",
+] as const;
+
+/** Settings only the extension reads. */
+export const CLIENT_SETTINGS = ["skillmeat.server.path"];
+
+/**
+ * Server commands that are no palette command: `skillmeat.markSynced` records the collection's
+ * content as deployed and only makes sense right after an Update / Merge code action's edit.
+ */
+export const INTERNAL_COMMANDS = ["skillmeat.markSynced"];
+
+/** Palette commands the extension adds itself. */
+export const CLIENT_COMMANDS = ["skillmeat.restart"];
+
+export interface StatusArtifact {
+  id: string;
+  type: "skill" | "command" | "agent";
+  name: string;
+  state: string;
+  /** Relative to the workspace folder: `.claude/skills/pdf` or `.claude/commands/review.md`. */
+  path: string;
+  hashes: { baseline: string | null; project: string | null; collection: string | null };
+  version: string | null;
+  error?: string;
+}
+
+export interface Status {
+  workspace: string;
+  collection: string | null;
+  collection_source?: string;
+  artifacts: StatusArtifact[];
+  summary: Record<string, number>;
+  warnings?: string[];
+}
+
+export interface HistoryVersion {
+  version: string;
+  hash: string;
+  origin: string;
+  created_at: string;
+  parents: string[];
+  tag: string | null;
+  message: string | null;
+  has_content: boolean;
+  baseline: boolean;
+}
+
+export interface History {
+  id: string;
+  versions: HistoryVersion[];
+}
+
+export interface DiffResult {
+  from: string;
+  to: string;
+  from_hash: string;
+  to_hash: string;
+  files: { path: string; diff: string }[];
+}
+

@@ -1,0 +1,92 @@
+// The drift summary the status bar shows and one-line accounts of results. Pure: tested
+// without an editor.
+
+/** States from most to least in need of attention; the status bar lists them in this order. */
+export const STATE_ORDER = [
+  "error",
+  "conflict",
+  "outdated",
+  "modified",
+  "removed",
+  "orphaned",
+  "untracked",
+  "synced",
+];
+
+export const STATE_ICON: Record<string, string> = {
+  error: "error",
+  conflict: "git-merge",
+  outdated: "arrow-down",
+  modified: "edit",
+  removed: "trash",
+  orphaned: "question",
+  untracked: "circle-outline",
+  synced: "check",
+};
+
+/** Adds per-state counts of several folders. */
+export function addSummaries(all: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of all) for (const [k, v] of Object.entries(s)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+function ordered(summary: Record<string, number>): [string, number][] {
+  const rank = (s: string) => {
+    const i = STATE_ORDER.indexOf(s);
+    return i < 0 ? STATE_ORDER.length : i;
+  };
+  return Object.entries(summary)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+export interface BarText {
+  text: string;
+  tooltip: string;
+  /** Whether anything needs attention (the item gets the warning colour). */
+  attention: boolean;
+}
+
+/**
+ * The status bar's text: every state that needs attention with its count, or how many
+ * artifacts are synced when none does. `$(…)` are VS Code's codicons.
+ */
+export function barText(summary: Record<string, number>): BarText {
+  const parts = ordered(summary);
+  const total = parts.reduce((n, [, c]) => n + c, 0);
+  const tooltip =
+    total === 0
+      ? "SkillMeat: no deployed artifacts in this workspace"
+      : "SkillMeat drift: " + parts.map(([s, n]) => `${n} ${s}`).join(", ") + " — click for details";
+  const needing = parts.filter(([s]) => s !== "synced");
+  if (total === 0) return { text: "$(check) SkillMeat: no artifacts", tooltip, attention: false };
+  if (needing.length === 0) {
+    return { text: `$(check) SkillMeat: ${total} synced`, tooltip, attention: false };
+  }
+  const worst = needing[0][0];
+  const text =
+    `$(${STATE_ICON[worst] ?? "warning"}) SkillMeat: ` +
+    needing.map(([s, n]) => `${n} ${s}`).join(", ");
+  return { text, tooltip, attention: true };
+}
+
+/** A one-line account of a `skillmeat.sync` result for a notification. */
+export function syncMessage(r: {
+  applied: boolean;
+  results: { id?: string; error?: string }[];
+  summary: Record<string, number>;
+}): string {
+  const s = r.summary;
+  const bits = [
+    ["fast-forwarded", s.fast_forwarded],
+    ["merged cleanly", s.merged_clean],
+    ["with conflicts", s.conflicts],
+    ["skipped", s.skipped],
+    ["failed", s.errors],
+  ]
+    .filter(([, n]) => Number(n) > 0)
+    .map(([w, n]) => `${n} ${w}`);
+  const what = r.results.length === 1 && r.results[0].id ? r.results[0].id : `${r.results.length} artifacts`;
+  return `${r.applied ? "Synced" : "Dry run of"} ${what}: ${bits.length ? bits.join(", ") : "nothing to do"}`;
+}
