@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark: builds release binaries and prints the figures of DESIGN §11 against their
-# budgets. Optional arguments pick sections: drift, merge, sync, skillmeat (default: all).
+# budgets. Optional arguments pick sections: drift, merge, sync, skillmeat, lsp (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --workspace

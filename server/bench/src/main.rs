@@ -1,11 +1,13 @@
 //! The benchmark behind DESIGN §11: drift (warm, cold, whole process), a full hash pass,
 //! SkillMeat's `sync-check` where installed, the merge engine against `git merge-file`, and sync
-//! (one artifact, and `sync --all` over 100 outdated skills).
+//! (one artifact, and `sync --all` over 100 outdated skills), and the language server (start →
+//! first diagnostics, edit → published diagnostics, resident memory, on 1,000 skills).
 //!
 //! Run it with `scripts/bench.sh` (builds the release binary first). Figures are printed with the
 //! budget next to them; nothing here asserts on time.
 
 mod drift;
+mod lsp;
 mod merge;
 mod report;
 mod skillmeat;
@@ -44,6 +46,9 @@ fn run() -> anyhow::Result<()> {
     }
     if only("skillmeat") {
         skillmeat::run(&bin)?;
+    }
+    if only("lsp") {
+        lsp::run(&bin)?;
     }
     Ok(())
 }

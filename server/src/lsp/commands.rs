@@ -89,7 +89,7 @@ impl Args {
 type Reply = Result<Value, jsonrpc::Error>;
 
 /// Which folder a command is about: `workspace` (a folder path), else the folder of `uri`, else
-/// the one folder that knows `artifact`, else the first.
+/// the one folder where `artifact` is deployed, else the first.
 fn folder(s: &State, a: &Args) -> Result<usize, jsonrpc::Error> {
     if s.folders.is_empty() {
         return Err(invalid("no workspace folder is open"));
@@ -113,12 +113,16 @@ fn folder(s: &State, a: &Args) -> Result<usize, jsonrpc::Error> {
             .ok_or_else(|| invalid(format!("`uri`: {u} is in no open workspace folder")));
     }
     if let Some(q) = a.str("artifact")? {
+        // Every folder knows the collection's artifacts: what tells them apart is where the
+        // artifact is deployed (or has a project copy).
         let knowing: Vec<usize> = (0..s.folders.len())
             .filter(|i| {
-                s.folders[*i]
-                    .ws
-                    .as_ref()
-                    .is_some_and(|w| w.resolve_id(q).is_ok())
+                s.folders[*i].ws.as_ref().is_some_and(|w| {
+                    w.resolve_id(q).is_ok_and(|id| {
+                        w.project_path(&id).symlink_metadata().is_ok()
+                            || w.store().deployment(&id).is_ok_and(|d| d.is_some())
+                    })
+                })
             })
             .collect();
         if let [one] = knowing.as_slice() {

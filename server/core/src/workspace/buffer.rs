@@ -128,7 +128,9 @@ impl Workspace {
                 .iter()
                 .rev()
                 .find(|v| v.hash == project_hash)
-                .map(|v| v.number),
+                .map(|v| v.number)
+                // Unsaved content is no version yet: the baseline's, as `status` says.
+                .or(baseline.as_ref().map(|d| d.baseline_number)),
         };
         Ok(ArtifactStatus {
             id: id.clone(),

@@ -1,0 +1,752 @@
+//! `workspace/executeCommand` over the real server: each command's JSON (the CLI's `--json`
+//! shapes, compared with the CLI itself where the command only reads), what it changes on disk,
+//! and `InvalidParams` naming the field for wrong or missing arguments.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{json, Value};
+use support::lsp::{codes, find, full_caps, Lsp};
+use support::Env;
+
+const BASE: &str = "---\nname: pdf\n---\n\none\ntwo\nthree\nfour\nfive\nsix\n";
+
+fn settings(env: &Env) -> Value {
+    json!({ "collectionPath": env.collection() })
+}
+
+fn start(env: &Env) -> Lsp {
+    Lsp::start(env, settings(env), full_caps())
+}
+
+fn cli(env: &Env, args: &[&str]) -> Value {
+    let mut full = args.to_vec();
+    full.push("--json");
+    env.run(&full).json()
+}
+
+fn ok(lsp: &mut Lsp, command: &str, args: Value) -> Value {
+    lsp.command(command, args.clone())
+        .unwrap_or_else(|e| panic!("{command} {args} failed: {e:#}"))
+}
+
+/// One artifact of a `skillmeat.status` result.
+fn artifact<'a>(status: &'a Value, id: &str) -> &'a Value {
+    status["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not in {status:#}"))
+}
+
+fn deployed() -> Env {
+    let env = Env::new("");
+    env.write("collection/skills/pdf/SKILL.md", BASE);
+    env.write("collection/commands/review.md", "Review.\n");
+    assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
+    env
+}
+
+#[test]
+fn status_history_and_diff_answer_what_the_cli_prints_with_json() {
+    let env = deployed();
+    env.write(
+        "project/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("two", "two (p)"),
+    );
+    env.write("collection/commands/review.md", "Review!\n");
+    let mut lsp = start(&env);
+    let status = ok(&mut lsp, "skillmeat.status", json!({}));
+    assert_eq!(status, cli(&env, &["status"]));
+    assert_eq!(status["summary"], json!({ "modified": 1, "outdated": 1 }));
+    let history = ok(&mut lsp, "skillmeat.history", json!({ "artifact": "pdf" }));
+    assert_eq!(history, cli(&env, &["history", "skill:pdf"]));
+    let v = history["versions"].as_array().unwrap();
+    assert_eq!(v.len(), 2, "the modified copy was recorded: {history:#}");
+    assert_eq!(v[0]["origin"], "local_modification");
+    assert_eq!(v[0]["parents"], json!(["v1"]));
+    assert_eq!(v[1]["baseline"], true);
+
+    let diff = ok(
+        &mut lsp,
+        "skillmeat.diff",
+        json!({ "artifact": "skill:pdf" }),
+    );
+    assert_eq!(diff, cli(&env, &["diff", "skill:pdf"]));
+    let pdf = artifact(&status, "skill:pdf");
+    assert_eq!(diff["from_hash"], pdf["hashes"]["baseline"]);
+    assert_eq!(diff["to_hash"], pdf["hashes"]["project"]);
+    let files = diff["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["path"], "SKILL.md");
+    let text = files[0]["diff"].as_str().unwrap();
+    assert!(text.contains("\n-two\n+two (p)\n"), "{text}");
+    let between = ok(
+        &mut lsp,
+        "skillmeat.diff",
+        json!({ "artifact": "command:review", "from": "deployed", "to": "collection" }),
+    );
+    assert_eq!(
+        between,
+        cli(
+            &env,
+            &[
+                "diff",
+                "command:review",
+                "--from",
+                "deployed",
+                "--to",
+                "collection"
+            ]
+        )
+    );
+    assert!(between["files"][0]["diff"]
+        .as_str()
+        .unwrap()
+        .contains("-Review.\n+Review!\n"));
+    lsp.finish();
+}
+
+#[test]
+fn sync_dry_run_returns_the_plan_and_writes_nothing_then_apply_syncs() {
+    let env = deployed();
+    let newer = BASE.replace("six", "six (c)");
+    env.write("collection/skills/pdf/SKILL.md", &newer);
+    let mut lsp = start(&env);
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    lsp.diagnostics(&main, |d| codes(d) == ["drift-outdated"]);
+    let plan = ok(
+        &mut lsp,
+        "skillmeat.sync",
+        json!({ "artifact": "skill:pdf", "dryRun": true }),
+    );
+    assert_eq!(plan, cli(&env, &["sync", "skill:pdf"]), "the CLI's plan");
+    assert_eq!(plan["applied"], false);
+    let r = &plan["results"][0];
+    assert_eq!(r["kind"], "fast-forward");
+    let files = r["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        (&files[0]["path"], &files[0]["action"]),
+        (&json!("SKILL.md"), &json!("modify"))
+    );
+    assert_eq!(env.read("project/.claude/skills/pdf/SKILL.md"), BASE);
+    assert_eq!(env.states()["skill:pdf"], "outdated");
+
+    let done = ok(
+        &mut lsp,
+        "skillmeat.sync",
+        json!({ "artifact": "skill:pdf", "direction": "collection-to-project", "strategy": "auto" }),
+    );
+    assert_eq!(done["applied"], true);
+    assert_eq!(done["results"][0]["applied"], true);
+    assert_eq!(done["results"][0]["version"], "v2");
+    assert_eq!(done["summary"]["fast_forwarded"], 1);
+    assert_eq!(env.read("project/.claude/skills/pdf/SKILL.md"), newer);
+    // The command republished: the warning is gone.
+    lsp.diagnostics(&main, |d| d.is_empty());
+    assert_eq!(env.states()["skill:pdf"], "synced");
+    lsp.finish();
+}
+
+#[test]
+fn sync_all_runs_every_artifact_and_summarises_the_outcomes() {
+    let env = Env::new("");
+    for n in ["a", "b", "c", "d"] {
+        env.write(&format!("collection/skills/{n}/SKILL.md"), BASE);
+    }
+    assert_eq!(env.run(&["deploy", "a", "b", "c", "d"]).code, 0);
+    // a: outdated → fast-forward; b: both changed apart → merged clean; c: both changed the
+    // same line → conflicts; d: synced → skipped.
+    env.write(
+        "collection/skills/a/SKILL.md",
+        &BASE.replace("one", "one (c)"),
+    );
+    env.write(
+        "collection/skills/b/SKILL.md",
+        &BASE.replace("one", "one (c)"),
+    );
+    env.write(
+        "project/.claude/skills/b/SKILL.md",
+        &BASE.replace("six", "six (p)"),
+    );
+    env.write(
+        "collection/skills/c/SKILL.md",
+        &BASE.replace("one", "one (c)"),
+    );
+    env.write(
+        "project/.claude/skills/c/SKILL.md",
+        &BASE.replace("one", "one (p)"),
+    );
+    let mut lsp = start(&env);
+    let plan = ok(
+        &mut lsp,
+        "skillmeat.sync",
+        json!({ "all": true, "dryRun": true }),
+    );
+    assert_eq!(plan, cli(&env, &["sync", "--all"]));
+    let done = ok(&mut lsp, "skillmeat.sync", json!({ "all": true }));
+    assert_eq!(done["applied"], true);
+    let kinds: Vec<(&str, &str)> = done["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["kind"].as_str().unwrap_or("?")))
+        .collect();
+    assert_eq!(
+        done["summary"],
+        json!({ "fast_forwarded": 1, "merged_clean": 1, "conflicts": 1, "skipped": 1, "errors": 0 }),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        env.read("project/.claude/skills/b/SKILL.md"),
+        BASE.replace("one", "one (c)").replace("six", "six (p)")
+    );
+    let c = env.path("project/.claude/skills/c/SKILL.md");
+    let d = lsp.diagnostics(&c, |d| {
+        codes(d).contains(&"conflict-unresolved".to_string())
+    });
+    assert_eq!(
+        find(&d, "conflict-unresolved")["data"]["artifact"],
+        "skill:c"
+    );
+    lsp.finish();
+}
+
+#[test]
+fn resolve_rewrites_the_chosen_files_and_records_a_version_when_none_remain() {
+    let env = Env::new("");
+    env.write("collection/skills/pdf/SKILL.md", BASE);
+    env.write("collection/skills/pdf/reference.md", "alpha\nbeta\n");
+    assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
+    env.write(
+        "collection/skills/pdf/SKILL.md",
+        &BASE.replace("two", "two (c)"),
+    );
+    env.write("collection/skills/pdf/reference.md", "alpha\nbeta (c)\n");
+    env.write(
+        "project/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("two", "two (p)"),
+    );
+    env.write(
+        "project/.claude/skills/pdf/reference.md",
+        "alpha\nbeta (p)\n",
+    );
+    assert_eq!(env.run(&["sync", "pdf", "--apply"]).code, 4);
+    let mut lsp = start(&env);
+    let reference = env.path("project/.claude/skills/pdf/reference.md");
+    lsp.diagnostics(&reference, |d| codes(d) == ["conflict-unresolved"]);
+
+    let r = ok(
+        &mut lsp,
+        "skillmeat.resolve",
+        json!({ "artifact": "skill:pdf", "file": "reference.md", "choice": "theirs" }),
+    );
+    assert_eq!(r["id"], "skill:pdf");
+    assert_eq!(
+        r["rewritten"],
+        json!([{ "path": "reference.md", "regions": 1 }])
+    );
+    let line = env
+        .read("project/.claude/skills/pdf/SKILL.md")
+        .lines()
+        .position(|l| l.starts_with("<<<<<<<"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        r["remaining"],
+        json!([{ "path": "SKILL.md", "line": line }])
+    );
+    assert_eq!(r["version"], Value::Null, "not resolved yet: {r:#}");
+    assert_eq!(
+        env.read("project/.claude/skills/pdf/reference.md"),
+        "alpha\nbeta (c)\n"
+    );
+    lsp.diagnostics(&reference, |d| d.is_empty());
+
+    let r = ok(
+        &mut lsp,
+        "skillmeat.resolve",
+        json!({ "artifact": "skill:pdf", "choice": "both" }),
+    );
+    assert_eq!(
+        r["rewritten"],
+        json!([{ "path": "SKILL.md", "regions": 1 }])
+    );
+    assert_eq!(r["remaining"], json!([]));
+    let version = r["version"]
+        .as_str()
+        .expect("a version is recorded")
+        .to_string();
+    assert_eq!(
+        env.read("project/.claude/skills/pdf/SKILL.md"),
+        BASE.replace("two", "two (p)\ntwo (c)")
+    );
+    let h = ok(
+        &mut lsp,
+        "skillmeat.history",
+        json!({ "artifact": "skill:pdf" }),
+    );
+    assert_eq!(h["versions"][0]["version"], version.as_str());
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let d = lsp.diagnostics(&main, |d| codes(d) == ["drift-modified"]);
+    assert_eq!(d.len(), 1);
+    lsp.finish();
+}
+
+#[test]
+fn rollback_restores_a_revision_and_keeps_what_it_replaced() {
+    let env = deployed();
+    let edited = BASE.replace("three", "three (p)");
+    env.write("project/.claude/skills/pdf/SKILL.md", &edited);
+    let mut lsp = start(&env);
+    let r = ok(
+        &mut lsp,
+        "skillmeat.rollback",
+        json!({ "artifact": "skill:pdf", "to": "v1" }),
+    );
+    assert_eq!(r["id"], "skill:pdf");
+    assert_eq!(r["to"], "v1");
+    let kept = r["kept_previous"]
+        .as_str()
+        .expect("the edited copy was kept");
+    assert!(r["version"].as_str().unwrap().starts_with('v'), "{r:#}");
+    assert_eq!(env.read("project/.claude/skills/pdf/SKILL.md"), BASE);
+    // The replaced content is a version that can be diffed against and restored.
+    let d = ok(
+        &mut lsp,
+        "skillmeat.diff",
+        json!({ "artifact": "skill:pdf", "from": kept, "to": "project" }),
+    );
+    assert!(d["files"][0]["diff"]
+        .as_str()
+        .unwrap()
+        .contains("-three (p)\n+three\n"));
+    ok(
+        &mut lsp,
+        "skillmeat.rollback",
+        json!({ "artifact": "skill:pdf", "to": kept }),
+    );
+    assert_eq!(env.read("project/.claude/skills/pdf/SKILL.md"), edited);
+    lsp.finish();
+}
+
+#[test]
+fn deploy_copies_an_artifact_into_the_project_and_overwrite_keeps_the_old_copy() {
+    let env = deployed();
+    env.write("collection/agents/planner.md", "Plan.\n");
+    let mut lsp = start(&env);
+    let r = ok(
+        &mut lsp,
+        "skillmeat.deploy",
+        json!({ "artifact": "agent:planner" }),
+    );
+    let hash = r["deployed"][0]["hash"].clone();
+    assert_eq!(
+        r,
+        json!({ "deployed": [{ "id": "agent:planner", "hash": hash, "version": "v1", "already_present": false, "kept_previous": null }] })
+    );
+    assert_eq!(env.read("project/.claude/agents/planner.md"), "Plan.\n");
+    assert_eq!(env.states()["agent:planner"], "synced");
+
+    // A changed project copy is not replaced without `overwrite`; with it, it is kept first.
+    let main = env.path("project/.claude/agents/planner.md");
+    env.write("project/.claude/agents/planner.md", "My plan.\n");
+    let e = lsp
+        .command("skillmeat.deploy", json!({ "artifact": "agent:planner" }))
+        .unwrap_err();
+    assert_eq!(e["code"], -32803, "{e:#}");
+    assert!(
+        e["message"].as_str().unwrap().contains("agent:planner"),
+        "{e:#}"
+    );
+    assert_eq!(env.read("project/.claude/agents/planner.md"), "My plan.\n");
+    let r = ok(
+        &mut lsp,
+        "skillmeat.deploy",
+        json!({ "artifact": "agent:planner", "overwrite": true }),
+    );
+    assert!(r["deployed"][0]["kept_previous"].is_string(), "{r:#}");
+    assert_eq!(env.read("project/.claude/agents/planner.md"), "Plan.\n");
+    let h = ok(
+        &mut lsp,
+        "skillmeat.history",
+        json!({ "artifact": "agent:planner" }),
+    );
+    assert!(h["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["version"] == r["deployed"][0]["kept_previous"]));
+    lsp.diagnostics(&main, |d| d.is_empty());
+    lsp.finish();
+}
+
+#[test]
+fn tag_names_a_version_that_other_commands_accept_as_a_revision() {
+    let env = deployed();
+    let mut lsp = start(&env);
+    let t = ok(
+        &mut lsp,
+        "skillmeat.tag",
+        json!({ "artifact": "skill:pdf", "tag": "stable" }),
+    );
+    let status = ok(&mut lsp, "skillmeat.status", json!({}));
+    let hash = artifact(&status, "skill:pdf")["hashes"]["baseline"].clone();
+    assert_eq!(t["id"], "skill:pdf");
+    assert_eq!(t["tag"], "stable");
+    assert_eq!(t["version"], "v1");
+    assert_eq!(t["hash"], hash);
+    assert!(t["semver"].is_string(), "{t:#}");
+    let h = ok(
+        &mut lsp,
+        "skillmeat.history",
+        json!({ "artifact": "skill:pdf" }),
+    );
+    assert_eq!(h["versions"][0]["tag"], "stable");
+
+    env.write(
+        "project/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("one", "uno"),
+    );
+    let d = ok(
+        &mut lsp,
+        "skillmeat.diff",
+        json!({ "artifact": "skill:pdf", "from": "stable" }),
+    );
+    assert_eq!(d["from_hash"], hash);
+    let r = ok(
+        &mut lsp,
+        "skillmeat.rollback",
+        json!({ "artifact": "skill:pdf", "to": "stable" }),
+    );
+    assert_eq!(r["to"], "v1 (tag stable)");
+    assert_eq!(env.read("project/.claude/skills/pdf/SKILL.md"), BASE);
+    // Tagging a given revision.
+    let t2 = ok(
+        &mut lsp,
+        "skillmeat.tag",
+        json!({ "artifact": "skill:pdf", "tag": "edited", "rev": r["kept_previous"] }),
+    );
+    assert_eq!(t2["version"], r["kept_previous"]);
+    lsp.finish();
+}
+
+#[test]
+fn wrong_or_missing_arguments_are_invalid_params_naming_the_field() {
+    let env = deployed();
+    let mut lsp = start(&env);
+    let cases: &[(&str, Value, &str)] = &[
+        ("skillmeat.history", json!({}), "`artifact`"),
+        ("skillmeat.diff", json!({}), "`artifact`"),
+        (
+            "skillmeat.diff",
+            json!({ "artifact": "pdf", "from": 3 }),
+            "`from`",
+        ),
+        (
+            "skillmeat.diff",
+            json!({ "artifact": "pdf", "to": ["x"] }),
+            "`to`",
+        ),
+        ("skillmeat.deploy", json!({}), "`artifact`"),
+        (
+            "skillmeat.deploy",
+            json!({ "artifact": "pdf", "overwrite": "yes" }),
+            "`overwrite`",
+        ),
+        ("skillmeat.tag", json!({ "artifact": "pdf" }), "`tag`"),
+        ("skillmeat.tag", json!({ "tag": "x" }), "`artifact`"),
+        (
+            "skillmeat.tag",
+            json!({ "artifact": "pdf", "tag": "x", "rev": 1 }),
+            "`rev`",
+        ),
+        ("skillmeat.rollback", json!({ "artifact": "pdf" }), "`to`"),
+        ("skillmeat.rollback", json!({ "to": "v1" }), "`artifact`"),
+        ("skillmeat.resolve", json!({}), "`artifact`"),
+        (
+            "skillmeat.resolve",
+            json!({ "artifact": "pdf", "choice": "mine" }),
+            "`choice`",
+        ),
+        (
+            "skillmeat.resolve",
+            json!({ "artifact": "pdf", "file": false }),
+            "`file`",
+        ),
+        ("skillmeat.markSynced", json!({}), "`artifact`"),
+        ("skillmeat.sync", json!({}), "`artifact`"),
+        (
+            "skillmeat.sync",
+            json!({ "artifact": "pdf", "all": true }),
+            "`artifact` or `all",
+        ),
+        ("skillmeat.sync", json!({ "all": "yes" }), "`all`"),
+        (
+            "skillmeat.sync",
+            json!({ "artifact": "pdf", "dryRun": 1 }),
+            "`dryRun`",
+        ),
+        (
+            "skillmeat.sync",
+            json!({ "artifact": "pdf", "direction": "sideways" }),
+            "`direction`",
+        ),
+        (
+            "skillmeat.sync",
+            json!({ "artifact": "pdf", "strategy": "yolo" }),
+            "`strategy`",
+        ),
+        (
+            "skillmeat.checkUpstream",
+            json!({ "artifact": 7 }),
+            "`artifact`",
+        ),
+        (
+            "skillmeat.status",
+            json!({ "workspace": "/nowhere/at/all" }),
+            "`workspace`",
+        ),
+        ("skillmeat.status", json!({ "workspace": 1 }), "`workspace`"),
+        ("skillmeat.status", json!({ "uri": "not a uri" }), "`uri`"),
+        (
+            "skillmeat.status",
+            json!({ "uri": "https://example.com/x" }),
+            "`uri`",
+        ),
+        (
+            "skillmeat.status",
+            json!({ "uri": "file:///elsewhere/x.md" }),
+            "`uri`",
+        ),
+    ];
+    let before = env.snapshot_of(&["project/.claude", "collection"]);
+    for (command, args, field) in cases {
+        let e = lsp
+            .command(command, args.clone())
+            .expect_err(&format!("{command} {args} should fail"));
+        assert_eq!(e["code"], -32602, "{command} {args}: {e:#}");
+        let msg = e["message"].as_str().unwrap();
+        assert!(
+            msg.contains(field),
+            "{command} {args}: {msg:?} does not name {field}"
+        );
+    }
+    // Not an object, or more than one argument.
+    for arguments in [json!(["skill:pdf"]), json!([{}, {}]), json!([null])] {
+        let e = lsp
+            .request(
+                "workspace/executeCommand",
+                json!({ "command": "skillmeat.history", "arguments": arguments }),
+            )
+            .unwrap_err();
+        assert_eq!(e["code"], -32602, "{arguments}: {e:#}");
+        assert!(e["message"]
+            .as_str()
+            .unwrap()
+            .contains("one JSON object argument"));
+    }
+    assert_eq!(before, env.snapshot_of(&["project/.claude", "collection"]));
+    // And it still serves.
+    let s = ok(&mut lsp, "skillmeat.status", json!({}));
+    assert_eq!(s["summary"]["synced"], 2);
+    lsp.finish();
+}
+
+#[test]
+fn failed_operations_are_errors_carrying_the_kind() {
+    let env = deployed();
+    let mut lsp = start(&env);
+    let cases: &[(&str, Value, &str, &str)] = &[
+        (
+            "skillmeat.history",
+            json!({ "artifact": "skill:nope" }),
+            "notfound",
+            "skill:nope",
+        ),
+        (
+            "skillmeat.deploy",
+            json!({ "artifact": "agent:ghost" }),
+            "notfound",
+            "agent:ghost",
+        ),
+        (
+            "skillmeat.rollback",
+            json!({ "artifact": "pdf", "to": "v99" }),
+            "notfound",
+            "v99",
+        ),
+        (
+            "skillmeat.diff",
+            json!({ "artifact": "pdf", "from": "no-such-tag" }),
+            "notfound",
+            "no-such-tag",
+        ),
+        (
+            "skillmeat.sync",
+            json!({ "artifact": "skill:nope" }),
+            "notfound",
+            "skill:nope",
+        ),
+        (
+            "skillmeat.history",
+            json!({ "artifact": "skill:a/b" }),
+            "invalid",
+            "`a/b`",
+        ),
+    ];
+    for (command, args, kind, needle) in cases {
+        let e = lsp.command(command, args.clone()).unwrap_err();
+        assert_eq!(e["code"], -32803, "{command} {args}: {e:#}");
+        assert_eq!(e["data"]["kind"], *kind, "{command} {args}: {e:#}");
+        assert!(
+            e["message"].as_str().unwrap().contains(needle),
+            "{command} {args}: {e:#}"
+        );
+    }
+    lsp.finish();
+}
+
+/// A git repository in the test's temporary root (the system git, isolated configuration).
+struct Repo {
+    dir: PathBuf,
+    home: PathBuf,
+}
+
+impl Repo {
+    fn init(env: &Env, rel: &str) -> Repo {
+        let r = Repo {
+            dir: env.path(rel),
+            home: env.path("home"),
+        };
+        std::fs::create_dir_all(&r.dir).unwrap();
+        r.git(&["init", "-q", "-b", "main"]);
+        r
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args([
+                "-c",
+                "user.name=U",
+                "-c",
+                "user.email=u@example.com",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(&self.dir)
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .output()
+            .expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    fn write(&self, rel: &str, body: &str) {
+        let p = self.dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+
+    fn commit(&self) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", "change"]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+}
+
+#[test]
+fn check_upstream_reports_behind_and_publishes_upstream_behind_until_synced() {
+    let env = Env::new("");
+    let up = Repo::init(&env, "upstream");
+    up.write("skills/pdf/SKILL.md", BASE);
+    let first = up.commit();
+    let url = format!("file://{}", up.dir.display());
+    assert_eq!(
+        env.run(&["add", &url, "--path", "skills/pdf", "--ref", "main"])
+            .code,
+        0
+    );
+    assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
+    up.write(
+        "skills/pdf/SKILL.md",
+        &BASE.replace("one", "one (upstream)"),
+    );
+    let second = up.commit();
+
+    let mut lsp = start(&env);
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let r = ok(
+        &mut lsp,
+        "skillmeat.checkUpstream",
+        json!({ "artifact": "skill:pdf" }),
+    );
+    let a = &r["artifacts"][0];
+    assert_eq!(a["id"], "skill:pdf");
+    assert_eq!(a["state"], "behind", "{r:#}");
+    assert_eq!(a["resolved_sha"], first.as_str());
+    assert_eq!(a["current_sha"], second.as_str());
+    assert_eq!(
+        r,
+        cli(&env, &["check-upstream", "skill:pdf"]),
+        "the CLI's answer"
+    );
+
+    let d = lsp.diagnostics(&main, |d| !d.is_empty());
+    assert_eq!(codes(&d), ["upstream-behind"]);
+    assert_eq!(d[0]["severity"], 3);
+    assert_eq!(d[0]["data"], json!({ "artifact": "skill:pdf" }));
+    assert_eq!(d[0]["range"]["start"]["line"], 0);
+    assert!(
+        d[0]["message"].as_str().unwrap().contains(&second[..7]),
+        "{:#}",
+        d[0]
+    );
+
+    // Taking the upstream into the collection makes the project outdated; checking again
+    // finds the upstream current and the hint goes.
+    let s = ok(
+        &mut lsp,
+        "skillmeat.sync",
+        json!({ "artifact": "skill:pdf", "direction": "upstream-to-collection" }),
+    );
+    assert_eq!(s["results"][0]["direction"], "upstream-to-collection");
+    assert_eq!(
+        env.read("collection/skills/pdf/SKILL.md"),
+        BASE.replace("one", "one (upstream)")
+    );
+    let r = ok(&mut lsp, "skillmeat.checkUpstream", json!({}));
+    assert_eq!(r["artifacts"][0]["state"], "current", "{r:#}");
+    let d = lsp.diagnostics(&main, |d| codes(d) == ["drift-outdated"]);
+    assert_eq!(d.len(), 1);
+    lsp.finish();
+}
+
+trait Snap {
+    fn snapshot_of(&self, rels: &[&str]) -> Vec<(PathBuf, Vec<u8>)>;
+}
+
+impl Snap for Env {
+    /// Every file under `rels` with its bytes (the lineage database is left out: reads may
+    /// refresh its caches).
+    fn snapshot_of(&self, rels: &[&str]) -> Vec<(PathBuf, Vec<u8>)> {
+        let roots: Vec<PathBuf> = rels.iter().map(|r| self.path(r)).collect();
+        self.snapshot()
+            .into_iter()
+            .filter(|(p, _)| roots.iter().any(|r| p.starts_with(r)))
+            .filter(|(p, _)| !p.starts_with(Path::new(&self.path("project/.skillmeat"))))
+            .collect()
+    }
+}

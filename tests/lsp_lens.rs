@@ -1,0 +1,167 @@
+//! CodeLens on an artifact's main file (`v1 · synced`, Update / Diff / History) and hover with the
+//! lineage on its frontmatter, over the real server.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::lsp::{full_caps, uri, Lsp};
+use support::Env;
+
+const BASE: &str = "---\nname: pdf\ndescription: PDF tools\n---\n\none\ntwo\nthree\n";
+
+fn settings(env: &Env) -> Value {
+    json!({ "collectionPath": env.collection() })
+}
+
+fn deployed() -> Env {
+    let env = Env::new("");
+    env.write("collection/skills/pdf/SKILL.md", BASE);
+    env.write("collection/skills/pdf/reference.md", "ref\n");
+    env.write("collection/commands/review.md", "Review.\n");
+    assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
+    env
+}
+
+fn lenses(lsp: &mut Lsp, path: &std::path::Path) -> Vec<Value> {
+    lsp.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": uri(path) } }),
+    )
+    .unwrap()
+    .as_array()
+    .cloned()
+    .unwrap_or_default()
+}
+
+fn titles(l: &[Value]) -> Vec<String> {
+    l.iter()
+        .map(|x| x["command"]["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn hover(lsp: &mut Lsp, path: &std::path::Path, line: u32) -> Value {
+    lsp.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri(path) }, "position": { "line": line, "character": 2 } }),
+    )
+    .unwrap()
+}
+
+#[test]
+fn code_lens_shows_version_and_state_with_update_diff_and_history() {
+    let env = deployed();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let l = lenses(&mut lsp, &main);
+    assert_eq!(titles(&l), ["v1 · synced", "Diff", "History"]);
+    let args = json!({ "artifact": "skill:pdf", "uri": uri(&main) });
+    assert_eq!(l[0]["command"]["command"], "skillmeat.history");
+    assert_eq!(l[0]["command"]["arguments"], json!([args]));
+    assert_eq!(l[1]["command"]["command"], "skillmeat.diff");
+    assert_eq!(l[2]["command"]["command"], "skillmeat.history");
+    for x in &l {
+        assert_eq!(x["range"]["start"]["line"], 0);
+    }
+    // Only the main file has lenses.
+    assert!(lenses(
+        &mut lsp,
+        &env.path("project/.claude/skills/pdf/reference.md")
+    )
+    .is_empty());
+
+    // Outdated: an Update lens whose command brings it up to date.
+    env.write(
+        "collection/skills/pdf/SKILL.md",
+        &BASE.replace("two", "TWO"),
+    );
+    lsp.diagnostics(&main, |d| !d.is_empty());
+    let l = lenses(&mut lsp, &main);
+    assert_eq!(titles(&l), ["v1 · outdated", "Update", "Diff", "History"]);
+    let update = &l[1]["command"];
+    assert_eq!(update["command"], "skillmeat.sync");
+    let r = lsp
+        .command("skillmeat.sync", update["arguments"][0].clone())
+        .unwrap();
+    assert_eq!(r["applied"], true, "{r:#}");
+    // Lenses are asked to refresh after the change, and now show the new version.
+    assert!(lsp
+        .server_requests
+        .iter()
+        .any(|(m, _)| m == "workspace/codeLens/refresh"));
+    assert_eq!(
+        titles(&lenses(&mut lsp, &main)),
+        ["v2 · synced", "Diff", "History"]
+    );
+
+    // Unsaved edits count; the version is the baseline's until the content is recorded.
+    let text = lsp.open(&main, 1);
+    lsp.change_full(&main, 2, &text.replace("one", "uno"));
+    lsp.diagnostics_at(&main, 2);
+    assert_eq!(
+        titles(&lenses(&mut lsp, &main)),
+        ["v2 · modified", "Diff", "History"]
+    );
+    lsp.finish();
+}
+
+#[test]
+fn code_lens_of_an_untracked_artifact_offers_no_diff_or_history() {
+    let env = deployed();
+    env.write("project/.claude/agents/mine.md", "Mine.\n");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let l = lenses(&mut lsp, &env.path("project/.claude/agents/mine.md"));
+    assert_eq!(titles(&l), ["unversioned · untracked"]);
+    // A file outside any artifact has none.
+    env.write("project/README.md", "readme\n");
+    assert!(lenses(&mut lsp, &env.path("project/README.md")).is_empty());
+    lsp.finish();
+}
+
+#[test]
+fn hover_on_the_frontmatter_shows_the_lineage() {
+    let env = deployed();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    env.write(
+        "project/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("one", "uno"),
+    );
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    lsp.command(
+        "skillmeat.tag",
+        json!({ "artifact": "skill:pdf", "tag": "first", "rev": "v1" }),
+    )
+    .unwrap();
+    for line in 0..4 {
+        let h = hover(&mut lsp, &main, line);
+        assert_eq!(h["contents"]["kind"], "markdown", "line {line}: {h}");
+        let md = h["contents"]["value"].as_str().unwrap();
+        assert!(md.starts_with("**skill:pdf** — modified · v2"), "{md}");
+        let rows: Vec<&str> = md
+            .lines()
+            .filter(|l| l.starts_with("| v") && !l.starts_with("| version"))
+            .collect();
+        assert_eq!(rows.len(), 2, "{md}");
+        assert!(rows[0].starts_with("| v2 | local_modification |"), "{md}");
+        assert!(rows[1].starts_with("| v1 | deployment |"), "{md}");
+        assert!(
+            rows[1].contains("deployed") && rows[1].contains("tag `first`"),
+            "{md}"
+        );
+    }
+    // Not on the body, not on other files, not on a command without frontmatter.
+    assert_eq!(hover(&mut lsp, &main, 4), Value::Null);
+    assert_eq!(hover(&mut lsp, &main, 6), Value::Null);
+    assert_eq!(
+        hover(
+            &mut lsp,
+            &env.path("project/.claude/skills/pdf/reference.md"),
+            0
+        ),
+        Value::Null
+    );
+    assert_eq!(
+        hover(&mut lsp, &env.path("project/.claude/commands/review.md"), 0),
+        Value::Null
+    );
+    lsp.finish();
+}
