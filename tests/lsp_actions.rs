@@ -541,3 +541,38 @@ impl NoneOrNull for Option<&Value> {
         matches!(self, None | Some(Value::Null))
     }
 }
+
+#[test]
+fn merge_keeps_unsaved_edits_in_the_artifacts_other_open_files() {
+    let env = Env::new("");
+    env.write("collection/skills/pdf/SKILL.md", BASE);
+    env.write("collection/skills/pdf/reference.md", "x\ny\nz\n");
+    assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
+    env.write(
+        "collection/skills/pdf/SKILL.md",
+        &BASE.replace("six", "six (c)"),
+    );
+    env.write("collection/skills/pdf/reference.md", "x\ny\nz (c)\n");
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let reference = env.path("project/.claude/skills/pdf/reference.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    lsp.open(&reference, 1);
+    // Unsaved edits in both files: the artifact is in conflict as typed.
+    lsp.change_full(&reference, 2, "x (typed)\ny\nz\n");
+    lsp.change_full(&main, 2, &text.replace("one", "one (p)"));
+    let d = lsp.diagnostics_at(&main, 2);
+    let conflict = find(&d, "drift-conflict").clone();
+    let actions = lsp.code_actions(&main, conflict["range"].clone(), &[conflict]);
+    let a = action(&actions, "Merge with collection");
+    assert_eq!(
+        apply_edits(&text.replace("one", "one (p)"), &edits_for(a, &main)),
+        BASE.replace("one", "one (p)").replace("six", "six (c)")
+    );
+    // The other buffer's typed line survives the merge; the disk's old content is not used.
+    assert_eq!(
+        apply_edits("x (typed)\ny\nz\n", &edits_for(a, &reference)),
+        "x (typed)\ny\nz (c)\n"
+    );
+    lsp.finish();
+}

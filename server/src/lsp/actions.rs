@@ -10,6 +10,7 @@ use skillmeat_core::drift::DriftState;
 use skillmeat_core::merge::{self, Choice};
 use skillmeat_core::sync::Strategy;
 use skillmeat_core::tree::Tree;
+use skillmeat_core::workspace::Tier;
 use skillmeat_core::ArtifactId;
 use tower_lsp::lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, NumberOrString, Range,
@@ -306,7 +307,23 @@ fn artifact_actions(
             } else {
                 ("Merge with collection", "source.skillmeat.merge")
             };
-            match ws.plan_with_buffer(id, Strategy::Auto, rel, text.as_bytes()) {
+            // Every open file of the artifact counts with its unsaved text, so the edits never
+            // undo what a person typed in another buffer.
+            let mut open: Vec<(String, &[u8])> = s
+                .docs
+                .values()
+                .filter_map(|d| {
+                    let l = ws.locate(&d.path)?;
+                    let mine = l.tier == Tier::Project && &l.id == id;
+                    mine.then_some((l.rel, d.text.as_bytes()))
+                })
+                .collect();
+            if !open.iter().any(|(r, _)| r == rel) {
+                open.push((rel.to_string(), text.as_bytes()));
+            }
+            let buffers: Vec<(&str, &[u8])> =
+                open.iter().map(|(r, t)| (r.as_str(), *t)).collect();
+            match ws.plan_with_buffers(id, Strategy::Auto, &buffers) {
                 Ok(plan) => match tree_edit(s, i, id, &plan.result) {
                     Some(edit) => out.push(action(title.into(), attach(k), drift_diags.clone(), Some(edit), Some(mark.clone()))),
                     None => out.push(action(

@@ -146,12 +146,25 @@ impl Workspace {
         rel: &str,
         text: &[u8],
     ) -> Result<Plan> {
+        self.plan_with_buffers(id, strategy, &[(rel, text)])
+    }
+
+    /// [`Workspace::plan_with_buffer`] with several editor buffers (`(rel, text)`) standing in
+    /// for project files; the other files are read from disk.
+    pub fn plan_with_buffers(
+        &self,
+        id: &ArtifactId,
+        strategy: Strategy,
+        buffers: &[(&str, &[u8])],
+    ) -> Result<Plan> {
         let mut sides = self.sides(id, Direction::CollectionToProject, strategy)?;
         let target = sides.target.get_or_insert_with(Tree::default);
         if !id.kind.is_folder() {
             target.files.clear();
         }
-        target.files.insert(rel.to_string(), text.to_vec());
+        for (rel, text) in buffers {
+            target.files.insert(rel.to_string(), text.to_vec());
+        }
         let (src_tier, dst_tier) = Direction::CollectionToProject.tiers();
         let short = |t: &Tree| hash::short(&t.content_hash(id.kind.is_folder())).to_string();
         let labels = Labels::new(
