@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::DEFAULT_MARKER_LEN;
+
 /// Largest input the line tables can address.
 pub(crate) const MAX_INPUT: usize = u32::MAX as usize - 1;
 
@@ -44,24 +46,21 @@ impl<'a> Lines<'a> {
             n
         }
     }
+}
 
-    /// Length of the longest run of one marker character (`<`, `|`, `=`, `>`) opening a line,
-    /// counting only runs of at least `min` (shorter ones cannot be read as markers).
-    pub fn longest_marker_run(&self, min: usize) -> usize {
-        let mut longest = 0;
-        for w in self.starts.windows(2) {
-            let (s, e) = (w[0] as usize, w[1] as usize);
-            // Most lines fail on their first byte; only look further when it is a marker byte.
-            let c = self.text[s];
-            if !matches!(c, b'<' | b'|' | b'=' | b'>') || e - s < min {
-                continue;
-            }
-            let run = self.text[s..e].iter().take_while(|&&b| b == c).count();
-            if run >= min {
-                longest = longest.max(run);
+/// Length of the run of one marker character (`<`, `|`, `=`, `>`) opening `line`, when it is
+/// long enough to be read as a conflict marker (7 or more); otherwise 0.
+fn marker_run(line: &[u8]) -> usize {
+    match line.first() {
+        Some(&c) if matches!(c, b'<' | b'|' | b'=' | b'>') && line.len() >= DEFAULT_MARKER_LEN => {
+            let run = line.iter().take_while(|&&b| b == c).count();
+            if run >= DEFAULT_MARKER_LEN {
+                run
+            } else {
+                0
             }
         }
-        longest
+        _ => 0,
     }
 }
 
@@ -232,24 +231,24 @@ pub(crate) fn number_lines<'a>(
     // gets the output buffer's pages from the OS (first-touch faults of a 10 MB buffer are a
     // visible share of a cold run's time, and this thread is otherwise idle).
     let bstarts = split32(base);
-    let (base_ids, mut table, (os, ts), out) = if parallel {
+    let ((base_ids, mut table, run0), (os, ts), out) = if parallel {
         std::thread::scope(|s| {
             let h = s.spawn(|| (split_sides(), touched_buffer(out_capacity)));
-            let (ids, table) = hash_base(base, &bstarts, ours.len() + theirs.len());
+            let hashed = hash_base(base, &bstarts, ours.len() + theirs.len());
             // Splitting cannot fail; if its thread died anyway, split here.
             let (sides, out) = h
                 .join()
                 .unwrap_or_else(|_| (split_sides(), Vec::with_capacity(out_capacity)));
-            (ids, table, sides, out)
+            (hashed, sides, out)
         })
     } else {
-        let (ids, table) = hash_base(base, &bstarts, ours.len() + theirs.len());
-        (ids, table, split_sides(), Vec::with_capacity(out_capacity))
+        let hashed = hash_base(base, &bstarts, ours.len() + theirs.len());
+        (hashed, split_sides(), Vec::with_capacity(out_capacity))
     };
 
     let walk =
         |text: &'a [u8], starts: &[u32]| align(text, starts, base, &bstarts, &base_ids, &table);
-    let (mut oi, mut ti) = if parallel {
+    let ((mut oi, run1), (mut ti, run2)) = if parallel {
         std::thread::scope(|s| {
             let h = s.spawn(|| walk(theirs, &ts));
             let o = walk(ours, &os);
@@ -287,6 +286,7 @@ pub(crate) fn number_lines<'a>(
             ids: ti,
         },
         classes,
+        marker_run: run0.max(run1).max(run2),
         out,
     }
 }
@@ -297,6 +297,8 @@ pub(crate) struct Numbered<'a> {
     pub ours: Lines<'a>,
     pub theirs: Lines<'a>,
     pub classes: usize,
+    /// Longest run of a marker character opening a line of any input, if 7 or more (else 0).
+    pub marker_run: usize,
     pub out: Vec<u8>,
 }
 
@@ -316,20 +318,30 @@ fn touched_buffer(cap: usize) -> Vec<u8> {
     v
 }
 
-/// Numbers base's lines; returns their ids and the table.
-fn hash_base<'a>(base: &'a [u8], starts: &'a [u32], side_bytes: usize) -> (Vec<u32>, Table<'a>) {
+/// Numbers base's lines; returns their ids, the table and base's longest marker-like run.
+fn hash_base<'a>(
+    base: &'a [u8],
+    starts: &'a [u32],
+    side_bytes: usize,
+) -> (Vec<u32>, Table<'a>, usize) {
     let nb = starts.len() - 1;
     // Room for base's lines and a guess at the lines the sides add.
     let mut table = Table::new(base, starts, nb + side_bytes / 400 + 16);
-    let ids = (0..nb).map(|i| table.intern_base(i)).collect();
-    (ids, table)
+    let mut run = 0;
+    let ids = (0..nb)
+        .map(|i| {
+            run = run.max(marker_run(line_at(base, starts, i)));
+            table.intern_base(i)
+        })
+        .collect();
+    (ids, table, run)
 }
 
 /// How many base lines ahead of the walk a line is looked for before falling back to hashing.
 const LOOKAHEAD: usize = 3;
 
 /// Finds base ids for the lines of `text` (split at `starts`) by walking along base; lines not
-/// in base get [`NONE`].
+/// in base get [`NONE`]. Also returns the longest marker-like run of `text`.
 fn align<'a>(
     text: &'a [u8],
     starts: &[u32],
@@ -337,12 +349,14 @@ fn align<'a>(
     base_starts: &[u32],
     base_ids: &[u32],
     table: &Table<'a>,
-) -> Vec<u32> {
+) -> (Vec<u32>, usize) {
     let nb = base_ids.len();
     let mut ids = Vec::with_capacity(starts.len() - 1);
     let mut j = 0;
+    let mut run = 0;
     'lines: for w in starts.windows(2) {
         let line = &text[w[0] as usize..w[1] as usize];
+        run = run.max(marker_run(line));
         for k in 0..LOOKAHEAD.min(nb.saturating_sub(j)) {
             if line_at(base, base_starts, j + k) == line {
                 ids.push(base_ids[j + k]);
@@ -362,7 +376,7 @@ fn align<'a>(
             None => ids.push(NONE),
         }
     }
-    ids
+    (ids, run)
 }
 
 /// [`split`] with 32-bit offsets, for the merge's per-line tables.
@@ -480,7 +494,12 @@ mod tests {
             b"",
             0,
         );
-        assert_eq!(n.base.longest_marker_run(7), 9);
-        assert_eq!(n.ours.longest_marker_run(7), 0);
+        assert_eq!(n.marker_run, 9);
+        let n = number_lines(b"======\n", b"a\n|||||||\n", b"", 0);
+        assert_eq!(n.marker_run, 7);
+        assert_eq!(
+            number_lines(b"======\n", b"", b"x =======\n", 0).marker_run,
+            0
+        );
     }
 }

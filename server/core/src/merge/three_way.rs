@@ -11,7 +11,7 @@
 use super::diff::{self, diff_slices, Hunk};
 use super::lines::{number_lines, Lines, MAX_INPUT};
 use super::render::{self, Inputs};
-use super::{ConflictStyle, MarkerLen, MergeOptions, MergeResult, DEFAULT_MARKER_LEN};
+use super::{ConflictStyle, MergeOptions, MergeResult};
 
 /// What a merge chunk takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,36 +62,25 @@ pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8], opts: &MergeOptions) 
         numbered.classes,
     );
 
-    // Marker-like lines are looked for beside each diff, on the same thread, when needed.
-    let auto = opts.marker_len == MarkerLen::Auto;
-    let run = |l: &Lines<'_>| {
-        if auto {
-            l.longest_marker_run(DEFAULT_MARKER_LEN)
-        } else {
-            0
-        }
-    };
     let count_base = diff::counts(&base_l.ids, classes);
     let diff_with = |side: &Lines<'_>| {
-        let hunks = diff::diff(
+        diff::diff(
             &base_l.ids,
             &side.ids,
             &count_base,
             &diff::counts(&side.ids, classes),
-        );
-        (hunks, run(side))
+        )
     };
     // The two diffs are independent; on a multi-core machine run them side by side.
-    let ((d1, run1), (d2, run2), run0) = if base_l.len() + ours_l.len() + theirs_l.len() > 20_000 {
+    let (d1, d2) = if base_l.len() + ours_l.len() + theirs_l.len() > 20_000 {
         std::thread::scope(|s| {
             let h = s.spawn(|| diff_with(&theirs_l));
             let d1 = diff_with(&ours_l);
-            let run0 = run(&base_l);
             // The diff has no failure path; should the thread die anyway, redo it here.
-            (d1, h.join().unwrap_or_else(|_| diff_with(&theirs_l)), run0)
+            (d1, h.join().unwrap_or_else(|_| diff_with(&theirs_l)))
         })
     } else {
-        (diff_with(&ours_l), diff_with(&theirs_l), run(&base_l))
+        (diff_with(&ours_l), diff_with(&theirs_l))
     };
 
     let inputs = Inputs {
@@ -99,7 +88,7 @@ pub fn merge_text(base: &[u8], ours: &[u8], theirs: &[u8], opts: &MergeOptions) 
         ours: &ours_l,
         theirs: &theirs_l,
     };
-    let marker_len = render::marker_len(opts.marker_len, run0.max(run1).max(run2));
+    let marker_len = render::marker_len(opts.marker_len, numbered.marker_run);
 
     // git returns the other side verbatim when one side did not change anything.
     if d1.is_empty() {
