@@ -41,7 +41,9 @@ npm_ci() {
     if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then
         return 0
     fi
-    say "npm ci in ${dir#"$repo_root"}/"
+    local rel=${dir#"$repo_root"}
+    rel=${rel#/}
+    say "npm ci in ${rel:-.}"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error </dev/null)
     echo "$want" >"$stamp"
 }

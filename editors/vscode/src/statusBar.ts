@@ -20,7 +20,10 @@ export class DriftStatusBar implements vscode.Disposable {
     this.item.tooltip = "SkillMeat: starting the language server";
     this.item.show();
     this.subs.push(
-      vscode.languages.onDidChangeDiagnostics(() => this.schedule()),
+      // Only the server's files matter; other extensions' diagnostics change all the time.
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        if (e.uris.some((u) => u.path.includes("/.claude/"))) this.schedule();
+      }),
       server.onDidChangeRunning(() => this.schedule(0)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()),
     );
