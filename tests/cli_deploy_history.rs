@@ -251,3 +251,21 @@ fn the_workspace_is_found_from_a_subfolder_like_git() {
 fn skillmeat_hash(text: &str) -> String {
     skillmeat_core::hash::hash_bytes(text.as_bytes())
 }
+
+#[test]
+fn an_edit_back_to_content_already_stored_adds_no_version() {
+    let env = Env::new(FIXTURE);
+    assert_eq!(env.run(&["deploy", "command:review"]).code, 0);
+    env.write("project/.claude/commands/review.md", "B\n");
+    assert_eq!(env.states()["command:review"], "modified");
+    assert_eq!(
+        env.run(&["deploy", "command:review", "--overwrite"]).code,
+        0
+    );
+    env.write("project/.claude/commands/review.md", "B\n");
+    let v = env.run(&["status", "--json"]).json();
+    assert_eq!(v["artifacts"][0]["state"], "modified");
+    assert_eq!(v["artifacts"][0]["version"], "v2", "B is v2 already");
+    let h = env.run(&["history", "command:review", "--json"]).json();
+    assert_eq!(h["versions"].as_array().unwrap().len(), 3, "{h}");
+}

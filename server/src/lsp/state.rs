@@ -142,6 +142,8 @@ impl State {
             self.clear_folder(i);
         }
         self.folders.clear();
+        // Keyed by folder index: stale once the folders are numbered anew.
+        self.upstream_behind.clear();
         for root in roots {
             let folder = self.open_folder(root);
             self.folders.push(folder);

@@ -169,7 +169,18 @@ impl Workspace {
         let hash = st.project.as_deref().unwrap_or_default();
         let latest = self.store.latest_version(id)?;
         let both_equal = st.state == DriftState::Synced;
-        if let Some(v) = latest.as_ref().filter(|v| v.hash == hash) {
+        // Content already stored (the newest version, or any earlier one with its files) is not
+        // stored again: a drift check records what would otherwise be lost, nothing more.
+        let known = match latest.as_ref().filter(|v| v.hash == hash) {
+            Some(v) => Some(v.clone()),
+            None => self
+                .store
+                .versions(id)?
+                .into_iter()
+                .rev()
+                .find(|v| v.hash == hash && v.has_content),
+        };
+        if let Some(v) = known.as_ref() {
             if both_equal && v.id != baseline_version {
                 self.move_baseline(id, v.id, hash)?;
             }
