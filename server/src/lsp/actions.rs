@@ -321,8 +321,7 @@ fn artifact_actions(
             if !open.iter().any(|(r, _)| r == rel) {
                 open.push((rel.to_string(), text.as_bytes()));
             }
-            let buffers: Vec<(&str, &[u8])> =
-                open.iter().map(|(r, t)| (r.as_str(), *t)).collect();
+            let buffers: Vec<(&str, &[u8])> = open.iter().map(|(r, t)| (r.as_str(), *t)).collect();
             match ws.plan_with_buffers(id, Strategy::Auto, &buffers) {
                 Ok(plan) => match tree_edit(s, i, id, &plan.result) {
                     Some(edit) => out.push(action(title.into(), attach(k), drift_diags.clone(), Some(edit), Some(mark.clone()))),
