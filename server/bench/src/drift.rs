@@ -100,10 +100,8 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
             .arg("status");
         c
     };
-    let mut rss = 0;
     let warm_proc = median(11, || {
-        let (_, r) = report::run_child(&mut status_cmd())?;
-        rss = rss.max(r);
+        report::run_child(&mut status_cmd())?;
         Ok(())
     })?;
     line("warm status, whole process", warm_proc, Some(40.0));
@@ -117,10 +115,10 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
         cold_proc,
         Some(300.0),
     );
-    println!(
-        "  {:<52} {:>9.1} MiB",
+    report::rss_line(
         "peak RSS of a warm status process",
-        rss as f64 / 1024.0
+        report::peak_rss_mib(&status_cmd()),
+        None,
     );
 
     let full = median(5, || {

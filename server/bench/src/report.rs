@@ -1,6 +1,4 @@
 //! Measuring and printing: medians, peak memory of child processes, budget lines.
-// `wait4` is the one way to read a child's own peak RSS; std has no safe wrapper for it.
-#![allow(unsafe_code)]
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -45,24 +43,72 @@ pub fn line(label: &str, value: Duration, budget_ms: Option<f64>) {
     }
 }
 
-/// Runs a command to completion, discarding its output; returns wall time and peak RSS (KiB).
-pub fn run_child(cmd: &mut Command) -> anyhow::Result<(Duration, u64)> {
+/// Runs a command to completion, discarding its output; returns its wall time.
+pub fn run_child(cmd: &mut Command) -> anyhow::Result<Duration> {
     cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     let t = Instant::now();
-    let child = cmd.spawn()?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: rusage is plain old data, and wait4 reaps exactly the child we spawned.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    std::mem::forget(child);
+    let out = cmd.output()?;
     let elapsed = t.elapsed();
-    anyhow::ensure!(r == pid, "wait4 failed for {cmd:?}");
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        -1
-    };
-    anyhow::ensure!(code == 0 || code == 1, "{cmd:?} exited with {code}");
-    Ok((elapsed, usage.ru_maxrss as u64))
+    let code = out.status.code().unwrap_or(-1);
+    anyhow::ensure!(
+        code == 0 || code == 1,
+        "{cmd:?} exited with {code}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(elapsed)
+}
+
+/// The peak resident memory (MiB) of one run of `cmd`, measured by GNU time: a child's own
+/// `ru_maxrss` from `wait4` would carry the benchmark's resident size from the fork across
+/// `exec`, so the child must be started by a small process. `None` without `/usr/bin/time`.
+pub fn peak_rss_mib(cmd: &Command) -> Option<f64> {
+    let time = std::path::Path::new("/usr/bin/time");
+    if !time.exists() {
+        return None;
+    }
+    let report = tempfile::NamedTempFile::new().ok()?;
+    let mut wrapped = Command::new(time);
+    wrapped
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(report.path())
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => wrapped.env(k, v),
+            None => wrapped.env_remove(k),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    wrapped
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .ok()?;
+    let kib: f64 = std::fs::read_to_string(report.path())
+        .ok()?
+        .trim()
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Prints a peak-memory line, or says why there is none.
+pub fn rss_line(label: &str, mib: Option<f64>, budget_mib: Option<f64>) {
+    match (mib, budget_mib) {
+        (Some(m), Some(b)) => println!(
+            "  {label:<52} {m:>9.1} MiB  budget ≤ {b} MiB: {}",
+            if m <= b { "ok" } else { "OVER" }
+        ),
+        (Some(m), None) => println!("  {label:<52} {m:>9.1} MiB"),
+        (None, _) => println!("  {label:<52}       n/a (install GNU time: apt-get install time)"),
+    }
 }

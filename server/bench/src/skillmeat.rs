@@ -325,10 +325,8 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
     }
     let collection = home.join(".skillmeat/collections").join(COLLECTION);
 
-    let mut sm_rss = 0;
     let sm_time = median(3, || {
-        let (_, r) = report::run_child(&mut sync_check_cmd(&sm, &home, &project))?;
-        sm_rss = sm_rss.max(r);
+        report::run_child(&mut sync_check_cmd(&sm, &home, &project))?;
         Ok(())
     })?;
     line(
@@ -336,10 +334,10 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
         sm_time,
         None,
     );
-    println!(
-        "  {:<52} {:>9.1} MiB",
+    report::rss_line(
         "peak RSS of SkillMeat sync-check",
-        sm_rss as f64 / 1024.0
+        report::peak_rss_mib(&sync_check_cmd(&sm, &home, &project)),
+        None,
     );
 
     let status_cmd = |json: bool| {
@@ -366,17 +364,15 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
     std::thread::sleep(Duration::from_millis(1100));
     status_cmd(false).output()?;
 
-    let mut rss = 0;
     let ours = median(11, || {
-        let (_, r) = report::run_child(&mut status_cmd(false))?;
-        rss = rss.max(r);
+        report::run_child(&mut status_cmd(false))?;
         Ok(())
     })?;
     line("our status, warm, whole process (median of 11)", ours, None);
-    println!(
-        "  {:<52} {:>9.1} MiB",
+    report::rss_line(
         "peak RSS of our status",
-        rss as f64 / 1024.0
+        report::peak_rss_mib(&status_cmd(false)),
+        None,
     );
     let ratio = report::ms(sm_time) / report::ms(ours);
     println!(

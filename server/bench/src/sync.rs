@@ -92,7 +92,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
     for _ in 0..11 {
         round += 1;
         touch(&collection, 0, round)?;
-        let (took, _) = report::run_child(&mut sync_cmd(&["sync", "skill-0000", "--apply"]))?;
+        let took = report::run_child(&mut sync_cmd(&["sync", "skill-0000", "--apply"]))?;
         times.push(took);
     }
     anyhow::ensure!(
@@ -112,7 +112,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
         for i in 0..SKILLS {
             touch(&collection, i, round)?;
         }
-        let (took, _) = report::run_child(&mut sync_cmd(&["sync", "--all", "--apply"]))?;
+        let took = report::run_child(&mut sync_cmd(&["sync", "--all", "--apply"]))?;
         all_times.push(took);
         let mut check = open(&project, &collection)?;
         anyhow::ensure!(
