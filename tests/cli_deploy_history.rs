@@ -269,3 +269,52 @@ fn an_edit_back_to_content_already_stored_adds_no_version() {
     let h = env.run(&["history", "command:review", "--json"]).json();
     assert_eq!(h["versions"].as_array().unwrap().len(), 3, "{h}");
 }
+
+#[test]
+fn a_deploy_killed_after_its_swap_is_undone_on_the_next_open() {
+    let env = Env::new(FIXTURE);
+    assert_eq!(env.run(&["deploy", "command:review"]).code, 0);
+    env.write("collection/commands/review.md", "Review v2.\n");
+    let out = env
+        .command()
+        .args([
+            "--workspace",
+            env.project().to_str().unwrap(),
+            "--collection",
+            env.collection().to_str().unwrap(),
+        ])
+        .args(["deploy", "command:review"])
+        .env("SKILLMEAT_FAILPOINTS", "after-swap")
+        .output()
+        .unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        out.status.signal(),
+        Some(9),
+        "the failpoint kills the deploy"
+    );
+    assert_eq!(
+        env.read("project/.claude/commands/review.md"),
+        "Review v2.\n",
+        "killed after the swap"
+    );
+    // Opening the workspace finds the uncommitted apply and puts the old copy back.
+    assert_eq!(env.states()["command:review"], "outdated");
+    assert_eq!(
+        env.read("project/.claude/commands/review.md"),
+        "Review the diff.\n"
+    );
+    let h = env.run(&["history", "command:review", "--json"]).json();
+    assert_eq!(
+        h["versions"].as_array().unwrap().len(),
+        1,
+        "no deployment was recorded: {h}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(env.path("project/.claude/commands"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(leftovers, ["review.md"]);
+    assert_eq!(env.run(&["deploy", "command:review"]).code, 0);
+    assert_eq!(env.states()["command:review"], "synced");
+}

@@ -1,10 +1,11 @@
 //! Deploying collection artifacts into the project (collection → project, origin `deployment`).
 
+use super::sync::LOCK_TIMEOUT;
 use super::Workspace;
-use crate::apply;
 use crate::error::{Error, Result};
 use crate::id::ArtifactId;
 use crate::store::{AuditEvent, NewVersion, Origin};
+use crate::sync::{apply, lock};
 use crate::tree::{self, Tree};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +92,19 @@ impl Workspace {
         let started = std::time::Instant::now();
         let folder = p.id.kind.is_folder();
         let dest = self.project_path(&p.id);
+        let _lock = lock::acquire(&dest, &p.id.to_string(), LOCK_TIMEOUT)?;
+        // The copy was checked before the lock was held: make sure it is still what was checked.
+        let now = match dest.symlink_metadata() {
+            Ok(_) => Some(tree::read_artifact(&dest, folder)?.content_hash(folder)),
+            Err(_) => None,
+        };
+        if now.as_deref() != p.existing.as_ref().map(|(_, h)| h.as_str()) {
+            return Err(Error::conflict(format!(
+                "{} changed while {} was being deployed; run the deploy again",
+                dest.display(),
+                p.id
+            )));
+        }
         let latest = self.store.latest_version(&p.id)?;
         let mut parent = latest.as_ref().map(|v| v.id);
         let mut kept_previous = None;
@@ -114,9 +128,18 @@ impl Workspace {
                 kept_previous = latest.as_ref().map(|v| v.number);
             }
         }
-        if !already_present {
-            apply::write_tree(&dest, &p.source, folder)?;
-        }
+        // Like a sync: journaled stage-and-swap, committed with the versions it records.
+        let swap = if already_present {
+            None
+        } else {
+            Some(apply::swap_in(
+                &self.store,
+                &p.id.to_string(),
+                &dest,
+                &p.source,
+                folder,
+            )?)
+        };
         self.cache.remove(&dest);
         let deployed_at = crate::time::now_utc();
         let version = self.store.in_tx(|| {
@@ -145,8 +168,23 @@ impl Workspace {
                 duration_ms: started.elapsed().as_millis() as u64,
                 ..Default::default()
             })?;
+            if let Some(swap) = &swap {
+                swap.mark_committed(&self.store)?;
+            }
             Ok(v)
-        })?;
+        });
+        let version = match (version, swap) {
+            (Ok(v), Some(swap)) => {
+                swap.finish(&self.store)?;
+                v
+            }
+            (Ok(v), None) => v,
+            (Err(e), Some(swap)) => {
+                swap.roll_back(&self.store)?;
+                return Err(e);
+            }
+            (Err(e), None) => return Err(e),
+        };
         self.write_compat(&[(&p.id, &p.hash)])?;
         Ok(DeployOutcome {
             id: p.id,
