@@ -5,94 +5,13 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use support::git::Repo;
 use support::{assert_refused, Env};
 
 const SKILL: &str = "---\nname: pdf\n---\n\none\ntwo\nthree\nfour\nfive\n";
-
-/// A git repository in the test's temporary root, driven by the system git with an isolated
-/// configuration.
-struct Repo {
-    dir: PathBuf,
-    home: PathBuf,
-}
-
-impl Repo {
-    fn init(env: &Env, rel: &str) -> Repo {
-        let r = Repo {
-            dir: env.path(rel),
-            home: env.path("home"),
-        };
-        std::fs::create_dir_all(&r.dir).unwrap();
-        r.git(&["init", "-q", "-b", "main"]);
-        r
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .args([
-                "-c",
-                "user.name=Upstream",
-                "-c",
-                "user.email=upstream@example.com",
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "tag.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(&self.dir)
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE")
-            .output()
-            .expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    /// Whether the repository still holds object `rev`.
-    fn has(&self, rev: &str) -> bool {
-        Command::new("git")
-            .args(["cat-file", "-e", rev])
-            .current_dir(&self.dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-
-    fn write(&self, rel: &str, body: &str) {
-        let p = self.dir.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-
-    fn remove(&self, rel: &str) {
-        std::fs::remove_file(self.dir.join(rel)).unwrap();
-    }
-
-    /// Commits everything and returns the new commit's id.
-    fn commit(&self, msg: &str) -> String {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", msg]);
-        self.git(&["rev-parse", "HEAD"])
-    }
-
-    fn url(&self) -> String {
-        format!("file://{}", self.dir.display())
-    }
-
-    fn path(&self) -> String {
-        self.dir.display().to_string()
-    }
-}
 
 /// An empty collection and project, and an upstream repository holding a skill, a command, an
 /// agent and an unrelated folder, all in its first commit.

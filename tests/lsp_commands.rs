@@ -5,9 +5,9 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::{json, Value};
+use support::git::Repo;
 use support::lsp::{codes, find, full_caps, Lsp};
 use support::Env;
 
@@ -611,69 +611,13 @@ fn failed_operations_are_errors_carrying_the_kind() {
     lsp.finish();
 }
 
-/// A git repository in the test's temporary root (the system git, isolated configuration).
-struct Repo {
-    dir: PathBuf,
-    home: PathBuf,
-}
-
-impl Repo {
-    fn init(env: &Env, rel: &str) -> Repo {
-        let r = Repo {
-            dir: env.path(rel),
-            home: env.path("home"),
-        };
-        std::fs::create_dir_all(&r.dir).unwrap();
-        r.git(&["init", "-q", "-b", "main"]);
-        r
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .args([
-                "-c",
-                "user.name=U",
-                "-c",
-                "user.email=u@example.com",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .current_dir(&self.dir)
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE")
-            .output()
-            .expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn write(&self, rel: &str, body: &str) {
-        let p = self.dir.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-
-    fn commit(&self) -> String {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", "change"]);
-        self.git(&["rev-parse", "HEAD"])
-    }
-}
-
 #[test]
 fn check_upstream_reports_behind_and_publishes_upstream_behind_until_synced() {
     let env = Env::new("");
     let up = Repo::init(&env, "upstream");
     up.write("skills/pdf/SKILL.md", BASE);
-    let first = up.commit();
-    let url = format!("file://{}", up.dir.display());
+    let first = up.commit("change");
+    let url = up.url();
     assert_eq!(
         env.run(&["add", &url, "--path", "skills/pdf", "--ref", "main"])
             .code,
@@ -684,7 +628,7 @@ fn check_upstream_reports_behind_and_publishes_upstream_behind_until_synced() {
         "skills/pdf/SKILL.md",
         &BASE.replace("one", "one (upstream)"),
     );
-    let second = up.commit();
+    let second = up.commit("change");
 
     let mut lsp = start(&env);
     let main = env.path("project/.claude/skills/pdf/SKILL.md");

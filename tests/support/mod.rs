@@ -1,6 +1,7 @@
 //! Test harness: temporary workspaces from multi-file fixtures and the real `skillmeat-lsp` binary.
 #![allow(dead_code)]
 
+pub mod git;
 pub mod lsp;
 
 use std::collections::BTreeMap;
