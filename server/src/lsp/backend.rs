@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use tower_lsp::jsonrpc::{self, Result};
 use tower_lsp::lsp_types::*;
 use tower_lsp::{Client, LanguageServer};
+use tracing::Instrument;
 
 use super::actor::{Gone, Handle};
 use super::commands::{self, Args, COMMANDS};
@@ -492,6 +493,7 @@ impl LanguageServer for Backend {
             .unwrap_or_default();
         let started = std::time::Instant::now();
         let cmd = command.clone();
+        let span = tracing::info_span!("command", command = %command);
         let result = self
             .handle
             .call(move |s: &mut State| {
@@ -510,6 +512,7 @@ impl LanguageServer for Backend {
                 };
                 commands::execute(s, &cmd, &args, &cancel, &report)
             })
+            .instrument(span)
             .await
             .map_err(gone)?;
         tracing::info!(command = %command, ms = started.elapsed().as_millis() as u64, ok = result.is_ok(), "command");

@@ -159,6 +159,8 @@ pub fn execute(
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize, usize, &ArtifactId) + Sync),
 ) -> Reply {
+    // On the state thread: the span's close line carries how long the command took.
+    let _span = tracing::info_span!("execute", command).entered();
     let i = folder(s, a)?;
     let reply = match command {
         "skillmeat.status" => {

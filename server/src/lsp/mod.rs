@@ -45,6 +45,8 @@ pub fn serve() -> i32 {
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
+        // Every span (a command, its execution on the state thread) logs its duration on close.
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SKILLMEAT_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),

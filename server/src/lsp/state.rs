@@ -138,6 +138,7 @@ impl State {
 
     /// Opens (or reopens) every folder and publishes everything: the start-up scan.
     pub fn open_folders(&mut self, roots: Vec<PathBuf>) {
+        let _span = tracing::info_span!("open_folders", folders = roots.len()).entered();
         for i in 0..self.folders.len() {
             self.clear_folder(i);
         }
@@ -624,6 +625,7 @@ impl State {
     /// Files changed on disk (client watcher or our own): refresh the artifacts they belong to,
     /// in the project or the collection; anything else under `.claude/` rescans the folder.
     pub fn files_changed(&mut self, paths: Vec<PathBuf>) {
+        let _span = tracing::info_span!("files_changed", paths = paths.len()).entered();
         let mut per_folder: BTreeMap<usize, (BTreeSet<ArtifactId>, bool)> = BTreeMap::new();
         for path in &paths {
             for (i, f) in self.folders.iter().enumerate() {
