@@ -35,12 +35,30 @@ pub fn generate(root: &Path, n: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn open(project: &Path, collection: &Path) -> anyhow::Result<Workspace> {
+pub fn open(project: &Path, collection: &Path) -> anyhow::Result<Workspace> {
     Ok(Workspace::open(
         project,
         Collection::open(collection, Source::Flag)?,
         Options::default(),
     )?)
+}
+
+/// `n` generated skills in `<root>/collection`, all deployed into `<root>/project`; returns the
+/// open project workspace and how long the deploy took. Shared by every section.
+pub fn deployed(root: &Path, n: usize) -> anyhow::Result<(Workspace, Duration)> {
+    let collection = root.join("collection");
+    let project = root.join("project");
+    generate(&collection, n)?;
+    fs::create_dir_all(project.join(".claude"))?;
+    let mut ws = open(&project, &collection)?;
+    let ids: Vec<String> = ws
+        .collection_artifacts()?
+        .keys()
+        .map(|i| i.to_string())
+        .collect();
+    let t = Instant::now();
+    ws.deploy(&ids, false)?;
+    Ok((ws, t.elapsed()))
 }
 
 pub fn run(bin: &Path) -> anyhow::Result<()> {
@@ -51,17 +69,8 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let collection = dir.path().join("collection");
     let project = dir.path().join("project");
-    generate(&collection, SKILLS)?;
-    fs::create_dir_all(project.join(".claude"))?;
-    let mut ws = open(&project, &collection)?;
-    let ids: Vec<String> = ws
-        .collection_artifacts()?
-        .keys()
-        .map(|i| i.to_string())
-        .collect();
-    let t = Instant::now();
-    ws.deploy(&ids, false)?;
-    line("deploy all (setup, not budgeted)", t.elapsed(), None);
+    let (ws, took) = deployed(dir.path(), SKILLS)?;
+    line("deploy all (setup, not budgeted)", took, None);
     // Files written less than the racy window ago are never trusted from the stat cache (as in
     // git); wait it out so the warm figures measure the steady state a person sees.
     std::thread::sleep(Duration::from_millis(1100));
@@ -145,18 +154,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
 
 /// Keeps a generated, deployed workspace at `dir` for profiling (`skillmeat-bench keep DIR`).
 pub fn keep(dir: &Path) -> anyhow::Result<()> {
-    let collection = dir.join("collection");
-    let project = dir.join("project");
-    generate(&collection, SKILLS)?;
-    fs::create_dir_all(project.join(".claude"))?;
-    let mut ws = open(&project, &collection)?;
-    let ids: Vec<String> = ws
-        .collection_artifacts()?
-        .keys()
-        .map(|i| i.to_string())
-        .collect();
-    ws.deploy(&ids, false)?;
-    Ok(())
+    deployed(dir, SKILLS).map(|_| ())
 }
 
 /// Runs warm status 200 times on a kept workspace, printing the median (for `perf record`).

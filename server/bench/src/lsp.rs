@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use skillmeat_core::collection::{Collection, Source};
 use skillmeat_core::workspace::{Options, Workspace};
 
-use crate::drift::{generate, SKILLS};
+use crate::drift::SKILLS;
 use crate::report::line;
 
 const EDITS: usize = 500;
@@ -250,19 +250,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
     let project = dir.path().join("project");
     let home = dir.path().join("home");
     fs::create_dir_all(&home)?;
-    generate(&collection, SKILLS)?;
-    fs::create_dir_all(project.join(".claude"))?;
-    let mut ws = Workspace::open(
-        &project,
-        Collection::open(&collection, Source::Flag)?,
-        Options::default(),
-    )?;
-    let ids: Vec<String> = ws
-        .collection_artifacts()?
-        .keys()
-        .map(|i| i.to_string())
-        .collect();
-    ws.deploy(&ids, false)?;
+    let (mut ws, _) = crate::drift::deployed(dir.path(), SKILLS)?;
     for i in 0..DRIFTED {
         let p = project.join(format!(".claude/skills/skill-{:04}/SKILL.md", i * 97));
         let mut text = fs::read_to_string(&p)?;

@@ -7,25 +7,15 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use skillmeat_core::collection::{Collection, Source};
 use skillmeat_core::sync::{Direction, Strategy};
-use skillmeat_core::workspace::{Options, Workspace};
 
-use crate::drift::generate;
+use crate::drift::{deployed, open};
 use crate::report::{self, line};
 
 pub const SKILLS: usize = 100;
 /// The seed's target for one sync, and what we aim for per artifact.
 const SYNC_BUDGET_MS: f64 = 500.0;
 const PER_ARTIFACT_AIM_MS: f64 = 20.0;
-
-fn open(project: &Path, collection: &Path) -> anyhow::Result<Workspace> {
-    Ok(Workspace::open(
-        project,
-        Collection::open(collection, Source::Flag)?,
-        Options::default(),
-    )?)
-}
 
 /// Makes the collection copy of skill `i` differ from what was deployed: a new last line in its
 /// SKILL.md, different in every round.
@@ -45,15 +35,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let collection = dir.path().join("collection");
     let project = dir.path().join("project");
-    generate(&collection, SKILLS)?;
-    fs::create_dir_all(project.join(".claude"))?;
-    let mut ws = open(&project, &collection)?;
-    let ids: Vec<String> = ws
-        .collection_artifacts()?
-        .keys()
-        .map(|i| i.to_string())
-        .collect();
-    ws.deploy(&ids, false)?;
+    let (mut ws, _) = deployed(dir.path(), SKILLS)?;
     let mut round = 0;
 
     // One artifact, in process: the plan (read both copies and the base, three-way plan) and the
