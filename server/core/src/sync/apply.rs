@@ -300,6 +300,29 @@ impl Store {
 mod tests {
     use super::*;
 
+    /// The entries of a folder, sorted.
+    fn names(dir: impl AsRef<Path>) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Lays out an artifact's starting content on disk.
+    fn put(target: &Path, tree: &Tree, folder: bool) {
+        for (rel, bytes) in &tree.files {
+            let p = if folder {
+                target.join(rel)
+            } else {
+                target.to_path_buf()
+            };
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, bytes).unwrap();
+        }
+    }
+
     fn tree(files: &[(&str, &str)]) -> Tree {
         let mut t = Tree::default();
         for (p, c) in files {
@@ -313,18 +336,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("l.db")).unwrap();
         let target = dir.path().join("skills/pdf");
-        crate::apply::write_tree(&target, &tree(&[("SKILL.md", "old\n")]), true).unwrap();
+        put(&target, &tree(&[("SKILL.md", "old\n")]), true);
         let new = tree(&[("SKILL.md", "new\n"), ("sub/x.md", "x\n")]);
         let swap = swap_in(&store, "skill:pdf", &target, &new, true).unwrap();
         store.in_tx(|| swap.mark_committed(&store)).unwrap();
         swap.finish(&store).unwrap();
         assert_eq!(crate::tree::read_artifact(&target, true).unwrap(), new);
         assert!(store.journal_rows().unwrap().is_empty());
-        let names: Vec<_> = fs::read_dir(dir.path().join("skills"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["pdf"]);
+        assert_eq!(names(dir.path().join("skills")), ["pdf"]);
     }
 
     #[test]
@@ -332,7 +351,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("l.db")).unwrap();
         let target = dir.path().join("commands/review.md");
-        crate::apply::write_tree(&target, &tree(&[("review.md", "old\n")]), false).unwrap();
+        put(&target, &tree(&[("review.md", "old\n")]), false);
         let swap = swap_in(
             &store,
             "command:review",
@@ -346,11 +365,7 @@ mod tests {
         let notes = recover(&store).unwrap();
         assert!(notes[0].contains("undid"), "{notes:?}");
         assert_eq!(fs::read_to_string(&target).unwrap(), "old\n");
-        let names: Vec<_> = fs::read_dir(dir.path().join("commands"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["review.md"]);
+        assert_eq!(names(dir.path().join("commands")), ["review.md"]);
     }
 
     #[test]
@@ -358,7 +373,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("l.db")).unwrap();
         let target = dir.path().join("commands/review.md");
-        crate::apply::write_tree(&target, &tree(&[("review.md", "old\n")]), false).unwrap();
+        put(&target, &tree(&[("review.md", "old\n")]), false);
         // A live writer (this process) holds the lock and is between its swap and its commit.
         let held = lock::acquire(&target, "command:review", Duration::ZERO).unwrap();
         let swap = swap_in(
@@ -377,11 +392,7 @@ mod tests {
         swap.finish(&store).unwrap();
         drop(held);
         assert_eq!(fs::read_to_string(&target).unwrap(), "new\n");
-        let names: Vec<_> = fs::read_dir(dir.path().join("commands"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["review.md"]);
+        assert_eq!(names(dir.path().join("commands")), ["review.md"]);
     }
 
     #[test]
@@ -389,7 +400,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("l.db")).unwrap();
         let target = dir.path().join("skills/pdf");
-        crate::apply::write_tree(&target, &tree(&[("SKILL.md", "old\n")]), true).unwrap();
+        put(&target, &tree(&[("SKILL.md", "old\n")]), true);
         let swap = swap_in(
             &store,
             "skill:pdf",
@@ -407,11 +418,7 @@ mod tests {
             crate::tree::read_artifact(&target, true).unwrap(),
             tree(&[("SKILL.md", "old\n")])
         );
-        let names: Vec<_> = fs::read_dir(dir.path().join("skills"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["pdf"]);
+        assert_eq!(names(dir.path().join("skills")), ["pdf"]);
     }
 
     #[test]

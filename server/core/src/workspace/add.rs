@@ -98,17 +98,24 @@ impl Workspace {
         let _lock = lock::acquire(&dest, &id.to_string(), LOCK_TIMEOUT)?;
         // Another process may have added the same artifact while we were fetching.
         self.ensure_new(&id)?;
-        crate::apply::write_tree(&dest, &fetched.tree, folder)?;
+        // Written like every other apply: journaled stage-and-swap, committed with its version.
+        let swap = crate::sync::apply::swap_in(
+            &self.store,
+            &id.to_string(),
+            &dest,
+            &fetched.tree,
+            folder,
+        )?;
         let record = fetched
             .upstream
             .as_ref()
             .map(|u| u.upstream.record(&u.resolved_sha, u.tag.as_deref()));
         if let Err(e) = self.record_in_collection(&id, &hash, record.as_ref(), true) {
-            let _ = std::fs::remove_dir_all(&dest).or_else(|_| std::fs::remove_file(&dest));
+            swap.roll_back(&self.store)?;
             return Err(e);
         }
         let latest = self.store.latest_version(&id)?;
-        let v = self.store.in_tx(|| {
+        let committed = self.store.in_tx(|| {
             let v = self.store.add_version(
                 &id,
                 NewVersion {
@@ -127,8 +134,19 @@ impl Workspace {
                 detail: Some(&fetched.describe),
                 ..AuditEvent::default()
             })?;
+            swap.mark_committed(&self.store)?;
             Ok(v)
-        })?;
+        });
+        let v = match committed {
+            Ok(v) => {
+                swap.finish(&self.store)?;
+                v
+            }
+            Err(e) => {
+                swap.roll_back(&self.store)?;
+                return Err(e);
+            }
+        };
         Ok(AddOutcome {
             id,
             path: dest,
