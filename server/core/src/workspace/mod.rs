@@ -170,6 +170,11 @@ impl Workspace {
         let mut all = found.artifacts;
         for id in self.collection.manifest.keys() {
             let p = self.collection_path(id);
+            // SkillMeat's manifest lists every artifact at the path the scan already found: only
+            // entries elsewhere cost a stat (this runs on every drift check).
+            if all.get(id) == Some(&p) {
+                continue;
+            }
             if p.exists() {
                 all.insert(id.clone(), p);
             }
