@@ -318,3 +318,54 @@ fn a_deploy_killed_after_its_swap_is_undone_on_the_next_open() {
     assert_eq!(env.run(&["deploy", "command:review"]).code, 0);
     assert_eq!(env.states()["command:review"], "synced");
 }
+
+#[test]
+fn a_hash_only_baseline_keeps_its_content_once_a_copy_turns_up() {
+    let env = Env::new(FIXTURE);
+    let original = "Review the original way.\n";
+    env.write("project/.claude/commands/review.md", "edited by a person\n");
+    env.write(
+        "project/.claude/.skillmeat-deployed.toml",
+        &format!(
+            "[[deployed]]\nartifact_name = \"review\"\nartifact_type = \"command\"\nfrom_collection = \"default\"\n\
+             deployed_at = \"2026-01-01T00:00:00.000000\"\nartifact_path = \"commands/review.md\"\ncontent_hash = \"{}\"\n",
+            skillmeat_hash(original)
+        ),
+    );
+    let h = env.run(&["history", "review", "--json"]).json();
+    let import = h["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["origin"] == "import")
+        .unwrap();
+    assert_eq!(
+        import["has_content"], false,
+        "nothing on disk has the baseline's content: {h}"
+    );
+    assert_eq!(
+        env.run(&["diff", "review"]).code,
+        3,
+        "no content to diff from yet"
+    );
+    // The person puts the original text back in the collection: now the content exists.
+    env.write("collection/commands/review.md", original);
+    let d = env.run(&["diff", "review", "--from", "deployed", "--to", "project"]);
+    assert_eq!(d.code, 0, "{d:?}");
+    assert!(
+        d.stdout.contains("-Review the original way."),
+        "{}",
+        d.stdout
+    );
+    // It was stored: the version no longer depends on that copy.
+    std::fs::remove_file(env.path("collection/commands/review.md")).unwrap();
+    let h = env.run(&["history", "review", "--json"]).json();
+    let import = h["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["origin"] == "import")
+        .unwrap();
+    assert_eq!(import["has_content"], true, "{h}");
+    assert_eq!(env.run(&["diff", "review"]).code, 0);
+}

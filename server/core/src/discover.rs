@@ -10,14 +10,6 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::id::{validate_name, ArtifactId, ArtifactType};
 
-/// An artifact found on disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Located {
-    pub id: ArtifactId,
-    /// The skill folder, or the command/agent `.md` file.
-    pub path: PathBuf,
-}
-
 /// Everything found under one tier root, plus what was skipped and why.
 #[derive(Debug, Default)]
 pub struct Found {

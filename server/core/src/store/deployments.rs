@@ -39,16 +39,6 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets a deployment (the artifact stays in the lineage).
-    pub fn remove_deployment(&self, artifact: &ArtifactId) -> Result<()> {
-        if let Some(aid) = self.find_artifact(artifact)? {
-            self.conn()
-                .execute("DELETE FROM deployments WHERE artifact_id = ?1", [aid])
-                .map_err(|e| self.err(e))?;
-        }
-        Ok(())
-    }
-
     /// The deployment of one artifact.
     pub fn deployment(&self, id: &ArtifactId) -> Result<Option<Deployment>> {
         let Some(aid) = self.find_artifact(id)? else {

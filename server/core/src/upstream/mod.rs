@@ -148,10 +148,3 @@ pub fn fetch_head(repo: &Repo, up: &Upstream) -> Result<Head> {
         tag: remote.tag,
     })
 }
-
-/// Forgets remembered `ls-remote` answers (after this process changed a remote, in tests).
-pub fn forget_remotes() {
-    if let Ok(mut m) = memo().lock() {
-        m.clear();
-    }
-}

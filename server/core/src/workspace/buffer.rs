@@ -76,11 +76,6 @@ impl Workspace {
         self.claude.join(id.main_file())
     }
 
-    /// Drift of one artifact whose project file `rel` currently reads `text` in an editor.
-    pub fn buffer_status(&self, id: &ArtifactId, rel: &str, text: &[u8]) -> Result<ArtifactStatus> {
-        self.buffers_status(id, &[(rel, text)])
-    }
-
     /// Drift of one artifact with editor buffers (`(rel, text)`) standing in for some of its
     /// project files; the other files are read from disk.
     pub fn buffers_status(
@@ -157,12 +152,10 @@ impl Workspace {
             return Ok(None);
         };
         let v = self.store.version(d.baseline_version_id)?;
-        let tree = match self.store.version_files(v.id)? {
-            Some(t) => t,
-            None => match self.find_content(id, &v.hash)? {
-                Some(t) => t,
-                None => return Ok(None),
-            },
+        let tree = match self.version_tree(id, &v) {
+            Ok(t) => t,
+            Err(e) if e.kind() == crate::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
         };
         if id.kind.is_folder() {
             Ok(tree.files.get(rel).cloned())

@@ -60,6 +60,7 @@ impl Workspace {
             opts: self.opts.clone(),
             notes: Vec::new(),
             created_state: false,
+            unfound: Default::default(),
         })
     }
 

@@ -62,6 +62,9 @@ pub struct Workspace {
     notes: Vec<String>,
     /// This open created `.skillmeat/`; see [`Workspace::discard_if_new`].
     created_state: bool,
+    /// Versions known only by hash whose content was searched for and not found since the last
+    /// disk check.
+    unfound: std::cell::RefCell<std::collections::HashSet<i64>>,
 }
 
 impl Workspace {
@@ -102,6 +105,7 @@ impl Workspace {
             opts,
             notes: recovered,
             created_state,
+            unfound: Default::default(),
         };
         ws.import_if_changed()?;
         Ok(ws)

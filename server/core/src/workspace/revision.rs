@@ -109,12 +109,26 @@ impl Workspace {
         if let Some(t) = self.store.version_files(v.id)? {
             return Ok(t);
         }
-        self.find_content(id, &v.hash)?.ok_or_else(|| {
+        let searched = self.unfound.borrow().contains(&v.id);
+        let found = if searched {
+            None
+        } else {
+            self.find_content(id, &v.hash)?
+        };
+        if found.is_none() {
+            // Searching again on every keystroke would cost a walk of the upstream history each
+            // time; the next disk check (`status_of`) forgets this and searches again.
+            self.unfound.borrow_mut().insert(v.id);
+        }
+        let found = found.ok_or_else(|| {
             Error::not_found(format!(
                 "v{} of {id} ({}) is known only by its hash (imported from SkillMeat) and no copy with that content exists any more",
                 v.number,
                 hash::short(&v.hash)
             ))
-        })
+        })?;
+        // Keep what was found, so the version no longer depends on that copy surviving.
+        self.store.attach_content(v.id, &found)?;
+        Ok(found)
     }
 }

@@ -233,9 +233,10 @@ impl Workspace {
             return Ok((None, None));
         };
         let v = self.store.version(d.baseline_version_id)?;
-        let tree = match self.store.version_files(v.id)? {
-            Some(t) => Some(t),
-            None => self.find_content(id, &v.hash)?,
+        let tree = match self.version_tree(id, &v) {
+            Ok(t) => Some(t),
+            Err(e) if e.kind() == crate::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
         };
         Ok((tree, Some(v)))
     }
