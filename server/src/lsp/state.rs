@@ -279,26 +279,23 @@ impl State {
         let Some(ws) = self.folders[i].ws.as_mut() else {
             return;
         };
-        match ws.store().open_conflicts(&id) {
-            Ok(open) if !open.is_empty() => {
-                let clean = self
-                    .docs
-                    .get(&uri)
-                    .is_some_and(|d| !d.text.contains("<<<<<<<"));
-                if clean {
-                    match ws.resolve(&id.to_string(), None, None) {
-                        Ok(r) if r.version.is_some() => {
-                            self.log(
-                                MessageType::INFO,
-                                format!("{id}: conflicts resolved and recorded"),
-                            );
-                        }
-                        Ok(_) => {}
-                        Err(e) => self.log(MessageType::WARNING, format!("{id}: {e}")),
-                    }
+        // `resolve` parses every file of the artifact and records only when no marker region is
+        // left; otherwise it changes nothing.
+        if ws
+            .store()
+            .open_conflicts(&id)
+            .is_ok_and(|open| !open.is_empty())
+        {
+            match ws.resolve(&id.to_string(), None, None) {
+                Ok(r) if r.version.is_some() => {
+                    self.log(
+                        MessageType::INFO,
+                        format!("{id}: conflicts resolved and recorded"),
+                    );
                 }
+                Ok(_) => {}
+                Err(e) => self.log(MessageType::WARNING, format!("{id}: {e}")),
             }
-            _ => {}
         }
         self.refresh_from_disk(i, &[id]);
     }
