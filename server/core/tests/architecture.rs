@@ -1,0 +1,170 @@
+//! Checks the invariants of ARCHITECTURE.md that a machine can check: the core knows nothing of
+//! LSP or async, protocol types stay in the language server's folder, every Rust module opens with
+//! a `//!` line, and the declared `rust-version` is at least what every locked dependency needs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root (two levels above this crate's manifest folder).
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("server/core sits two levels below the repo root")
+        .to_path_buf()
+}
+
+/// Every `.rs` file below `dir`, skipping build output and installed tools.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || name == "target" || name == "node_modules" {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if name.ends_with(".rs") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn relative(p: &Path) -> String {
+    p.strip_prefix(repo_root())
+        .unwrap_or(p)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn the_core_uses_no_lsp_or_async_crate() {
+    let core = repo_root().join("server/core");
+    let manifest = std::fs::read_to_string(core.join("Cargo.toml")).expect("core Cargo.toml");
+    let forbidden = [
+        "tower-lsp",
+        "tower_lsp",
+        "lsp-types",
+        "lsp_types",
+        "lsp-server",
+        "tokio",
+    ];
+    for word in forbidden {
+        assert!(
+            !manifest.contains(word),
+            "server/core/Cargo.toml names `{word}`: the core must stay free of LSP and async crates"
+        );
+    }
+    let mut offenders = Vec::new();
+    for file in rust_files(&core) {
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for word in ["tower_lsp", "lsp_types", "lsp_server", "tokio"] {
+            if text.lines().any(|l| {
+                let code = l.split("//").next().unwrap_or("");
+                code.contains(&format!("{word}::")) || code.contains(&format!("use {word}"))
+            }) {
+                offenders.push(format!("{} uses {word}", relative(&file)));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "the core uses LSP/async crates:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn protocol_types_stay_in_the_language_server_folder() {
+    let src = repo_root().join("server/src");
+    let lsp = src.join("lsp");
+    let mut offenders = Vec::new();
+    for file in rust_files(&src) {
+        if file.starts_with(&lsp) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        for word in ["tower_lsp", "lsp_types", "lsp_server"] {
+            if text.contains(&format!("{word}::")) {
+                offenders.push(format!("{} uses {word}", relative(&file)));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "LSP types outside server/src/lsp/:\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn every_rust_module_opens_with_a_doc_line() {
+    let root = repo_root();
+    let mut missing = Vec::new();
+    for dir in ["server", "tests"] {
+        for file in rust_files(&root.join(dir)) {
+            let text = std::fs::read_to_string(&file).expect("readable source");
+            if !text.trim_start().starts_with("//!") {
+                missing.push(relative(&file));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "modules without a `//!` opening line:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// Parses `1.89` or `1.89.0` into comparable (major, minor, patch).
+fn version(v: &str) -> Vec<u64> {
+    let mut parts: Vec<u64> = v.split('.').map(|p| p.parse().unwrap_or(0)).collect();
+    parts.resize(3, 0);
+    parts
+}
+
+#[test]
+fn declared_rust_version_covers_every_locked_dependency() {
+    let root = repo_root();
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(&root)
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        out.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata is JSON");
+    let packages = meta["packages"].as_array().expect("packages");
+    let declared: Vec<u64> = packages
+        .iter()
+        .find(|p| p["name"] == "skillmeat-core")
+        .and_then(|p| p["rust_version"].as_str())
+        .map(version)
+        .expect("skillmeat-core declares rust-version");
+    let mut needs_more = Vec::new();
+    for p in packages {
+        if let Some(rv) = p["rust_version"].as_str() {
+            if version(rv) > declared {
+                needs_more.push(format!("{} {} needs Rust {rv}", p["name"], p["version"]));
+            }
+        }
+    }
+    assert!(
+        needs_more.is_empty(),
+        "the workspace's rust-version is older than its dependencies need:\n{}",
+        needs_more.join("\n")
+    );
+}
