@@ -1,6 +1,6 @@
 //! Bad input gets a clear error naming what is wrong, the exit code of DESIGN §9, and no writes.
 
-mod support;
+use crate::support;
 
 use support::{assert_refused, Env};
 

@@ -1,6 +1,6 @@
 //! Deploy, history and the SkillMeat deployed-file updates, through the real CLI.
 
-mod support;
+use crate::support;
 
 use support::{assert_refused, Env};
 

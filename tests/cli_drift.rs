@@ -1,6 +1,6 @@
 //! Every drift state of DESIGN §4 for every artifact type, through the real CLI.
 
-mod support;
+use crate::support;
 
 use support::Env;
 

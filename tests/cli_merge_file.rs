@@ -2,7 +2,7 @@
 //! same bytes on stdout or in OURS, same exit code. (The engine's differential test over
 //! thousands of random triples is in server/core/tests.)
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! Sync in both directions with every strategy, resolve, rollback, diff and tag, through the
 //! real CLI. Upstream (git) sync is in `cli_upstream.rs`.
 
-mod support;
+use crate::support;
 
 use support::{assert_refused, Env};
 

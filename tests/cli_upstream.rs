@@ -3,7 +3,7 @@
 //! `sync --direction upstream-to-collection` with every strategy, keeping SkillMeat's
 //! `collection.toml` / `collection.lock` current.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

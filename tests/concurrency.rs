@@ -2,7 +2,7 @@
 //! through the per-artifact lock, leave no torn tree and a consistent lineage; a lock left by a
 //! dead process is taken over, one held by a live process makes sync wait, then fail with exit 5.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! command recovers, and then the tree on disk is wholly the old one or wholly the new one, the
 //! lineage database agrees with it, nothing a person wrote is lost and a second sync completes.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;

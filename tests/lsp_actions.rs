@@ -2,7 +2,7 @@
 //! for the whole file), revert hunk, update / merge / rollback as edits (then `markSynced`),
 //! push as a command.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::lsp::{action, apply_edits, codes, edits_for, find, full_caps, uri, Lsp};

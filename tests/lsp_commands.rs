@@ -2,7 +2,7 @@
 //! shapes, compared with the CLI itself where the command only reads), what it changes on disk,
 //! and `InvalidParams` naming the field for wrong or missing arguments.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

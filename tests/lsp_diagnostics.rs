@@ -1,7 +1,7 @@
 //! Diagnostics over the real server: every code, on files that are not open and on open buffers,
 //! with the severities, ranges, `data` and `relatedInformation` of docs/lsp-extensions.md.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 

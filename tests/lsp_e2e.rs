@@ -1,6 +1,6 @@
 //! The real language server over stdio: diagnostics, code actions, commands, as editors see them.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::lsp::{codes, full_caps, Lsp};

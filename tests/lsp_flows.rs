@@ -1,7 +1,7 @@
 //! Progress and confirmation over the real server: `$/progress` for the start-up scan and a bulk
 //! sync (cancelled half-way), `window/showMessageRequest` before rollback and overwrite.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! CodeLens on an artifact's main file (`v1 · synced`, Update / Diff / History) and hover with the
 //! lineage on its frontmatter, over the real server.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::lsp::{full_caps, uri, Lsp};

@@ -1,7 +1,7 @@
 //! Odd, out-of-range and failing requests over the real server: each is answered (a result or an
 //! error, never silence), nothing panics, and the server keeps serving correctly afterwards.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::lsp::{codes, full_caps, uri, Lsp, Start};

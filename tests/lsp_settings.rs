@@ -1,7 +1,7 @@
 //! Settings (initializationOptions, `workspace/configuration`, `didChangeConfiguration`) and
 //! multi-root windows (a project and a lineage database per workspace folder).
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::path::Path;

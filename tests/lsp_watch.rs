@@ -2,7 +2,7 @@
 //! client's `workspace/didChangeWatchedFiles` (after dynamic registration) or, for a client that
 //! does not watch files and for the collection always, through the server's own watcher.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

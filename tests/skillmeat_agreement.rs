@@ -11,7 +11,7 @@
 //! SkillMeat 0.74's `sync-check` looks up skills alone, so it always reports deployed commands and
 //! agents as "removed". Run time: two `sync-check` calls, ~3.5 s each (Python start-up).
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! The collection is put where SkillMeat keeps it (`$HOME/.skillmeat/collections/default`) so
 //! these runs use no flags at all: zero set-up, as for a SkillMeat user opening their project.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

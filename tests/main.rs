@@ -1,0 +1,27 @@
+//! The integration tests: each file of `tests/` is one feature (the CLI's commands, crash
+//! recovery, concurrency, the language server over stdio, SkillMeat interop), all in one test
+//! binary so the suite links once. `support/` is the shared harness.
+//!
+//! Run one feature with a filter: `cargo test --test integration cli_sync::`.
+
+mod support;
+
+mod cli_bad_input;
+mod cli_deploy_history;
+mod cli_drift;
+mod cli_merge_file;
+mod cli_sync;
+mod cli_upstream;
+mod concurrency;
+mod crash_recovery;
+mod lsp_actions;
+mod lsp_commands;
+mod lsp_diagnostics;
+mod lsp_e2e;
+mod lsp_flows;
+mod lsp_lens;
+mod lsp_robustness;
+mod lsp_settings;
+mod lsp_watch;
+mod skillmeat_agreement;
+mod skillmeat_interop;
