@@ -4,7 +4,7 @@
 //! `MERGE_DIFF_CASES` (default 3000) sets the number of small triples, `MERGE_DIFF_SEED` the seed;
 //! a failure prints the seed, the case number and the three inputs.
 
-mod merge_support;
+use crate::merge_support;
 
 use std::path::Path;
 use std::time::Instant;
