@@ -1,4 +1,4 @@
-//! skillmeat-lsp: the command-line entry point (CLI commands and, later, the language server).
+//! skillmeat-lsp: the binary's entry point — the CLI commands, and `serve`, the language server.
 
 mod cli;
 mod json;

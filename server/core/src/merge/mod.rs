@@ -6,8 +6,9 @@
 //! rules. That is what lets a person check our result with git, and what the differential test
 //! in `tests/merge_git.rs` holds us to.
 //!
-//! Beyond git, the result is structured ([`MergeResult::regions`]) so the language server can
-//! publish diagnostics and edits without re-parsing, markers are lengthened when an input already
+//! Beyond git, the result is structured ([`MergeResult::regions`]: where each conflict region
+//! landed, for callers that hold the merge result; the language server, which sees only file text,
+//! finds regions with [`parse`]), markers are lengthened when an input already
 //! holds marker-like lines (markdown heading underlines), and binary, non-UTF-8 or oversized inputs
 //! are refused as "needs manual resolution" instead of being merged line-wise.
 
