@@ -162,3 +162,53 @@ fn closing_stdin_during_a_bulk_sync_cancels_it_and_leaves_each_artifact_old_or_n
         "{states:?}"
     );
 }
+
+#[test]
+fn cancel_request_stops_a_bulk_sync_between_artifacts() {
+    const N: usize = 16;
+    let env = Env::new("");
+    let ids: Vec<String> = (0..N).map(|i| format!("skill:s{i:02}")).collect();
+    for i in 0..N {
+        env.write(&format!("collection/skills/s{i:02}/SKILL.md"), BASE);
+    }
+    let mut args = vec!["deploy"];
+    args.extend(ids.iter().map(String::as_str));
+    assert_eq!(env.run(&args).code, 0);
+    for i in 0..N {
+        env.write(
+            &format!("collection/skills/s{i:02}/SKILL.md"),
+            &BASE.replace("two", "two (c)"),
+        );
+    }
+    let mut lsp = Lsp::start_with(
+        &env,
+        Start {
+            settings: settings(&env),
+            env: vec![(
+                "SKILLMEAT_FAILPOINTS".into(),
+                "after-commit:sleep=200".into(),
+            )],
+            ..Start::default()
+        },
+    );
+    lsp.wait_for("the start-up scan's end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let id = lsp.send_request(
+        "workspace/executeCommand",
+        json!({ "command": "skillmeat.sync", "arguments": [{ "all": true }] }),
+    );
+    lsp.wait_for("a first artifact synced", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "report"
+    });
+    lsp.notify("$/cancelRequest", json!({ "id": id }));
+    let e = lsp.response(id).unwrap_err();
+    assert_eq!(e["code"], -32800, "{e:#}");
+    // The state thread is free again once the artifacts under way are done.
+    let s = lsp.command("skillmeat.status", json!({})).unwrap();
+    let states = env.states();
+    let synced = states.values().filter(|s| *s == "synced").count();
+    assert!(synced >= 1 && synced < N, "{states:?}\n{s:#}");
+    assert_eq!(states.len(), N);
+    lsp.finish();
+}
