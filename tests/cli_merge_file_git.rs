@@ -84,6 +84,16 @@ int pick(int a, int b, int c)\n{\n\tif (c == 0)\n\t{\n\t\treturn a;\n\t}\n\tretu
     files
 }
 
+/// One call of the script: its name, files copied first (`cp`), the folder it runs in, git
+/// configuration (`-c`), and the arguments.
+type Call<'a> = (
+    &'a str,
+    Vec<(&'a str, &'a str)>,
+    &'a str,
+    Vec<&'a str>,
+    Vec<&'a str>,
+);
+
 /// What one run left: exit code, stdout, and every file of its folder.
 type Outcome = (i32, Vec<u8>, Vec<(String, Vec<u8>)>);
 
@@ -204,7 +214,7 @@ fn the_calls_of_gits_t6403_give_gits_results() {
     merged.push(("test.txt".into(), test_txt.clone()));
     merged.push(("backup.txt".into(), test_txt));
     #[rustfmt::skip]
-    let calls: Vec<(&str, Vec<(&str, &str)>, &str, Vec<&str>, Vec<&str>)> = vec![
+    let calls: Vec<Call> = vec![
         ("no changes", vec![("orig.txt", "test.txt")], "", vec![], vec!["test.txt", "orig.txt", "orig.txt"]),
         ("no conflict", vec![("new1.txt", "test.txt")], "", vec![], vec!["test.txt", "orig.txt", "new2.txt"]),
         ("in a subfolder", vec![("new1.txt", "dir/a.txt"), ("orig.txt", "dir/o.txt"), ("new2.txt", "dir/b.txt")], "dir", vec![], vec!["a.txt", "o.txt", "b.txt"]),

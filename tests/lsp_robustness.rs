@@ -236,7 +236,7 @@ fn malformed_frames() -> Vec<(&'static str, Vec<u8>, Expect)> {
     let at = utf8.len() - 4; // inside the last string
     utf8.splice(at..at, [0xff, 0xfe]);
     let mut huge = b"X-Padding: ".to_vec();
-    huge.extend(std::iter::repeat(b'a').take(100_000));
+    huge.extend(vec![b'a'; 100_000]);
     huge.extend_from_slice(b"\r\n\r\n");
     let mut oversize = b"Content-Length: 67108865\r\n\r\n".to_vec();
     oversize.resize(oversize.len() + (64 << 20) + 1, b' ');
