@@ -354,7 +354,7 @@ mod tests {
         let o = parse(&["--", "-o", "-", "--b"]).unwrap();
         assert_eq!(o.files, ["-o", "-", "--b"].map(PathBuf::from));
         assert!(
-            matches!(parse(&["--d", "o", "b", "t"]), Err(Stop::Usage(m)) if m.contains("ambiguous"))
+            matches!(parse(&["--d", "o", "b", "t"]), Err(Stop::Ambiguous(m)) if m.contains("ambiguous"))
         );
     }
 
