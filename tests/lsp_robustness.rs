@@ -199,3 +199,114 @@ fn failing_commands_are_errors_and_the_server_goes_on() {
     assert_eq!(s["summary"], json!({ "synced": 2 }));
     lsp.finish();
 }
+
+/// What the server must answer to a frame of [`malformed_frames`].
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// An error carrying the message's own id.
+    ErrorFor(u64),
+    /// A parse error with id null (the id cannot be known).
+    ParseError,
+    /// An odd but valid frame: served like any other.
+    Served(u64),
+}
+
+/// A `textDocument/codeLens` request (its answer for a non-file document is `[]`).
+fn lens_request(id: u64) -> Vec<u8> {
+    serde_json::to_vec(
+        &json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/codeLens",
+        "params": { "textDocument": { "uri": "untitled:Untitled-1" } } }),
+    )
+    .unwrap()
+}
+
+fn with_header(header: &str, body: &[u8]) -> Vec<u8> {
+    [header.as_bytes(), body].concat()
+}
+
+fn length(body: &[u8]) -> String {
+    format!("Content-Length: {}\r\n\r\n", body.len())
+}
+
+/// Every kind of malformed frame, each with what it must be answered with.
+fn malformed_frames() -> Vec<(&'static str, Vec<u8>, Expect)> {
+    use Expect::*;
+    let b = lens_request;
+    let mut utf8 = b(913);
+    let at = utf8.len() - 4; // inside the last string
+    utf8.splice(at..at, [0xff, 0xfe]);
+    let mut huge = b"X-Padding: ".to_vec();
+    huge.extend(vec![b'a'; 100_000]);
+    huge.extend_from_slice(b"\r\n\r\n");
+    let mut oversize = b"Content-Length: 67108865\r\n\r\n".to_vec();
+    oversize.resize(oversize.len() + (64 << 20) + 1, b' ');
+    let bytewise = [length(&b(915)).as_bytes(), &b(915)].concat();
+    vec![
+        ("non-numeric Content-Length", with_header("Content-Length: twelve\r\n\r\n", &b(901)), ErrorFor(901)),
+        ("Content-Length with a plus sign", with_header(&format!("Content-Length: +{}\r\n\r\n", b(902).len()), &b(902)), ErrorFor(902)),
+        ("Content-Length with a space inside", with_header("Content-Length: 1 0\r\n\r\n", &b(903)), ErrorFor(903)),
+        ("overflowing Content-Length", with_header("Content-Length: 184467440737095516160\r\n\r\n", &b(904)), ErrorFor(904)),
+        ("negative Content-Length", with_header("Content-Length: -1\r\n\r\n", &b(905)), ErrorFor(905)),
+        ("empty Content-Length", with_header("Content-Length:\r\n\r\n", &b(906)), ErrorFor(906)),
+        ("headers without Content-Length", with_header("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n", &b(907)), ErrorFor(907)),
+        ("a body without headers", b(908), ErrorFor(908)),
+        ("a length shorter than the body", with_header("Content-Length: 5\r\n\r\n", &b(909)), ParseError),
+        ("a length longer than the body", with_header(&format!("Content-Length: {}\r\n\r\n", b(910).len() + 40), &b(910)), ErrorFor(910)),
+        ("headers never ended by a blank line", with_header(&format!("Content-Length: {}\r\n", b(911).len()), &b(911)), ErrorFor(911)),
+        ("two different Content-Lengths", with_header("Content-Length: 3\r\nContent-Length: 4\r\n\r\n", &b(912)), ErrorFor(912)),
+        ("invalid UTF-8 in the body", with_header(&length(&utf8), &utf8), ErrorFor(913)),
+        ("a 100 kB header line", huge, ParseError),
+        ("garbage between frames", b"hello\r\n".to_vec(), ParseError),
+        ("an empty body", b"Content-Length: 0\r\n\r\n".to_vec(), ParseError),
+        ("a body that is not JSON", b"Content-Length: 12\r\n\r\n{not json!!}".to_vec(), ParseError),
+        ("JSON that is not JSON-RPC", b"Content-Length: 10\r\n\r\n{\"id\":919}".to_vec(), ErrorFor(919)),
+        ("a frame over 64 MiB", oversize, ParseError),
+        ("lower-case names and a Content-Type", with_header(&format!("content-length: {}\r\ncontent-type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n", b(914).len()), &b(914)), Served(914)),
+        ("bare newlines", with_header(&format!("Content-Length: {}\n\n", b(916).len()), &b(916)), Served(916)),
+        ("a frame written a byte at a time", bytewise, Served(915)),
+    ]
+}
+
+#[test]
+fn every_malformed_frame_is_answered_and_the_next_request_is_served_within_5_s() {
+    let env = deployed();
+    let mut lsp = Lsp::start(
+        &env,
+        json!({ "collectionPath": env.collection() }),
+        full_caps(),
+    );
+    for (name, bytes, expect) in malformed_frames() {
+        if name.contains("a byte at a time") {
+            for byte in &bytes {
+                lsp.send_raw(std::slice::from_ref(byte));
+            }
+        } else {
+            lsp.send_raw(&bytes);
+        }
+        let started = std::time::Instant::now();
+        let next = lsp.send_request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": "untitled:Untitled-1" } }),
+        );
+        assert_eq!(lsp.response(next), Ok(json!([])), "{name}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{name}: the next request took {:?}",
+            started.elapsed()
+        );
+        let answered = lsp.inbox.iter().any(|m| match expect {
+            Expect::ErrorFor(id) => m["id"] == json!(id) && m["error"]["code"].is_i64(),
+            Expect::ParseError => m["id"].is_null() && m["error"]["code"] == -32700,
+            Expect::Served(id) => m["id"] == json!(id) && m["result"] == json!([]),
+        });
+        assert!(
+            answered,
+            "{name}: no answer {expect:?}; got {:#?}",
+            lsp.inbox
+        );
+        lsp.inbox.clear();
+    }
+    let s = lsp.command("skillmeat.status", json!({})).unwrap();
+    assert_eq!(s["summary"], json!({ "synced": 2 }));
+    lsp.finish();
+}

@@ -23,7 +23,8 @@ pub enum Answer {
 
 pub struct Lsp {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once closed ([`Lsp::close_stdin`]).
+    stdin: Option<ChildStdin>,
     rx: mpsc::Receiver<Value>,
     next_id: i64,
     /// Notifications (and server requests) received but not consumed yet.
@@ -41,6 +42,18 @@ fn frame(v: &Value) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend(body);
     out
+}
+
+/// A request (with `id`) or notification; `Value::Null` params are left out, as JSON-RPC wants.
+fn message(id: Option<i64>, method: &str, params: Value) -> Value {
+    let mut m = json!({ "jsonrpc": "2.0", "method": method });
+    if let Some(id) = id {
+        m["id"] = json!(id);
+    }
+    if !params.is_null() {
+        m["params"] = params;
+    }
+    m
 }
 
 /// Reads one framed message; `None` at end of stream.
@@ -169,7 +182,7 @@ impl Lsp {
         });
         let mut lsp = Lsp {
             child,
-            stdin,
+            stdin: Some(stdin),
             rx,
             next_id: 1,
             inbox: VecDeque::new(),
@@ -197,25 +210,46 @@ impl Lsp {
     }
 
     pub fn send(&mut self, v: &Value) {
-        self.stdin.write_all(&frame(v)).unwrap();
-        self.stdin.flush().unwrap();
+        self.send_raw(&frame(v));
     }
 
     /// Writes raw bytes (for malformed-input tests).
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        self.stdin.write_all(bytes).unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
     }
 
+    /// Closes the server's stdin, as a client that dies does.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// The server's exit code once it has exited, waiting up to `within`; `None` if it is still
+    /// running then.
+    pub fn exit_code(&mut self, within: Duration) -> Option<i32> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status.code().unwrap_or(-1));
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Sends a notification; `Value::Null` params are left out (as `shutdown`/`exit` want).
     pub fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+        self.send(&message(None, method, params));
     }
 
     /// Sends a request and waits for its response: `Ok(result)` or `Err(error object)`.
     pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.send(&message(Some(id), method, params));
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let msg = self.recv(deadline).unwrap_or_else(|| {

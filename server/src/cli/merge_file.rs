@@ -5,95 +5,55 @@
 //! and non-UTF-8 inputs are refused (DESIGN §6 never merges those line-wise), and markers are
 //! lengthened when an input already has marker-like lines unless `--marker-size` is given.
 
+mod options;
+
+use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use skillmeat_core::merge::{
-    check_mergeable, merge_text, ConflictStyle, Favor, Labels, MarkerLen, MergeOptions,
-    DEFAULT_SIZE_CAP,
+    check_mergeable, merge_text, Labels, MarkerLen, MergeOptions, DEFAULT_SIZE_CAP,
 };
 
-/// Three-way merge of one file, like `git merge-file`.
+use options::{Options, Stop, USAGE};
+
+/// git's exit status for a usage error or `-h`.
+const USAGE_EXIT: i32 = 129;
+/// git's exit status for an input it cannot merge (unreadable, binary) or a failed write: -1.
+const ERROR_EXIT: i32 = 255;
+
+/// Three-way merge of one file, like `git merge-file`: its options, read as git reads them
+/// (`skillmeat-lsp merge-file -h` lists them).
 #[derive(Debug, Clone, clap::Args)]
-#[command(group = clap::ArgGroup::new("style").args(["diff3", "zdiff3"]))]
-#[command(group = clap::ArgGroup::new("favor").args(["ours", "theirs", "union"]))]
 pub struct MergeFileArgs {
-    /// Write the result to standard output instead of overwriting OURS.
-    #[arg(short = 'p', long = "stdout")]
-    pub stdout: bool,
-    /// Show the base version in conflicts (a `||||||| base` section).
-    #[arg(long)]
-    pub diff3: bool,
-    /// Like --diff3, with lines common to both sides moved out of the conflicts.
-    #[arg(long)]
-    pub zdiff3: bool,
-    /// Resolve conflicts to our side instead of writing markers.
-    #[arg(long)]
-    pub ours: bool,
-    /// Resolve conflicts to their side instead of writing markers.
-    #[arg(long)]
-    pub theirs: bool,
-    /// Resolve conflicts to both sides, ours first, instead of writing markers.
-    #[arg(long)]
-    pub union: bool,
-    /// Marker length [default: 7, longer if an input already has marker-like lines].
-    #[arg(long, value_name = "N")]
-    pub marker_size: Option<usize>,
-    /// Labels for OURS, BASE and THEIRS, in that order [default: the file names].
-    #[arg(short = 'L', value_name = "LABEL", action = clap::ArgAction::Append)]
-    pub labels: Vec<String>,
-    /// Accepted for compatibility with git; nothing is printed about conflicts anyway.
-    #[arg(short = 'q', long)]
-    pub quiet: bool,
-    /// Our version; receives the result unless -p is given.
-    #[arg(value_name = "OURS")]
-    pub ours_file: PathBuf,
-    /// The common ancestor.
-    #[arg(value_name = "BASE")]
-    pub base_file: PathBuf,
-    /// Their version.
-    #[arg(value_name = "THEIRS")]
-    pub theirs_file: PathBuf,
+    /// [-p] [--diff3|--zdiff3] [--ours|--theirs|--union] [--marker-size N] [-q] [-L NAME]...
+    /// OURS BASE THEIRS
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        num_args = 0..,
+        value_name = "ARGS"
+    )]
+    pub args: Vec<OsString>,
 }
 
-impl MergeFileArgs {
-    fn options(&self) -> Result<MergeOptions> {
-        if self.labels.len() > 3 {
-            bail!("too many labels: -L takes the names of OURS, BASE and THEIRS, at most three");
-        }
+impl Options {
+    fn merge_options(&self) -> MergeOptions {
         // Unlabelled sides are named by the paths as given, as git does.
-        let name = |i: usize, p: &Path| {
+        let name = |i: usize| {
             self.labels
                 .get(i)
                 .cloned()
-                .unwrap_or_else(|| p.display().to_string())
+                .unwrap_or_else(|| self.files[i].display().to_string())
         };
-        Ok(MergeOptions {
-            style: if self.zdiff3 {
-                ConflictStyle::ZealousDiff3
-            } else if self.diff3 {
-                ConflictStyle::Diff3
-            } else {
-                ConflictStyle::Merge
-            },
-            favor: if self.ours {
-                Favor::Ours
-            } else if self.theirs {
-                Favor::Theirs
-            } else if self.union {
-                Favor::Union
-            } else {
-                Favor::Markers
-            },
+        MergeOptions {
+            style: self.style,
+            favor: self.favor,
             marker_len: self.marker_size.map_or(MarkerLen::Auto, MarkerLen::Exact),
-            labels: Labels::new(
-                name(0, &self.ours_file),
-                name(1, &self.base_file),
-                name(2, &self.theirs_file),
-            ),
+            labels: Labels::new(name(0), name(1), name(2)),
             size_cap: DEFAULT_SIZE_CAP,
-        })
+        }
     }
 }
 
@@ -134,18 +94,54 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Runs `merge-file` with its arguments; returns git's exit status: the number of conflicts
+/// (at most 127), 255 for an input that cannot be merged or a result that cannot be written,
+/// 129 for a usage error or `-h`.
+pub fn main(args: &[OsString]) -> i32 {
+    let opts = match Options::parse(args) {
+        Ok(o) => o,
+        Err(Stop::Help) => {
+            print!("{USAGE}");
+            return USAGE_EXIT;
+        }
+        Err(Stop::Ambiguous(why)) => {
+            eprintln!("error: {why}");
+            print!("{USAGE}");
+            return USAGE_EXIT;
+        }
+        Err(Stop::Usage(why)) => {
+            if !why.is_empty() {
+                eprintln!("error: {why}");
+            }
+            eprint!("{USAGE}");
+            return USAGE_EXIT;
+        }
+    };
+    match run(&opts) {
+        Ok(code) => code,
+        Err(e) => {
+            // git's `-q` sends stderr to /dev/null, errors included.
+            if !opts.quiet {
+                eprintln!("error: {e:#}");
+            }
+            ERROR_EXIT
+        }
+    }
+}
+
 /// Runs the merge; returns the exit status: the number of conflicts, capped at 127 (git's rule).
-pub fn run(args: &MergeFileArgs) -> Result<i32> {
-    let opts = args.options()?;
+fn run(args: &Options) -> Result<i32> {
+    let opts = args.merge_options();
+    let [ours_file, base_file, theirs_file] = [0, 1, 2].map(|i| args.files[i].as_path());
     // Reading and checking tens of megabytes is a good part of a big merge's time: read the
     // three files at once.
     let (ours, base, theirs) = std::thread::scope(|s| {
-        let o = s.spawn(|| read_input(&args.ours_file));
-        let t = s.spawn(|| read_input(&args.theirs_file));
-        let base = read_input(&args.base_file);
+        let o = s.spawn(|| read_input(ours_file));
+        let t = s.spawn(|| read_input(theirs_file));
+        let base = read_input(base_file);
         // Reading has no panic path; should a thread die anyway, read again here.
-        let ours = o.join().unwrap_or_else(|_| read_input(&args.ours_file));
-        let theirs = t.join().unwrap_or_else(|_| read_input(&args.theirs_file));
+        let ours = o.join().unwrap_or_else(|_| read_input(ours_file));
+        let theirs = t.join().unwrap_or_else(|_| read_input(theirs_file));
         (ours, base, theirs)
     });
     let (ours, base, theirs) = (ours?, base?, theirs?);
@@ -156,7 +152,7 @@ pub fn run(args: &MergeFileArgs) -> Result<i32> {
             .and_then(|()| out.flush())
             .context("cannot write the result to standard output")?;
     } else {
-        replace_file(&args.ours_file, &result.text)?;
+        replace_file(ours_file, &result.text)?;
     }
     let code = result.exit_code();
     // The process ends right after this command. Handing tens of megabytes back to the OS one
@@ -169,17 +165,11 @@ pub fn run(args: &MergeFileArgs) -> Result<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
+    use skillmeat_core::merge::{ConflictStyle, Favor};
 
-    #[derive(Parser)]
-    struct Cli {
-        #[command(flatten)]
-        args: MergeFileArgs,
-    }
-
-    fn parse(args: &[&str]) -> Result<MergeFileArgs, clap::Error> {
-        Cli::try_parse_from(std::iter::once("merge-file").chain(args.iter().copied()))
-            .map(|c| c.args)
+    fn parse(args: &[&str]) -> Result<Options> {
+        let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+        Options::parse(&args).map_err(|e| anyhow::anyhow!("{e:?}"))
     }
 
     fn setup(base: &str, ours: &str, theirs: &str) -> Result<tempfile::TempDir> {
@@ -213,12 +203,12 @@ mod tests {
         let a = parse(&[
             "--diff3", "--theirs", "-L", "p", "-L", "q", "-L", "r", "o", "b", "t",
         ])?;
-        let opts = a.options()?;
+        let opts = a.merge_options();
         assert_eq!(opts.style, ConflictStyle::Diff3);
         assert_eq!(opts.favor, Favor::Theirs);
         assert_eq!(opts.labels, Labels::new("p", "q", "r"));
         let a = parse(&["-L", "p", "--marker-size", "9", "o", "b", "t"])?;
-        let opts = a.options()?;
+        let opts = a.merge_options();
         assert_eq!(opts.labels, Labels::new("p", "b", "t"));
         assert_eq!(opts.marker_len, MarkerLen::Exact(9));
         Ok(())
@@ -234,19 +224,15 @@ mod tests {
     }
 
     #[test]
-    fn usage_errors_are_rejected() {
-        assert!(parse(&["--ours", "--theirs", "o", "b", "t"]).is_err());
-        assert!(parse(&["--diff3", "--zdiff3", "o", "b", "t"]).is_err());
-        assert!(parse(&["o", "b"]).is_err());
-        let four = parse(&["-L", "1", "-L", "2", "-L", "3", "-L", "4", "o", "b", "t"]);
-        assert!(four
-            .map_err(anyhow::Error::from)
-            .and_then(|a| a.options())
-            .is_err());
+    fn usage_errors_and_help_exit_129() {
+        let code = |args: &[&str]| main(&args.iter().map(OsString::from).collect::<Vec<_>>());
+        assert_eq!(code(&["o", "b"]), USAGE_EXIT);
+        assert_eq!(code(&["--frobnicate", "o", "b", "t"]), USAGE_EXIT);
+        assert_eq!(code(&["-h"]), USAGE_EXIT);
     }
 
     #[test]
-    fn binary_and_missing_inputs_fail_naming_the_file_and_leave_ours_alone() -> Result<()> {
+    fn binary_and_missing_inputs_fail_with_255_and_leave_ours_alone() -> Result<()> {
         let dir = setup("a\n", "b\n", "c\0\n")?;
         let [o, b, t] = paths(dir.path());
         let err = run(&parse(&[&o, &b, &t])?)
@@ -261,6 +247,11 @@ mod tests {
             .map(|e| format!("{e:#}"))
             .unwrap_or_default();
         assert!(err.contains(&missing), "{err}");
+        assert_eq!(
+            main(&[o.clone(), missing, t].map(OsString::from)),
+            ERROR_EXIT
+        );
+        assert_eq!(std::fs::read(&o)?, b"b\n");
         Ok(())
     }
 }

@@ -79,7 +79,9 @@ enum Command {
     Diff(diff::Args),
     /// Name a version.
     Tag(tag::Args),
-    /// Three-way merge of one file, like `git merge-file` (exit code = number of conflicts).
+    /// Three-way merge of one file, like `git merge-file` (exit code = number of conflicts;
+    /// `merge-file -h` lists its options).
+    #[command(disable_help_flag = true)]
     MergeFile(merge_file::MergeFileArgs),
     /// Put an artifact from a git repository or a local folder into the collection, recording its upstream.
     Add(add::Args),
@@ -98,7 +100,12 @@ enum Command {
 }
 
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    // merge-file reads its arguments as git does (`--` included), so clap does not see them.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "merge-file") {
+        return merge_file::main(&args[2..]);
+    }
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -123,9 +130,8 @@ pub fn main() -> i32 {
 fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
     // merge-file works on three files alone, and the server opens its own workspaces.
     match &cli.command {
-        Command::MergeFile(a) => {
-            return merge_file::run(a).map_err(|e| Error::other(format!("{e:#}")))
-        }
+        // git's exit codes (129 usage, 255 unmergeable input), not DESIGN §9's.
+        Command::MergeFile(a) => return Ok(merge_file::main(&a.args)),
         Command::Serve { describe: true, .. } => {
             out.print_json(&crate::lsp::describe());
             return Ok(exit::OK);

@@ -215,6 +215,15 @@ impl Backend {
     }
 }
 
+/// Sets its flag when dropped: when the request's future is dropped, finished or not.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
 fn apply_settings(s: &mut State, v: &Value) {
     let (new, problems) = s.settings.merged(v);
     for p in problems {
@@ -376,6 +385,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        super::SHUT_DOWN.store(true, Ordering::SeqCst);
         Ok(())
     }
 
@@ -487,10 +497,13 @@ impl LanguageServer for Backend {
             None
         };
         let token = progress.as_ref().map(|(t, _)| t.clone());
-        let cancel = progress
+        let cancel: Arc<AtomicBool> = progress
             .as_ref()
             .map(|(_, f)| f.clone())
             .unwrap_or_default();
+        // `$/cancelRequest`, and the end of the server, drop this future: the bulk sync on the
+        // state thread then stops before its next artifact.
+        let _cancel_on_drop = CancelOnDrop(cancel.clone());
         let started = std::time::Instant::now();
         let cmd = command.clone();
         let span = tracing::info_span!("command", command = %command);

@@ -16,8 +16,10 @@ mod state;
 mod transport;
 mod watch;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use tokio::sync::Notify;
 use tower_lsp::jsonrpc::{Request, Response};
@@ -39,8 +41,15 @@ pub fn describe() -> serde_json::Value {
     })
 }
 
-/// Runs the server on stdin/stdout until the client exits. Logs go to stderr (and to the client
-/// as `window/logMessage`), never to stdout, which is the transport.
+/// Set when `shutdown` was answered: `exit` (or the end of stdin) then exits 0, else 1.
+pub(super) static SHUT_DOWN: AtomicBool = AtomicBool::new(false);
+
+/// How long the end of the server waits for the job in flight.
+const STOP_WAIT: Duration = Duration::from_millis(700);
+
+/// Runs the server on stdin/stdout until the client exits or closes stdin (exit code 0 after
+/// `shutdown`, else 1). Logs go to stderr (and to the client as `window/logMessage`), never to
+/// stdout, which is the transport.
 pub fn serve() -> i32 {
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
@@ -63,15 +72,16 @@ pub fn serve() -> i32 {
             return 1;
         }
     };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
+    let handle = match Handle::spawn(move |h| State::new(tx, h)) {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::error!("cannot start the state thread: {e}");
+            return 1;
+        }
+    };
+    let stopper = handle.clone();
     let code = rt.block_on(async {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
-        let handle = match Handle::spawn(move |h| State::new(tx, h)) {
-            Ok(h) => h,
-            Err(e) => {
-                tracing::error!("cannot start the state thread: {e}");
-                return 1;
-            }
-        };
         let (service, socket) = LspService::build(move |client| {
             // One task sends everything the state produces, in the order it was produced.
             let c = client.clone();
@@ -107,17 +117,32 @@ pub fn serve() -> i32 {
             inner: service,
             exited: exited.clone(),
         };
+        let pipes = transport::spawn(tokio::io::stdin(), tokio::io::stdout());
+        // Whichever comes first ends serving; dropping `serve` drops every handler in flight,
+        // which cancels its work as `$/cancelRequest` does (see `Backend::execute_command`).
         tokio::select! {
-            _ = {
-                let (input, output) = transport::spawn(tokio::io::stdin(), tokio::io::stdout());
-                Server::new(input, output, socket).serve(service)
-            } => {}
+            _ = Server::new(pipes.input, pipes.output, socket).serve(service) => {
+                tracing::info!("the client closed the connection");
+            }
+            _ = pipes.closed => tracing::info!("stdin closed; stopping"),
             _ = exited.notified() => {}
         }
-        0
+        // The spec's rule for `exit`, kept for a client that just goes away: 0 only after
+        // `shutdown`.
+        if SHUT_DOWN.load(Ordering::SeqCst) {
+            0
+        } else {
+            1
+        }
     });
     // The stdin reader blocks in a read the client may never end; don't wait for it after `exit`.
     rt.shutdown_background();
+    // Let the job in flight (an apply of a bulk sync, whose remaining artifacts were cancelled)
+    // end before the process does; a job still running then (a long scan) is read-only or, if an
+    // apply, rolled back by its journal when the workspace is next opened.
+    if !stopper.stop(STOP_WAIT) {
+        tracing::warn!("exiting while a job still runs");
+    }
     code
 }
 
