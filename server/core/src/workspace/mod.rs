@@ -78,6 +78,16 @@ impl Workspace {
             )));
         }
         let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+        // A project someone else wrote may link its folders anywhere: nothing is read or written
+        // through a link leading out of the workspace.
+        for kind in crate::id::ArtifactType::ALL {
+            crate::apply::check_no_link_out(
+                &root,
+                &format!(".claude/{}", kind.dir()),
+                "the project",
+            )?;
+        }
+        crate::apply::check_no_link_out(&root, crate::store::DIR_NAME, "the project")?;
         let claude = root.join(".claude");
         let state_dir = root.join(crate::store::DIR_NAME);
         let created_state = !state_dir.exists();
@@ -147,24 +157,9 @@ impl Workspace {
         discover::artifact_path(&self.claude, id)
     }
 
-    /// The collection copy of an artifact: `collection.toml`'s `path` when it names one inside
-    /// the collection, else SkillMeat's layout.
+    /// The collection copy of an artifact. `collection.toml`'s `path` is always this one: any
+    /// other is refused when the collection is opened.
     pub fn collection_path(&self, id: &ArtifactId) -> PathBuf {
-        if let Some(p) = self
-            .collection
-            .manifest
-            .get(id)
-            .and_then(|m| m.path.as_deref())
-        {
-            let rel = Path::new(p);
-            let inside = rel.is_relative()
-                && rel
-                    .components()
-                    .all(|c| matches!(c, std::path::Component::Normal(_)));
-            if inside {
-                return self.collection.root.join(rel);
-            }
-        }
         discover::artifact_path(&self.collection.root, id)
     }
 
