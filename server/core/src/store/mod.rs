@@ -48,6 +48,16 @@ impl Store {
         Ok(store)
     }
 
+    /// A database in memory, for read-only commands in a folder that is not a project: they
+    /// work as usual and leave nothing behind.
+    pub fn open_in_memory() -> Result<Store> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|e| Error::db(&path, e))?;
+        let store = Store { conn, path };
+        store.migrate(schema::latest())?;
+        Ok(store)
+    }
+
     /// Opens the database at `path`, migrating an older schema up to [`schema::latest`].
     pub fn open(path: &Path) -> Result<Store> {
         Store::open_at(path, schema::latest())

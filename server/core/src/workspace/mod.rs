@@ -48,6 +48,22 @@ pub struct Options {
     /// Create `.claude/.skillmeat-deployed.toml` when it does not exist (it is always kept
     /// current when it does).
     pub skillmeat_compat: bool,
+    /// The command only reads: in a folder that is not a project ([`is_project`]) the lineage
+    /// is kept in memory, so nothing (no `.skillmeat/`) is created there.
+    pub read_only: bool,
+}
+
+/// Whether `dir` is a project: it holds `.claude/` with deployments or artifacts, `.skillmeat/`
+/// (our state) or `.git`. A folder that is none of these is not made one by reading it.
+pub fn is_project(dir: &Path) -> bool {
+    let claude = dir.join(".claude");
+    let claude_marker = claude.join(crate::compat::FILE_NAME).exists()
+        || crate::id::ArtifactType::ALL
+            .iter()
+            .any(|k| claude.join(k.dir()).is_dir());
+    claude_marker
+        || dir.join(crate::store::DIR_NAME).is_dir()
+        || dir.join(".git").symlink_metadata().is_ok()
 }
 
 #[derive(Debug)]
@@ -90,12 +106,18 @@ impl Workspace {
         crate::apply::check_no_link_out(&root, crate::store::DIR_NAME, "the project")?;
         let claude = root.join(".claude");
         let state_dir = root.join(crate::store::DIR_NAME);
-        let created_state = !state_dir.exists();
+        let in_memory = opts.read_only && !is_project(&root);
+        let created_state = !in_memory && !state_dir.exists();
         if !state_dir.join(crate::store::DB_NAME).exists() {
             // First use: a malformed SkillMeat file must fail before we create anything.
             crate::compat::read(&crate::compat::path_in(&claude))?;
         }
-        let store = match Store::open_workspace(&root) {
+        let opened = if in_memory {
+            Store::open_in_memory()
+        } else {
+            Store::open_workspace(&root)
+        };
+        let store = match opened {
             Ok(s) => s,
             Err(e) => {
                 if created_state {
