@@ -117,9 +117,16 @@ fn hooks_never_run_even_from_the_users_own_cache() {
         "main",
     ]);
     assert_eq!(r.code, 0, "{r:?}");
-    let cache = env
-        .path("home/.cache/skillmeat-lsp/git")
-        .join(format!("{}.git", url_key(&up.url())));
+    // Wherever the cache is, a hook in it must not run (this also held for earlier builds'
+    // cache in the collection).
+    let key = format!("{}.git", url_key(&up.url()));
+    let cache = [
+        env.path("home/.cache/skillmeat-lsp/git").join(&key),
+        env.path("collection/.skillmeat-lsp/git").join(&key),
+    ]
+    .into_iter()
+    .find(|p| p.join("HEAD").is_file())
+    .expect("add made a fetch cache");
     let marker = env.path("hook-ran");
     let h = cache.join("hooks/reference-transaction");
     std::fs::create_dir_all(h.parent().unwrap()).unwrap();
@@ -254,6 +261,50 @@ fn type_folders_linked_out_of_the_collection_or_project_are_refused_by_every_com
             assert_refused(&env, args, 1, &[link.rsplit('/').next().unwrap(), what]);
         }
     }
+}
+
+#[test]
+fn a_manifest_path_through_a_folder_linked_outside_is_neither_read_nor_written() {
+    // The report's case: `linkout -> /elsewhere`, and `collection.toml` placing an artifact there.
+    let env = deployed();
+    env.write("elsewhere/victim.md", "Victim.\n");
+    std::os::unix::fs::symlink(env.path("elsewhere"), env.path("collection/linkout")).unwrap();
+    env.write(
+        "collection/collection.toml",
+        "[[artifacts]]\nname = \"victim\"\ntype = \"command\"\npath = \"linkout/victim.md\"\n",
+    );
+    env.write("project/.claude/commands/victim.md", "Pushed.\n");
+    let r = env.run(&["status", "--json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(!r.stdout.contains("Victim"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("linkout/victim.md") && r.stderr.contains("command:victim"),
+        "{}",
+        r.stderr
+    );
+    for args in [
+        &[
+            "sync",
+            "command:victim",
+            "--direction",
+            "project-to-collection",
+            "--strategy",
+            "overwrite",
+            "--apply",
+        ][..],
+        &[
+            "sync",
+            "--all",
+            "--direction",
+            "project-to-collection",
+            "--strategy",
+            "overwrite",
+            "--apply",
+        ][..],
+    ] {
+        assert_refused(&env, args, 1, &["collection.toml", "command:victim"]);
+    }
+    assert_eq!(env.read("elsewhere/victim.md"), "Victim.\n");
 }
 
 #[test]
@@ -502,4 +553,62 @@ fn read_only_commands_in_a_folder_that_is_not_a_project_create_nothing() {
     let r = env.run(&["status"]);
     assert_eq!(r.code, 0, "{r:?}");
     support::assert_unchanged(&before, &env.snapshot(), "read-only commands");
+}
+
+#[test]
+fn limits_are_clear_errors_within_a_second_and_write_nothing() {
+    let timed = |env: &Env, args: &[&str], code: i32, needles: &[&str]| {
+        let before = env.snapshot();
+        let started = std::time::Instant::now();
+        let r = env.run(args);
+        let took = started.elapsed();
+        assert_eq!(r.code, code, "{args:?}: {r:?}");
+        for n in needles {
+            assert!(r.stderr.contains(n), "{args:?} lacks {n:?}: {}", r.stderr);
+        }
+        assert!(
+            took < std::time::Duration::from_secs(1),
+            "{args:?} took {took:?}"
+        );
+        support::assert_unchanged(&before, &env.snapshot(), &format!("{args:?}"));
+    };
+    // A manifest of 9 MiB (one long comment: valid TOML, so only the size is wrong).
+    let env = deployed();
+    env.write(
+        "collection/collection.toml",
+        &format!("# {}\n", "x".repeat(9 * 1024 * 1024)),
+    );
+    timed(&env, &["status"], 1, &["collection.toml", "8 MiB"]);
+    let env = deployed();
+    env.write(
+        "project/.claude/.skillmeat-deployed.toml",
+        &format!("# {}\n", "x".repeat(9 * 1024 * 1024)),
+    );
+    timed(&env, &["status"], 1, &[".skillmeat-deployed.toml", "8 MiB"]);
+
+    // A name the file system could take but the names built from it could not.
+    let env = deployed();
+    let long = "n".repeat(200);
+    env.write(&format!("collection/commands/{long}.md"), "Long.\n");
+    timed(
+        &env,
+        &["deploy", &format!("command:{long}")],
+        2,
+        &["longer than 128 bytes"],
+    );
+
+    // An artifact of 10,001 files, and one of 96 MiB in three sparse files.
+    let env = deployed();
+    for i in 0..10_001 {
+        env.write(&format!("collection/skills/many/f{i}"), "");
+    }
+    env.write("collection/skills/many/SKILL.md", "Many.\n");
+    timed(&env, &["deploy", "skill:many"], 1, &["many", "10000 files"]);
+    let env = deployed();
+    env.write("collection/skills/big/SKILL.md", "Big.\n");
+    for i in 0..3 {
+        let f = std::fs::File::create(env.path(&format!("collection/skills/big/part{i}"))).unwrap();
+        f.set_len(32 * 1024 * 1024).unwrap();
+    }
+    timed(&env, &["deploy", "skill:big"], 1, &["big", "64 MiB"]);
 }
