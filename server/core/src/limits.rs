@@ -29,6 +29,19 @@ pub const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
 /// Reads a manifest as UTF-8 text; `Ok(None)` when it does not exist. Refuses files over
 /// [`MAX_MANIFEST_BYTES`] without reading them whole.
 pub fn read_manifest(path: &Path) -> Result<Option<String>> {
+    // A manifest that is a link must stay in its own folder: a shared collection's
+    // `collection.toml -> ~/.ssh/config` is not read (its parse error could quote it).
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        let dir = path.parent().and_then(|d| fs::canonicalize(d).ok());
+        let target = fs::canonicalize(path).ok();
+        let inside = matches!((&dir, &target), (Some(d), Some(t)) if t.starts_with(d));
+        if !inside {
+            return Err(Error::malformed(format!(
+                "{} is a symlink leading out of its folder; skillmeat-lsp never reads through it — replace it with the file itself",
+                path.display()
+            )));
+        }
+    }
     let file = match fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -86,5 +99,23 @@ mod tests {
         );
         fs::write(&p, "a = 1\n").unwrap();
         assert_eq!(read_manifest(&p).unwrap().as_deref(), Some("a = 1\n"));
+    }
+
+    #[test]
+    fn a_manifest_linked_out_of_its_folder_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("c")).unwrap();
+        fs::write(dir.path().join("secret"), "key = 'secret'\n").unwrap();
+        let p = dir.path().join("c/collection.toml");
+        std::os::unix::fs::symlink(dir.path().join("secret"), &p).unwrap();
+        let msg = read_manifest(&p).unwrap_err().to_string();
+        assert!(
+            msg.contains("collection.toml") && !msg.contains("secret'"),
+            "{msg}"
+        );
+        fs::write(dir.path().join("c/real.toml"), "a = 1\n").unwrap();
+        fs::remove_file(&p).unwrap();
+        std::os::unix::fs::symlink("real.toml", &p).unwrap();
+        assert!(read_manifest(&p).unwrap().is_some());
     }
 }

@@ -366,6 +366,23 @@ impl Repo {
         }
         let out = self.git(&["ls-tree", "-r", "-z", "-l", &entry.oid])?;
         let listing = parse_ls_tree(&out.stdout)?;
+        // The limits of an artifact on disk hold for one read from upstream too, before any
+        // content is fetched out of the cache.
+        if listing.len() > crate::limits::MAX_ARTIFACT_FILES {
+            return Err(Error::malformed(format!(
+                "`{shown}` in {} holds more than {} files, the limit for one artifact",
+                self.url,
+                crate::limits::MAX_ARTIFACT_FILES
+            )));
+        }
+        let total: u64 = listing.iter().filter_map(|(_, e)| e.size).sum();
+        if total > crate::limits::MAX_ARTIFACT_BYTES {
+            return Err(Error::malformed(format!(
+                "`{shown}` in {} holds more than {} MiB, the limit for one artifact",
+                self.url,
+                crate::limits::MAX_ARTIFACT_BYTES / (1024 * 1024)
+            )));
+        }
         let mut wanted = Vec::new();
         for (rel, e) in &listing {
             crate::apply::check_rel(rel)?;
