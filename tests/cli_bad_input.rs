@@ -214,7 +214,8 @@ fn unprivileged(env: &Env, args: &[&str]) -> support::Run {
         .env("HOME", env.root().join("home"))
         .env("NO_COLOR", "1")
         .env_remove("SKILLMEAT_COLLECTION")
-        .env_remove("SKILLMEAT_CONFIG_DIR");
+        .env_remove("SKILLMEAT_CONFIG_DIR")
+        .env_remove("XDG_CACHE_HOME");
     let out = cmd.output().unwrap();
     support::Run {
         code: out.status.code().unwrap_or(-1),
@@ -276,7 +277,7 @@ fn an_unreadable_file_is_reported_by_path_and_blocks_nothing_else() {
 #[test]
 fn a_database_from_a_newer_schema_is_refused_and_left_alone() {
     let env = env_with_skill();
-    assert_eq!(env.run(&["status"]).code, 0);
+    assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
     let db = env.path("project/.skillmeat/lineage.db");
     {
         let c = std::process::Command::new("python3")

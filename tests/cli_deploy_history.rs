@@ -231,7 +231,8 @@ fn history_of_an_artifact_never_recorded_says_how_to_start() {
 #[test]
 fn the_workspace_is_found_from_a_subfolder_like_git() {
     let env = Env::new(FIXTURE);
-    std::fs::create_dir_all(env.path("project/.claude")).unwrap();
+    // A project marker: `.git`, `.skillmeat/` or `.claude/` with deployments or artifacts.
+    std::fs::create_dir_all(env.path("project/.git")).unwrap();
     std::fs::create_dir_all(env.path("project/src/deep")).unwrap();
     let r = env
         .command()

@@ -135,8 +135,9 @@ fn add_from_a_file_url_copies_the_subtree_and_records_upstream_ref_sha_and_hash(
     assert_eq!(l["content_hash"].as_str(), v["hash"].as_str());
     assert_eq!(l["resolved_sha"].as_str(), Some(sha.as_str()));
     assert!(l["fetched"].as_str().is_some());
-    // The collection's own state is a dot-folder: never an artifact.
-    assert!(env.path("collection/.skillmeat-lsp/git").is_dir());
+    // The fetch cache is in the user's cache folder, never in the collection.
+    assert!(env.path("home/.cache/skillmeat-lsp/git").is_dir());
+    assert!(!env.path("collection/.skillmeat-lsp").exists());
     assert_eq!(
         check(&env),
         (0, vec![("skill:pdf".into(), "current".into())])

@@ -12,6 +12,7 @@ mod cli_drift;
 mod cli_merge_file;
 mod cli_merge_file_git;
 mod cli_sync;
+mod cli_trust;
 mod cli_upstream;
 mod concurrency;
 mod crash_recovery;

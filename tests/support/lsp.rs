@@ -158,6 +158,7 @@ impl Lsp {
         cmd.arg("serve")
             .env_remove("SKILLMEAT_COLLECTION")
             .env_remove("SKILLMEAT_CONFIG_DIR")
+            .env_remove("XDG_CACHE_HOME")
             .env("HOME", env.root().join("home"))
             .env("SKILLMEAT_LOG", "info");
         for (k, v) in &how.env {

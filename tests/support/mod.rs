@@ -126,8 +126,10 @@ impl Env {
 
     pub fn command(&self) -> Command {
         let mut c = Command::new(BIN);
+        // The fetch cache follows XDG_CACHE_HOME: unset, it lands in the isolated $HOME.
         c.env_remove("SKILLMEAT_COLLECTION")
             .env_remove("SKILLMEAT_CONFIG_DIR")
+            .env_remove("XDG_CACHE_HOME")
             .env("HOME", self.root().join("home"))
             .env("NO_COLOR", "1")
             .current_dir(self.root());

@@ -1,5 +1,9 @@
 //! Which collection a workspace uses (DESIGN §2 resolution order) and what its manifest says.
 
+mod manifest;
+
+pub use manifest::check_path;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -105,7 +109,9 @@ impl Collection {
         Collection::open(&root, source)
     }
 
-    /// Opens the collection at `root`, reading `collection.toml` when present.
+    /// Opens the collection at `root`, reading `collection.toml` and checking `collection.lock`
+    /// when present. A manifest of the wrong shape, or a type folder that is a link leading out
+    /// of the collection, is an error: nothing is read or written through it.
     pub fn open(root: &Path, source: Source) -> Result<Collection> {
         // Absolute, so paths in reports and the lineage never depend on where a command ran.
         let canonical = fs::canonicalize(root).ok();
@@ -116,53 +122,21 @@ impl Collection {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "collection".into());
         let mut manifest = BTreeMap::new();
-        match fs::read_to_string(&manifest_path) {
-            Ok(text) => {
-                let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-                    Error::malformed(format!(
-                        "{} is not valid TOML: {}; fix the file (SkillMeat writes it with `skillmeat add`)",
-                        manifest_path.display(),
-                        e.message()
-                    ))
-                })?;
-                if let Some(n) = doc
-                    .get("collection")
-                    .and_then(|c| c.get("name"))
-                    .and_then(|n| n.as_str())
-                {
-                    name = n.to_string();
-                }
-                for item in doc
-                    .get("artifacts")
-                    .and_then(|a| a.as_array())
-                    .into_iter()
-                    .flatten()
-                {
-                    let s = |k: &str| item.get(k).and_then(|v| v.as_str()).map(str::to_string);
-                    let (Some(n), Some(t)) = (s("name"), s("type")) else {
-                        continue;
-                    };
-                    let Ok(kind) = t.parse::<ArtifactType>() else {
-                        continue;
-                    };
-                    let Ok(id) = ArtifactId::new(kind, &n) else {
-                        continue;
-                    };
-                    manifest.insert(
-                        id,
-                        ManifestEntry {
-                            path: s("path"),
-                            upstream: s("upstream"),
-                            upstream_path: s("upstream_path"),
-                            version_spec: s("version_spec"),
-                            resolved_sha: s("resolved_sha"),
-                            resolved_version: s("resolved_version"),
-                        },
-                    );
-                }
+        if let Some(text) = crate::limits::read_manifest(&manifest_path)? {
+            let parsed = manifest::parse_collection(&manifest_path, &text)?;
+            if let Some(n) = parsed.name {
+                name = n;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&manifest_path, e)),
+            manifest = parsed.entries;
+        }
+        let lock_path = root.join("collection.lock");
+        if let Some(text) = crate::limits::read_manifest(&lock_path)? {
+            manifest::check_lock(&lock_path, &text)?;
+        }
+        if root.is_dir() {
+            for kind in ArtifactType::ALL {
+                crate::apply::check_no_link_out(root, kind.dir(), "the collection")?;
+            }
         }
         Ok(Collection {
             root: root.to_path_buf(),
@@ -202,20 +176,17 @@ pub fn record(
             ))
         })
     };
-    let read = |path: &Path| -> Result<Option<String>> {
-        match fs::read_to_string(path) {
-            Ok(t) => Ok(Some(t)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io(path, e)),
-        }
-    };
+    let read = |path: &Path| crate::limits::read_manifest(path);
     let now = crate::time::now_naive();
     let manifest = root.join("collection.toml");
     let lock = root.join("collection.lock");
     // Both documents are edited in memory first, so a malformed lock file stops the write
     // before the manifest changes.
     let manifest_doc = match read(&manifest)? {
-        Some(text) => Some(parse(&manifest, &text)?),
+        Some(text) => {
+            manifest::parse_collection(&manifest, &text)?;
+            Some(parse(&manifest, &text)?)
+        }
         None if create => {
             let mut doc = DocumentMut::new();
             let mut c = Table::new();
@@ -233,7 +204,10 @@ pub fn record(
         None => None,
     };
     let lock_doc = match read(&lock)? {
-        Some(text) => Some(parse(&lock, &text)?),
+        Some(text) => {
+            manifest::check_lock(&lock, &text)?;
+            Some(parse(&lock, &text)?)
+        }
         None if create => {
             let mut doc = DocumentMut::new();
             let mut l = Table::new();
@@ -357,8 +331,8 @@ fn choose(env: &Env) -> Result<(PathBuf, Source)> {
         ));
     };
     let config = root.join("config.toml");
-    match fs::read_to_string(&config) {
-        Ok(text) => {
+    match crate::limits::read_manifest(&config) {
+        Ok(Some(text)) => {
             let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| {
                 Error::malformed(format!(
                     "{} is not valid TOML: {}; fix it or pass --collection DIR",
@@ -374,8 +348,8 @@ fn choose(env: &Env) -> Result<(PathBuf, Source)> {
                 return Ok((p, Source::Config));
             }
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::io(&config, e)),
+        Ok(None) => {}
+        Err(e) => return Err(e),
     }
     Ok((root.join("collections").join("default"), Source::Default))
 }

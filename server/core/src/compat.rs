@@ -50,59 +50,100 @@ fn parse(path: &Path, text: &str) -> Result<DocumentMut> {
     })
 }
 
-/// Reads the file; `Ok(None)` when it does not exist.
+/// Reads the file; `Ok(None)` when it does not exist. An entry of the wrong shape (a key of the
+/// wrong type, no name or type, an `artifact_path` that is not the artifact's own) is an error
+/// naming the file, the entry and the key; entries of types we do not track (SkillMeat's hooks
+/// and MCP servers) are listed in `skipped`.
 pub fn read(path: &Path) -> Result<Option<Read>> {
-    let text = match fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(path, e)),
+    let Some(text) = crate::limits::read_manifest(path)? else {
+        return Ok(None);
     };
     let doc = parse(path, &text)?;
     let mut out = Read::default();
-    let Some(tables) = doc.get("deployed").and_then(Item::as_array_of_tables) else {
-        return Ok(Some(out));
+    let tables = match doc.get("deployed") {
+        None => return Ok(Some(out)),
+        Some(item) => item.as_array_of_tables().ok_or_else(|| {
+            Error::malformed(format!(
+                "{}: `deployed` is not an array of tables ([[deployed]]); fix or delete the file (SkillMeat rewrites it on its next deploy) — nothing was read or written",
+                path.display()
+            ))
+        })?,
     };
     for (i, t) in tables.iter().enumerate() {
+        let at = format!("{} [[deployed]] #{}", path.display(), i + 1);
         match entry(t) {
-            Ok(d) => out.entries.push(d),
+            Ok(Some(d)) => out.entries.push(d),
+            Ok(None) => out.skipped.push(format!(
+                "{at}: artifact_type `{}` is not tracked by skillmeat-lsp",
+                t.get("artifact_type").and_then(Item::as_str).unwrap_or_default()
+            )),
             Err(why) => {
-                out.skipped
-                    .push(format!("{} [[deployed]] #{}: {why}", path.display(), i + 1))
+                return Err(Error::malformed(format!(
+                    "{at}: {why}; fix or delete the entry (SkillMeat rewrites it on its next deploy) — nothing was read or written"
+                )))
             }
         }
     }
     Ok(Some(out))
 }
 
-fn entry(t: &Table) -> std::result::Result<Deployed, String> {
-    let s = |k: &str| t.get(k).and_then(Item::as_str).map(str::to_string);
-    let name = s("artifact_name").ok_or("no artifact_name")?;
-    let kind: ArtifactType = s("artifact_type")
-        .ok_or("no artifact_type")?
-        .parse()
-        .map_err(|e: Error| e.to_string())?;
+fn entry(t: &Table) -> std::result::Result<Option<Deployed>, String> {
+    let s = |k: &str| -> std::result::Result<Option<String>, String> {
+        match t.get(k) {
+            None => Ok(None),
+            Some(v) => v
+                .as_str()
+                .map(|s| Some(s.to_string()))
+                .ok_or_else(|| format!("`{k}` is a {}, not a string", v.type_name())),
+        }
+    };
+    let name = s("artifact_name")?.ok_or("no `artifact_name`")?;
+    let Ok(kind) = s("artifact_type")?
+        .ok_or("no `artifact_type`")?
+        .parse::<ArtifactType>()
+    else {
+        return Ok(None);
+    };
     let id = ArtifactId::new(kind, &name).map_err(|e| e.to_string())?;
-    let content_hash = s("content_hash")
-        .or_else(|| s("collection_sha"))
-        .ok_or("neither content_hash nor collection_sha")?;
-    let version_lineage = t
-        .get("version_lineage")
-        .and_then(Item::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_else(|| vec![content_hash.clone()]);
-    Ok(Deployed {
-        artifact_path: s("artifact_path").unwrap_or_else(|| id.rel_path()),
+    let content_hash = match s("content_hash")? {
+        Some(h) => h,
+        None => s("collection_sha")?.ok_or(format!(
+            "{id} has neither `content_hash` nor `collection_sha`"
+        ))?,
+    };
+    let version_lineage = match t.get("version_lineage") {
+        None => vec![content_hash.clone()],
+        Some(v) => v
+            .as_array()
+            .and_then(|a| {
+                a.iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .ok_or(format!(
+                "{id}: `version_lineage` is not an array of strings"
+            ))?,
+    };
+    let artifact_path = match s("artifact_path")? {
+        Some(p) => {
+            crate::collection::check_path(&id, &p)
+                .map_err(|why| format!("{id}: `artifact_path` {why}"))?;
+            id.rel_path()
+        }
+        None => id.rel_path(),
+    };
+    let deployed_at = s("deployed_at")?;
+    let from_collection = s("from_collection")?;
+    let merge_base_snapshot = s("merge_base_snapshot")?;
+    Ok(Some(Deployed {
+        artifact_path,
         id,
         content_hash,
-        deployed_at: s("deployed_at"),
-        from_collection: s("from_collection"),
+        deployed_at,
+        from_collection,
         version_lineage,
-        merge_base_snapshot: s("merge_base_snapshot"),
-    })
+        merge_base_snapshot,
+    }))
 }
 
 /// A new baseline to record for one artifact.
@@ -117,15 +158,14 @@ pub struct Baseline<'a> {
 /// Records new baselines, creating the file when `create` is set and it does not exist yet.
 /// Returns whether the file was written.
 pub fn record(path: &Path, baselines: &[Baseline<'_>], create: bool) -> Result<bool> {
-    let text = match fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if !create {
-                return Ok(false);
-            }
-            String::new()
+    let text = match crate::limits::read_manifest(path)? {
+        Some(t) => {
+            // The same checks as reading, so a file of the wrong shape is never edited.
+            read(path)?;
+            t
         }
-        Err(e) => return Err(Error::io(path, e)),
+        None if !create => return Ok(false),
+        None => String::new(),
     };
     let mut doc = parse(path, &text)?;
     if !doc.contains_key("deployed") {
@@ -351,5 +391,41 @@ collection_sha = "bbbb"
         };
         assert!(record(&p, &[b], true).is_err());
         assert_eq!(fs::read_to_string(&p).unwrap(), "[[deployed]\nname=");
+    }
+
+    #[test]
+    fn entries_of_the_wrong_shape_are_errors_naming_the_entry_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(FILE_NAME);
+        let head = "[[deployed]]\nartifact_name = \"s\"\nartifact_type = \"skill\"\ncontent_hash = \"aa\"\n";
+        for (extra, needle) in [
+            ("artifact_path = \"skills\"\n", "`artifact_path`"),
+            ("artifact_path = \"skills/s/..\"\n", "`artifact_path`"),
+            ("artifact_path = \"../s\"\n", "`artifact_path`"),
+            ("artifact_path = \"/tmp/s\"\n", "`artifact_path`"),
+            ("deployed_at = 5\n", "`deployed_at`"),
+            ("version_lineage = \"aa\"\n", "`version_lineage`"),
+        ] {
+            fs::write(&p, format!("{head}{extra}")).unwrap();
+            let msg = read(&p).unwrap_err().to_string();
+            assert!(
+                msg.contains(FILE_NAME) && msg.contains("#1") && msg.contains(needle),
+                "{extra}: {msg}"
+            );
+        }
+        fs::write(&p, "[[deployed]]\nartifact_type = \"skill\"\n").unwrap();
+        assert!(read(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("no `artifact_name`"));
+        fs::write(&p, "deployed = 3\n").unwrap();
+        assert!(read(&p).unwrap_err().to_string().contains("`deployed`"));
+        fs::write(
+            &p,
+            format!("{head}artifact_path = \"skills/s\"\n[[deployed]]\nartifact_name = \"h\"\nartifact_type = \"hook\"\n"),
+        )
+        .unwrap();
+        let r = read(&p).unwrap().unwrap();
+        assert_eq!((r.entries.len(), r.skipped.len()), (1, 1));
     }
 }

@@ -168,6 +168,8 @@ pub fn validate_name(name: &str) -> Result<()> {
         Some("it starts with `.`")
     } else if name.chars().any(char::is_control) {
         Some("it contains a control character")
+    } else if name.len() > crate::limits::MAX_NAME_BYTES {
+        Some("it is longer than 128 bytes (the file names built from it must fit the file system's 255)")
     } else {
         None
     };
@@ -190,6 +192,18 @@ mod tests {
             assert!(validate_name(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(IdQuery::parse("skill:../x").is_err());
+    }
+
+    #[test]
+    fn names_are_limited_well_under_the_file_systems_255_bytes() {
+        let max = "n".repeat(crate::limits::MAX_NAME_BYTES);
+        assert!(validate_name(&max).is_ok());
+        // The longest name built from it (a staging folder of a command) still fits.
+        assert!(format!(".{max}.md.skillmeat-stage-{}", i64::MAX).len() < 255);
+        let msg = validate_name(&format!("{max}x")).unwrap_err().to_string();
+        assert!(msg.contains("longer than 128 bytes"), "{msg}");
+        // Multi-byte characters count in bytes, as the file system counts them.
+        assert!(validate_name(&"é".repeat(65)).is_err());
     }
 
     #[test]

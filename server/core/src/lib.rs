@@ -11,6 +11,7 @@ pub mod drift;
 pub mod error;
 pub mod hash;
 pub mod id;
+pub mod limits;
 pub mod merge;
 pub mod statcache;
 pub mod store;

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, IoContext, Result};
 use crate::hash;
+use crate::limits;
 
 /// Files larger than this are refused: artifacts are prompts and small scripts, not data sets.
 pub const MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
@@ -112,8 +113,51 @@ pub fn walk(root: &Path, folder: bool) -> Result<(Vec<Found>, Vec<Stat>)> {
         )));
     }
     let canon_root = fs::canonicalize(root).at(root)?;
-    walk_dir(root, &canon_root, "", &md, &mut found, &mut stats)?;
+    let mut budget = Budget {
+        root,
+        entries: 0,
+        bytes: 0,
+    };
+    walk_dir(
+        root,
+        &canon_root,
+        "",
+        &md,
+        &mut found,
+        &mut stats,
+        &mut budget,
+    )?;
     Ok((found, stats))
+}
+
+/// What a walk has seen so far, against [`limits::MAX_ARTIFACT_FILES`] and
+/// [`limits::MAX_ARTIFACT_BYTES`]: checked as it goes, so a huge folder stops the walk early.
+struct Budget<'a> {
+    root: &'a Path,
+    entries: usize,
+    bytes: u64,
+}
+
+impl Budget<'_> {
+    fn add(&mut self, size: u64) -> Result<()> {
+        self.entries += 1;
+        self.bytes += size;
+        if self.entries > limits::MAX_ARTIFACT_FILES {
+            return Err(Error::malformed(format!(
+                "{} holds more than {} files and folders, the limit for one artifact; move data out of the artifact",
+                self.root.display(),
+                limits::MAX_ARTIFACT_FILES
+            )));
+        }
+        if self.bytes > limits::MAX_ARTIFACT_BYTES {
+            return Err(Error::malformed(format!(
+                "{} holds more than {} MiB, the limit for one artifact; move large data out of the artifact",
+                self.root.display(),
+                limits::MAX_ARTIFACT_BYTES / (1024 * 1024)
+            )));
+        }
+        Ok(())
+    }
 }
 
 fn walk_dir(
@@ -123,6 +167,7 @@ fn walk_dir(
     dir_md: &fs::Metadata,
     found: &mut Vec<Found>,
     stats: &mut Vec<Stat>,
+    budget: &mut Budget<'_>,
 ) -> Result<()> {
     stats.push(Stat::of(prefix.to_string(), dir_md));
     for entry in fs::read_dir(dir).at(dir)? {
@@ -138,16 +183,27 @@ fn walk_dir(
         let rel = format!("{prefix}{name}");
         let ft = entry.file_type().at(&abs)?;
         if ft.is_dir() {
+            budget.add(0)?;
             let md = fs::symlink_metadata(&abs).at(&abs)?;
-            walk_dir(&abs, canon_root, &format!("{rel}/"), &md, found, stats)?;
+            walk_dir(
+                &abs,
+                canon_root,
+                &format!("{rel}/"),
+                &md,
+                found,
+                stats,
+                budget,
+            )?;
         } else if ft.is_symlink() {
             let target = check_link(&abs, canon_root)?;
+            budget.add(if target.is_file() { target.len() } else { 0 })?;
             if target.is_file() {
                 stats.push(Stat::of(rel.clone(), &target));
                 found.push(Found { rel, abs });
             }
         } else if ft.is_file() {
             let md = fs::symlink_metadata(&abs).at(&abs)?;
+            budget.add(md.len())?;
             stats.push(Stat::of(rel.clone(), &md));
             found.push(Found { rel, abs });
         }
@@ -215,6 +271,32 @@ mod tests {
             err.contains("leak") && err.contains("outside the artifact"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_artifact_over_the_file_count_or_total_size_limit_is_refused_quickly() {
+        let dir = tempfile::tempdir().unwrap();
+        let skill = dir.path().join("many");
+        fs::create_dir(&skill).unwrap();
+        for i in 0..=limits::MAX_ARTIFACT_FILES {
+            fs::write(skill.join(format!("f{i}")), "").unwrap();
+        }
+        let started = std::time::Instant::now();
+        let err = read_artifact(&skill, true).unwrap_err().to_string();
+        assert!(err.contains("many") && err.contains("10000 files"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+
+        let big = dir.path().join("big");
+        fs::create_dir(&big).unwrap();
+        // Sparse files: three of 30 MiB each pass the per-file cap but not the total.
+        for i in 0..3 {
+            let f = fs::File::create(big.join(format!("part{i}"))).unwrap();
+            f.set_len(30 * 1024 * 1024).unwrap();
+        }
+        let started = std::time::Instant::now();
+        let err = read_artifact(&big, true).unwrap_err().to_string();
+        assert!(err.contains("big") && err.contains("64 MiB"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub mod exit {
     after_help = "Exit codes: 0 ok, 1 drift found / operation failed, 2 usage, 3 not found, 4 conflicts left, 5 lock or permission."
 )]
 pub struct Cli {
-    /// The project folder (default: the nearest folder upwards holding `.claude/`, else the current one).
+    /// The project folder (default: the nearest folder upwards holding `.claude/` with artifacts, `.skillmeat/` or `.git`, below $HOME; else the current one).
     #[arg(long, global = true, value_name = "DIR")]
     workspace: Option<PathBuf>,
     /// The collection folder (default: SKILLMEAT_COLLECTION, then SkillMeat's config, then ~/.skillmeat/collections/default).
@@ -184,33 +184,102 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
     }
     if result.is_err() {
         ws.discard_if_new();
+    } else if writes_project(&cli.command) && !out.json {
+        out.note(format!("workspace: {}", ws.root().display()));
     }
     result
 }
 
+/// Commands that only read: in a folder that is not a project they create nothing.
+fn read_only(c: &Command) -> bool {
+    matches!(
+        c,
+        Command::Status | Command::History(_) | Command::Diff(_) | Command::CheckUpstream(_)
+    )
+}
+
+/// Commands that write into the project (add writes into the collection).
+fn writes_project(c: &Command) -> bool {
+    match c {
+        Command::Sync(a) => a.apply,
+        Command::Deploy(_)
+        | Command::Import
+        | Command::Resolve(_)
+        | Command::Rollback(_)
+        | Command::Tag(_) => true,
+        _ => false,
+    }
+}
+
 fn open_workspace(cli: &Cli) -> Result<Workspace, Error> {
+    let env = Env::from_process(cli.collection.clone());
     let root = match &cli.workspace {
         Some(w) => w.clone(),
-        None => find_project_root(&std::env::current_dir().map_err(|e| Error::io(".", e))?),
+        None => find_project_root(
+            &std::env::current_dir().map_err(|e| Error::io(".", e))?,
+            &env,
+        )?,
     };
     // Resolve the collection before touching the workspace, so a missing one writes nothing.
-    let collection = Collection::resolve(&Env::from_process(cli.collection.clone()))?;
+    let collection = Collection::resolve(&env)?;
     Workspace::open(
         &root,
         collection,
         Options {
             skillmeat_compat: cli.skillmeat_compat,
+            read_only: read_only(&cli.command),
         },
     )
 }
 
-/// The nearest folder at or above `start` holding `.claude/`, like git finds `.git/`.
-fn find_project_root(start: &Path) -> PathBuf {
-    start
-        .ancestors()
-        .find(|p| p.join(".claude").is_dir())
-        .unwrap_or(start)
-        .to_path_buf()
+/// User-level data of Claude Code and SkillMeat: never a project, never climbed into.
+fn user_data_dirs(env: &Env) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Some(home) = &env.home {
+        dirs.push(home.join(".claude"));
+        dirs.push(home.join(".skillmeat"));
+    }
+    dirs.extend(env.skillmeat_root());
+    dirs.iter()
+        .map(|d| std::fs::canonicalize(d).unwrap_or_else(|_| d.clone()))
+        .collect()
+}
+
+/// The project a command run in `start` is about: the nearest folder at or above it holding a
+/// project marker ([`skillmeat_core::workspace::is_project`]), like git finds `.git/`, else
+/// `start` itself. The climb stops below `$HOME`: the home folder's `~/.claude` holds the user's
+/// own skills for every project, and `~/.skillmeat` is SkillMeat's data, so neither is ever a
+/// workspace unless named with `--workspace`.
+fn find_project_root(start: &Path, env: &Env) -> Result<PathBuf, Error> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let start = canon(start);
+    let home = env.home.as_deref().map(canon);
+    let data = user_data_dirs(env);
+    let refuse = |what: &str| {
+        Error::invalid(format!(
+            "{} is {what}, not a project; run the command inside a project, or name it with --workspace DIR if you really mean this folder",
+            start.display()
+        ))
+    };
+    if home.as_deref() == Some(start.as_path()) {
+        return Err(refuse(
+            "your home folder (its .claude/ holds your skills for every project)",
+        ));
+    }
+    if data.iter().any(|d| start.starts_with(d)) {
+        return Err(refuse(
+            "inside Claude Code's or SkillMeat's user-level data",
+        ));
+    }
+    for p in start.ancestors() {
+        if home.as_deref() == Some(p) {
+            break;
+        }
+        if skillmeat_core::workspace::is_project(p) {
+            return Ok(p.to_path_buf());
+        }
+    }
+    Ok(start)
 }
 
 pub fn exit_code(e: &Error) -> i32 {

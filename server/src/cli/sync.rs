@@ -24,7 +24,7 @@ pub struct Args {
     strategy: String,
     /// Write the plan; without it the plan is only shown.
     #[arg(long)]
-    apply: bool,
+    pub apply: bool,
     /// How many artifacts `--all` works on at once.
     #[arg(long, default_value_t = 4)]
     jobs: usize,

@@ -163,6 +163,7 @@ impl State {
                 c,
                 Options {
                     skillmeat_compat: self.settings.skillmeat_compat,
+                    ..Options::default()
                 },
             )
         });

@@ -48,6 +48,16 @@ impl Store {
         Ok(store)
     }
 
+    /// A database in memory, for read-only commands in a folder that is not a project: they
+    /// work as usual and leave nothing behind.
+    pub fn open_in_memory() -> Result<Store> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|e| Error::db(&path, e))?;
+        let store = Store { conn, path };
+        store.migrate(schema::latest())?;
+        Ok(store)
+    }
+
     /// Opens the database at `path`, migrating an older schema up to [`schema::latest`].
     pub fn open(path: &Path) -> Result<Store> {
         Store::open_at(path, schema::latest())
@@ -116,6 +126,9 @@ impl Store {
                 self.path.display()
             )));
         }
+        if app == 0 {
+            self.check_unmarked(version)?;
+        }
         if version > i64::from(schema::latest()) {
             return Err(Error::malformed(format!(
                 "{} was written by a newer skillmeat-lsp (schema {version}; this build knows up to {}); upgrade skillmeat-lsp — the file was left untouched",
@@ -124,6 +137,44 @@ impl Store {
             )));
         }
         Ok(())
+    }
+
+    /// A database without our application id is ours only when it is empty (new) or has the
+    /// tables of one of our schemas (written before we set the id; it is stamped on open).
+    fn check_unmarked(&self, version: i64) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+            .map_err(|e| self.err(e))?;
+        let names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        if names.is_empty() && version == 0 {
+            return Ok(());
+        }
+        let ours = ["artifacts", "blobs", "deployments", "meta", "versions"]
+            .iter()
+            .all(|t| names.iter().any(|n| n == t));
+        if ours && version >= 1 {
+            self.conn
+                .execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID};"))
+                .map_err(|e| self.err(e))?;
+            return Ok(());
+        }
+        let mut shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+        if names.len() > 5 {
+            shown.push("…");
+        }
+        Err(Error::malformed(format!(
+            "{} is a SQLite database that skillmeat-lsp did not create (it holds {}); it was left untouched — move it away (or use another --workspace) and run the command again to start a fresh lineage",
+            self.path.display(),
+            if shown.is_empty() {
+                format!("schema version {version} and no tables")
+            } else {
+                format!("tables {}", shown.join(", "))
+            }
+        )))
     }
 
     pub fn schema_version(&self) -> Result<u32> {

@@ -83,6 +83,49 @@ fn garbage_and_foreign_databases_are_refused() {
 }
 
 #[test]
+fn a_database_without_our_id_is_used_only_when_empty_or_of_our_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    // Another program's database that never set an application id.
+    let foreign = dir.path().join("foreign.db");
+    {
+        let c = rusqlite::Connection::open(&foreign).unwrap();
+        c.execute_batch("CREATE TABLE foo (x); INSERT INTO foo VALUES (1);")
+            .unwrap();
+    }
+    let before = std::fs::read(&foreign).unwrap();
+    let err = Store::open(&foreign).unwrap_err().to_string();
+    assert!(
+        err.contains("foreign.db")
+            && err.contains("did not create")
+            && err.contains("foo")
+            && err.contains("move it away"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&foreign).unwrap(), before, "bytes changed");
+    // One that only set a schema version.
+    let versioned = dir.path().join("v.db");
+    rusqlite::Connection::open(&versioned)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 1;")
+        .unwrap();
+    assert!(Store::open(&versioned).is_err());
+
+    // Ours from before the id was set: accepted and stamped.
+    let old = dir.path().join("old.db");
+    drop(Store::open(&old).unwrap());
+    rusqlite::Connection::open(&old)
+        .unwrap()
+        .execute_batch("PRAGMA application_id = 0;")
+        .unwrap();
+    drop(Store::open(&old).unwrap());
+    let id: i64 = rusqlite::Connection::open(&old)
+        .unwrap()
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(id, 0x534b_4d54);
+}
+
+#[test]
 fn same_content_twice_is_two_versions_and_blobs_are_shared() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("l.db")).unwrap();

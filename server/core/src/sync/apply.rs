@@ -98,6 +98,7 @@ pub fn swap_in(
     for rel in tree.files.keys() {
         check_rel(rel)?;
     }
+    crate::apply::check_write_target(target)?;
     let parent = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).at(parent)?;
     let had_old = fs::symlink_metadata(target).is_ok();

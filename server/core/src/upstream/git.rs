@@ -112,9 +112,25 @@ pub fn run(call: Call<'_>) -> Result<Output> {
     }
 }
 
+/// Settings forced on every call, whatever any config file says, so that no git call runs a
+/// program named by data: `ext::` URLs run an arbitrary command; hooks (in a cache repository,
+/// whoever made it) run on fetches and ref updates; an fsmonitor is a program git starts; a pager
+/// is one too. Config is otherwise read as git reads it: the system's and the user's own (their
+/// credential helpers, proxies and URL rewrites keep working), plus the cache repository's, which
+/// only we write — never anything from a collection.
+const FORCED: [&str; 4] = [
+    "protocol.ext.allow=never",
+    "core.hooksPath=/dev/null",
+    "core.fsmonitor=false",
+    "core.pager=cat",
+];
+
 fn full_args(call: &Call<'_>) -> Vec<String> {
-    // `protocol.ext.allow=never`: an `ext::` URL runs an arbitrary command; no upstream may.
-    let mut v = vec!["-c".to_string(), "protocol.ext.allow=never".to_string()];
+    let mut v = vec!["--no-pager".to_string()];
+    for f in FORCED {
+        v.push("-c".to_string());
+        v.push(f.to_string());
+    }
     if let Some(d) = call.git_dir {
         v.push(format!("--git-dir={}", d.display()));
     }

@@ -1,7 +1,7 @@
 //! The upstream tier (DESIGN §6): artifacts that come from a git repository.
 //!
-//! Everything goes through the system `git` ([`git`]), into a per-collection fetch cache
-//! ([`Repo`]). Asking a remote what a ref names costs one `ls-remote`; a fetch happens only when
+//! Everything goes through the system `git` ([`git`]), into a fetch cache in the user's cache
+//! folder ([`Repo`]), never inside a collection. Asking a remote what a ref names costs one `ls-remote`; a fetch happens only when
 //! that commit is not cached yet, so a repeated check of an unchanged upstream transfers nothing.
 //! Whether an artifact is `behind` is decided on its own subtree: the tree (or blob) id at its
 //! path in the recorded commit against the one in the ref's commit now.
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-pub use repo::{Entry, Repo, Want, STATE_DIR};
+pub use repo::{cache_root, old_cache_warning, Entry, Repo, Want, STATE_DIR};
 pub use spec::{parse_source, GitHub, Source, Upstream};
 
 use crate::error::{Error, Result};

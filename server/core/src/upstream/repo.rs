@@ -1,6 +1,12 @@
-//! The fetch cache: one bare repository per upstream URL under the collection's state folder
-//! (`<collection>/.skillmeat-lsp/git/<hash of url>.git`), fetched incrementally, and reading an
-//! artifact's files out of it at any commit with the same policy as reading them from disk.
+//! The fetch cache: one bare repository per upstream URL in the user's cache folder
+//! (`$XDG_CACHE_HOME/skillmeat-lsp/git/<hash of url>.git`, else `~/.cache/skillmeat-lsp/…`),
+//! fetched incrementally, and reading an artifact's files out of it at any commit with the same
+//! policy as reading them from disk.
+//!
+//! The cache is never inside a collection: a collection is often someone else's git repository,
+//! and a git directory committed into it (with hooks, or config naming programs) would run code
+//! here. An old cache left in a collection by earlier builds (`<collection>/.skillmeat-lsp/git/`)
+//! is ignored and named in a warning.
 //!
 //! Every commit we record as `resolved_sha` is pinned by a ref, so the merge base of the next
 //! upstream sync stays readable even after upstream rewrites its history.
@@ -15,8 +21,41 @@ use super::git::{self, Call};
 use crate::error::{Error, IoContext, Result};
 use crate::tree::{Tree, MAX_FILE_SIZE};
 
-/// The collection's own state folder; discovery never looks into dot-folders.
+/// Where earlier builds kept the fetch cache inside a collection; now only named in a warning.
 pub const STATE_DIR: &str = ".skillmeat-lsp";
+
+/// The folder holding every cache repository: `$XDG_CACHE_HOME/skillmeat-lsp/git` when that is
+/// an absolute path (the XDG rule), else `~/.cache/skillmeat-lsp/git`.
+pub fn cache_root() -> Result<PathBuf> {
+    let xdg = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute());
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute());
+    let base = match (xdg, home) {
+        (Some(x), _) => x,
+        (None, Some(h)) => h.join(".cache"),
+        (None, None) => {
+            return Err(Error::not_found(
+                "no cache folder for fetched upstreams: neither XDG_CACHE_HOME nor HOME is set to an absolute path; set one of them",
+            ))
+        }
+    };
+    Ok(base.join("skillmeat-lsp").join("git"))
+}
+
+/// A warning naming the fetch cache an earlier build left inside the collection at `root`, which
+/// is never used (it may hold hooks or config from whoever committed it).
+pub fn old_cache_warning(root: &Path) -> Option<String> {
+    let old = root.join(STATE_DIR).join("git");
+    old.symlink_metadata().is_ok().then(|| {
+        format!(
+            "ignoring {}: fetch caches now live in the user's cache folder and one inside a collection is never used (it could run someone else's git hooks); delete it",
+            old.display()
+        )
+    })
+}
 
 /// How long to wait for another process fetching into the same cache repository.
 const FETCH_LOCK_TIMEOUT: Duration = Duration::from_secs(300);
@@ -70,20 +109,22 @@ fn url_key(url: &str) -> String {
 }
 
 impl Repo {
-    /// Opens (creating when needed) the cache repository of `url` in the collection at `root`.
-    pub fn open(root: &Path, url: &str) -> Result<Repo> {
-        let state = root.join(STATE_DIR);
-        let parent = state.join("git");
+    /// Opens (creating when needed) the cache repository of `url` in [`cache_root`].
+    pub fn open(url: &str) -> Result<Repo> {
+        let parent = cache_root()?;
         let dir = parent.join(format!("{}.git", url_key(url)));
         let mut created = None;
         if !dir.join("HEAD").is_file() {
-            created = Some(if !state.exists() {
-                state.clone()
-            } else if !parent.exists() {
-                parent.clone()
-            } else {
-                dir.clone()
-            });
+            // The topmost folder this open makes (the cache root's parents included), so a
+            // failed first use removes all it created.
+            let mut top = dir.clone();
+            while let Some(p) = top.parent() {
+                if p.exists() {
+                    break;
+                }
+                top = p.to_path_buf();
+            }
+            created = Some(top);
             fs::create_dir_all(&parent).at(&parent)?;
             // Initialise beside the final place and rename, so a half-made repository is never
             // seen by a concurrent process.
@@ -146,11 +187,8 @@ impl Repo {
     }
 
     /// The cache repository of `url` if it was ever made; never creates one.
-    pub fn existing(root: &Path, url: &str) -> Option<Repo> {
-        let dir = root
-            .join(STATE_DIR)
-            .join("git")
-            .join(format!("{}.git", url_key(url)));
+    pub fn existing(url: &str) -> Option<Repo> {
+        let dir = cache_root().ok()?.join(format!("{}.git", url_key(url)));
         dir.join("HEAD").is_file().then(|| Repo {
             url: url.to_string(),
             dir,
@@ -328,6 +366,23 @@ impl Repo {
         }
         let out = self.git(&["ls-tree", "-r", "-z", "-l", &entry.oid])?;
         let listing = parse_ls_tree(&out.stdout)?;
+        // The limits of an artifact on disk hold for one read from upstream too, before any
+        // content is fetched out of the cache.
+        if listing.len() > crate::limits::MAX_ARTIFACT_FILES {
+            return Err(Error::malformed(format!(
+                "`{shown}` in {} holds more than {} files, the limit for one artifact",
+                self.url,
+                crate::limits::MAX_ARTIFACT_FILES
+            )));
+        }
+        let total: u64 = listing.iter().filter_map(|(_, e)| e.size).sum();
+        if total > crate::limits::MAX_ARTIFACT_BYTES {
+            return Err(Error::malformed(format!(
+                "`{shown}` in {} holds more than {} MiB, the limit for one artifact",
+                self.url,
+                crate::limits::MAX_ARTIFACT_BYTES / (1024 * 1024)
+            )));
+        }
         let mut wanted = Vec::new();
         for (rel, e) in &listing {
             crate::apply::check_rel(rel)?;

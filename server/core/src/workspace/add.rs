@@ -70,7 +70,7 @@ impl Workspace {
             Source::Git(up) => {
                 // Know that the repository and ref exist before making a cache for them.
                 let remote = upstream::ask_remote(&up)?;
-                let repo = Repo::open(&self.collection.root, &up.url)?;
+                let repo = Repo::open(&up.url)?;
                 match self.read_git(&repo, up, remote, req) {
                     Ok(f) => {
                         // Pinned: this commit is the merge base of the next upstream sync.

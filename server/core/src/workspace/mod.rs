@@ -48,6 +48,22 @@ pub struct Options {
     /// Create `.claude/.skillmeat-deployed.toml` when it does not exist (it is always kept
     /// current when it does).
     pub skillmeat_compat: bool,
+    /// The command only reads: in a folder that is not a project ([`is_project`]) the lineage
+    /// is kept in memory, so nothing (no `.skillmeat/`) is created there.
+    pub read_only: bool,
+}
+
+/// Whether `dir` is a project: it holds `.claude/` with deployments or artifacts, `.skillmeat/`
+/// (our state) or `.git`. A folder that is none of these is not made one by reading it.
+pub fn is_project(dir: &Path) -> bool {
+    let claude = dir.join(".claude");
+    let claude_marker = claude.join(crate::compat::FILE_NAME).exists()
+        || crate::id::ArtifactType::ALL
+            .iter()
+            .any(|k| claude.join(k.dir()).is_dir());
+    claude_marker
+        || dir.join(crate::store::DIR_NAME).is_dir()
+        || dir.join(".git").symlink_metadata().is_ok()
 }
 
 #[derive(Debug)]
@@ -78,14 +94,30 @@ impl Workspace {
             )));
         }
         let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+        // A project someone else wrote may link its folders anywhere: nothing is read or written
+        // through a link leading out of the workspace.
+        for kind in crate::id::ArtifactType::ALL {
+            crate::apply::check_no_link_out(
+                &root,
+                &format!(".claude/{}", kind.dir()),
+                "the project",
+            )?;
+        }
+        crate::apply::check_no_link_out(&root, crate::store::DIR_NAME, "the project")?;
         let claude = root.join(".claude");
         let state_dir = root.join(crate::store::DIR_NAME);
-        let created_state = !state_dir.exists();
+        let in_memory = opts.read_only && !is_project(&root);
+        let created_state = !in_memory && !state_dir.exists();
         if !state_dir.join(crate::store::DB_NAME).exists() {
             // First use: a malformed SkillMeat file must fail before we create anything.
             crate::compat::read(&crate::compat::path_in(&claude))?;
         }
-        let store = match Store::open_workspace(&root) {
+        let opened = if in_memory {
+            Store::open_in_memory()
+        } else {
+            Store::open_workspace(&root)
+        };
+        let store = match opened {
             Ok(s) => s,
             Err(e) => {
                 if created_state {
@@ -147,24 +179,9 @@ impl Workspace {
         discover::artifact_path(&self.claude, id)
     }
 
-    /// The collection copy of an artifact: `collection.toml`'s `path` when it names one inside
-    /// the collection, else SkillMeat's layout.
+    /// The collection copy of an artifact. `collection.toml`'s `path` is always this one: any
+    /// other is refused when the collection is opened.
     pub fn collection_path(&self, id: &ArtifactId) -> PathBuf {
-        if let Some(p) = self
-            .collection
-            .manifest
-            .get(id)
-            .and_then(|m| m.path.as_deref())
-        {
-            let rel = Path::new(p);
-            let inside = rel.is_relative()
-                && rel
-                    .components()
-                    .all(|c| matches!(c, std::path::Component::Normal(_)));
-            if inside {
-                return self.collection.root.join(rel);
-            }
-        }
         discover::artifact_path(&self.collection.root, id)
     }
 

@@ -109,7 +109,7 @@ impl Job {
     }
 
     fn check(&self) -> Result<UpstreamCheck> {
-        let repo = Repo::open(&self.collection_root, &self.up.url)?;
+        let repo = Repo::open(&self.up.url)?;
         let head = upstream::fetch_head(&repo, &self.up)?;
         let folder = self.folder();
         let collection = self.collection_copy()?.ok_or_else(|| {
@@ -120,7 +120,9 @@ impl Job {
             ))
         })?;
         let collection_hash = collection.content_hash(folder);
-        let mut warnings = Vec::new();
+        let mut warnings: Vec<String> = upstream::old_cache_warning(&self.collection_root)
+            .into_iter()
+            .collect();
         let now_entry = repo.entry(&head.sha, &self.up.path)?;
         let upstream_hash = match &now_entry {
             Some(_) => Some(self.read(&repo, &head.sha)?.content_hash(folder)),
@@ -222,7 +224,7 @@ impl Workspace {
         let Ok(job) = self.upstream_job(id) else {
             return Ok(None);
         };
-        let Some(repo) = Repo::existing(&job.collection_root, &job.up.url) else {
+        let Some(repo) = Repo::existing(&job.up.url) else {
             return Ok(None);
         };
         for sha in repo.commits_touching(&job.up.path, DEPTH)? {
@@ -237,7 +239,7 @@ impl Workspace {
 
     pub(super) fn upstream_rev(&self, id: &ArtifactId) -> Result<Resolved> {
         let job = self.upstream_job(id)?;
-        let repo = Repo::open(&job.collection_root, &job.up.url)?;
+        let repo = Repo::open(&job.up.url)?;
         let head = upstream::fetch_head(&repo, &job.up)?;
         let tree = job.read(&repo, &head.sha)?;
         Ok(Resolved {
@@ -324,7 +326,7 @@ impl Workspace {
         let started = Instant::now();
         let job = self.upstream_job(id)?;
         let folder = job.folder();
-        let repo = Repo::open(&job.collection_root, &job.up.url)?;
+        let repo = Repo::open(&job.up.url)?;
         let head = upstream::fetch_head(&repo, &job.up)?;
         let source = job.read(&repo, &head.sha).map_err(|e| {
             e.context(format!(
@@ -365,6 +367,9 @@ impl Workspace {
         });
         if let Some(n) = base_note {
             plan.warnings.insert(0, n);
+        }
+        if let Some(w) = upstream::old_cache_warning(&self.collection.root) {
+            plan.warnings.push(w);
         }
         let mut outcome = SyncOutcome {
             id: id.clone(),
