@@ -301,22 +301,27 @@ fn fault(w: &Writer, want: &Outcome, point: &str, action: &str) {
     (w.setup)(&env);
     let target = env.path(w.target);
     let old = read_tree(&target);
+    if old.is_none() && point == "after-backup" {
+        // A first write has no old tree to move aside.
+        return;
+    }
     let (out, stderr) = run_writer(&env, w, Some(&format!("{point}{action}")));
-    let killed = out.status.signal() == Some(9);
+    // Every writer passes every point: the fault must really have struck there.
     if action.is_empty() {
-        assert!(
-            killed || out.status.code() == Some(want.code),
-            "{what}: neither killed nor finished: {:?} {stderr}",
+        assert_eq!(
+            out.status.signal(),
+            Some(9),
+            "{what}: the writer should have been killed at the point: {:?} {stderr}",
             out.status
         );
     } else {
         assert_no_raw_db_error(&stderr, &what);
-        if out.status.code() != Some(want.code) {
-            assert!(
-                stderr.contains("No space left") || stderr.contains("disk is full"),
-                "{what}: the error should say the disk is full: {stderr}"
-            );
-        }
+        assert!(
+            out.status.code() != Some(0)
+                && (stderr.contains("No space left") || stderr.contains("disk is full")),
+            "{what}: the writer should have failed saying the disk is full: {:?} {stderr}",
+            out.status
+        );
     }
 
     // The next command recovers.

@@ -332,3 +332,41 @@ fn two_projects_pushing_and_pulling_one_skill_never_leave_a_mixed_tree() {
     // keeps the test honest about its cost.
     assert!(started.elapsed() < Duration::from_secs(300));
 }
+
+#[test]
+fn damaged_stored_content_is_refused_by_rollback_and_diff_and_nothing_is_written() {
+    let env = Env::new("");
+    env.write("collection/commands/review.md", "review v1\n");
+    assert_eq!(env.run(&["deploy", "command:review"]).code, 0);
+    env.write("collection/commands/review.md", "review v2\n");
+    assert_eq!(env.run(&["sync", "command:review", "--apply"]).code, 0);
+    // The blob holding v1's bytes rots on disk.
+    let db = rusqlite::Connection::open(env.project().join(".skillmeat/lineage.db")).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE blobs SET data = CAST('rotten\n' AS BLOB) WHERE hash = ?1",
+            [skillmeat_core::hash::hash_bytes(b"review v1\n")],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(db);
+    let before = history_len(&env, "command:review");
+    for args in [
+        &["rollback", "command:review", "--to", "v1", "--yes"][..],
+        &["diff", "command:review", "--from", "v1", "--to", "project"][..],
+    ] {
+        let r = env.run(args);
+        assert_ne!(r.code, 0, "{args:?}: {r:?}");
+        assert!(
+            r.stderr.contains("command:review v1") && r.stderr.contains("damaged"),
+            "{args:?}: the error should name the artifact and version: {}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("rotten"), "{args:?}: {}", r.stdout);
+        assert_eq!(
+            env.read("project/.claude/commands/review.md"),
+            "review v2\n"
+        );
+    }
+    assert_eq!(history_len(&env, "command:review"), before);
+}

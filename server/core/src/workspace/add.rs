@@ -140,13 +140,12 @@ impl Workspace {
         })
     }
 
-    /// Refuses an id the collection already has, on disk or in its manifest.
+    /// Refuses an id the collection already has on disk. A manifest entry without a copy is what
+    /// an add interrupted before its commit leaves (its tree was undone, the manifest is not
+    /// journaled): adding again takes that entry over.
     fn ensure_new(&self, id: &ArtifactId) -> Result<()> {
         let dest = crate::discover::artifact_path(&self.collection.root, id);
-        if self.collection.manifest.contains_key(id)
-            || dest.symlink_metadata().is_ok()
-            || self.collection_path(id).symlink_metadata().is_ok()
-        {
+        if dest.symlink_metadata().is_ok() || self.collection_path(id).symlink_metadata().is_ok() {
             return Err(Error::invalid(format!(
                 "{id} is already in the collection ({}); update it with `skillmeat-lsp sync {id} --direction upstream-to-collection`, or add under another name with --name",
                 dest.display()
