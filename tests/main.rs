@@ -16,6 +16,8 @@ mod cli_trust;
 mod cli_upstream;
 mod concurrency;
 mod crash_recovery;
+mod fault_matrix;
+mod integrity;
 mod lsp_actions;
 mod lsp_commands;
 mod lsp_diagnostics;

@@ -128,6 +128,15 @@ CREATE TABLE journal (
 "#,
         down: "DROP TABLE journal;",
     },
+    Migration {
+        version: 3,
+        up: r#"
+-- The content hash an apply writes, so recovery removes a target only when it holds exactly that
+-- (never a file someone else put there meanwhile).
+ALTER TABLE journal ADD COLUMN new_hash TEXT;
+"#,
+        down: "ALTER TABLE journal DROP COLUMN new_hash;",
+    },
 ];
 
 /// The schema this build writes.

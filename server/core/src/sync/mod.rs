@@ -9,6 +9,7 @@ pub mod apply;
 pub mod failpoint;
 pub mod lock;
 pub mod plan;
+pub mod write;
 
 use std::fmt;
 use std::str::FromStr;
