@@ -7,7 +7,7 @@ use crate::support;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::lsp::{full_caps, Lsp, Start};
+use support::lsp::{bare_caps, full_caps, Lsp, Start};
 use support::Env;
 
 const BASE: &str = "---\nname: x\n---\n\none\ntwo\nthree\n";
@@ -59,9 +59,10 @@ fn closing_stdin_during_the_start_up_scan_ends_the_server_within_2_s() {
         env.write(&format!("project/.claude/skills/s{i:03}/SKILL.md"), BASE);
         env.write(&format!("project/.claude/skills/s{i:03}/big.txt"), &big);
     }
-    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
-    // The scan runs on the first job after `initialized`; give it a moment to start.
-    std::thread::sleep(Duration::from_millis(300));
+    // A client that asks for nothing: `initialized` goes straight to the scan, with no request
+    // to the client (which this test, asleep, would not answer) before it.
+    let mut lsp = Lsp::start(&env, settings(&env), bare_caps());
+    std::thread::sleep(Duration::from_millis(100));
     let closed = Instant::now();
     lsp.close_stdin();
     let code = lsp.exit_code(Duration::from_secs(2));

@@ -104,12 +104,16 @@ fn judge_unparsable(body: &[u8], e: serde_json::Error) -> Action {
     ))
 }
 
-fn judge(f: Frame) -> Action {
+/// What becomes of frame `f` of `r` (`r` re-reads a body that ran into the next frame).
+fn judge<R: AsyncRead + Unpin>(r: &mut FrameReader<R>, f: Frame) -> Action {
     match f {
         Frame::End => Action::End,
         Frame::Body(body) => match serde_json::from_slice::<Value>(&body) {
             Ok(v) => judge_message(&body, v),
-            Err(e) => judge_unparsable(&body, e),
+            Err(e) => match overlong(r, &body) {
+                Some(bad) => judge(r, bad),
+                None => judge_unparsable(&body, e),
+            },
         },
         Frame::Bad { why, skipped } => Action::Answer(match skipped.as_deref().and_then(id_of) {
             Some(id) => error_frame(
@@ -153,14 +157,7 @@ where
         let mut r = FrameReader::new(stdin, MAX_BODY);
         loop {
             let action = match r.next().await {
-                Ok(Frame::Body(body)) => match serde_json::from_slice::<Value>(&body) {
-                    Ok(v) => judge_message(&body, v),
-                    Err(e) => match overlong(&mut r, &body) {
-                        Some(bad) => judge(bad),
-                        None => judge_unparsable(&body, e),
-                    },
-                },
-                Ok(f) => judge(f),
+                Ok(f) => judge(&mut r, f),
                 Err(e) => {
                     tracing::warn!("cannot read stdin: {e}");
                     break;
