@@ -14,6 +14,7 @@ mod cli_merge_file_git;
 mod cli_sync;
 mod cli_trust;
 mod cli_upstream;
+mod cli_workspace;
 mod concurrency;
 mod crash_recovery;
 mod fault_matrix;
