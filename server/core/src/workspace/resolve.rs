@@ -4,8 +4,8 @@
 use super::Workspace;
 use crate::error::{Error, Result};
 use crate::id::ArtifactId;
-use crate::merge::{self, Choice};
-use crate::store::{AuditEvent, NewVersion, Origin};
+use crate::merge::{self, Choice, Unterminated};
+use crate::store::{AuditEvent, NewVersion, Origin, VersionRow};
 use crate::sync::{apply, lock};
 use crate::tree::{self, Tree};
 
@@ -18,6 +18,8 @@ pub struct ResolveOutcome {
     pub remaining: Vec<(String, usize)>,
     /// The `merge` version recorded once no markers remain.
     pub version: Option<u32>,
+    /// The version holding the file as it was before regions were rewritten.
+    pub kept_previous: Option<u32>,
 }
 
 fn choice_name(c: Choice) -> &'static str {
@@ -78,7 +80,9 @@ impl Workspace {
             }
         }
         let mut rewritten = Vec::new();
+        let mut kept_as = None;
         if let Some(choice) = choice {
+            let before = tree.clone();
             for (p, bytes) in tree.files.iter_mut() {
                 if file.is_some_and(|f| f != p.as_str()) && folder {
                     continue;
@@ -94,10 +98,14 @@ impl Workspace {
                 if parsed.conflicts.is_empty() {
                     continue;
                 }
-                *bytes = merge::resolve_all(bytes, choice)?;
+                let ends = self.merge_inputs_unterminated(&id, p)?;
+                *bytes = merge::resolve_all_exact(bytes, choice, ends)?;
                 rewritten.push((p.clone(), parsed.conflicts.len()));
             }
             if !rewritten.is_empty() {
+                // Nothing a person wrote is lost: the file as it is now, hand edits inside the
+                // regions included, becomes a version before any region is rewritten.
+                kept_as = Some(self.keep_before_resolve(&id, &before)?);
                 let swap = apply::swap_in(&self.store, &id.to_string(), &path, &tree, folder)?;
                 self.store.in_tx(|| swap.mark_committed(&self.store))?;
                 swap.finish(&self.store)?;
@@ -113,6 +121,7 @@ impl Workspace {
             let hash = tree.content_hash(folder);
             let latest = self.store.latest_version(&id)?;
             let v = self.store.in_tx(|| {
+                let parent = kept_as.as_ref().or(latest.as_ref());
                 let v = match latest.as_ref().filter(|v| v.hash == hash) {
                     Some(v) => v.clone(),
                     None => self.store.add_version(
@@ -120,7 +129,7 @@ impl Workspace {
                         NewVersion {
                             hash: &hash,
                             origin: Origin::Merge,
-                            parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
+                            parents: &parent.iter().map(|v| v.id).collect::<Vec<_>>(),
                             files: Some(&tree),
                             message: Some(&match choice {
                                 Some(c) => format!("conflicts resolved: {}", choice_name(c)),
@@ -148,6 +157,57 @@ impl Workspace {
             rewritten,
             remaining,
             version,
+            kept_previous: kept_as.map(|v| v.number),
+        })
+    }
+
+    /// Stores `tree` (the project copy about to be rewritten) as a version unless one with its
+    /// content already exists; returns that version.
+    fn keep_before_resolve(&mut self, id: &ArtifactId, tree: &Tree) -> Result<VersionRow> {
+        let hash = tree.content_hash(id.kind.is_folder());
+        let known = self
+            .store
+            .versions(id)?
+            .into_iter()
+            .rev()
+            .find(|v| v.hash == hash && v.has_content);
+        if let Some(v) = known {
+            return Ok(v);
+        }
+        let latest = self.store.latest_version(id)?;
+        self.store.in_tx(|| {
+            self.store.add_version(
+                id,
+                NewVersion {
+                    hash: &hash,
+                    origin: Origin::LocalModification,
+                    parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
+                    files: Some(tree),
+                    message: Some("kept before resolve"),
+                },
+            )
+        })
+    }
+
+    /// Which inputs of the merge that wrote `file`'s markers had no final newline, read from the
+    /// file's open conflict record (its sides are stored as blobs); all false when unknown.
+    pub fn merge_inputs_unterminated(&self, id: &ArtifactId, file: &str) -> Result<Unterminated> {
+        let Some([base, ours, theirs]) = self.store.open_conflict_sides(id, file)? else {
+            return Ok(Unterminated::default());
+        };
+        let open = |h: &Option<String>| -> Result<bool> {
+            Ok(match h {
+                Some(h) => self
+                    .store
+                    .blob(h)?
+                    .is_some_and(|b| !b.is_empty() && b.last() != Some(&b'\n')),
+                None => false,
+            })
+        };
+        Ok(Unterminated {
+            ours: open(&ours)?,
+            base: open(&base)?,
+            theirs: open(&theirs)?,
         })
     }
 }
