@@ -6,6 +6,7 @@
 mod add;
 mod buffer;
 mod bulk;
+mod deletion;
 mod deploy;
 mod diff;
 mod history;
