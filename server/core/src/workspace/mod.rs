@@ -18,6 +18,7 @@ mod status;
 mod sync;
 mod tag;
 mod upstream;
+mod verify;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
