@@ -37,7 +37,11 @@ fn accepting_a_side_leaves_its_exact_bytes_final_newline_or_not() {
             .find(|x| x["code"] == "conflict-unresolved")
             .unwrap_or_else(|| panic!("no conflict diagnostic: {d:#?}"))
             .clone();
-        let actions = lsp.code_actions(&path, region["range"].clone(), &[region.clone()]);
+        let actions = lsp.code_actions(
+            &path,
+            region["range"].clone(),
+            std::slice::from_ref(&region),
+        );
         for (title, want) in [
             ("Accept theirs…", &collection),
             ("Accept ours…", &project),
