@@ -328,6 +328,36 @@ fn a_lock_left_by_a_dead_process_is_taken_over() {
     assert!(!lock.exists(), "the taken-over lock was not released");
 }
 
+#[test]
+fn a_lock_naming_a_pid_now_used_by_a_later_process_is_taken_over_at_once() {
+    let (env, _) = outdated_skills(1);
+    let lock = env.project().join(".claude/skills/.s00.skillmeat-lsp.lock");
+    // The lock's pid is alive, but that process started after the lock was taken: the pid was
+    // reused, the holder is gone.
+    let mut later = Command::new("sleep").arg("30").spawn().unwrap();
+    std::fs::write(&lock, format!("{} 2026-01-01T00:00:00Z\n", later.id())).unwrap();
+    let started = Instant::now();
+    let r = env.run(&["sync", "skill:s00", "--apply"]);
+    let took = started.elapsed();
+    let alive = later.try_wait().unwrap().is_none();
+    later.kill().unwrap();
+    later.wait().unwrap();
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        alive,
+        "the process under the reused pid should still be running"
+    );
+    assert!(
+        took < Duration::from_secs(5),
+        "took over only after {took:?}"
+    );
+    assert_eq!(
+        read_tree(&env.project().join(".claude/skills/s00")),
+        expected("s00", 2)
+    );
+    assert!(!lock.exists(), "the taken-over lock was not released");
+}
+
 /// A helper process that holds the artifact's lock the way another skillmeat-lsp does (a lock
 /// file naming its live pid), sleeping for `seconds` and, with `release`, removing it at the end.
 fn lock_holder(lock: &Path, seconds: f64, release: bool) -> Child {
@@ -337,7 +367,10 @@ fn lock_holder(lock: &Path, seconds: f64, release: bool) -> Child {
         format!("exec sleep {seconds}")
     };
     let child = Command::new("sh").arg("-c").arg(script).spawn().unwrap();
-    std::fs::write(lock, format!("{} 2026-01-01T00:00:00Z\n", child.id())).unwrap();
+    // Taken now, after the holder started: a lock time before its start would mean its pid was
+    // reused by a later process, and the lock stale.
+    let now = skillmeat_core::time::now_utc();
+    std::fs::write(lock, format!("{} {now}\n", child.id())).unwrap();
     child
 }
 

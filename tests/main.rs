@@ -7,18 +7,22 @@
 mod support;
 
 mod cli_bad_input;
+mod cli_deletion;
 mod cli_deploy_history;
 mod cli_drift;
 mod cli_merge_file;
 mod cli_merge_file_git;
+mod cli_resolve;
 mod cli_sync;
 mod cli_trust;
 mod cli_upstream;
+mod cli_verify;
 mod cli_workspace;
 mod concurrency;
 mod crash_recovery;
 mod fault_matrix;
 mod integrity;
+mod lsp_accept_exact;
 mod lsp_actions;
 mod lsp_commands;
 mod lsp_diagnostics;

@@ -156,6 +156,7 @@ pub fn resolve(r: &ResolveOutcome) -> Value {
         "rewritten": r.rewritten.iter().map(|(p, n)| json!({"path": p, "regions": n})).collect::<Vec<_>>(),
         "remaining": r.remaining.iter().map(|(p, l)| json!({"path": p, "line": l})).collect::<Vec<_>>(),
         "version": r.version.map(v),
+        "kept_previous": r.kept_previous.map(v),
     })
 }
 

@@ -11,3 +11,4 @@ mod merge_fixtures;
 mod merge_fuzz;
 mod merge_git;
 mod merge_props;
+mod merge_resolve_exact;

@@ -13,6 +13,7 @@ mod rollback;
 mod status;
 mod sync;
 mod tag;
+mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -87,6 +88,8 @@ enum Command {
     Add(add::Args),
     /// Compare collection artifacts with their git upstreams (exit 1 when any is behind or diverged).
     CheckUpstream(check_upstream::Args),
+    /// Check every stored version against its hashes, like `git fsck` (exit 1 when anything is damaged).
+    Verify,
     /// Run the language server on stdin/stdout (what editors start).
     Serve {
         /// Accepted for editors that pass it; stdio is the only transport.
@@ -153,7 +156,11 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
             add::check_args(a)?;
             vec![]
         }
-        Command::Status | Command::Import | Command::MergeFile(_) | Command::Serve { .. } => vec![],
+        Command::Status
+        | Command::Import
+        | Command::Verify
+        | Command::MergeFile(_)
+        | Command::Serve { .. } => vec![],
     };
     for id in ids {
         IdQuery::parse(id)?;
@@ -171,6 +178,7 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Tag(a) => tag::run(&mut ws, a, out),
         Command::Add(a) => add::run(&mut ws, a, out),
         Command::CheckUpstream(a) => check_upstream::run(&ws, a, out),
+        Command::Verify => verify::run(&ws, out),
         // Handled before the workspace is opened; kept here so the match stays exhaustive.
         Command::MergeFile(_) | Command::Serve { .. } => {
             Err(Error::other("this command needs no workspace"))

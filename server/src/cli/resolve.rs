@@ -32,6 +32,9 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
                 if *n == 1 { "" } else { "s" }
             ));
         }
+        if let Some(k) = r.kept_previous {
+            out.line(format!("{}: the files as they were are kept as v{k}", r.id));
+        }
         for (p, l) in &r.remaining {
             out.line(format!("{}: {p}:{l}: conflict markers remain", r.id));
         }

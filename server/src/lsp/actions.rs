@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value};
 use skillmeat_core::drift::DriftState;
-use skillmeat_core::merge::{self, Choice};
+use skillmeat_core::merge::{self, Choice, Unterminated};
 use skillmeat_core::sync::Strategy;
 use skillmeat_core::tree::Tree;
 use skillmeat_core::workspace::Tier;
@@ -103,7 +103,13 @@ pub fn code_actions(
             Err(_) => return out,
         },
     };
-    conflict_actions(uri, &text, range, context, &mut out);
+    // Which sides of the merge ended without a newline, so accepting one gives its exact bytes.
+    let ends = s.folders[i]
+        .ws
+        .as_ref()
+        .and_then(|ws| ws.merge_inputs_unterminated(&id, &rel).ok())
+        .unwrap_or_default();
+    conflict_actions(uri, &text, range, context, ends, &mut out);
     hunk_actions(uri, &text, range, context, &mut out);
     artifact_actions(s, i, &id, &rel, uri, &text, context, &mut out);
     out
@@ -114,6 +120,7 @@ fn conflict_actions(
     text: &str,
     range: Range,
     context: &[Diagnostic],
+    ends: Unterminated,
     out: &mut Vec<CodeActionOrCommand>,
 ) {
     let parsed = merge::parse(text.as_bytes());
@@ -135,7 +142,7 @@ fn conflict_actions(
             choices.push(Choice::Base);
         }
         for choice in choices {
-            let Ok(new) = merge::replacement(text.as_bytes(), c, choice) else {
+            let Ok(new) = merge::replacement_exact(text.as_bytes(), c, choice, ends) else {
                 continue;
             };
             let label = match choice {
@@ -165,7 +172,7 @@ fn conflict_actions(
         if choice == Choice::Base && parsed.conflicts.iter().any(|c| c.span.base.is_none()) {
             continue;
         }
-        if let Ok(new) = merge::resolve_all(text.as_bytes(), choice) {
+        if let Ok(new) = merge::resolve_all_exact(text.as_bytes(), choice, ends) {
             let name = choice_title(choice);
             out.push(action(
                 format!("Accept {name} for all conflicts in this file"),

@@ -24,7 +24,10 @@ use std::ops::Range;
 
 pub use binary::{check_mergeable, is_binary, BINARY_SNIFF_LEN, DEFAULT_SIZE_CAP};
 pub use parse::{parse, Malformed, MalformedKind, ParsedConflict, ParsedText};
-pub use resolve::{replacement, resolve_all, resolve_one, Choice};
+pub use resolve::{
+    replacement, replacement_exact, resolve_all, resolve_all_exact, resolve_one, resolve_one_exact,
+    Choice, Unterminated,
+};
 pub use three_way::merge_text;
 
 /// git's marker length; also the shortest marker the parser accepts.

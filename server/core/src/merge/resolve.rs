@@ -3,6 +3,12 @@
 //! Content lines are copied as they are, so the file keeps its line endings; markers go away
 //! whole. When the closing marker is the file's last line and has no newline, the replacement's
 //! last newline is dropped too, so a file that ended without one still does.
+//!
+//! A merge input whose last line has no newline shows, inside a conflict region that reaches the
+//! end of the text, with one added (a marker must start its own line; git does the same). The
+//! markers cannot say so, so the caller that knows the inputs passes [`Unterminated`] and the
+//! `*_exact` functions take that newline away again: taking a side gives that side's bytes
+//! exactly, as `git merge-file --ours/--theirs/--union` would.
 
 use std::str::FromStr;
 
@@ -54,9 +60,45 @@ impl std::fmt::Display for Choice {
     }
 }
 
+/// Which inputs of the merge that wrote the markers ended without a newline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unterminated {
+    pub ours: bool,
+    pub base: bool,
+    pub theirs: bool,
+}
+
+impl Unterminated {
+    /// From the merge's three inputs.
+    pub fn of(base: &[u8], ours: &[u8], theirs: &[u8]) -> Self {
+        let open = |t: &[u8]| !t.is_empty() && t.last() != Some(&b'\n');
+        Unterminated {
+            ours: open(ours),
+            base: open(base),
+            theirs: open(theirs),
+        }
+    }
+}
+
 /// The bytes that replace the region's lines (`conflict.span.whole`) of `text` for `choice`.
 pub fn replacement(text: &[u8], conflict: &ParsedConflict, choice: Choice) -> Result<Vec<u8>> {
-    replacement_in(text, &split(text), conflict, choice)
+    replacement_in(
+        text,
+        &split(text),
+        conflict,
+        choice,
+        Unterminated::default(),
+    )
+}
+
+/// [`replacement`] that gives back a side's missing final newline (see the module doc).
+pub fn replacement_exact(
+    text: &[u8],
+    conflict: &ParsedConflict,
+    choice: Choice,
+    ends: Unterminated,
+) -> Result<Vec<u8>> {
+    replacement_in(text, &split(text), conflict, choice, ends)
 }
 
 fn replacement_in(
@@ -64,6 +106,7 @@ fn replacement_in(
     starts: &[usize],
     c: &ParsedConflict,
     choice: Choice,
+    ends: Unterminated,
 ) -> Result<Vec<u8>> {
     let lines = |r: &std::ops::Range<usize>| -> Result<&[u8]> {
         let (Some(&s), Some(&e)) = (starts.get(r.start), starts.get(r.end)) else {
@@ -75,16 +118,33 @@ fn replacement_in(
         };
         Ok(&text[s..e])
     };
+    let whole = lines(&c.span.whole)?;
+    // The newline the renderer added to an unterminated side: only in a region that ends the
+    // text, and in the closing marker's line ending.
+    let at_end = starts.get(c.span.whole.end) == Some(&text.len());
+    let added: &[u8] = if whole.ends_with(b"\r\n") {
+        b"\r\n"
+    } else {
+        b"\n"
+    };
+    let side = |r: &std::ops::Range<usize>, open: bool| -> Result<&[u8]> {
+        let s = lines(r)?;
+        Ok(match s.strip_suffix(added) {
+            Some(cut) if open && at_end => cut,
+            _ => s,
+        })
+    };
     let mut out = Vec::new();
     match choice {
-        Choice::Ours => out.extend_from_slice(lines(&c.span.ours)?),
-        Choice::Theirs => out.extend_from_slice(lines(&c.span.theirs)?),
+        Choice::Ours => out.extend_from_slice(side(&c.span.ours, ends.ours)?),
+        Choice::Theirs => out.extend_from_slice(side(&c.span.theirs, ends.theirs)?),
         Choice::Both => {
+            // git's union: ours keeps its added newline, so theirs starts a line of its own.
             out.extend_from_slice(lines(&c.span.ours)?);
-            out.extend_from_slice(lines(&c.span.theirs)?);
+            out.extend_from_slice(side(&c.span.theirs, ends.theirs)?);
         }
         Choice::Base => match &c.span.base {
-            Some(b) => out.extend_from_slice(lines(b)?),
+            Some(b) => out.extend_from_slice(side(b, ends.base)?),
             None => {
                 return Err(Error::invalid(format!(
                     "conflict at line {} has no base section; merge again with the diff3 style to resolve to base",
@@ -94,7 +154,6 @@ fn replacement_in(
         },
         Choice::None => {}
     }
-    let whole = lines(&c.span.whole)?;
     if whole.last() != Some(&b'\n') && out.last() == Some(&b'\n') {
         out.pop();
         if out.last() == Some(&b'\r') {
@@ -106,6 +165,16 @@ fn replacement_in(
 
 /// Resolves the `index`-th (0-based) conflict region of `text`.
 pub fn resolve_one(text: &[u8], index: usize, choice: Choice) -> Result<Vec<u8>> {
+    resolve_one_exact(text, index, choice, Unterminated::default())
+}
+
+/// [`resolve_one`] that gives back a side's missing final newline (see the module doc).
+pub fn resolve_one_exact(
+    text: &[u8],
+    index: usize,
+    choice: Choice,
+    ends: Unterminated,
+) -> Result<Vec<u8>> {
     let parsed = parse(text);
     let Some(c) = parsed.conflicts.get(index) else {
         return Err(Error::not_found(format!(
@@ -114,23 +183,33 @@ pub fn resolve_one(text: &[u8], index: usize, choice: Choice) -> Result<Vec<u8>>
             parsed.conflicts.len()
         )));
     };
-    apply(text, std::slice::from_ref(c), choice)
+    apply(text, std::slice::from_ref(c), choice, ends)
 }
 
 /// Resolves every well-formed conflict region of `text` the same way; malformed regions are left
 /// as they are (the parser reports them). Fails without changing anything if one region cannot
 /// take the choice.
 pub fn resolve_all(text: &[u8], choice: Choice) -> Result<Vec<u8>> {
-    let parsed = parse(text);
-    apply(text, &parsed.conflicts, choice)
+    resolve_all_exact(text, choice, Unterminated::default())
 }
 
-fn apply(text: &[u8], conflicts: &[ParsedConflict], choice: Choice) -> Result<Vec<u8>> {
+/// [`resolve_all`] that gives back a side's missing final newline (see the module doc).
+pub fn resolve_all_exact(text: &[u8], choice: Choice, ends: Unterminated) -> Result<Vec<u8>> {
+    let parsed = parse(text);
+    apply(text, &parsed.conflicts, choice, ends)
+}
+
+fn apply(
+    text: &[u8],
+    conflicts: &[ParsedConflict],
+    choice: Choice,
+    ends: Unterminated,
+) -> Result<Vec<u8>> {
     let starts = split(text);
     let mut out = Vec::with_capacity(text.len());
     let mut pos = 0;
     for c in conflicts {
-        let rep = replacement_in(text, &starts, c, choice)?;
+        let rep = replacement_in(text, &starts, c, choice, ends)?;
         let from = starts[c.span.whole.start];
         out.extend_from_slice(&text[pos..from]);
         out.extend_from_slice(&rep);
@@ -179,6 +258,33 @@ mod tests {
         let t = b"x\n<<<<<<< o\na\n=======\nb\n>>>>>>> t";
         assert_eq!(resolve_all(t, Choice::Ours).unwrap_or_default(), b"x\na");
         assert_eq!(resolve_all(t, Choice::Both).unwrap_or_default(), b"x\na\nb");
+    }
+
+    #[test]
+    fn an_unterminated_side_comes_back_without_the_added_newline() {
+        // base "x\nend", ours "x\nend (project)\n", theirs "x\nend (collection)" (no newline).
+        let t = b"x\n<<<<<<< o\nend (project)\n=======\nend (collection)\n>>>>>>> t\n";
+        let ends = Unterminated::of(b"x\nend", b"x\nend (project)\n", b"x\nend (collection)");
+        let r = |c| resolve_all_exact(t, c, ends).unwrap_or_default();
+        assert_eq!(r(Choice::Theirs), b"x\nend (collection)");
+        assert_eq!(r(Choice::Ours), b"x\nend (project)\n");
+        assert_eq!(r(Choice::Both), b"x\nend (project)\nend (collection)");
+        let crlf = b"x\r\n<<<<<<< o\r\np\r\n=======\r\nc\r\n>>>>>>> t\r\n";
+        let ends = Unterminated {
+            ours: true,
+            base: false,
+            theirs: true,
+        };
+        assert_eq!(
+            resolve_all_exact(crlf, Choice::Ours, ends).unwrap_or_default(),
+            b"x\r\np"
+        );
+        // A region followed by more text keeps its lines as they are.
+        let mid = b"<<<<<<< o\np\n=======\nc\n>>>>>>> t\nafter\n";
+        assert_eq!(
+            resolve_all_exact(mid, Choice::Ours, ends).unwrap_or_default(),
+            b"p\nafter\n"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Audit events (one per operation) and conflict records.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::Store;
 use crate::error::Result;
@@ -118,6 +118,28 @@ impl Store {
                  WHERE artifact_id = ?3 AND resolved_at IS NULL AND (?4 IS NULL OR file_path = ?4)",
                 params![crate::time::now_utc(), resolved_hash, aid, file],
             )
+            .map_err(|e| self.err(e))
+    }
+
+    /// The blob hashes (base, ours, theirs) of the newest unresolved conflict record of one
+    /// file: what the merge that wrote its markers started from.
+    pub fn open_conflict_sides(
+        &self,
+        artifact: &ArtifactId,
+        file: &str,
+    ) -> Result<Option<[Option<String>; 3]>> {
+        let Some(aid) = self.find_artifact(artifact)? else {
+            return Ok(None);
+        };
+        self.conn()
+            .query_row(
+                "SELECT base_hash, ours_hash, theirs_hash FROM conflicts
+                 WHERE artifact_id = ?1 AND file_path = ?2 AND resolved_at IS NULL
+                 ORDER BY id DESC LIMIT 1",
+                params![aid, file],
+                |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]),
+            )
+            .optional()
             .map_err(|e| self.err(e))
     }
 

@@ -8,6 +8,7 @@ mod audit;
 mod deployments;
 pub mod schema;
 mod stat;
+mod verify;
 mod versions;
 
 use std::fs;
@@ -19,6 +20,7 @@ use crate::error::{Error, IoContext, Result};
 
 pub use audit::{AuditEvent, AuditRow, ConflictRecord};
 pub use deployments::Deployment;
+pub use verify::{Problem, ProblemKind, VerifyReport};
 pub use versions::{NewVersion, Origin, VersionRow};
 
 /// `SKMT`: marks a SQLite file as ours, so we never migrate someone else's database.

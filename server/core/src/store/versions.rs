@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::hash;
-use crate::id::ArtifactId;
+use crate::id::{ArtifactId, ArtifactType};
 use crate::tree::Tree;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -329,7 +329,7 @@ impl Store {
         let what = format!("{kind}:{name} v{}", v.number);
         let damaged = |detail: String| {
             Error::malformed(format!(
-                "the stored content of {what} is damaged ({detail}); nothing was written. The lineage database {} needs repair: restore it from a backup, or work from another version",
+                "the stored content of {what} is damaged ({detail}); nothing was written. The lineage database {} needs repair: run `skillmeat-lsp verify` to list every damaged version, then restore the database from a backup or work from another version",
                 self.path().display()
             ))
         };
@@ -357,7 +357,9 @@ impl Store {
             blob_hashes.push((p.clone(), h));
             tree.files.insert(p, d);
         }
-        if tree.content_hash(kind == "skill") != v.hash {
+        // The type decides how the hash is taken (one file's bytes, or a folder walk).
+        let folder = kind.parse::<ArtifactType>().is_ok_and(|t| t.is_folder());
+        if tree.content_hash(folder) != v.hash {
             // Name the culprit when one file's bytes no longer match their own hash.
             for (p, h) in &blob_hashes {
                 if hash::hash_bytes(&tree.files[p]) != *h {

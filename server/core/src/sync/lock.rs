@@ -1,11 +1,14 @@
 //! Per-artifact locks, so two editor windows and the CLI never apply to one artifact at once.
 //!
 //! A lock is a file beside the artifact (`.<name>.skillmeat-lsp.lock`, a dot-entry so discovery
-//! never sees it) holding the owner's pid and start time, and held with an exclusive `flock` for
+//! never sees it) holding the owner's pid, the time it took the lock and its own start time
+//! (clock ticks after boot, `/proc/<pid>/stat` field 22), and held with an exclusive `flock` for
 //! as long as the owner lives: the kernel drops that when the owner dies, however it dies, so a
 //! lock file left by a killed process is free and simply taken over, with no window in which two
-//! takers could both remove it. A file that is not `flock`ed but names a live pid (written by a
-//! build without `flock`, or by hand) is still respected until it is older than [`STALE_AFTER`].
+//! takers could both remove it. A file that is not `flock`ed (written by a build without `flock`,
+//! or by hand) is respected while its pid belongs to the process that wrote it, and is stale —
+//! taken over at once — when the pid is gone or has been reused: the process now under that pid
+//! started after the lock was taken (or at another start time than the one recorded).
 //!
 //! How long a taker waits is the caller's timeout; `SKILLMEAT_LOCK_TIMEOUT_MS` overrides every
 //! nonzero timeout (tests, and people who would rather fail fast).
@@ -18,9 +21,6 @@ use std::time::{Duration, Instant, SystemTime};
 use rustix::fs::FlockOperation;
 
 use crate::error::{Error, Result};
-
-/// A lock file naming a live pid but not `flock`ed, held longer than this, is assumed abandoned.
-pub const STALE_AFTER: Duration = Duration::from_secs(600);
 
 /// Environment variable overriding how long a taker waits, in milliseconds.
 pub const TIMEOUT_ENV: &str = "SKILLMEAT_LOCK_TIMEOUT_MS";
@@ -49,38 +49,69 @@ pub fn lock_path(artifact_path: &Path) -> PathBuf {
     artifact_path.with_file_name(format!(".{name}.skillmeat-lsp.lock"))
 }
 
-fn owner_alive(text: &str) -> bool {
-    let Some(pid) = text
-        .split_whitespace()
-        .next()
-        .and_then(|p| p.parse::<i32>().ok())
-    else {
+/// The start time of process `pid` in clock ticks after boot (`/proc/<pid>/stat` field 22).
+fn start_ticks(pid: i32) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Field 2, the command name, is in parentheses and may hold spaces: count after its end.
+    let after = &stat[stat.rfind(')')? + 1..];
+    after.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// When process `pid` started, from its start ticks and the boot time (`btime` in /proc/stat).
+fn started_at(pid: i32) -> Option<SystemTime> {
+    let ticks = start_ticks(pid)?;
+    let stat = fs::read_to_string("/proc/stat").ok()?;
+    let btime: u64 = stat
+        .lines()
+        .find_map(|l| l.strip_prefix("btime "))?
+        .trim()
+        .parse()
+        .ok()?;
+    let hz = rustix::param::clock_ticks_per_second().max(1);
+    let since_boot = Duration::from_millis(ticks.saturating_mul(1000) / hz);
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(btime) + since_boot)
+}
+
+/// Whether the lock file's text (`<pid> <taken at> [<start ticks>]`) names a process that is
+/// alive and is the one that took the lock — not a later process that was given the same pid.
+fn holder_alive(text: &str) -> bool {
+    let mut fields = text.split_whitespace();
+    let Some(pid) = fields.next().and_then(|p| p.parse::<i32>().ok()) else {
         return false;
     };
-    let Some(pid) = rustix::process::Pid::from_raw(pid) else {
+    let Some(raw) = rustix::process::Pid::from_raw(pid) else {
         return false;
     };
     // Signal 0 probes for existence; EPERM means it exists but belongs to someone else.
-    match rustix::process::test_kill_process(pid) {
+    let exists = match rustix::process::test_kill_process(raw) {
         Ok(()) => true,
         Err(e) => e == rustix::io::Errno::PERM,
+    };
+    if !exists {
+        return false;
+    }
+    let taken_at = fields.next();
+    if let Some(recorded) = fields.next().and_then(|t| t.parse::<u64>().ok()) {
+        // The holder recorded its own start: any other start is another process.
+        return start_ticks(pid).is_none_or(|now| now == recorded);
+    }
+    // Only a time: a process that started after the lock was taken cannot have taken it. The
+    // boot time has whole seconds, so allow one second of slack.
+    let taken_at = taken_at.and_then(|t| humantime::parse_rfc3339_weak(t).ok());
+    match (taken_at, started_at(pid)) {
+        (Some(taken), Some(started)) => started <= taken + Duration::from_secs(1),
+        _ => true,
     }
 }
 
 /// A lock file we could `flock` that still names another live process, written by a locker that
 /// does not `flock`.
-fn held_without_flock(text: &str, file: &File) -> bool {
+fn held_without_flock(text: &str) -> bool {
     let mine = text
         .split_whitespace()
         .next()
         .is_some_and(|p| p == std::process::id().to_string());
-    let old = file
-        .metadata()
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|m| SystemTime::now().duration_since(m).ok())
-        .is_some_and(|age| age > STALE_AFTER);
-    !mine && !old && owner_alive(text)
+    !mine && holder_alive(text)
 }
 
 /// One attempt: the lock, or `None` while someone else holds it.
@@ -111,14 +142,17 @@ fn try_take(path: &Path) -> Result<Option<Lock>> {
         }
         let mut text = String::new();
         let _ = file.read_to_string(&mut text);
-        if held_without_flock(&text, &file) {
+        if held_without_flock(&text) {
             return Ok(None);
         }
         let stamp = crate::time::now_utc();
         let write = |f: &mut File| -> std::io::Result<()> {
             f.set_len(0)?;
             f.rewind()?;
-            writeln!(f, "{} {stamp}", std::process::id())?;
+            match start_ticks(std::process::id() as i32) {
+                Some(t) => writeln!(f, "{} {stamp} {t}", std::process::id())?,
+                None => writeln!(f, "{} {stamp}", std::process::id())?,
+            }
             f.sync_all()
         };
         write(&mut file).map_err(|e| Error::io(path, e))?;
@@ -212,6 +246,87 @@ mod tests {
             );
             assert!(!lock_path(&art).exists());
         }
+    }
+
+    /// A live child process (killed when dropped).
+    struct Sleeper(std::process::Child);
+
+    impl Drop for Sleeper {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    fn sleeper() -> Sleeper {
+        Sleeper(
+            std::process::Command::new("sleep")
+                .arg("30")
+                .spawn()
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_lock_naming_a_pid_reused_by_a_later_process_is_taken_over_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let art = dir.path().join("review.md");
+        // The lock was taken a minute before the process now holding its pid started.
+        let child = sleeper();
+        let before = humantime::format_rfc3339(SystemTime::now() - Duration::from_secs(60));
+        fs::write(lock_path(&art), format!("{} {before}\n", child.0.id())).unwrap();
+        let started = Instant::now();
+        let lock = acquire(&art, "command:review", Duration::from_secs(5)).unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        drop(lock);
+        // A recorded start time that is not the process's own is another process too.
+        let ticks = start_ticks(child.0.id() as i32).unwrap();
+        let now = crate::time::now_utc();
+        fs::write(
+            lock_path(&art),
+            format!("{} {now} {}\n", child.0.id(), ticks + 7),
+        )
+        .unwrap();
+        assert!(acquire(&art, "command:review", Duration::ZERO).is_ok());
+    }
+
+    #[test]
+    fn a_lock_held_by_its_live_writer_is_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let art = dir.path().join("review.md");
+        let child = sleeper();
+        std::thread::sleep(Duration::from_millis(20));
+        // Written after the child started, as a real holder would, with and without its start.
+        let ticks = start_ticks(child.0.id() as i32).unwrap();
+        for text in [
+            format!("{} {}\n", child.0.id(), crate::time::now_utc()),
+            format!("{} {} {ticks}\n", child.0.id(), crate::time::now_utc()),
+        ] {
+            fs::write(lock_path(&art), &text).unwrap();
+            let started = Instant::now();
+            let err = acquire(&art, "command:review", Duration::from_millis(300)).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Locked, "{text}");
+            assert!(started.elapsed() >= Duration::from_millis(300));
+            assert_eq!(fs::read_to_string(lock_path(&art)).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn a_taken_lock_records_its_holders_start_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let art = dir.path().join("review.md");
+        let _lock = acquire(&art, "command:review", Duration::ZERO).unwrap();
+        let text = fs::read_to_string(lock_path(&art)).unwrap();
+        let fields: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(fields.len(), 3, "{text}");
+        assert_eq!(
+            fields[2].parse::<u64>().ok(),
+            start_ticks(std::process::id() as i32)
+        );
     }
 
     #[test]

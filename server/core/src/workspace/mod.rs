@@ -6,6 +6,7 @@
 mod add;
 mod buffer;
 mod bulk;
+mod deletion;
 mod deploy;
 mod diff;
 mod history;
@@ -17,6 +18,7 @@ mod status;
 mod sync;
 mod tag;
 mod upstream;
+mod verify;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

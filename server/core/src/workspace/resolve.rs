@@ -4,7 +4,7 @@
 use super::Workspace;
 use crate::error::{Error, Result};
 use crate::id::ArtifactId;
-use crate::merge::{self, Choice};
+use crate::merge::{self, Choice, Unterminated};
 use crate::store::{AuditEvent, NewVersion, Origin};
 use crate::sync::write::{Keep, Writer};
 use crate::tree::Tree;
@@ -18,6 +18,8 @@ pub struct ResolveOutcome {
     pub remaining: Vec<(String, usize)>,
     /// The `merge` version recorded once no markers remain.
     pub version: Option<u32>,
+    /// The version holding the file as it was before regions were rewritten.
+    pub kept_previous: Option<u32>,
 }
 
 fn choice_name(c: Choice) -> &'static str {
@@ -79,7 +81,9 @@ impl Workspace {
             }
         }
         let mut rewritten = Vec::new();
+        let mut kept_as = None;
         if let Some(choice) = choice {
+            let before = tree.clone();
             for (p, bytes) in tree.files.iter_mut() {
                 if file.is_some_and(|f| f != p.as_str()) && folder {
                     continue;
@@ -95,11 +99,13 @@ impl Workspace {
                 if parsed.conflicts.is_empty() {
                     continue;
                 }
-                *bytes = merge::resolve_all(bytes, choice)?;
+                let ends = self.merge_inputs_unterminated(&id, p)?;
+                *bytes = merge::resolve_all_exact(bytes, choice, ends)?;
                 rewritten.push((p.clone(), parsed.conflicts.len()));
             }
             if !rewritten.is_empty() {
-                // The one write path: what is rewritten (hand edits included) is stored first.
+                // The one write path: the file as it is now (hand edits inside the regions
+                // included) is stored as a whole version before any region is rewritten.
                 let latest: Vec<i64> = self
                     .store
                     .latest_version(&id)?
@@ -112,9 +118,9 @@ impl Workspace {
                     message: "kept before resolve",
                     parents: &latest,
                 };
-                writer
+                kept_as = writer
                     .apply(&self.store, Some(&before), Some(&tree))?
-                    .commit(&self.store, Some(keep), |_| Ok(()))?;
+                    .commit(&self.store, Some(keep), |kept| Ok(kept.cloned()))?;
                 self.cache.remove(&path);
             }
         }
@@ -127,6 +133,7 @@ impl Workspace {
             let hash = tree.content_hash(folder);
             let latest = self.store.latest_version(&id)?;
             let v = self.store.in_tx(|| {
+                let parent = kept_as.as_ref().or(latest.as_ref());
                 let v = match latest.as_ref().filter(|v| v.hash == hash) {
                     Some(v) => v.clone(),
                     None => self.store.add_version(
@@ -134,7 +141,7 @@ impl Workspace {
                         NewVersion {
                             hash: &hash,
                             origin: Origin::Merge,
-                            parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
+                            parents: &parent.iter().map(|v| v.id).collect::<Vec<_>>(),
                             files: Some(&tree),
                             message: Some(&match choice {
                                 Some(c) => format!("conflicts resolved: {}", choice_name(c)),
@@ -162,6 +169,29 @@ impl Workspace {
             rewritten,
             remaining,
             version,
+            kept_previous: kept_as.map(|v| v.number),
+        })
+    }
+
+    /// Which inputs of the merge that wrote `file`'s markers had no final newline, read from the
+    /// file's open conflict record (its sides are stored as blobs); all false when unknown.
+    pub fn merge_inputs_unterminated(&self, id: &ArtifactId, file: &str) -> Result<Unterminated> {
+        let Some([base, ours, theirs]) = self.store.open_conflict_sides(id, file)? else {
+            return Ok(Unterminated::default());
+        };
+        let open = |h: &Option<String>| -> Result<bool> {
+            Ok(match h {
+                Some(h) => self
+                    .store
+                    .blob(h)?
+                    .is_some_and(|b| !b.is_empty() && b.last() != Some(&b'\n')),
+                None => false,
+            })
+        };
+        Ok(Unterminated {
+            ours: open(&ours)?,
+            base: open(&base)?,
+            theirs: open(&theirs)?,
         })
     }
 }

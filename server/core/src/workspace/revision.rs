@@ -106,6 +106,7 @@ impl Workspace {
     /// The files of a version, found in the store or, for a version known only by its hash, in
     /// any copy on disk that has that hash.
     pub(crate) fn version_tree(&self, id: &ArtifactId, v: &VersionRow) -> Result<Tree> {
+        // Checked against its hashes: damaged content is refused, never restored or merged.
         if let Some(t) = self.store.version_files(v.id)? {
             return Ok(t);
         }

@@ -131,7 +131,9 @@ impl Workspace {
             forked_as: None,
             duration_ms: 0,
         };
-        if apply {
+        // A deleted target copy is a change of its own, not something to fill in.
+        let deleted = self.deletion_rule(&mut outcome, &sides, apply)?;
+        if apply && deleted.is_none() {
             self.apply_sync(&mut outcome, sides, writer)?;
         }
         outcome.duration_ms = started.elapsed().as_millis() as u64;

@@ -44,6 +44,9 @@ pub enum Conflict {
     /// One side deleted the file, the other changed it; the changed file is kept.
     DeletedInSource,
     DeletedInTarget,
+    /// The whole target copy was deleted and the source changed it: nothing is written (a
+    /// person's deletion is not undone by a sync).
+    DeletedTargetCopy,
     /// Could not be merged line-wise (binary, not UTF-8, too large); the target's bytes are kept.
     Unmergeable(String),
 }
@@ -59,6 +62,9 @@ impl Conflict {
             }
             Conflict::DeletedInTarget => {
                 "deleted in the target, changed in the source (kept)".into()
+            }
+            Conflict::DeletedTargetCopy => {
+                "the target copy was deleted, changed in the source (not restored)".into()
             }
             Conflict::Unmergeable(why) => format!("{why}; target kept, both versions stored"),
         }
@@ -143,9 +149,13 @@ impl Plan {
         self.files.iter().filter(|f| f.action != Action::Keep)
     }
 
-    /// The plan writes nothing.
+    /// The plan writes nothing: the result is the target, or there is no target and nothing
+    /// to create (a deleted copy left deleted).
     pub fn is_noop(&self) -> bool {
-        self.target_hash.as_deref() == Some(self.result_hash.as_str())
+        match &self.target_hash {
+            Some(t) => *t == self.result_hash,
+            None => self.result.files.is_empty(),
+        }
     }
 }
 
