@@ -25,7 +25,6 @@ pub const COMMANDS: &[&str] = &[
     "skillmeat.deploy",
     "skillmeat.tag",
     "skillmeat.checkUpstream",
-    "skillmeat.markSynced",
 ];
 
 /// A command's single object argument, with errors that name the field.
@@ -211,13 +210,6 @@ pub fn execute(
             ws_mut(s, i)?
                 .resolve(q, file, choice)
                 .map(|r| json::resolve(&r))
-                .map_err(|e| failed(&e))
-        }
-        "skillmeat.markSynced" => {
-            let q = a.req("artifact")?;
-            ws_mut(s, i)?
-                .mark_synced(q)
-                .map(|n| json!({ "artifact": q, "baseline": format!("v{n}") }))
                 .map_err(|e| failed(&e))
         }
         "skillmeat.sync" => sync(s, i, a, cancel, progress),

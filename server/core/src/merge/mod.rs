@@ -14,6 +14,7 @@
 mod binary;
 mod diff;
 mod lines;
+mod live;
 mod parse;
 mod render;
 mod resolve;
@@ -22,6 +23,7 @@ mod three_way;
 use std::ops::Range;
 
 pub use binary::{check_mergeable, is_binary, BINARY_SNIFF_LEN, DEFAULT_SIZE_CAP};
+pub use live::{first_live_line, is_markdown, parse_live, resolve_all_live, resolve_parsed};
 pub use parse::{parse, Malformed, MalformedKind, ParsedConflict, ParsedText};
 pub use resolve::{replacement, resolve_all, resolve_one, Choice};
 pub use three_way::merge_text;

@@ -125,7 +125,7 @@ pub fn resolve_all(text: &[u8], choice: Choice) -> Result<Vec<u8>> {
     apply(text, &parsed.conflicts, choice)
 }
 
-fn apply(text: &[u8], conflicts: &[ParsedConflict], choice: Choice) -> Result<Vec<u8>> {
+pub(super) fn apply(text: &[u8], conflicts: &[ParsedConflict], choice: Choice) -> Result<Vec<u8>> {
     let starts = split(text);
     let mut out = Vec::with_capacity(text.len());
     let mut pos = 0;

@@ -54,6 +54,7 @@ impl Workspace {
             let folder = id.kind.is_folder();
             let source = tree::read_artifact(&in_collection[&id], folder)
                 .map_err(|e| e.context(format!("cannot deploy {id}")))?;
+            self.refuse_markers(&id, &source, false, "deploy", "collection")?;
             let hash = source.content_hash(folder);
             let dest = self.project_path(&id);
             let existing = if dest.symlink_metadata().is_ok() {

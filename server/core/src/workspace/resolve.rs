@@ -30,12 +30,14 @@ fn choice_name(c: Choice) -> &'static str {
     }
 }
 
-/// Files of `tree` holding conflict regions, with their regions' count and first line.
-pub fn files_with_markers(tree: &Tree) -> Vec<(String, usize, usize)> {
+/// Files of `tree` holding live conflict regions (every region in a file of `recorded`, the
+/// files with an open conflict record; elsewhere those outside Markdown fences), with their
+/// regions' count and first line.
+pub fn files_with_markers(tree: &Tree, recorded: &[String]) -> Vec<(String, usize, usize)> {
     tree.files
         .iter()
         .filter_map(|(path, bytes)| {
-            let parsed = merge::parse(bytes);
+            let parsed = merge::parse_live(bytes, path, recorded.contains(path));
             let n = parsed.conflicts.len() + parsed.malformed.len();
             let first = parsed
                 .conflicts
@@ -77,13 +79,14 @@ impl Workspace {
                 )));
             }
         }
+        let recorded = self.open_conflict_files(&id)?;
         let mut rewritten = Vec::new();
         if let Some(choice) = choice {
             for (p, bytes) in tree.files.iter_mut() {
                 if file.is_some_and(|f| f != p.as_str()) && folder {
                     continue;
                 }
-                let parsed = merge::parse(bytes);
+                let parsed = merge::parse_live(bytes, p, recorded.contains(p));
                 if let Some(m) = parsed.malformed.first() {
                     return Err(Error::malformed(format!(
                         "{p} of {id} has a malformed conflict region at line {} ({:?}); fix the markers by hand, then run `skillmeat-lsp resolve {id}`",
@@ -94,7 +97,7 @@ impl Workspace {
                 if parsed.conflicts.is_empty() {
                     continue;
                 }
-                *bytes = merge::resolve_all(bytes, choice)?;
+                *bytes = merge::resolve_parsed(bytes, &parsed.conflicts, choice)?;
                 rewritten.push((p.clone(), parsed.conflicts.len()));
             }
             if !rewritten.is_empty() {
@@ -104,7 +107,7 @@ impl Workspace {
                 self.cache.remove(&path);
             }
         }
-        let remaining: Vec<(String, usize)> = files_with_markers(&tree)
+        let remaining: Vec<(String, usize)> = files_with_markers(&tree, &recorded)
             .into_iter()
             .map(|(p, _, line)| (p, line))
             .collect();
