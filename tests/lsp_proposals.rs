@@ -335,3 +335,65 @@ fn markers_outside_a_fence_in_the_collection_are_not_deployed() {
         &["SKILL.md:4", "conflict markers", "nothing was deployed"],
     );
 }
+
+#[test]
+fn update_lens_and_rollback_refuse_while_a_buffer_of_the_artifact_is_unsaved() {
+    let env = deployed();
+    let newer = BASE.replace("three", "three (c)");
+    env.write("collection/skills/pdf/SKILL.md", &newer);
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    let typed = text.replace("five", "five (typing)");
+    lsp.change_full(&main, 2, &typed);
+    // The Update lens's command: it would replace the file under the unsaved buffer.
+    let lens = lsp
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": support::lsp::uri(&main) } }),
+        )
+        .unwrap();
+    let update = lens
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["command"]["title"] == "Update")
+        .cloned()
+        .expect("an Update lens");
+    let c = &update["command"];
+    let e = lsp
+        .command(c["command"].as_str().unwrap(), c["arguments"][0].clone())
+        .unwrap_err();
+    let msg = e["message"].as_str().unwrap();
+    assert!(
+        msg.contains(".claude/skills/pdf/SKILL.md") && msg.contains("unsaved"),
+        "{msg}"
+    );
+    let e = lsp
+        .command(
+            "skillmeat.rollback",
+            json!({ "artifact": "skill:pdf", "to": "deployed" }),
+        )
+        .unwrap_err();
+    assert!(e["message"].as_str().unwrap().contains("unsaved"), "{e:#}");
+    assert_eq!(env.read("project/.claude/skills/pdf/SKILL.md"), text);
+    // A dry run writes nothing and is answered.
+    lsp.command(
+        "skillmeat.sync",
+        json!({ "artifact": "skill:pdf", "dryRun": true }),
+    )
+    .unwrap();
+    // Saved, the typing is part of what the sync merges: nothing is lost.
+    std::fs::write(&main, &typed).unwrap();
+    lsp.save(&main);
+    let r = lsp
+        .command(c["command"].as_str().unwrap(), c["arguments"][0].clone())
+        .unwrap();
+    assert_eq!(r["applied"], true, "{r:#}");
+    let now = env.read("project/.claude/skills/pdf/SKILL.md");
+    assert!(
+        now.contains("five (typing)") && now.contains("three (c)"),
+        "{now}"
+    );
+    lsp.finish();
+}

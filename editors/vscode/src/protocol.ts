@@ -15,10 +15,10 @@ export const SERVER_SETTINGS = [
 export const CLIENT_SETTINGS = ["skillmeat.server.path"];
 
 /**
- * Server commands that are no palette command: `skillmeat.markSynced` records the collection's
- * content as deployed and only makes sense right after an Update / Merge code action's edit.
+ * Server commands that are no palette command. None today: code actions are buffer edits only
+ * (recorded by the server when saved), so every server command is a palette flow.
  */
-export const INTERNAL_COMMANDS = ["skillmeat.markSynced"];
+export const INTERNAL_COMMANDS: string[] = [];
 
 /** Palette commands the extension adds itself. */
 export const CLIENT_COMMANDS = ["skillmeat.restart"];
