@@ -357,7 +357,7 @@ fn update_lens_and_rollback_refuse_while_a_buffer_of_the_artifact_is_unsaved() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|l| l["command"]["title"] == "Update")
+        .find(|l| l["command"]["title"] == "Update: clean")
         .cloned()
         .expect("an Update lens");
     let c = &update["command"];

@@ -74,7 +74,7 @@ H.test('the Update lens refuses while the buffer has unsaved typing, and loses n
   local buf = vim.api.nvim_get_current_buf()
   local client = H.wait_client(buf)
   H.wait_code(buf, 'drift-outdated')
-  wait_lens(buf, '^Update$')
+  wait_lens(buf, '^Update: clean$')
   vim.api.nvim_buf_set_lines(buf, 5, 6, false, { 'one (typed, unsaved)' })
   local typed = H.text(buf)
   local notes = {}
@@ -84,7 +84,7 @@ H.test('the Update lens refuses while the buffer has unsaved typing, and loses n
   end
   local update
   for _, l in ipairs(vim.lsp.codelens.get(buf)) do
-    if l.command and l.command.title == 'Update' then
+    if l.command and l.command.title == 'Update: clean' then
       update = l.command
     end
   end

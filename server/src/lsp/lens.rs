@@ -7,6 +7,10 @@ use tower_lsp::lsp_types::{
     CodeLens, Command, Hover, HoverContents, MarkupContent, MarkupKind, Position, Range, Url,
 };
 
+use skillmeat_core::merge;
+use skillmeat_core::sync::Strategy;
+use skillmeat_core::workspace::Tier;
+
 use super::state::{path_of, State};
 
 fn lens(title: String, command: &str, args: serde_json::Value) -> CodeLens {
@@ -50,7 +54,7 @@ pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
     )];
     if matches!(st.state, DriftState::Outdated | DriftState::Conflict) {
         out.push(lens(
-            "Update".into(),
+            update_title(s, i, &id),
             "skillmeat.sync",
             json!({ "artifact": id.to_string(), "uri": uri, "direction": "collection-to-project" }),
         ));
@@ -60,6 +64,41 @@ pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
         out.push(lens("History".into(), "skillmeat.history", a));
     }
     out
+}
+
+/// The Update lens says what an update would do, computed without writing (a merge preview
+/// with the open buffers standing in for their files): `Update: clean` or `Update: 2 conflicts`.
+fn update_title(s: &State, i: usize, id: &skillmeat_core::ArtifactId) -> String {
+    let Some(ws) = s.folders[i].ws.as_ref() else {
+        return "Update".into();
+    };
+    let open: Vec<(String, &[u8])> = s
+        .docs
+        .values()
+        .filter_map(|d| {
+            let l = ws.locate(&d.path)?;
+            (l.tier == Tier::Project && &l.id == id).then_some((l.rel, d.text.as_bytes()))
+        })
+        .collect();
+    let buffers: Vec<(&str, &[u8])> = open.iter().map(|(r, t)| (r.as_str(), *t)).collect();
+    match ws.plan_with_buffers(id, Strategy::Auto, &buffers) {
+        Ok(p) => {
+            // Conflicting regions, not files: what a person will have to decide.
+            let regions: usize = p
+                .result
+                .files
+                .iter()
+                .map(|(rel, bytes)| merge::parse_live(bytes, rel, false).conflicts.len())
+                .sum::<usize>()
+                .max(p.conflicts);
+            match regions {
+                0 => "Update: clean".into(),
+                1 => "Update: 1 conflict".into(),
+                n => format!("Update: {n} conflicts"),
+            }
+        }
+        Err(_) => "Update".into(),
+    }
 }
 
 /// The lines of the YAML frontmatter (`---` ... `---` at the top), as a 0-based line range.
