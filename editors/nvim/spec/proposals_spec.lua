@@ -135,4 +135,30 @@ H.test(':help skillmeat works with only editors/nvim on the runtime path (doc/ta
   vim.cmd('helpclose')
 end)
 
+H.test('errors sort above hints and sit above gitsigns\' priority; hints below', function()
+  local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
+  H.write(ws.path('collection/skills/pdf/SKILL.md'), (H.BASE:gsub('two', 'two (collection)')))
+  H.write(ws.skill('pdf'), (H.BASE:gsub('two', 'two (project)')))
+  H.eq(4, (H.cli(ws, { 'sync', 'skill:pdf', '--apply' })), 'sync leaves conflicts')
+  H.setup(ws)
+  vim.cmd('silent! %bwipeout!')
+  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
+  local buf = vim.api.nvim_get_current_buf()
+  local client = H.wait_client(buf)
+  H.wait_code(buf, 'conflict-unresolved')
+  H.wait_code(buf, 'drift-hunk')
+  local cfg = vim.diagnostic.config(nil, vim.lsp.diagnostic.get_namespace(client.id))
+  H.eq(true, cfg.severity_sort, 'severity_sort')
+  local prio = {}
+  for _, m in ipairs(vim.api.nvim_buf_get_extmarks(buf, -1, 0, -1, { details = true, type = 'sign' })) do
+    local hl = m[4].sign_hl_group or ''
+    local sev = hl:match('^DiagnosticSign(%a+)$')
+    if sev then
+      prio[sev] = math.max(prio[sev] or 0, m[4].priority)
+    end
+  end
+  H.ok(prio.Error and prio.Error > 6, 'error sign priority: ' .. vim.inspect(prio))
+  H.ok(prio.Hint and prio.Hint < 6, 'hint sign priority: ' .. vim.inspect(prio))
+end)
+
 H.finish()
