@@ -397,3 +397,55 @@ fn update_lens_and_rollback_refuse_while_a_buffer_of_the_artifact_is_unsaved() {
     );
     lsp.finish();
 }
+
+#[test]
+fn each_conflict_region_has_accept_lenses_that_edit_the_buffer_only() {
+    let env = sync_left_markers();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    lsp.diagnostics_at(&main, 1);
+    let lens = lsp
+        .request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": support::lsp::uri(&main) } }),
+        )
+        .unwrap();
+    let region: Vec<&Value> = lens
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["command"]["command"] == "skillmeat.acceptConflict")
+        .collect();
+    let titles: Vec<&str> = region
+        .iter()
+        .map(|l| l["command"]["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 4, "{titles:?}");
+    assert!(
+        titles[0].starts_with("Accept ours (project ("),
+        "{titles:?}"
+    );
+    assert!(titles[1].starts_with("Accept theirs (collection ("));
+    assert_eq!(titles[2], "Accept both");
+    assert!(titles[3].starts_with("Accept base (deployed ("));
+    let opener = text.lines().position(|l| l.starts_with("<<<<<<<")).unwrap();
+    assert_eq!(region[0]["range"]["start"]["line"], opener as u64);
+    let theirs = region[1]["command"].clone();
+    let r = lsp
+        .command("skillmeat.acceptConflict", theirs["arguments"][0].clone())
+        .unwrap();
+    assert_eq!(r["applied"], true, "{r:#}");
+    let (_, edit) = lsp
+        .server_requests
+        .iter()
+        .find(|(m, _)| m == "workspace/applyEdit")
+        .cloned()
+        .expect("the edit went to the editor");
+    let edits = edit["edit"]["changes"][support::lsp::uri(&main)].clone();
+    let out = apply_edits(&text, edits.as_array().unwrap());
+    assert_eq!(out, BASE.replace("two", "two (c)"));
+    // Nothing on disk changed: the edit is the editor's until saved.
+    assert_eq!(env.read("project/.claude/skills/pdf/SKILL.md"), text);
+    lsp.finish();
+}

@@ -118,6 +118,36 @@ H.test('a sync that left markers reads conflict in the lens and the drift diagno
   wait_lens(buf, '· conflict$')
 end)
 
+H.test('a conflict region\'s "Accept theirs" lens edits the buffer; :undo brings the markers back', function()
+  local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
+  local theirs = H.BASE:gsub('two', 'two (collection)')
+  H.write(ws.path('collection/skills/pdf/SKILL.md'), theirs)
+  H.write(ws.skill('pdf'), (H.BASE:gsub('two', 'two (project)')))
+  H.eq(4, (H.cli(ws, { 'sync', 'skill:pdf', '--apply' })), 'sync leaves conflicts')
+  local with_markers = H.read(ws.skill('pdf'))
+  H.setup(ws)
+  vim.cmd('silent! %bwipeout!')
+  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
+  local buf = vim.api.nvim_get_current_buf()
+  local client = H.wait_client(buf)
+  H.wait_code(buf, 'conflict-unresolved')
+  wait_lens(buf, '^Accept theirs %(collection')
+  local cmd
+  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+    if l.command and l.command.title:find('^Accept theirs') then
+      cmd = l.command
+    end
+  end
+  client:exec_cmd(cmd, { bufnr = buf })
+  H.wait('the buffer to take the collection\'s side', function()
+    return H.text(buf) == theirs
+  end)
+  H.ok(vim.bo[buf].modified, 'an unsaved buffer edit')
+  H.eq(with_markers, H.read(ws.skill('pdf')), 'nothing written')
+  vim.cmd('silent undo')
+  H.eq(with_markers, H.text(buf), 'after :undo')
+end)
+
 H.test(':help skillmeat works with only editors/nvim on the runtime path (doc/tags ships)', function()
   local here = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h')
   local plugin = vim.fn.fnamemodify(here, ':h')

@@ -15,10 +15,10 @@ export const SERVER_SETTINGS = [
 export const CLIENT_SETTINGS = ["skillmeat.server.path"];
 
 /**
- * Server commands that are no palette command. None today: code actions are buffer edits only
- * (recorded by the server when saved), so every server command is a palette flow.
+ * Server commands that are no palette command: `skillmeat.acceptConflict` is what the per-region
+ * conflict lenses run (the server answers with a buffer edit through `workspace/applyEdit`).
  */
-export const INTERNAL_COMMANDS: string[] = [];
+export const INTERNAL_COMMANDS = ["skillmeat.acceptConflict"];
 
 /** Palette commands the extension adds itself. */
 export const CLIENT_COMMANDS = ["skillmeat.restart"];

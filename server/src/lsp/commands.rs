@@ -25,6 +25,7 @@ pub const COMMANDS: &[&str] = &[
     "skillmeat.deploy",
     "skillmeat.tag",
     "skillmeat.checkUpstream",
+    "skillmeat.acceptConflict",
 ];
 
 /// A command's single object argument, with errors that name the field.
@@ -57,6 +58,16 @@ impl Args {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(invalid(format!("`{key}` must be a string, not {other}"))),
+        }
+    }
+
+    pub fn number(&self, key: &str) -> Result<Option<u64>, jsonrpc::Error> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| invalid(format!("`{key}` must be a whole number, not {v}"))),
         }
     }
 
@@ -214,6 +225,7 @@ pub fn execute(
                 .map_err(|e| failed(&e))
         }
         "skillmeat.sync" => sync(s, i, a, cancel, progress),
+        "skillmeat.acceptConflict" => super::regions::accept(s, a),
         "skillmeat.checkUpstream" => check_upstream(s, i, a),
         other => Err(jsonrpc::Error {
             code: jsonrpc::ErrorCode::MethodNotFound,
@@ -228,6 +240,7 @@ pub fn execute(
     if command != "skillmeat.status"
         && command != "skillmeat.history"
         && command != "skillmeat.diff"
+        && command != "skillmeat.acceptConflict"
     {
         // Whatever a command changed on disk shows up in diagnostics at once.
         s.refresh_folder(i);

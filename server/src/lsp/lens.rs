@@ -36,8 +36,9 @@ pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
     let Some(ws) = s.folders[i].ws.as_ref() else {
         return Vec::new();
     };
+    let regions = super::regions::lenses(s, uri);
     if ws.main_file(&id) != path {
-        return Vec::new();
+        return regions;
     }
     let Some(st) = s.status_of(i, &id) else {
         return Vec::new();
@@ -63,6 +64,7 @@ pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
         out.push(lens("Diff".into(), "skillmeat.diff", a.clone()));
         out.push(lens("History".into(), "skillmeat.history", a));
     }
+    out.extend(regions);
     out
 }
 

@@ -11,6 +11,7 @@ mod commands;
 mod diagnostics;
 mod lens;
 mod pos;
+mod regions;
 pub mod settings;
 mod state;
 mod transport;
