@@ -148,6 +148,50 @@ H.test('a conflict region\'s "Accept theirs" lens edits the buffer; :undo brings
   H.eq(with_markers, H.text(buf), 'after :undo')
 end)
 
+H.test(':Skillmeat next|prev and ]x [x ]h move between conflicts and drift hunks', function()
+  local base = '---\nname: pdf\n---\n\na\nb\nc\nd\ne\nf\ng\nh\n'
+  local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = base }, { 'skill:pdf' })
+  H.write(ws.path('collection/skills/pdf/SKILL.md'), (base:gsub('\nb\n', '\nb (c)\n'):gsub('\ng\n', '\ng (c)\n')))
+  H.write(ws.skill('pdf'), (base:gsub('\nb\n', '\nb (p)\n'):gsub('\ng\n', '\ng (p)\n')))
+  H.eq(4, (H.cli(ws, { 'sync', 'skill:pdf', '--apply' })), 'sync leaves conflicts')
+  H.setup(ws)
+  vim.cmd('silent! %bwipeout!')
+  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
+  local buf = vim.api.nvim_get_current_buf()
+  H.wait_client(buf)
+  H.wait('two conflict regions', function()
+    local n = 0
+    for _, d in ipairs(H.diags(buf)) do
+      n = n + (d.code == 'conflict-unresolved' and 1 or 0)
+    end
+    return n == 2
+  end)
+  local openers = {}
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    if l:match('^<<<<<<<') then
+      table.insert(openers, i)
+    end
+  end
+  local row = function()
+    return vim.api.nvim_win_get_cursor(0)[1]
+  end
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.cmd('Skillmeat next')
+  H.eq(openers[1], row(), ':Skillmeat next')
+  vim.cmd('normal ]x')
+  H.eq(openers[2], row(), ']x')
+  vim.cmd('normal ]x')
+  H.eq(openers[1], row(), ']x wraps around')
+  vim.cmd('normal [x')
+  H.eq(openers[2], row(), '[x wraps back')
+  vim.cmd('Skillmeat prev')
+  H.eq(openers[1], row(), ':Skillmeat prev')
+  local hunk = H.wait_code(buf, 'drift-hunk')
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.cmd('normal ]h')
+  H.eq(hunk.lnum + 1, row(), ']h goes to the first drift hunk')
+end)
+
 H.test(':help skillmeat works with only editors/nvim on the runtime path (doc/tags ships)', function()
   local here = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h')
   local plugin = vim.fn.fnamemodify(here, ':h')
