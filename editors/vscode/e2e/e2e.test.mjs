@@ -394,6 +394,19 @@ step("a conflict's accept-theirs quick fix changes the text", async () => {
     assert.ok(titles.some((t) => t.includes(want)), `${want} missing from ${titles}`);
   }
   await shot("vscode-quick-fix");
+  // Next Conflict (palette and its key) puts the cursor on the region's first line.
+  await page.keyboard.press("Escape");
+  const opener = fs.readFileSync(main, "utf8").split("\n").findIndex((l) => l.startsWith("<<<<<<<")) + 1;
+  await page.locator(".editor-group-container.active .view-line").first().click();
+  await palette("SkillMeat: Next Conflict");
+  const cursor = page.locator(".statusbar-item", { hasText: /Ln \d+, Col \d+/ }).first();
+  await waitFor("the cursor on the conflict", async () => ((await cursor.textContent()) ?? "").includes(`Ln ${opener},`));
+  await page.keyboard.press("Control+Home");
+  await page.keyboard.press("Control+Alt+BracketRight");
+  await waitFor("the key moving to the conflict", async () => ((await cursor.textContent()) ?? "").includes(`Ln ${opener},`));
+  await page.locator(".editor-group-container.active .view-line", { hasText: "Tone: formal." }).first().click();
+  await page.keyboard.press("Control+.");
+  await widget.locator(".monaco-list-row", { hasText: "Accept theirs" }).first().waitFor({ state: "visible", timeout: 10_000 });
   await widget.locator(".monaco-list-row", { hasText: /Accept theirs.*for this conflict/ }).first().click();
   const text = await waitFor("the rewritten text", async () => {
     const t = await editorText();

@@ -21,7 +21,13 @@ export const CLIENT_SETTINGS = ["skillmeat.server.path"];
 export const INTERNAL_COMMANDS = ["skillmeat.acceptConflict"];
 
 /** Palette commands the extension adds itself. */
-export const CLIENT_COMMANDS = ["skillmeat.restart"];
+export const CLIENT_COMMANDS = [
+  "skillmeat.restart",
+  "skillmeat.nextConflict",
+  "skillmeat.previousConflict",
+  "skillmeat.nextHunk",
+  "skillmeat.previousHunk",
+];
 
 export interface StatusArtifact {
   id: string;
