@@ -235,7 +235,7 @@ fn a_sync_that_left_markers_reads_conflict_until_they_are_resolved_and_push_is_r
         "{msg}"
     );
     assert!(lens_titles(&mut lsp, &main)[0].ends_with("· conflict"));
-    let actions = lsp.code_actions(&main, drift["range"].clone(), &[drift.clone()]);
+    let actions = lsp.code_actions(&main, drift["range"].clone(), std::slice::from_ref(drift));
     assert!(!actions.iter().any(|x| x["title"] == "Push to collection"));
     let e = lsp
         .command(
