@@ -297,7 +297,9 @@ export class Commands {
       if (!pick) return undefined;
       const dir = await vscode.window.showQuickPick(DIRECTIONS, { title: "SkillMeat: sync (2/3)", placeHolder: "Direction" });
       if (!dir) return undefined;
-      const strat = await vscode.window.showQuickPick(STRATEGIES, { title: "SkillMeat: sync (3/3)", placeHolder: "Strategy" });
+      // `fork` writes the project copy into the collection as `<name>-fork`: only for pushes.
+      const strategies = STRATEGIES.filter((st) => st.label !== "fork" || dir.value === "project-to-collection");
+      const strat = await vscode.window.showQuickPick(strategies, { title: "SkillMeat: sync (3/3)", placeHolder: "Strategy" });
       if (!strat) return undefined;
       arg = {
         workspace,

@@ -204,7 +204,13 @@ impl State {
                 folder.ws = Some(ws);
             }
             Err(e) => {
-                let msg = format!("skillmeat: {}: {e}", root.display());
+                // In an editor the way to name the collection is the `collectionPath` setting.
+                let hint = if e.to_string().contains("collection") {
+                    "; in the editor, set the `collectionPath` setting (VS Code: `skillmeat.collectionPath`)"
+                } else {
+                    ""
+                };
+                let msg = format!("skillmeat: {}: {e}{hint}", root.display());
                 self.show(MessageType::WARNING, msg.clone());
                 folder.error = Some(msg);
             }
