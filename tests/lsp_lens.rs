@@ -201,3 +201,25 @@ fn the_update_lens_previews_the_merge_with_its_conflict_count() {
     support::assert_unchanged(&before, &files(), "the preview");
     lsp.finish();
 }
+
+#[test]
+fn hover_on_a_drift_hunk_shows_the_deployed_text_as_a_diff_and_where_to_revert() {
+    let env = deployed();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    lsp.change_full(&main, 2, &text.replace("two", "TWO (edited)"));
+    lsp.diagnostics_at(&main, 2);
+    let line = text.lines().position(|l| l == "two").unwrap() as u32;
+    let h = hover(&mut lsp, &main, line);
+    let md = h["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        md.contains("```diff\n-two\n+TWO (edited)\n```") && md.contains("Revert"),
+        "{h:#}"
+    );
+    assert_eq!(h["range"]["start"]["line"], line);
+    // Lines that did not change have no hunk hover.
+    let other = text.lines().position(|l| l == "three").unwrap() as u32;
+    assert!(hover(&mut lsp, &main, other).is_null());
+    lsp.finish();
+}
