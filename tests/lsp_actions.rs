@@ -1,6 +1,6 @@
 //! Code actions over the real server: the exact text each accept action leaves (per region and
-//! for the whole file), revert hunk, update / merge / rollback as edits (then `markSynced`),
-//! push as a command.
+//! for the whole file), revert hunk, update / merge / rollback as edits (proposals recorded only
+//! once saved), push as a command.
 
 use crate::support;
 
@@ -296,7 +296,7 @@ fn revert_hunk_restores_that_hunk_to_the_deployed_lines_only() {
 }
 
 #[test]
-fn update_from_collection_edits_every_changed_file_then_mark_synced_makes_it_synced() {
+fn update_from_collection_edits_every_changed_file_and_saving_them_makes_it_synced() {
     let env = Env::new("");
     env.write("collection/skills/pdf/SKILL.md", BASE);
     env.write("collection/skills/pdf/reference.md", "ref one\nref two\n");
@@ -321,7 +321,10 @@ fn update_from_collection_edits_every_changed_file_then_mark_synced_makes_it_syn
         "on a drift diagnostic it is a quick fix"
     );
     assert_eq!(a["diagnostics"], json!([outdated]));
-    assert_eq!(a["command"]["command"], "skillmeat.markSynced");
+    assert!(
+        a.get("command").is_none_or_null(),
+        "an edit only, nothing recorded: {a:#}"
+    );
     assert!(!actions
         .iter()
         .any(|x| x["title"] == "Roll back to deployed"));
@@ -340,15 +343,14 @@ fn update_from_collection_edits_every_changed_file_then_mark_synced_makes_it_syn
         "source.skillmeat.update"
     );
 
-    // The editor applies the edit to both files' buffers (opening the other one), then runs
-    // the command: with every buffer of the artifact equal to the collection, it is synced.
+    // The editor applies the edit to both files' buffers (opening the other one): with every
+    // buffer of the artifact equal to the collection, the buffers read synced, but nothing is
+    // recorded until they are saved.
     lsp.change_full(&main, 2, &buffer);
     lsp.open(&reference, 1);
     lsp.change_full(&reference, 2, "ref one\nref 2\n");
-    let r = run_command(&mut lsp, &a);
-    assert_eq!(r["artifact"], "skill:pdf");
-    assert!(r["baseline"].as_str().unwrap().starts_with('v'), "{r}");
     lsp.diagnostics(&main, |d| d.is_empty());
+    assert_eq!(state(&env, "skill:pdf"), "outdated");
     std::fs::write(&main, &buffer).unwrap();
     lsp.save(&main);
     std::fs::write(&reference, "ref one\nref 2\n").unwrap();
@@ -361,8 +363,7 @@ fn update_from_collection_edits_every_changed_file_then_mark_synced_makes_it_syn
         .iter()
         .find(|v| v["baseline"] == true)
         .unwrap();
-    assert_eq!(base["version"], r["baseline"], "{h:#}");
-    assert_eq!(base["origin"], "sync");
+    assert_eq!(base["origin"], "sync", "{h:#}");
     lsp.finish();
 }
 
@@ -394,7 +395,7 @@ fn update_that_adds_a_file_is_a_sync_command_instead_of_an_edit() {
 }
 
 #[test]
-fn merge_with_collection_edits_to_the_three_way_merge_then_mark_synced_moves_the_baseline() {
+fn merge_with_collection_edits_to_the_three_way_merge_and_saving_it_moves_the_baseline() {
     let env = deployed();
     env.write(
         "collection/skills/pdf/SKILL.md",
@@ -412,7 +413,7 @@ fn merge_with_collection_edits_to_the_three_way_merge_then_mark_synced_moves_the
     let actions = lsp.code_actions(&main, conflict["range"].clone(), &[conflict]);
     let a = action(&actions, "Merge with collection").clone();
     assert_eq!(a["kind"], "quickfix");
-    assert_eq!(a["command"]["command"], "skillmeat.markSynced");
+    assert!(a.get("command").is_none_or_null(), "{a:#}");
     let merged = apply_edits(&text, &edits_for(&a, &main));
     assert_eq!(
         merged,
@@ -424,7 +425,6 @@ fn merge_with_collection_edits_to_the_three_way_merge_then_mark_synced_moves_the
     assert_eq!(apply_edits(&text, &edits_for(rb, &main)), BASE);
 
     lsp.change_full(&main, 2, &merged);
-    run_command(&mut lsp, &a);
     std::fs::write(&main, &merged).unwrap();
     lsp.save(&main);
     // The collection is now the baseline; the project keeps its own change on top: modified.
@@ -467,7 +467,6 @@ fn merge_of_overlapping_changes_edits_in_markers_that_become_errors() {
         "{merged}"
     );
     lsp.change_full(&main, 2, &merged);
-    run_command(&mut lsp, &a);
     let d = lsp.diagnostics(&main, |d| {
         codes(d).contains(&"conflict-unresolved".to_string())
     });

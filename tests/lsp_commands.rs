@@ -478,7 +478,6 @@ fn wrong_or_missing_arguments_are_invalid_params_naming_the_field() {
             json!({ "artifact": "pdf", "file": false }),
             "`file`",
         ),
-        ("skillmeat.markSynced", json!({}), "`artifact`"),
         ("skillmeat.sync", json!({}), "`artifact`"),
         (
             "skillmeat.sync",

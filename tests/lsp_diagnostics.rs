@@ -270,12 +270,22 @@ fn every_drift_and_conflict_code_is_published_for_files_that_are_not_open() {
         None,
     );
 
-    // After a sync with conflicts the artifact reads as modified (the collection is the new
-    // baseline) and every file with markers gets one error per region, open or not.
+    // After a sync with conflicts the artifact reads `conflict` while its markers remain (the
+    // collection is the new baseline; the message says how to finish) and every file with
+    // markers gets one error per region, open or not.
+    assert_eq!(st["skill:marks"]["state"], "conflict");
     let main = p("skills/marks/SKILL.md");
     let text = env.read("project/.claude/skills/marks/SKILL.md");
     let d = lsp.diagnostics(&main, |d| !d.is_empty());
-    assert_eq!(codes(&d), ["drift-modified", "conflict-unresolved"]);
+    assert_eq!(codes(&d), ["drift-conflict", "conflict-unresolved"]);
+    assert_eq!(
+        d[0]["data"]["unresolved"],
+        json!({ "file": "SKILL.md", "line": lines_starting(&text, "<<<<<<<")[0] + 1 })
+    );
+    assert_eq!(
+        d[0]["data"]["hashes"]["baseline"],
+        d[0]["data"]["hashes"]["collection"]
+    );
     check_regions(&d, &text, "skill:marks", "SKILL.md");
     let reference = p("skills/marks/reference.md");
     let text = env.read("project/.claude/skills/marks/reference.md");
@@ -338,7 +348,7 @@ fn open_buffers_get_the_same_codes_with_their_version_and_hunk_hints() {
         (
             "skills/marks/SKILL.md",
             vec![
-                "drift-modified",
+                "drift-conflict",
                 "conflict-unresolved",
                 "drift-hunk",
                 "drift-hunk",

@@ -69,14 +69,18 @@ fn code_lens_shows_version_and_state_with_update_diff_and_history() {
     )
     .is_empty());
 
-    // Outdated: an Update lens whose command brings it up to date.
+    // Outdated: an Update lens, with what the update would do (computed without writing), whose
+    // command brings it up to date.
     env.write(
         "collection/skills/pdf/SKILL.md",
         &BASE.replace("two", "TWO"),
     );
     lsp.diagnostics(&main, |d| !d.is_empty());
     let l = lenses(&mut lsp, &main);
-    assert_eq!(titles(&l), ["v1 · outdated", "Update", "Diff", "History"]);
+    assert_eq!(
+        titles(&l),
+        ["v1 · outdated", "Update: clean", "Diff", "History"]
+    );
     let update = &l[1]["command"];
     assert_eq!(update["command"], "skillmeat.sync");
     let r = lsp
@@ -163,5 +167,59 @@ fn hover_on_the_frontmatter_shows_the_lineage() {
         hover(&mut lsp, &env.path("project/.claude/commands/review.md"), 0),
         Value::Null
     );
+    lsp.finish();
+}
+
+#[test]
+fn the_update_lens_previews_the_merge_with_its_conflict_count() {
+    let env = deployed();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    env.write(
+        "collection/skills/pdf/SKILL.md",
+        &BASE.replace("one", "one (c)").replace("three", "three (c)"),
+    );
+    env.write(
+        "project/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("one", "one (p)").replace("three", "three (p)"),
+    );
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    lsp.diagnostics(&main, |d| !d.is_empty());
+    // Everything but the server's own log.
+    let files = || {
+        let mut s = env.snapshot();
+        s.retain(|p, _| !p.to_string_lossy().contains("server-stderr"));
+        s
+    };
+    let before = files();
+    let l = lenses(&mut lsp, &main);
+    assert_eq!(titles(&l)[1], "Update: 2 conflicts", "{l:#?}");
+    // An unsaved buffer that takes the collection's first line leaves one conflict.
+    let text = lsp.open(&main, 1);
+    lsp.change_full(&main, 2, &text.replace("one (p)", "one (c)"));
+    lsp.diagnostics_at(&main, 2);
+    assert_eq!(titles(&lenses(&mut lsp, &main))[1], "Update: 1 conflict");
+    support::assert_unchanged(&before, &files(), "the preview");
+    lsp.finish();
+}
+
+#[test]
+fn hover_on_a_drift_hunk_shows_the_deployed_text_as_a_diff_and_where_to_revert() {
+    let env = deployed();
+    let main = env.path("project/.claude/skills/pdf/SKILL.md");
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    let text = lsp.open(&main, 1);
+    lsp.change_full(&main, 2, &text.replace("two", "TWO (edited)"));
+    lsp.diagnostics_at(&main, 2);
+    let line = text.lines().position(|l| l == "two").unwrap() as u32;
+    let h = hover(&mut lsp, &main, line);
+    let md = h["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        md.contains("```diff\n-two\n+TWO (edited)\n```") && md.contains("Revert"),
+        "{h:#}"
+    );
+    assert_eq!(h["range"]["start"]["line"], line);
+    // Lines that did not change have no hunk hover.
+    let other = text.lines().position(|l| l == "three").unwrap() as u32;
+    assert!(hover(&mut lsp, &main, other).is_null());
     lsp.finish();
 }

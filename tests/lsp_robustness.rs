@@ -185,7 +185,6 @@ fn failing_commands_are_errors_and_the_server_goes_on() {
         ),
         ("skillmeat.rollback", json!({ "artifact": "pdf", "to": "" })),
         ("skillmeat.tag", json!({ "artifact": "pdf", "tag": "" })),
-        ("skillmeat.markSynced", json!({ "artifact": "agent:ghost" })),
     ] {
         let e = lsp.command(command, args.clone()).unwrap_err();
         assert!(

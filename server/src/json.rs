@@ -33,6 +33,9 @@ pub fn status(r: &StatusReport) -> Value {
             if let Some(m) = a.matches_collection {
                 v["matches_collection"] = json!(m);
             }
+            if let Some((file, line)) = &a.unresolved {
+                v["unresolved"] = json!({ "file": file, "line": line });
+            }
             if let Some(e) = &a.error {
                 v["error"] = json!(e);
             }

@@ -279,6 +279,8 @@ impl Lsp {
             {
                 let result = match method {
                     "workspace/configuration" => json!([self.configuration.clone()]),
+                    // The edit is kept in `server_requests`; the test applies it to its text.
+                    "workspace/applyEdit" => json!({ "applied": true }),
                     "window/showMessageRequest" => match &self.answer {
                         Answer::Title(t) => json!({ "title": t }),
                         Answer::Dismiss => Value::Null,

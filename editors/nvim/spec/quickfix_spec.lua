@@ -39,8 +39,9 @@ H.test(':Skillmeat status and :Skillmeat quickfix fill the quickfix list', funct
       return t:find(pat) ~= nil
     end, { predicate = true })
   end
-  -- After a sync that left markers the baseline is the collection's: the skill is `modified`.
-  H.ok(has('^skill:pdf modified'), vim.inspect(texts))
+  -- After a sync that left markers the skill reads `conflict` until they are resolved, and
+  -- the item says where and how to finish.
+  H.ok(has('^skill:pdf conflict v%d+: unresolved markers at SKILL%.md:%d+; accept a side'), vim.inspect(texts))
   H.ok(has('^command:review outdated'), vim.inspect(texts))
   H.ok(has('^agent:planner modified'), vim.inspect(texts))
   H.ok(has('^%[conflict%-unresolved%]'), vim.inspect(texts))
@@ -64,7 +65,7 @@ H.test(':Skillmeat status and :Skillmeat quickfix fill the quickfix list', funct
     table.insert(codes, it.text:match('^%[([%w-]+)%]'))
   end
   table.sort(codes)
-  H.eq({ 'conflict-unresolved', 'drift-modified', 'drift-modified', 'drift-outdated' }, codes, 'codes')
+  H.eq({ 'conflict-unresolved', 'drift-conflict', 'drift-modified', 'drift-outdated' }, codes, 'codes')
 end)
 
 H.finish()

@@ -335,10 +335,11 @@ step("the server starts on the fixture workspace and the status bar shows its dr
     const t = await statusText();
     return /SkillMeat: .*outdated/.test(t) ? t : undefined;
   }, 90_000);
-  // pdf is outdated; review (edited) is modified, and so is notes (conflict markers); planner
-  // is synced, which the summary leaves to the tooltip.
+  // pdf is outdated; review (edited) is modified; notes reads conflict while the sync's markers
+  // remain; planner is synced, which the summary leaves to the tooltip.
   assert.match(text, /1 outdated/);
-  assert.match(text, /modified/);
+  assert.match(text, /1 modified/);
+  assert.match(text, /1 conflict/);
   assert.doesNotMatch(text, /synced/);
 });
 
@@ -355,11 +356,30 @@ step("drift diagnostics appear in the Problems panel, for files nobody opened", 
   await shot("vscode-problems");
 });
 
+step("a push is refused while the sync's conflict markers remain", async () => {
+  const inCollection = path.join(collection, "skills/notes/SKILL.md");
+  const before = fs.readFileSync(inCollection, "utf8");
+  await palette("SkillMeat: Sync Artifact");
+  await pick("skill:notes");
+  await pick("Project → collection");
+  await pick("fast-forward, else three-way merge");
+  const toast = page.locator(".notifications-toasts", { hasText: "unresolved conflict markers" }).first();
+  await toast.waitFor({ state: "visible" });
+  assert.match((await toast.textContent()) ?? "", /skills\/notes\/SKILL\.md:\d+/);
+  assert.equal(fs.readFileSync(inCollection, "utf8"), before, "nothing reached the collection");
+  await shot("vscode-push-refused");
+  await page.keyboard.press("Escape");
+});
+
 step("a conflict's accept-theirs quick fix changes the text", async () => {
   const main = path.join(project, ".claude/skills/notes/SKILL.md");
   // A click on the problem opens the file with the cursor on the conflict region.
   await page.locator(".markers-panel .monaco-list-row", { hasText: "unresolved conflict" }).first().click();
   await waitFor("the conflict in the editor", async () => (await editorText()).includes("<<<<<<<"));
+  // The lens on the main file says conflict too, not modified.
+  await waitFor("the conflict lens", async () =>
+    (await page.locator(".editor-group-container.active .codelens-decoration").allTextContents()).some((t) => /· conflict/.test(t)),
+  );
   const widget = page.locator(".action-widget");
   await waitFor("the quick-fix menu", async () => {
     await page.keyboard.press("Escape");
@@ -374,6 +394,19 @@ step("a conflict's accept-theirs quick fix changes the text", async () => {
     assert.ok(titles.some((t) => t.includes(want)), `${want} missing from ${titles}`);
   }
   await shot("vscode-quick-fix");
+  // Next Conflict (palette and its key) puts the cursor on the region's first line.
+  await page.keyboard.press("Escape");
+  const opener = fs.readFileSync(main, "utf8").split("\n").findIndex((l) => l.startsWith("<<<<<<<")) + 1;
+  await page.locator(".editor-group-container.active .view-line").first().click();
+  await palette("SkillMeat: Next Conflict");
+  const cursor = page.locator(".statusbar-item", { hasText: /Ln \d+, Col \d+/ }).first();
+  await waitFor("the cursor on the conflict", async () => ((await cursor.textContent()) ?? "").includes(`Ln ${opener},`));
+  await page.keyboard.press("Control+Home");
+  await page.keyboard.press("Control+Alt+BracketRight");
+  await waitFor("the key moving to the conflict", async () => ((await cursor.textContent()) ?? "").includes(`Ln ${opener},`));
+  await page.locator(".editor-group-container.active .view-line", { hasText: "Tone: formal." }).first().click();
+  await page.keyboard.press("Control+.");
+  await widget.locator(".monaco-list-row", { hasText: "Accept theirs" }).first().waitFor({ state: "visible", timeout: 10_000 });
   await widget.locator(".monaco-list-row", { hasText: /Accept theirs.*for this conflict/ }).first().click();
   const text = await waitFor("the rewritten text", async () => {
     const t = await editorText();
@@ -445,6 +478,11 @@ step("the diff view shows the deployed version beside the project's copy", async
 
 step("the palette's rollback picks a version from the history and asks first", async () => {
   const file = path.join(project, ".claude/commands/review.md");
+  // The file is open in an editor: it shows the rolled-back text within a second of the write.
+  await palette("Go to File");
+  await quickInput().locator("input").fill("review.md");
+  await pick(".claude/commands");
+  await waitFor("review.md in the editor", async () => (await editorText()).includes("Check that tests cover"));
   await palette("SkillMeat: Roll Back Artifact");
   await pick("command:review");
   await pick("deployment");
@@ -452,6 +490,9 @@ step("the palette's rollback picks a version from the history and asks first", a
   const yes = page.locator(".notifications-toasts .monaco-button", { hasText: "Yes" }).first();
   await yes.waitFor({ state: "visible" });
   await yes.click();
-  await waitFor("the rolled-back file", async () => fs.readFileSync(file, "utf8") === REVIEW);
+  await waitFor("the rolled-back file", async () => fs.readFileSync(file, "utf8") === REVIEW, 30_000);
+  const written = Date.now();
+  await waitFor("the editor showing the rolled-back text", async () => !(await editorText()).includes("Check that tests cover"), 1_000);
+  assert.ok(Date.now() - written <= 1_500, "the open editor followed the disk within a second");
   await waitFor("an all-synced status bar", async () => /SkillMeat: 4 synced/.test(await statusText()));
 });

@@ -10,6 +10,7 @@ import * as vscode from "vscode";
 import type { Middleware } from "vscode-languageclient/node";
 import type { Server } from "./client";
 import { openDiff } from "./diffView";
+import { followDisk, WRITING_COMMANDS } from "./followDisk";
 import type { History, HistoryVersion, Status, StatusArtifact } from "./protocol";
 import { STATE_ICON, STATE_ORDER, syncMessage } from "./summary";
 
@@ -89,6 +90,23 @@ export class Commands {
   ): Promise<unknown> {
     const given = givenArg(args);
     try {
+      const r = await this.dispatch(command, args, given, next);
+      if (WRITING_COMMANDS.includes(command)) await followDisk();
+      return r;
+    } catch (e) {
+      this.out.appendLine(`${command} failed: ${message(e)}`);
+      void vscode.window.showErrorMessage(`SkillMeat: ${message(e)}`);
+      return undefined;
+    }
+  }
+
+  private async dispatch(
+    command: string,
+    args: unknown[],
+    given: Args | undefined,
+    next: (command: string, args: unknown[]) => vscode.ProviderResult<unknown>,
+  ): Promise<unknown> {
+    {
       switch (command) {
         case "skillmeat.status":
           return await this.statusView(given);
@@ -114,10 +132,6 @@ export class Commands {
           return r;
         }
       }
-    } catch (e) {
-      this.out.appendLine(`${command} failed: ${message(e)}`);
-      void vscode.window.showErrorMessage(`SkillMeat: ${message(e)}`);
-      return undefined;
     }
   }
 
@@ -283,7 +297,9 @@ export class Commands {
       if (!pick) return undefined;
       const dir = await vscode.window.showQuickPick(DIRECTIONS, { title: "SkillMeat: sync (2/3)", placeHolder: "Direction" });
       if (!dir) return undefined;
-      const strat = await vscode.window.showQuickPick(STRATEGIES, { title: "SkillMeat: sync (3/3)", placeHolder: "Strategy" });
+      // `fork` writes the project copy into the collection as `<name>-fork`: only for pushes.
+      const strategies = STRATEGIES.filter((st) => st.label !== "fork" || dir.value === "project-to-collection");
+      const strat = await vscode.window.showQuickPick(strategies, { title: "SkillMeat: sync (3/3)", placeHolder: "Strategy" });
       if (!strat) return undefined;
       arg = {
         workspace,

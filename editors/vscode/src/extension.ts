@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import { Server } from "./client";
 import { Commands } from "./commands";
 import { RevisionProvider, SCHEME } from "./diffView";
+import { jump, NAVIGATION } from "./navigate";
 import { DriftStatusBar } from "./statusBar";
 
 let server: Server | undefined;
@@ -26,6 +27,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
       await server?.restart();
       bar.schedule(0);
     }),
+    ...NAVIGATION.map(([id, dir, kind]) => vscode.commands.registerCommand(id, () => jump(dir, kind))),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration("skillmeat.server.path")) {
         void vscode.window

@@ -15,13 +15,19 @@ export const SERVER_SETTINGS = [
 export const CLIENT_SETTINGS = ["skillmeat.server.path"];
 
 /**
- * Server commands that are no palette command: `skillmeat.markSynced` records the collection's
- * content as deployed and only makes sense right after an Update / Merge code action's edit.
+ * Server commands that are no palette command: `skillmeat.acceptConflict` is what the per-region
+ * conflict lenses run (the server answers with a buffer edit through `workspace/applyEdit`).
  */
-export const INTERNAL_COMMANDS = ["skillmeat.markSynced"];
+export const INTERNAL_COMMANDS = ["skillmeat.acceptConflict"];
 
 /** Palette commands the extension adds itself. */
-export const CLIENT_COMMANDS = ["skillmeat.restart"];
+export const CLIENT_COMMANDS = [
+  "skillmeat.restart",
+  "skillmeat.nextConflict",
+  "skillmeat.previousConflict",
+  "skillmeat.nextHunk",
+  "skillmeat.previousHunk",
+];
 
 export interface StatusArtifact {
   id: string;

@@ -86,6 +86,9 @@ pub struct ArtifactStatus {
     pub version: Option<u32>,
     /// For untracked artifacts: does an artifact of that id in the collection have equal content?
     pub matches_collection: Option<bool>,
+    /// While a sync's conflict record is open and its markers remain: the file and 1-based line
+    /// of the first region (the state then reads `conflict`).
+    pub unresolved: Option<(String, usize)>,
     pub error: Option<String>,
 }
 

@@ -71,6 +71,12 @@ fn print_table(r: &StatusReport, out: &Out) {
             (Some(false), _) => line.push_str("  (differs from the collection's)"),
             _ => {}
         }
+        if let Some((file, n)) = &a.unresolved {
+            line.push_str(&format!(
+                "\n      unresolved conflict markers at {file}:{n}: accept a side per region in the editor, or run `skillmeat-lsp resolve {} --take ours|theirs|both`",
+                a.id
+            ));
+        }
         out.line(line.trim_end());
     }
     let summary: Vec<String> = r

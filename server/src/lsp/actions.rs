@@ -8,9 +8,8 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 use skillmeat_core::drift::DriftState;
 use skillmeat_core::merge::{self, Choice, Unterminated};
-use skillmeat_core::sync::Strategy;
 use skillmeat_core::tree::Tree;
-use skillmeat_core::workspace::Tier;
+use skillmeat_core::workspace::{Proposal, Tier};
 use skillmeat_core::ArtifactId;
 use tower_lsp::lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, NumberOrString, Range,
@@ -86,7 +85,7 @@ fn cmd(title: &str, command: &str, args: Value) -> Command {
 
 /// The code actions at `range` of `uri`.
 pub fn code_actions(
-    s: &State,
+    s: &mut State,
     uri: &Url,
     range: Range,
     context: &[Diagnostic],
@@ -103,27 +102,33 @@ pub fn code_actions(
             Err(_) => return out,
         },
     };
-    // Which sides of the merge ended without a newline, so accepting one gives its exact bytes.
-    let ends = s.folders[i]
-        .ws
-        .as_ref()
+    // Which sides of the merge ended without a newline, so accepting one gives its exact bytes,
+    // and whether the file has an open conflict record (then fenced markers count too).
+    let ws = s.folders[i].ws.as_ref();
+    let ends = ws
         .and_then(|ws| ws.merge_inputs_unterminated(&id, &rel).ok())
         .unwrap_or_default();
-    conflict_actions(uri, &text, range, context, ends, &mut out);
+    let recorded = ws
+        .and_then(|ws| ws.open_conflict_files(&id).ok())
+        .is_some_and(|files| files.contains(&rel));
+    let parsed = merge::parse_live(text.as_bytes(), &rel, recorded);
+    conflict_actions(uri, &text, &parsed, range, context, ends, &mut out);
     hunk_actions(uri, &text, range, context, &mut out);
-    artifact_actions(s, i, &id, &rel, uri, &text, context, &mut out);
+    if let Some(p) = artifact_actions(s, i, &id, &rel, uri, &text, context, &mut out) {
+        s.proposals.insert((i, id), p);
+    }
     out
 }
 
 fn conflict_actions(
     uri: &Url,
     text: &str,
+    parsed: &merge::ParsedText,
     range: Range,
     context: &[Diagnostic],
     ends: Unterminated,
     out: &mut Vec<CodeActionOrCommand>,
 ) {
-    let parsed = merge::parse(text.as_bytes());
     if parsed.conflicts.is_empty() {
         return;
     }
@@ -172,7 +177,7 @@ fn conflict_actions(
         if choice == Choice::Base && parsed.conflicts.iter().any(|c| c.span.base.is_none()) {
             continue;
         }
-        if let Ok(new) = merge::resolve_all_exact(text.as_bytes(), choice, ends) {
+        if let Ok(new) = merge::resolve_parsed(text.as_bytes(), &parsed.conflicts, choice, ends) {
             let name = choice_title(choice);
             out.push(action(
                 format!("Accept {name} for all conflicts in this file"),
@@ -284,11 +289,10 @@ fn artifact_actions(
     text: &str,
     context: &[Diagnostic],
     out: &mut Vec<CodeActionOrCommand>,
-) {
-    let Some(st) = s.status_of(i, id) else { return };
-    let Some(ws) = s.folders[i].ws.as_ref() else {
-        return;
-    };
+) -> Option<Proposal> {
+    let st = s.status_of(i, id)?;
+    let ws = s.folders[i].ws.as_ref()?;
+    let mut proposal = None;
     let a = id.to_string();
     let drift_diags: Vec<Diagnostic> = context
         .iter()
@@ -302,11 +306,6 @@ fn artifact_actions(
             CodeActionKind::QUICKFIX
         }
     };
-    let mark = cmd(
-        "Record the collection's content as deployed",
-        "skillmeat.markSynced",
-        json!({ "artifact": a, "uri": uri }),
-    );
     match st.state {
         DriftState::Outdated | DriftState::Conflict => {
             let (title, k) = if st.state == DriftState::Outdated {
@@ -329,9 +328,14 @@ fn artifact_actions(
                 open.push((rel.to_string(), text.as_bytes()));
             }
             let buffers: Vec<(&str, &[u8])> = open.iter().map(|(r, t)| (r.as_str(), *t)).collect();
-            match ws.plan_with_buffers(id, Strategy::Auto, &buffers) {
-                Ok(plan) => match tree_edit(s, i, id, &plan.result) {
-                    Some(edit) => out.push(action(title.into(), attach(k), drift_diags.clone(), Some(edit), Some(mark.clone()))),
+            // The edit is a proposal: nothing is recorded until the buffers are saved with its
+            // result (see `State::did_save`).
+            match ws.propose(id, &buffers) {
+                Ok(p) => match tree_edit(s, i, id, &p.plan.result) {
+                    Some(edit) => {
+                        out.push(action(title.into(), attach(k), drift_diags.clone(), Some(edit), None));
+                        proposal = Some(p);
+                    }
                     None => out.push(action(
                         title.into(),
                         attach(k),
@@ -381,4 +385,5 @@ fn artifact_actions(
             )),
         }
     }
+    proposal
 }

@@ -530,7 +530,18 @@ impl LanguageServer for Backend {
             .map_err(gone)?;
         tracing::info!(command = %command, ms = started.elapsed().as_millis() as u64, ok = result.is_ok(), "command");
         self.end(progress, "done").await;
-        result.map(Some)
+        let result = result?;
+        if command == "skillmeat.acceptConflict" {
+            // The region lenses change the buffer only: the edit goes to the editor, which
+            // applies it as one undoable change.
+            if let Ok(edit) = serde_json::from_value(result["edit"].clone()) {
+                let applied = self.client.apply_edit(edit).await.is_ok_and(|r| r.applied);
+                let mut r = result;
+                r["applied"] = json!(applied);
+                return Ok(Some(r));
+            }
+        }
+        Ok(Some(result))
     }
 }
 

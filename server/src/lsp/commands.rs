@@ -25,7 +25,7 @@ pub const COMMANDS: &[&str] = &[
     "skillmeat.deploy",
     "skillmeat.tag",
     "skillmeat.checkUpstream",
-    "skillmeat.markSynced",
+    "skillmeat.acceptConflict",
 ];
 
 /// A command's single object argument, with errors that name the field.
@@ -58,6 +58,16 @@ impl Args {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(invalid(format!("`{key}` must be a string, not {other}"))),
+        }
+    }
+
+    pub fn number(&self, key: &str) -> Result<Option<u64>, jsonrpc::Error> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| invalid(format!("`{key}` must be a whole number, not {v}"))),
         }
     }
 
@@ -162,6 +172,7 @@ pub fn execute(
     // On the state thread: the span's close line carries how long the command took.
     let _span = tracing::info_span!("execute", command).entered();
     let i = folder(s, a)?;
+    refuse_unsaved(s, i, command, a)?;
     let reply = match command {
         "skillmeat.status" => {
             let r = ws_mut(s, i)?.status().map_err(|e| failed(&e))?;
@@ -213,14 +224,8 @@ pub fn execute(
                 .map(|r| json::resolve(&r))
                 .map_err(|e| failed(&e))
         }
-        "skillmeat.markSynced" => {
-            let q = a.req("artifact")?;
-            ws_mut(s, i)?
-                .mark_synced(q)
-                .map(|n| json!({ "artifact": q, "baseline": format!("v{n}") }))
-                .map_err(|e| failed(&e))
-        }
         "skillmeat.sync" => sync(s, i, a, cancel, progress),
+        "skillmeat.acceptConflict" => super::regions::accept(s, a),
         "skillmeat.checkUpstream" => check_upstream(s, i, a),
         other => Err(jsonrpc::Error {
             code: jsonrpc::ErrorCode::MethodNotFound,
@@ -235,11 +240,75 @@ pub fn execute(
     if command != "skillmeat.status"
         && command != "skillmeat.history"
         && command != "skillmeat.diff"
+        && command != "skillmeat.acceptConflict"
     {
         // Whatever a command changed on disk shows up in diagnostics at once.
         s.refresh_folder(i);
     }
     reply
+}
+
+/// Commands that write the project copy refuse while an editor buffer of it holds unsaved
+/// changes: the write would replace the file under the buffer, and saving the buffer afterwards
+/// would silently undo it (or lose the typing).
+fn refuse_unsaved(s: &State, i: usize, command: &str, a: &Args) -> Result<(), jsonrpc::Error> {
+    let writes_project = match command {
+        "skillmeat.sync" => {
+            !a.bool("dryRun")?.unwrap_or(false)
+                && a.parsed::<Direction>("direction")?
+                    .unwrap_or(Direction::CollectionToProject)
+                    == Direction::CollectionToProject
+        }
+        "skillmeat.resolve" => a.str("choice")?.is_some(),
+        "skillmeat.rollback" | "skillmeat.deploy" => true,
+        _ => false,
+    };
+    let Some(ws) = s.folders.get(i).and_then(|f| f.ws.as_ref()) else {
+        return Ok(());
+    };
+    if !writes_project {
+        return Ok(());
+    }
+    let only = match a.str("artifact")? {
+        Some(q) => match ws.resolve_id(q) {
+            Ok(id) => Some(id),
+            // The command itself reports an unknown artifact.
+            Err(_) => return Ok(()),
+        },
+        None => None,
+    };
+    let mut dirty: Vec<String> = s
+        .docs
+        .values()
+        .filter(|d| {
+            ws.locate(&d.path).is_some_and(|l| {
+                l.tier == skillmeat_core::workspace::Tier::Project
+                    && only.as_ref().is_none_or(|id| *id == l.id)
+            })
+        })
+        .filter(|d| std::fs::read(&d.path).ok().as_deref() != Some(d.text.as_bytes()))
+        .map(|d| {
+            d.path
+                .strip_prefix(&s.folders[i].root)
+                .unwrap_or(&d.path)
+                .display()
+                .to_string()
+        })
+        .collect();
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    dirty.sort();
+    Err(jsonrpc::Error {
+        code: jsonrpc::ErrorCode::ServerError(-32803),
+        message: format!(
+            "{} {} unsaved changes in the editor; save or undo them first, then run {command} again (it writes the project copy and would replace the file under the buffer). Nothing was changed.",
+            dirty.join(", "),
+            if dirty.len() == 1 { "has" } else { "have" }
+        )
+        .into(),
+        data: Some(json!({ "kind": "unsaved", "files": dirty })),
+    })
 }
 
 fn sync(

@@ -72,6 +72,14 @@ pub fn drift(
             DiagnosticSeverity::WARNING,
             format!("{id} is outdated: the collection moved to {} since deployed {}; update from the collection", h(&st.collection), h(&st.baseline)),
         ),
+        DriftState::Conflict if st.unresolved.is_some() => {
+            let (file, line) = st.unresolved.clone().unwrap_or_default();
+            (
+                "drift-conflict",
+                DiagnosticSeverity::WARNING,
+                format!("{id} has unresolved conflict markers from a sync (first at {file}:{line}); it cannot be pushed until they are gone. To finish: accept ours, theirs, both or base for each region (lens or quick fix) and save, or run `skillmeat-lsp resolve {id} --take ours|theirs|both`"),
+            )
+        }
         DriftState::Conflict => (
             "drift-conflict",
             DiagnosticSeverity::WARNING,
@@ -92,6 +100,9 @@ pub fn drift(
         json!({ "artifact": id.to_string(), "state": st.state.as_str(),
                 "hashes": { "baseline": st.baseline, "project": st.project, "collection": st.collection } }),
     );
+    if let (Some((file, line)), Some(data)) = (&st.unresolved, d.data.as_mut()) {
+        data["unresolved"] = json!({ "file": file, "line": line });
+    }
     if let (Some(uri), Some(c)) = (collection_main, &st.collection) {
         d.related_information = Some(vec![DiagnosticRelatedInformation {
             location: Location {
@@ -115,9 +126,10 @@ pub fn upstream_behind(id: &str, main_text: &str, detail: &str) -> Diagnostic {
     )
 }
 
-/// One Error per conflict region (exact range) and per malformed region.
-pub fn conflicts(id: &str, file: &str, text: &str) -> Vec<Diagnostic> {
-    let parsed = merge::parse(text.as_bytes());
+/// One Error per live conflict region (exact range) and per malformed region: every region in a
+/// file with an open conflict record (`recorded`), elsewhere those outside Markdown fences.
+pub fn conflicts(id: &str, file: &str, text: &str, recorded: bool) -> Vec<Diagnostic> {
+    let parsed = merge::parse_live(text.as_bytes(), file, recorded);
     let mut out = Vec::new();
     for (i, c) in parsed.conflicts.iter().enumerate() {
         let ours = c.labels.ours.as_deref().unwrap_or("ours");
@@ -127,9 +139,14 @@ pub fn conflicts(id: &str, file: &str, text: &str) -> Vec<Diagnostic> {
             DiagnosticSeverity::ERROR,
             "conflict-unresolved",
             format!(
-                "unresolved conflict: {ours} vs {theirs}; accept one side, both{}",
+                "unresolved conflict: {ours} vs {theirs}; accept one side, both{}{}",
                 if c.span.base.is_some() {
                     ", or the base"
+                } else {
+                    ""
+                },
+                if two_way(c) {
+                    ". No common base is known (the deployed version's content was never stored), so this is a two-way conflict: every line where the sides differ is shown, even lines only one side changed"
                 } else {
                     ""
                 }
@@ -147,6 +164,11 @@ pub fn conflicts(id: &str, file: &str, text: &str) -> Vec<Diagnostic> {
         ));
     }
     out
+}
+
+/// A region merged without a known base: its base label has no hash (`deployed ()`).
+fn two_way(c: &merge::ParsedConflict) -> bool {
+    c.labels.base.as_deref().is_some_and(|b| b.ends_with("()"))
 }
 
 /// One Hint per hunk that differs from the deployed version of this file.

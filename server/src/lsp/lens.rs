@@ -7,6 +7,10 @@ use tower_lsp::lsp_types::{
     CodeLens, Command, Hover, HoverContents, MarkupContent, MarkupKind, Position, Range, Url,
 };
 
+use skillmeat_core::merge;
+use skillmeat_core::sync::Strategy;
+use skillmeat_core::workspace::Tier;
+
 use super::state::{path_of, State};
 
 fn lens(title: String, command: &str, args: serde_json::Value) -> CodeLens {
@@ -32,8 +36,9 @@ pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
     let Some(ws) = s.folders[i].ws.as_ref() else {
         return Vec::new();
     };
+    let regions = super::regions::lenses(s, uri);
     if ws.main_file(&id) != path {
-        return Vec::new();
+        return regions;
     }
     let Some(st) = s.status_of(i, &id) else {
         return Vec::new();
@@ -50,7 +55,7 @@ pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
     )];
     if matches!(st.state, DriftState::Outdated | DriftState::Conflict) {
         out.push(lens(
-            "Update".into(),
+            update_title(s, i, &id),
             "skillmeat.sync",
             json!({ "artifact": id.to_string(), "uri": uri, "direction": "collection-to-project" }),
         ));
@@ -59,7 +64,43 @@ pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
         out.push(lens("Diff".into(), "skillmeat.diff", a.clone()));
         out.push(lens("History".into(), "skillmeat.history", a));
     }
+    out.extend(regions);
     out
+}
+
+/// The Update lens says what an update would do, computed without writing (a merge preview
+/// with the open buffers standing in for their files): `Update: clean` or `Update: 2 conflicts`.
+fn update_title(s: &State, i: usize, id: &skillmeat_core::ArtifactId) -> String {
+    let Some(ws) = s.folders[i].ws.as_ref() else {
+        return "Update".into();
+    };
+    let open: Vec<(String, &[u8])> = s
+        .docs
+        .values()
+        .filter_map(|d| {
+            let l = ws.locate(&d.path)?;
+            (l.tier == Tier::Project && &l.id == id).then_some((l.rel, d.text.as_bytes()))
+        })
+        .collect();
+    let buffers: Vec<(&str, &[u8])> = open.iter().map(|(r, t)| (r.as_str(), *t)).collect();
+    match ws.plan_with_buffers(id, Strategy::Auto, &buffers) {
+        Ok(p) => {
+            // Conflicting regions, not files: what a person will have to decide.
+            let regions: usize = p
+                .result
+                .files
+                .iter()
+                .map(|(rel, bytes)| merge::parse_live(bytes, rel, false).conflicts.len())
+                .sum::<usize>()
+                .max(p.conflicts);
+            match regions {
+                0 => "Update: clean".into(),
+                1 => "Update: 1 conflict".into(),
+                n => format!("Update: {n} conflicts"),
+            }
+        }
+        Err(_) => "Update".into(),
+    }
 }
 
 /// The lines of the YAML frontmatter (`---` ... `---` at the top), as a 0-based line range.
@@ -72,20 +113,64 @@ fn frontmatter(text: &str) -> Option<std::ops::Range<u32>> {
     Some(0..end + 1)
 }
 
+/// Over a hunk changed since deployed: the deployed text beside the buffer's, as a diff, and
+/// where the Revert is (the hunk's quick fix).
+fn hunk_hover(
+    s: &State,
+    i: usize,
+    id: &skillmeat_core::ArtifactId,
+    rel: &str,
+    text: &str,
+    at: Position,
+) -> Option<Hover> {
+    let ws = s.folders[i].ws.as_ref()?;
+    let deployed = ws.baseline_file(id, rel).ok()??;
+    let deployed = String::from_utf8_lossy(&deployed);
+    let hunks = super::diagnostics::hunks(&id.to_string(), rel, &deployed, text);
+    let d = hunks.into_iter().find(|d| {
+        let r = d.range;
+        (r.start.line <= at.line && at.line < r.end.line.max(r.start.line + 1))
+            || (r.start == r.end && r.start.line == at.line)
+    })?;
+    let data = d.data.as_ref()?;
+    let old = data.get("oldText")?.as_str()?;
+    let lines = data.get("newLines")?.as_array()?;
+    let (a, b) = (
+        lines.first()?.as_u64()? as usize,
+        lines.get(1)?.as_u64()? as usize,
+    );
+    let new: String = text.split_inclusive('\n').skip(a).take(b - a).collect();
+    let mut diff = String::new();
+    for l in old.lines() {
+        diff.push_str(&format!("-{l}\n"));
+    }
+    for l in new.lines() {
+        diff.push_str(&format!("+{l}\n"));
+    }
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: format!(
+                "**{id}** · {rel}: {}\n\n```diff\n{diff}```\n\nRevert: the quick fix *Revert this hunk to the deployed version* on this line.",
+                d.message
+            ),
+        }),
+        range: Some(d.range),
+    })
+}
+
 /// The lineage, when hovering the frontmatter of an artifact's main file.
 pub fn hover(s: &State, uri: &Url, at: Position) -> Option<Hover> {
     let path = path_of(uri)?;
-    let (i, id, _) = s.locate(&path)?;
+    let (i, id, rel) = s.locate(&path)?;
     let ws = s.folders[i].ws.as_ref()?;
-    if ws.main_file(&id) != path {
-        return None;
-    }
     let text = match s.docs.get(uri) {
         Some(d) => d.text.clone(),
         None => std::fs::read_to_string(&path).ok()?,
     };
-    if !frontmatter(&text)?.contains(&at.line) {
-        return None;
+    let in_frontmatter = frontmatter(&text).is_some_and(|f| f.contains(&at.line));
+    if ws.main_file(&id) != path || !in_frontmatter {
+        return hunk_hover(s, i, &id, &rel, &text, at);
     }
     let st = s.status_of(i, &id)?;
     let mut md = format!("**{id}** — {}", st.state);

@@ -11,6 +11,7 @@ mod commands;
 mod diagnostics;
 mod lens;
 mod pos;
+mod regions;
 pub mod settings;
 mod state;
 mod transport;
@@ -58,7 +59,7 @@ pub fn serve() -> i32 {
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SKILLMEAT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .try_init();
     let rt = match tokio::runtime::Builder::new_multi_thread()

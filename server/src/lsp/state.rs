@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use skillmeat_core::collection::{Collection, Env};
 use skillmeat_core::drift::{ArtifactStatus, DriftState};
-use skillmeat_core::workspace::{Options, Tier, Workspace};
+use skillmeat_core::workspace::{Options, Proposal, Tier, Workspace};
 use skillmeat_core::ArtifactId;
 use tokio::sync::mpsc::UnboundedSender;
 use tower_lsp::lsp_types::{
@@ -77,6 +77,9 @@ pub struct State {
     pub watcher: Option<Watcher>,
     /// Folders named by `initialize`, opened before the first job that follows it.
     pub pending_roots: Option<Vec<PathBuf>>,
+    /// The last Update / Merge each artifact's code actions offered as buffer edits: recorded
+    /// when (and only when) the saved project copy shows its result.
+    pub proposals: HashMap<(usize, ArtifactId), Proposal>,
 }
 
 impl std::fmt::Debug for State {
@@ -110,6 +113,7 @@ impl State {
             upstream_behind: HashMap::new(),
             watcher: None,
             pending_roots: None,
+            proposals: HashMap::new(),
         }
     }
 
@@ -145,6 +149,7 @@ impl State {
         self.folders.clear();
         // Keyed by folder index: stale once the folders are numbered anew.
         self.upstream_behind.clear();
+        self.proposals.clear();
         for root in roots {
             let folder = self.open_folder(root);
             self.folders.push(folder);
@@ -200,7 +205,13 @@ impl State {
                 folder.ws = Some(ws);
             }
             Err(e) => {
-                let msg = format!("skillmeat: {}: {e}", root.display());
+                // In an editor the way to name the collection is the `collectionPath` setting.
+                let hint = if e.to_string().contains("collection") {
+                    "; in the editor, set the `collectionPath` setting (VS Code: `skillmeat.collectionPath`)"
+                } else {
+                    ""
+                };
+                let msg = format!("skillmeat: {}: {e}{hint}", root.display());
                 self.show(MessageType::WARNING, msg.clone());
                 folder.error = Some(msg);
             }
@@ -277,6 +288,28 @@ impl State {
         let Some((i, id, _)) = self.locate(&path) else {
             return;
         };
+        // A proposed update or merge is recorded once the saved copy is its result.
+        if let (Some(p), Some(ws)) = (
+            self.proposals.get(&(i, id.clone())),
+            self.folders[i].ws.as_mut(),
+        ) {
+            let what = if p.is_update() {
+                "update from the collection"
+            } else {
+                "merge with the collection"
+            };
+            match ws.adopt_saved(&id, p) {
+                Ok(Some(v)) => {
+                    self.log(
+                        MessageType::INFO,
+                        format!("skillmeat: {id}: saved the {what}; recorded as v{v}"),
+                    );
+                    self.proposals.remove(&(i, id.clone()));
+                }
+                Ok(None) => {}
+                Err(e) => self.log(MessageType::WARNING, format!("skillmeat: {id}: {e}")),
+            }
+        }
         let Some(ws) = self.folders[i].ws.as_mut() else {
             return;
         };
@@ -452,6 +485,7 @@ impl State {
             }
         };
         let id_s = id.to_string();
+        let recorded = ws.open_conflict_files(id).unwrap_or_default();
         if let (Some(uri), Some(text)) = (uri_of(&main), text_of(&main)) {
             let rel = ws.locate(&main).map(|l| l.rel).unwrap_or_default();
             let collection = ws.collection_file(id, &rel).and_then(|p| uri_of(&p));
@@ -499,7 +533,12 @@ impl State {
             };
             let rel = ws.locate(&path).map(|l| l.rel).unwrap_or_default();
             let list = out.entry(uri.clone()).or_default();
-            list.extend(diagnostics::conflicts(&id_s, &rel, &text));
+            list.extend(diagnostics::conflicts(
+                &id_s,
+                &rel,
+                &text,
+                recorded.contains(&rel),
+            ));
             let open = self.docs.contains_key(&uri);
             if self.settings.hunk_diagnostics
                 && open

@@ -13,7 +13,6 @@ local WRITES = {
   ['skillmeat.rollback'] = true,
   ['skillmeat.deploy'] = true,
   ['skillmeat.tag'] = true,
-  ['skillmeat.markSynced'] = true,
 }
 
 local function notify(msg, level)
@@ -309,7 +308,6 @@ function M.client_commands()
       views().resolve_summary(r)
     end),
     ['skillmeat.deploy'] = forward(),
-    ['skillmeat.markSynced'] = forward(),
   }
 end
 

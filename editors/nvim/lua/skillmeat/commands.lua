@@ -10,7 +10,7 @@ local M = {}
 M.DIRECTIONS = { 'collection-to-project', 'project-to-collection', 'upstream-to-collection' }
 M.STRATEGIES = { 'auto', 'overwrite', 'ours', 'theirs', 'fork' }
 M.CHOICES = { 'ours', 'theirs', 'both', 'base', 'none', 'check' }
-M.SUBCOMMANDS = { 'status', 'sync', 'rollback', 'history', 'diff', 'resolve', 'quickfix' }
+M.SUBCOMMANDS = { 'status', 'sync', 'rollback', 'history', 'diff', 'resolve', 'quickfix', 'next', 'prev' }
 
 local DESCRIBE = {
   ['collection-to-project'] = 'take the collection\'s version into this project',
@@ -441,8 +441,20 @@ function M.parse(sub, toks)
     o.from, o.to = toks[i], toks[i + 1]
   elseif sub == 'history' then
     o.artifact = toks[1]
+  elseif sub == 'next' or sub == 'prev' then
+    o.kind = toks[1] == 'hunk' and 'hunk' or 'conflict'
   end
   return o
+end
+
+--- `:Skillmeat next [hunk]`: the next conflict region (or drift hunk) of the buffer.
+function M.next(opts)
+  return require('skillmeat.navigate').jump(1, opts.kind)
+end
+
+--- `:Skillmeat prev [hunk]`: the previous one.
+function M.prev(opts)
+  return require('skillmeat.navigate').jump(-1, opts.kind)
 end
 
 --- Runs `:Skillmeat {sub} [args]`.
@@ -482,6 +494,8 @@ function M.complete(arglead, cmdline)
       cands = vim.list_extend({ 'deployed', 'project', 'collection', 'upstream' }, ids)
     elseif sub == 'history' then
       cands = ids
+    elseif sub == 'next' or sub == 'prev' then
+      cands = { 'conflict', 'hunk' }
     end
   end
   return vim.tbl_filter(function(c)

@@ -21,6 +21,11 @@ M.SETTINGS = {
 ---@field codelens boolean? refresh CodeLens on attach, BufEnter, InsertLeave, save (default true)
 ---@field open_quickfix boolean? open the quickfix window after :Skillmeat status (default true)
 ---@field attach_artifact_files boolean? also attach to non-markdown files inside .claude/ (default true)
+---@field mappings table|false? buffer-local keys for next/previous conflict and drift hunk
+--- (default ]x [x ]h [h; false, or a false entry, maps nothing)
+---@field diagnostics table|false? vim.diagnostic.config for the server's diagnostics (default:
+--- severity_sort, sign priority 4 so errors sit above gitsigns' signs (6) and hints below); false
+--- leaves them to your global config
 M.config = {
   server_path = nil,
   settings = {},
@@ -29,6 +34,8 @@ M.config = {
   codelens = true,
   open_quickfix = true,
   attach_artifact_files = true,
+  diagnostics = { severity_sort = true, signs = { priority = 4 } },
+  mappings = { next_conflict = ']x', prev_conflict = '[x', next_hunk = ']h', prev_hunk = '[h' },
 }
 
 local group = vim.api.nvim_create_augroup('skillmeat', { clear = true })
@@ -48,6 +55,16 @@ function M.on_attach(client, bufnr)
     return
   end
   vim.b[bufnr].skillmeat_attached = client.id
+  if M.config.mappings then
+    require('skillmeat.navigate').map(bufnr, M.config.mappings)
+  end
+  if M.config.diagnostics then
+    -- A conflict's Error must not hide under a hunk's Hint on the same line, and hints must not
+    -- push gitsigns' signs off the sign column. With severity_sort a sign's priority is the base
+    -- plus its severity rank: Hint 4, Info 5, Warn 6, Error 7.
+    local ns = vim.lsp.diagnostic.get_namespace(client.id)
+    vim.diagnostic.config(M.config.diagnostics, ns)
+  end
   vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost' }, {
     group = group,
     buffer = bufnr,

@@ -79,6 +79,14 @@ function M.status_items(status, opts)
       if type(a.error) == 'string' then
         text = text .. ': ' .. a.error
       end
+      if type(a.unresolved) == 'table' then
+        -- A sync's conflict that is still open: say where and how to finish.
+        text = ('%s: unresolved markers at %s:%d; accept a side per region (code action) or :Skillmeat resolve'):format(
+          text,
+          a.unresolved.file,
+          a.unresolved.line
+        )
+      end
       table.insert(items, {
         filename = M.main_file(root, a),
         lnum = 1,

@@ -15,6 +15,7 @@
 mod binary;
 mod diff;
 mod lines;
+mod live;
 mod parse;
 mod render;
 mod resolve;
@@ -23,6 +24,7 @@ mod three_way;
 use std::ops::Range;
 
 pub use binary::{check_mergeable, is_binary, BINARY_SNIFF_LEN, DEFAULT_SIZE_CAP};
+pub use live::{first_live_line, is_markdown, parse_live, resolve_all_live, resolve_parsed};
 pub use parse::{parse, Malformed, MalformedKind, ParsedConflict, ParsedText};
 pub use resolve::{
     replacement, replacement_exact, resolve_all, resolve_all_exact, resolve_one, resolve_one_exact,

@@ -199,7 +199,7 @@ pub fn resolve_all_exact(text: &[u8], choice: Choice, ends: Unterminated) -> Res
     apply(text, &parsed.conflicts, choice, ends)
 }
 
-fn apply(
+pub(super) fn apply(
     text: &[u8],
     conflicts: &[ParsedConflict],
     choice: Choice,

@@ -127,14 +127,19 @@ impl Workspace {
                 // Unsaved content is no version yet: the baseline's, as `status` says.
                 .or(baseline.as_ref().map(|d| d.baseline_number)),
         };
-        Ok(ArtifactStatus {
+        let mut st = ArtifactStatus {
             id: id.clone(),
             state,
             path: project_path
                 .strip_prefix(&self.root)
                 .map(|p| p.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            baseline: baseline.as_ref().map(|d| d.baseline_hash.clone()),
+            // Buffers that reached the collection's content share it as their baseline (as
+            // `status` says once that is saved): nothing drifts, not even per hunk.
+            baseline: match (&baseline, state) {
+                (Some(_), DriftState::Synced) => Some(project_hash.clone()),
+                (b, _) => b.as_ref().map(|d| d.baseline_hash.clone()),
+            },
             matches_collection: match (&baseline, &collection_hash) {
                 (None, Some(c)) => Some(*c == project_hash),
                 _ => None,
@@ -142,8 +147,11 @@ impl Workspace {
             project: Some(project_hash),
             collection: collection_hash,
             version,
+            unresolved: None,
             error: None,
-        })
+        };
+        self.mark_unresolved(&mut st, Some(&project))?;
+        Ok(st)
     }
 
     /// One file of the baseline (deployed) version, when known.

@@ -62,6 +62,7 @@ impl Workspace {
                         in_collection[&id].display()
                     ))
                 })?;
+            self.refuse_markers(&id, &source, false, "deploy", "collection")?;
             let hash = source.content_hash(folder);
             let dest = self.project_path(&id);
             let existing = if dest.symlink_metadata().is_ok() {

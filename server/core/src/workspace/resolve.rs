@@ -32,12 +32,14 @@ fn choice_name(c: Choice) -> &'static str {
     }
 }
 
-/// Files of `tree` holding conflict regions, with their regions' count and first line.
-pub fn files_with_markers(tree: &Tree) -> Vec<(String, usize, usize)> {
+/// Files of `tree` holding live conflict regions (every region in a file of `recorded`, the
+/// files with an open conflict record; elsewhere those outside Markdown fences), with their
+/// regions' count and first line.
+pub fn files_with_markers(tree: &Tree, recorded: &[String]) -> Vec<(String, usize, usize)> {
     tree.files
         .iter()
         .filter_map(|(path, bytes)| {
-            let parsed = merge::parse(bytes);
+            let parsed = merge::parse_live(bytes, path, recorded.contains(path));
             let n = parsed.conflicts.len() + parsed.malformed.len();
             let first = parsed
                 .conflicts
@@ -80,6 +82,7 @@ impl Workspace {
                 )));
             }
         }
+        let recorded = self.open_conflict_files(&id)?;
         let mut rewritten = Vec::new();
         let mut kept_as = None;
         if let Some(choice) = choice {
@@ -88,7 +91,7 @@ impl Workspace {
                 if file.is_some_and(|f| f != p.as_str()) && folder {
                     continue;
                 }
-                let parsed = merge::parse(bytes);
+                let parsed = merge::parse_live(bytes, p, recorded.contains(p));
                 if let Some(m) = parsed.malformed.first() {
                     return Err(Error::malformed(format!(
                         "{p} of {id} has a malformed conflict region at line {} ({:?}); fix the markers by hand, then run `skillmeat-lsp resolve {id}`",
@@ -100,7 +103,7 @@ impl Workspace {
                     continue;
                 }
                 let ends = self.merge_inputs_unterminated(&id, p)?;
-                *bytes = merge::resolve_all_exact(bytes, choice, ends)?;
+                *bytes = merge::resolve_parsed(bytes, &parsed.conflicts, choice, ends)?;
                 rewritten.push((p.clone(), parsed.conflicts.len()));
             }
             if !rewritten.is_empty() {
@@ -124,7 +127,7 @@ impl Workspace {
                 self.cache.remove(&path);
             }
         }
-        let remaining: Vec<(String, usize)> = files_with_markers(&tree)
+        let remaining: Vec<(String, usize)> = files_with_markers(&tree, &recorded)
             .into_iter()
             .map(|(p, _, line)| (p, line))
             .collect();

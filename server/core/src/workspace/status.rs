@@ -98,6 +98,7 @@ impl Workspace {
                 collection: c.hash().map(str::to_string),
                 version: None,
                 matches_collection: None,
+                unresolved: None,
                 error: None,
             };
             if let Seen::Failed(e) = &p {
@@ -135,6 +136,10 @@ impl Workspace {
                         if st.state == DriftState::Synced {
                             // Both sides reached the same content: that content is the new baseline.
                             st.baseline = st.project.clone();
+                        }
+                        if let Err(e) = self.mark_unresolved(&mut st, None) {
+                            warnings
+                                .push(format!("could not check {id} for conflict markers: {e}"));
                         }
                     }
                 }

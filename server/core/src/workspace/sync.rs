@@ -95,6 +95,7 @@ impl Workspace {
             None
         };
         let sides = self.sides(&id, direction, strategy)?;
+        self.refuse_onward(&id, direction, &sides.source)?;
         let (src_tier, dst_tier) = direction.tiers();
         let short = |t: &Tree| hash::short(&t.content_hash(id.kind.is_folder())).to_string();
         let labels = Labels::new(
@@ -191,7 +192,12 @@ impl Workspace {
         }))
     }
 
-    fn sides(&self, id: &ArtifactId, direction: Direction, strategy: Strategy) -> Result<Sides> {
+    pub(super) fn sides(
+        &self,
+        id: &ArtifactId,
+        direction: Direction,
+        strategy: Strategy,
+    ) -> Result<Sides> {
         let folder = id.kind.is_folder();
         let read = |path: &std::path::Path| -> Result<Option<Tree>> {
             if path.symlink_metadata().is_err() {

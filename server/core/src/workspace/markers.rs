@@ -1,0 +1,183 @@
+//! Unresolved conflict markers in an artifact's content: what keeps an artifact `conflict` after
+//! a sync left markers in it, and the one check that refuses to push, deploy or sync onward
+//! content that still holds them.
+//!
+//! Markers count in a file with an open conflict record, and elsewhere only outside Markdown
+//! fenced code blocks (see [`crate::merge::parse_live`]).
+
+use super::Workspace;
+use crate::drift::{ArtifactStatus, DriftState};
+use crate::error::{Error, Result};
+use crate::id::ArtifactId;
+use crate::merge;
+use crate::tree::Tree;
+
+/// Where a file of an artifact still holds a live conflict region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkerHit {
+    /// The file inside the artifact (`SKILL.md`, `reference.md`).
+    pub file: String,
+    /// 1-based line of its first region.
+    pub line: usize,
+}
+
+/// The files of `tree` holding live conflict regions, given the files with an open conflict
+/// record (`recorded`).
+pub fn unresolved_markers(tree: &Tree, recorded: &[String]) -> Vec<MarkerHit> {
+    tree.files
+        .iter()
+        .filter_map(|(file, bytes)| {
+            let rec = recorded.iter().any(|r| r == file);
+            merge::first_live_line(bytes, file, rec).map(|line| MarkerHit {
+                file: file.clone(),
+                line,
+            })
+        })
+        .collect()
+}
+
+impl Workspace {
+    /// Files of `id`'s project copy with an open conflict record (a sync or an editor merge left
+    /// markers in them and they were not resolved yet).
+    pub fn open_conflict_files(&self, id: &ArtifactId) -> Result<Vec<String>> {
+        self.store.open_conflicts(id)
+    }
+
+    /// Refuses content that still holds conflict markers: `what` is the operation (`push`,
+    /// `deploy`, `sync`), `tier` where the content comes from. Project content counts its open
+    /// conflict records; other tiers have none.
+    pub fn refuse_markers(
+        &self,
+        id: &ArtifactId,
+        tree: &Tree,
+        project: bool,
+        what: &str,
+        tier: &str,
+    ) -> Result<()> {
+        let recorded = if project {
+            self.open_conflict_files(id)?
+        } else {
+            Vec::new()
+        };
+        let hits = unresolved_markers(tree, &recorded);
+        let Some(first) = hits.first() else {
+            return Ok(());
+        };
+        let place = |h: &MarkerHit| {
+            if id.kind.is_folder() {
+                format!("{}/{}:{}", self.tier_path(id, project), h.file, h.line)
+            } else {
+                format!("{}:{}", self.tier_path(id, project), h.line)
+            }
+        };
+        let more = match hits.len() {
+            1 => String::new(),
+            n => format!(
+                " (and {} more file{})",
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ),
+        };
+        let finish = if project {
+            format!("accept a side for each region in the editor, or run `skillmeat-lsp resolve {id} --take ours|theirs|both`, then {what} again")
+        } else {
+            format!("resolve them in the {tier} copy first, then {what} again")
+        };
+        Err(Error::conflict(format!(
+            "{id}: {} still holds unresolved conflict markers{more}; nothing was {}. To finish: {finish}",
+            place(first),
+            match what {
+                "push" => "pushed",
+                "deploy" => "deployed",
+                _ => "synced",
+            }
+        )))
+    }
+
+    /// The plan step's check: a sync never carries markers onward — not from the project into
+    /// the collection (push), nor from the collection into the project.
+    pub(super) fn refuse_onward(
+        &self,
+        id: &ArtifactId,
+        direction: crate::sync::Direction,
+        source: &Tree,
+    ) -> Result<()> {
+        use crate::sync::Direction;
+        match direction {
+            Direction::ProjectToCollection => {
+                self.refuse_markers(id, source, true, "push", "project")
+            }
+            Direction::CollectionToProject => {
+                self.refuse_markers(id, source, false, "sync", "collection")
+            }
+            Direction::UpstreamToCollection => Ok(()),
+        }
+    }
+
+    /// The artifact's folder (or file) in a tier, relative to the workspace root for the
+    /// project and absolute for the collection.
+    fn tier_path(&self, id: &ArtifactId, project: bool) -> String {
+        let p = if project {
+            self.project_path(id)
+        } else {
+            self.collection_path(id)
+        };
+        p.strip_prefix(&self.root)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// Makes a status read `conflict` while a sync's conflict record is open and its markers
+    /// remain in the project content (`tree`, or the project copy on disk when `None`), and
+    /// names where. Other states are left as the drift rule gave them.
+    pub fn mark_unresolved(&self, st: &mut ArtifactStatus, tree: Option<&Tree>) -> Result<()> {
+        if !matches!(st.state, DriftState::Modified | DriftState::Conflict) {
+            return Ok(());
+        }
+        let recorded = self.open_conflict_files(&st.id)?;
+        if recorded.is_empty() {
+            return Ok(());
+        }
+        let read;
+        let tree = match tree {
+            Some(t) => t,
+            None => {
+                read =
+                    crate::tree::read_artifact(&self.project_path(&st.id), st.id.kind.is_folder())?;
+                &read
+            }
+        };
+        let hits: Vec<MarkerHit> = unresolved_markers(tree, &recorded)
+            .into_iter()
+            .filter(|h| recorded.contains(&h.file))
+            .collect();
+        if let Some(h) = hits.into_iter().next() {
+            st.state = DriftState::Conflict;
+            st.unresolved = Some((h.file, h.line));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recorded_files_count_every_region_others_only_unfenced_ones() {
+        let mut t = Tree::default();
+        let fenced = b"```\n<<<<<<< a\nx\n=======\ny\n>>>>>>> b\n```\n".to_vec();
+        t.files.insert("SKILL.md".into(), fenced.clone());
+        t.files.insert("notes.md".into(), fenced);
+        assert!(unresolved_markers(&t, &[]).is_empty());
+        let hits = unresolved_markers(&t, &["notes.md".to_string()]);
+        assert_eq!(
+            hits,
+            [MarkerHit {
+                file: "notes.md".into(),
+                line: 2
+            }]
+        );
+    }
+}
