@@ -408,7 +408,9 @@ fn malformed_lock_and_manifests_are_named_with_their_key_and_nothing_is_written(
 }
 
 #[test]
-fn limits_are_clear_errors_within_a_second_and_write_nothing() {
+fn limits_are_clear_errors_that_write_nothing_and_never_hang() {
+    // How fast a limit answers is the benchmark's business (no timed assertions here); this
+    // only guards against the pathology the limits exist for, a command taking minutes.
     let timed = |env: &Env, args: &[&str], code: i32, needles: &[&str]| {
         let before = env.snapshot();
         let started = std::time::Instant::now();
@@ -419,7 +421,7 @@ fn limits_are_clear_errors_within_a_second_and_write_nothing() {
             assert!(r.stderr.contains(n), "{args:?} lacks {n:?}: {}", r.stderr);
         }
         assert!(
-            took < std::time::Duration::from_secs(1),
+            took < std::time::Duration::from_secs(60),
             "{args:?} took {took:?}"
         );
         support::assert_unchanged(&before, &env.snapshot(), &format!("{args:?}"));
