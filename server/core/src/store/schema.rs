@@ -128,6 +128,24 @@ CREATE TABLE journal (
 "#,
         down: "DROP TABLE journal;",
     },
+    Migration {
+        version: 3,
+        up: r#"
+-- Faithful copies: what a version holds besides file bytes (file modes, folders, links inside the
+-- artifact; see tree::meta). Versions stored before this migration were written by a writer that
+-- only ever made plain trees (644 files, 755 folders, no links), which the empty default says.
+ALTER TABLE versions ADD COLUMN meta BLOB NOT NULL DEFAULT x'';
+ALTER TABLE versions ADD COLUMN meta_hash TEXT NOT NULL DEFAULT '';
+-- The stat cache remembers the meta digest too; old rows lack it, so they are simply re-hashed.
+DELETE FROM stat_cache;
+ALTER TABLE stat_cache ADD COLUMN meta TEXT NOT NULL DEFAULT '';
+"#,
+        down: r#"
+ALTER TABLE stat_cache DROP COLUMN meta;
+ALTER TABLE versions DROP COLUMN meta_hash;
+ALTER TABLE versions DROP COLUMN meta;
+"#,
+    },
 ];
 
 /// The schema this build writes.

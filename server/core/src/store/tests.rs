@@ -249,3 +249,49 @@ fn audit_events_and_conflict_records_are_kept() {
     assert_eq!(store.resolve_conflicts(&id, None, "r").unwrap(), 1);
     assert!(store.open_conflicts(&id).unwrap().is_empty());
 }
+
+#[test]
+fn a_version_keeps_its_modes_folders_and_links_and_migration_3_goes_down_and_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.db");
+    let id = skill("s");
+    let mut tree = Tree::default();
+    tree.files.insert("SKILL.md".into(), b"s".to_vec());
+    tree.files.insert("run.sh".into(), b"r".to_vec());
+    tree.meta.modes.insert("run.sh".into(), 0o755);
+    tree.meta.dirs.insert("".into(), 0o700);
+    tree.meta.dirs.insert("empty".into(), 0o755);
+    tree.meta.links.insert("lib".into(), "empty".into());
+    let hash = tree.content_hash(true);
+    let store = Store::open(&path).unwrap();
+    let v = store
+        .add_version(
+            &id,
+            NewVersion {
+                hash: &hash,
+                origin: Origin::Deployment,
+                parents: &[],
+                files: Some(&tree),
+                message: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(store.version_files(v.id).unwrap(), Some(tree.clone()));
+    assert!(v.holds(&hash, &tree.meta_digest()));
+    assert!(
+        !v.holds(&hash, ""),
+        "a mode-only difference is a different copy"
+    );
+    assert_eq!(
+        store.versions(&id).unwrap()[0].meta_hash,
+        tree.meta_digest()
+    );
+    drop(store);
+    // Down to 2: the versions survive without their meta; up again: they read as plain trees
+    // (what every writer before schema 3 wrote).
+    drop(Store::open_at(&path, 2).unwrap());
+    let store = Store::open(&path).unwrap();
+    let back = store.version_files(v.id).unwrap().unwrap();
+    assert_eq!(back.files, tree.files);
+    assert!(back.meta.is_plain());
+}

@@ -58,6 +58,16 @@ pub struct VersionRow {
     pub parents: Vec<i64>,
     /// False for legacy baselines known only by hash (imported from SkillMeat).
     pub has_content: bool,
+    /// [`crate::tree::Meta::digest`] of the version's modes, folders and links (`""`: plain).
+    pub meta_hash: String,
+}
+
+impl VersionRow {
+    /// Does this version hold exactly `tree` (content and modes, folders, links)? Only versions
+    /// with stored content qualify: the ones a rollback can bring back.
+    pub fn holds(&self, hash: &str, meta_hash: &str) -> bool {
+        self.has_content && self.hash == hash && self.meta_hash == meta_hash
+    }
 }
 
 /// What to record.
@@ -70,7 +80,7 @@ pub struct NewVersion<'a> {
     pub message: Option<&'a str>,
 }
 
-const COLUMNS: &str = "id, number, hash, origin, created_at, tag, message, has_content";
+const COLUMNS: &str = "id, number, hash, origin, created_at, tag, message, has_content, meta_hash";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionRow> {
     Ok(VersionRow {
@@ -82,6 +92,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionRow> {
         tag: r.get(5)?,
         message: r.get(6)?,
         has_content: r.get(7)?,
+        meta_hash: r.get(8)?,
         parents: Vec::new(),
     })
 }
@@ -99,10 +110,14 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let created_at = crate::time::now_utc();
+        let (meta, meta_hash) = v
+            .files
+            .map(|t| (t.meta.encode(), t.meta_digest()))
+            .unwrap_or_default();
         c.execute(
-            "INSERT INTO versions (artifact_id, number, hash, origin, created_at, message, has_content)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![aid, number, v.hash, v.origin.as_str(), created_at, v.message, v.files.is_some()],
+            "INSERT INTO versions (artifact_id, number, hash, origin, created_at, message, has_content, meta, meta_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![aid, number, v.hash, v.origin.as_str(), created_at, v.message, v.files.is_some(), meta, meta_hash],
         )
         .map_err(|e| self.err(e))?;
         let id = c.last_insert_rowid();
@@ -142,6 +157,7 @@ impl Store {
             message: v.message.map(str::to_string),
             parents: v.parents.to_vec(),
             has_content: v.files.is_some(),
+            meta_hash,
         })
     }
 
@@ -162,8 +178,8 @@ impl Store {
             .map_err(|e| self.err(e))?;
         }
         c.execute(
-            "UPDATE versions SET has_content = 1 WHERE id = ?1",
-            [version_id],
+            "UPDATE versions SET has_content = 1, meta = ?2, meta_hash = ?3 WHERE id = ?1",
+            params![version_id, tree.meta.encode(), tree.meta_digest()],
         )
         .map_err(|e| self.err(e))?;
         Ok(())
@@ -273,6 +289,21 @@ impl Store {
             let (p, d) = r.map_err(|e| self.err(e))?;
             tree.files.insert(p, d);
         }
+        let meta: Vec<u8> = self
+            .conn()
+            .query_row(
+                "SELECT meta FROM versions WHERE id = ?1",
+                [version_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        tree.meta = crate::tree::Meta::decode(&meta).ok_or_else(|| {
+            Error::malformed(format!(
+                "the modes and links stored with version v{} in {} are damaged; restore the database from a backup",
+                v.number,
+                self.path().display()
+            ))
+        })?;
         Ok(Some(tree))
     }
 

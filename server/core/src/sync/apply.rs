@@ -7,14 +7,12 @@
 //! and finishes a `committed` one. Either way disk and database agree.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::params;
 
-use super::{failpoint, lock};
-use crate::apply::check_rel;
+use super::{failpoint, lock, materialise};
 use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::store::Store;
 use crate::tree::Tree;
@@ -50,43 +48,6 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).at(dir)?;
-    }
-    let mut f = fs::File::create(path).at(path)?;
-    f.write_all(bytes).at(path)?;
-    f.sync_all().at(path)
-}
-
-fn stage_tree(stage: &Path, tree: &Tree, folder: bool) -> Result<()> {
-    if folder {
-        fs::create_dir_all(stage).at(stage)?;
-        for (rel, bytes) in &tree.files {
-            write_file(&stage.join(rel), bytes)?;
-        }
-        let mut dirs: Vec<PathBuf> = tree
-            .files
-            .keys()
-            .filter_map(|rel| stage.join(rel).parent().map(Path::to_path_buf))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        for d in dirs {
-            sync_dir(&d);
-        }
-    } else {
-        let bytes = tree
-            .files
-            .values()
-            .next()
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        write_file(stage, bytes)?;
-    }
-    Ok(())
-}
-
 /// Stages `tree` and swaps it in at `target` (a skill folder or a `.md` file).
 pub fn swap_in(
     store: &Store,
@@ -95,9 +56,7 @@ pub fn swap_in(
     tree: &Tree,
     folder: bool,
 ) -> Result<Swap> {
-    for rel in tree.files.keys() {
-        check_rel(rel)?;
-    }
+    materialise::check(tree)?;
     let parent = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).at(parent)?;
     let had_old = fs::symlink_metadata(target).is_ok();
@@ -106,7 +65,7 @@ pub fn swap_in(
     let stage = sibling(target, "stage", journal_id);
     let old = sibling(target, "old", journal_id);
     store.journal_set_paths(journal_id, &stage, &old)?;
-    if let Err(e) = stage_tree(&stage, tree, folder) {
+    if let Err(e) = materialise::write_tree(&stage, tree, folder) {
         let _ = remove_path(&stage);
         let _ = store.journal_delete(journal_id);
         return Err(e);

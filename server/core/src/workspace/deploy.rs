@@ -23,6 +23,8 @@ struct Planned {
     id: ArtifactId,
     source: Tree,
     hash: String,
+    /// [`Tree::identity`] of `source`; `existing` carries the project copy's.
+    ident: String,
     existing: Option<(Tree, String)>,
     /// The project copy differs from its baseline: a person changed it.
     modified: bool,
@@ -55,22 +57,27 @@ impl Workspace {
             let source = tree::read_artifact(&in_collection[&id], folder)
                 .map_err(|e| e.context(format!("cannot deploy {id}")))?;
             let hash = source.content_hash(folder);
+            let ident = source.identity(folder);
             let dest = self.project_path(&id);
             let existing = if dest.symlink_metadata().is_ok() {
                 let t = tree::read_artifact(&dest, folder)
                     .map_err(|e| e.context(format!("cannot deploy {id} over its project copy")))?;
-                let h = t.content_hash(folder);
+                let h = t.identity(folder);
                 Some((t, h))
             } else {
                 None
             };
-            let baseline = self.store.deployment(&id)?.map(|d| d.baseline_hash);
+            let baseline = self
+                .store
+                .deployment(&id)?
+                .map(|d| tree::identity(&d.baseline_hash, &d.baseline_meta));
             let mut modified = false;
             if let Some((_, h)) = &existing {
                 // A copy still at its baseline holds nothing a person wrote: fast-forward it.
+                // (Identities: content and modes, folders, links — a chmod is a change too.)
                 let untouched = baseline.as_deref() == Some(h.as_str());
-                modified = !untouched && *h != hash;
-                if *h != hash && !untouched && !overwrite {
+                modified = !untouched && *h != ident;
+                if *h != ident && !untouched && !overwrite {
                     return Err(Error::conflict(format!(
                         "the project copy of {id} at {} differs from the collection; nothing was deployed. Pass --overwrite to replace it (its content is kept as a version), or merge with `skillmeat-lsp sync {id}`",
                         dest.display()
@@ -81,6 +88,7 @@ impl Workspace {
                 id,
                 source,
                 hash,
+                ident,
                 existing,
                 modified,
             });
@@ -95,7 +103,7 @@ impl Workspace {
         let _lock = lock::acquire(&dest, &p.id.to_string(), LOCK_TIMEOUT)?;
         // The copy was checked before the lock was held: make sure it is still what was checked.
         let now = match dest.symlink_metadata() {
-            Ok(_) => Some(tree::read_artifact(&dest, folder)?.content_hash(folder)),
+            Ok(_) => Some(tree::read_artifact(&dest, folder)?.identity(folder)),
             Err(_) => None,
         };
         if now.as_deref() != p.existing.as_ref().map(|(_, h)| h.as_str()) {
@@ -108,14 +116,18 @@ impl Workspace {
         let latest = self.store.latest_version(&p.id)?;
         let mut parent = latest.as_ref().map(|v| v.id);
         let mut kept_previous = None;
-        let already_present = p.existing.as_ref().is_some_and(|(_, h)| *h == p.hash);
-        if let Some((tree, h)) = p.existing.as_ref().filter(|_| p.modified) {
+        let already_present = p.existing.as_ref().is_some_and(|(_, h)| *h == p.ident);
+        if let Some((tree, _)) = p.existing.as_ref().filter(|_| p.modified) {
             // Never lose a person's content: store what is about to be replaced.
-            if latest.as_ref().map(|v| v.hash.as_str()) != Some(h.as_str()) {
+            let h = tree.content_hash(folder);
+            if !latest
+                .as_ref()
+                .is_some_and(|v| v.holds(&h, &tree.meta_digest()))
+            {
                 let v = self.store.add_version(
                     &p.id,
                     NewVersion {
-                        hash: h,
+                        hash: &h,
                         origin: Origin::LocalModification,
                         parents: &parent.into_iter().collect::<Vec<_>>(),
                         files: Some(tree),

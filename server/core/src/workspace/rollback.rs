@@ -34,6 +34,10 @@ impl Workspace {
             None
         };
         let current_hash = current.as_ref().map(|t| t.content_hash(folder));
+        let current_meta = current
+            .as_ref()
+            .map(|t| t.meta_digest())
+            .unwrap_or_default();
         let mut kept_previous = None;
         let latest = self.store.latest_version(&id)?;
         let mut parent = latest.as_ref().map(|v| v.id);
@@ -43,7 +47,7 @@ impl Workspace {
                 .versions(&id)?
                 .into_iter()
                 .rev()
-                .find(|v| &v.hash == h && v.has_content);
+                .find(|v| v.holds(h, &current_meta));
             let v = match known {
                 Some(v) => v,
                 None => self.store.add_version(
@@ -60,7 +64,8 @@ impl Workspace {
             kept_previous = Some(v.number);
             parent = Some(v.id);
         }
-        let changed = current_hash.as_deref() != Some(target.hash.as_str());
+        let changed = current.as_ref().map(|t| t.identity(folder))
+            != Some(tree::identity(&target.hash, &target.tree.meta_digest()));
         if !changed {
             return Err(Error::invalid(format!(
                 "the project copy of {id} already is {}; nothing to roll back",

@@ -290,9 +290,12 @@ impl Workspace {
         } else {
             None
         };
-        if now.as_ref().map(|t| t.content_hash(folder)) != out.plan.target_hash
-            && out.strategy != Strategy::Fork
-        {
+        let planned = out
+            .plan
+            .target_hash
+            .as_ref()
+            .map(|h| tree::identity(h, out.plan.target_meta.as_deref().unwrap_or_default()));
+        if now.as_ref().map(|t| t.identity(folder)) != planned && out.strategy != Strategy::Fork {
             return Err(Error::conflict(format!(
                 "{} changed while the sync was planned; run it again",
                 sides.target_path.display()
@@ -304,12 +307,13 @@ impl Workspace {
         let latest = self.store.latest_version(&id)?;
         if let Some(t) = sides.target.as_ref().filter(|_| !out.plan.is_noop()) {
             let h = t.content_hash(folder);
+            let meta = t.meta_digest();
             let known = self
                 .store
                 .versions(&id)?
                 .into_iter()
                 .rev()
-                .find(|v| v.hash == h && v.has_content);
+                .find(|v| v.holds(&h, &meta));
             let v = match known {
                 Some(v) => v,
                 None => self.store.add_version(
@@ -344,6 +348,7 @@ impl Workspace {
             None
         };
         let source_hash = out.plan.source_hash.clone();
+        let source_meta = sides.source.meta_digest();
         let committed = self.store.in_tx(|| {
             // The source content as a version too, so a merge has both parents in the DAG. Inside the
             // commit: a sync killed before it must not leave a version claiming it happened.
@@ -352,7 +357,7 @@ impl Workspace {
                 .versions(&id)?
                 .into_iter()
                 .rev()
-                .find(|v| v.hash == source_hash && v.has_content)
+                .find(|v| v.holds(&source_hash, &source_meta))
             {
                 Some(v) => v,
                 None => self.store.add_version(
@@ -366,25 +371,26 @@ impl Workspace {
                     },
                 )?,
             };
-            let result_version = if out.plan.result_hash == source_hash {
-                source_version.clone()
-            } else if out.plan.target_hash.as_deref() == Some(out.plan.result_hash.as_str()) {
-                self.store
-                    .version(*parents.first().unwrap_or(&source_version.id))?
-            } else {
-                let mut ps = parents.clone();
-                ps.push(source_version.id);
-                self.store.add_version(
-                    &id,
-                    NewVersion {
-                        hash: &out.plan.result_hash,
-                        origin: Origin::Merge,
-                        parents: &ps,
-                        files: Some(&out.plan.result),
-                        message: Some(&format!("merge {} ({})", out.direction, out.strategy)),
-                    },
-                )?
-            };
+            let result_version =
+                if out.plan.result_hash == source_hash && out.plan.result_meta == source_meta {
+                    source_version.clone()
+                } else if out.plan.is_noop() {
+                    self.store
+                        .version(*parents.first().unwrap_or(&source_version.id))?
+                } else {
+                    let mut ps = parents.clone();
+                    ps.push(source_version.id);
+                    self.store.add_version(
+                        &id,
+                        NewVersion {
+                            hash: &out.plan.result_hash,
+                            origin: Origin::Merge,
+                            parents: &ps,
+                            files: Some(&out.plan.result),
+                            message: Some(&format!("merge {} ({})", out.direction, out.strategy)),
+                        },
+                    )?
+                };
             if out.strategy == Strategy::Fork {
                 let v = self.store.add_version(
                     &target_id,
@@ -525,13 +531,14 @@ impl Workspace {
         }
         let tree = tree::read_artifact(&path, folder)?;
         let hash = tree.content_hash(folder);
+        let meta = tree.meta_digest();
         let v = self.store.in_tx(|| {
             let v = match self
                 .store
                 .versions(&id)?
                 .into_iter()
                 .rev()
-                .find(|v| v.hash == hash && v.has_content)
+                .find(|v| v.holds(&hash, &meta))
             {
                 Some(v) => v,
                 None => {
