@@ -135,6 +135,11 @@ fn modes_and_empty_folders_survive_deploy_sync_and_rollback() {
     // sync from the unchanged collection has nothing to take and leaves it alone.
     chmod(&env.path(&format!("{PTOOL}/scripts/run.sh")), 0o644);
     assert_eq!(state(&env, "skill:tool"), "modified");
+    let d = env.run(&["diff", "skill:tool"]);
+    assert!(
+        d.stdout.contains("mode change 755 => 644 scripts/run.sh"),
+        "{d:?}"
+    );
     let r = env.run(&["sync", "skill:tool", "--apply"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(mode(&env.path(&format!("{PTOOL}/scripts/run.sh"))), 0o644);
@@ -380,4 +385,37 @@ fn links_leading_out_are_refused_by_name_and_nothing_is_written() {
         &["out", "outside the artifact"],
     );
     assert_eq!(tree_of(&env.path(PTOOL)), before);
+}
+
+#[test]
+fn add_from_git_carries_the_executable_bit_and_links_inside_the_skill() {
+    let env = Env::new(
+        r#"
+        //- upstream/skills/py/SKILL.md
+        ---
+        name: py
+        ---
+        //- upstream/skills/py/lib/helper.py
+        WORD = "helped"
+        //- upstream/skills/py/scripts/run.sh
+        echo run
+        "#,
+    );
+    let up = support::git::Repo::init(&env, "upstream");
+    symlink("../lib", env.path("upstream/skills/py/scripts/lib")).unwrap();
+    symlink(
+        "../SKILL.md",
+        env.path("upstream/skills/py/scripts/README.md"),
+    )
+    .unwrap();
+    chmod(&env.path("upstream/skills/py/scripts/run.sh"), 0o755);
+    up.commit("py");
+    let r = env.run(&["add", &up.url(), "--path", "skills/py"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_links(&env, "collection/skills/py");
+    assert_eq!(
+        mode(&env.path("collection/skills/py/scripts/run.sh")),
+        0o755
+    );
+    assert_eq!(mode(&env.path("collection/skills/py/SKILL.md")), 0o644);
 }

@@ -35,7 +35,14 @@ fn sibling(target: &Path, tag: &str, id: i64) -> PathBuf {
 
 fn remove_path(p: &Path) -> std::io::Result<()> {
     match fs::symlink_metadata(p) {
-        Ok(md) if md.is_dir() => fs::remove_dir_all(p),
+        // A copy may hold folders without write permission (a faithful 500): open them first.
+        Ok(md) if md.is_dir() => fs::remove_dir_all(p).or_else(|e| {
+            if e.kind() != std::io::ErrorKind::PermissionDenied {
+                return Err(e);
+            }
+            materialise::make_removable(p);
+            fs::remove_dir_all(p)
+        }),
         Ok(_) => fs::remove_file(p),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),

@@ -113,6 +113,25 @@ pub fn write_tree(dest: &Path, tree: &Tree, folder: bool) -> Result<()> {
     set_mode(dest, tree.meta.dir_mode(""))
 }
 
+/// Gives the owner write and search permission on every folder below `dir` (links are not
+/// followed), so a tree written with read-only folders can be removed once it is replaced.
+pub fn make_removable(dir: &Path) {
+    let Ok(md) = fs::symlink_metadata(dir) else {
+        return;
+    };
+    if !md.is_dir() {
+        return;
+    }
+    let _ = set_mode(dir, (md.permissions().mode() & 0o777) | 0o700);
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                make_removable(&e.path());
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +164,19 @@ mod tests {
             fs::read_to_string(dest.join("scripts/lib/m.py")).unwrap(),
             "m"
         );
+    }
+
+    #[test]
+    fn a_tree_with_read_only_folders_is_written_and_can_be_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut t = Tree::default();
+        t.files.insert("ro/x".into(), b"x".to_vec());
+        t.meta.dirs.insert("ro".into(), 0o500);
+        let dest = dir.path().join("s");
+        write_tree(&dest, &t, true).unwrap();
+        assert_eq!(read_artifact(&dest, true).unwrap(), t);
+        make_removable(&dest);
+        fs::remove_dir_all(&dest).unwrap();
     }
 
     #[test]
