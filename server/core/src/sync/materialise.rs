@@ -82,7 +82,8 @@ pub fn write_tree(dest: &Path, tree: &Tree, folder: bool) -> Result<()> {
         }
     };
     for rel in tree.meta.dirs.keys().filter(|d| !d.is_empty()) {
-        fs::create_dir_all(dest.join(rel)).at(&dest.join(rel))?;
+        let path = dest.join(rel);
+        fs::create_dir_all(&path).at(&path)?;
         dirs.insert(rel.clone());
         note_parents(rel, &mut dirs);
     }
