@@ -30,7 +30,8 @@ fn write_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     }
     let mut f = fs::OpenOptions::new()
         .write(true)
-        .create_new(true)
+        .create(true)
+        .truncate(true)
         .mode(mode)
         .open(path)
         .at(path)?;
@@ -147,6 +148,7 @@ mod tests {
             ("lib/m.py", "m"),
             ("scripts/run.py", "r"),
             ("scripts/alias.py", "r"),
+            ("scripts/alias2.py", "r"),
         ] {
             t.files.insert(p.into(), c.as_bytes().to_vec());
         }
@@ -158,6 +160,10 @@ mod tests {
         t.meta
             .links
             .insert("scripts/alias.py".into(), "run.py".into());
+        // A link to a link is kept as written too.
+        t.meta
+            .links
+            .insert("scripts/alias2.py".into(), "alias.py".into());
         let dest = dir.path().join("s");
         write_tree(&dest, &t, true).unwrap();
         assert_eq!(read_artifact(&dest, true).unwrap(), t);

@@ -121,9 +121,7 @@ impl Meta {
             };
             let ok = match files.get(&rel) {
                 // A link to a file: its bytes in the tree must be the file it leads to.
-                Some(bytes) => {
-                    files.get(&resolved) == Some(bytes) && !self.links.contains_key(&resolved)
-                }
+                Some(bytes) => files.get(&resolved) == Some(bytes),
                 // A link to a folder: the folder must exist in the tree.
                 None => {
                     let prefix = format!("{resolved}/");
