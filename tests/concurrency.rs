@@ -396,3 +396,52 @@ fn a_sync_waits_for_a_live_lock_and_proceeds_once_it_is_released() {
     assert_eq!(read_tree(&skills.join("s00")), expected("s00", 2));
     assert_eq!(dot_entries(&skills), Vec::<String>::new());
 }
+
+#[test]
+fn parallel_syncs_and_drift_checks_never_show_a_database_error() {
+    // Half the project copies carry a person's file, so drift checks record versions of the same
+    // artifacts the syncs are numbering theirs for.
+    let (env, names) = outdated_skills(12);
+    for name in names.iter().step_by(2) {
+        env.write(
+            &format!("project/.claude/skills/{name}/mine.md"),
+            "my own notes\n",
+        );
+    }
+    let sync: &[&str] = &["sync", "--all", "--apply", "--json"];
+    let status: &[&str] = &["status", "--json"];
+    let children: Vec<Child> = (0..6)
+        .map(|i| spawn(&env, if i % 2 == 0 { sync } else { status }, &[]))
+        .collect();
+    for (i, c) in children.into_iter().enumerate() {
+        let r = finish(c);
+        for raw in [
+            "SqliteFailure",
+            "constraint failed",
+            "database is locked",
+            "UNIQUE",
+            "panicked",
+        ] {
+            assert!(
+                !r.stdout.contains(raw) && !r.stderr.contains(raw),
+                "run {i} showed a raw error: {}\n{}",
+                r.stdout,
+                r.stderr
+            );
+        }
+        assert!(
+            matches!(r.code, 0 | 1),
+            "run {i}: exit {}: {}",
+            r.code,
+            r.stderr
+        );
+    }
+    let skills = env.project().join(".claude/skills");
+    for name in &names {
+        let mut want = expected(name, 2);
+        if names.iter().step_by(2).any(|n| n == name) {
+            want.insert("mine.md".into(), b"my own notes\n".to_vec());
+        }
+        assert_eq!(read_tree(&skills.join(name)), want, "{name}");
+    }
+}

@@ -70,7 +70,8 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
     let collection = dir.path().join("collection");
     let project = dir.path().join("project");
     let (ws, took) = deployed(dir.path(), SKILLS)?;
-    line("deploy all (setup, not budgeted)", took, None);
+    line(&format!("deploy {SKILLS} skills, in process"), took, None);
+    line("  per skill", took / SKILLS as u32, None);
     // Files written less than the racy window ago are never trusted from the stat cache (as in
     // git); wait it out so the warm figures measure the steady state a person sees.
     std::thread::sleep(Duration::from_millis(1100));
@@ -114,6 +115,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
         Ok(())
     })?;
     line("warm status, whole process", warm_proc, Some(40.0));
+    git_status_ratio(&project, &mut status_cmd())?;
     let cold_proc = median(5, || {
         ws.store().clear_stat_cache()?;
         report::run_child(&mut status_cmd())?;
@@ -166,5 +168,57 @@ pub fn status_loop(dir: &Path) -> anyhow::Result<()> {
         Ok(())
     })?;
     line("warm status, in process", m, Some(10.0));
+    Ok(())
+}
+
+/// Warm `status` CPU time against `git status` CPU time on the same project tree (its
+/// `.claude/` with every deployed skill, committed to a fresh git repository), in the same run.
+fn git_status_ratio(project: &Path, status: &mut Command) -> anyhow::Result<()> {
+    let git = |args: &[&str]| -> anyhow::Result<()> {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(project)
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "bench")
+            .env("GIT_AUTHOR_EMAIL", "bench@example.invalid")
+            .env("GIT_COMMITTER_NAME", "bench")
+            .env("GIT_COMMITTER_EMAIL", "bench@example.invalid")
+            .output()?;
+        anyhow::ensure!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(())
+    };
+    if git(&["init", "-q"]).is_err() {
+        println!("  git status comparison: n/a (git not found)");
+        return Ok(());
+    }
+    git(&["add", "-A", ".claude"])?;
+    git(&["commit", "-q", "-m", "bench"])?;
+    // Past git's racy window too, so its index vouches for every file.
+    std::thread::sleep(Duration::from_millis(1100));
+    let mut git_status = Command::new("git");
+    git_status
+        .arg("-C")
+        .arg(project)
+        .arg("status")
+        .arg("--porcelain");
+    report::run_child(&mut git_status)?;
+    report::run_child(status)?;
+    let ours = report::mean_cpu(21, status)?;
+    let theirs = report::mean_cpu(21, &mut git_status)?;
+    line("warm status, whole process, CPU (user + sys)", ours, None);
+    line(
+        "`git status` on the same tree, CPU (user + sys)",
+        theirs,
+        None,
+    );
+    println!(
+        "  warm status CPU / git status CPU: {:.2}×",
+        report::ms(ours) / report::ms(theirs).max(0.001)
+    );
     Ok(())
 }

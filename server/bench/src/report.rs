@@ -112,3 +112,29 @@ pub fn rss_line(label: &str, mib: Option<f64>, budget_mib: Option<f64>) {
         (None, _) => println!("  {label:<52}       n/a (install GNU time: apt-get install time)"),
     }
 }
+
+/// The CPU time (user + system) of all children reaped so far, from `/proc/self/stat`
+/// (`cutime` + `cstime`, in clock ticks).
+fn children_cpu() -> anyhow::Result<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    // Fields after the command name (which may hold spaces) start at the last `)`.
+    let rest = stat
+        .rsplit_once(')')
+        .map(|(_, r)| r)
+        .ok_or_else(|| anyhow::anyhow!("unreadable /proc/self/stat"))?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // `rest` starts at field 3 (state); cutime and cstime are fields 16 and 17.
+    let ticks: u64 = fields[13].parse::<u64>()? + fields[14].parse::<u64>()?;
+    let hz = rustix::param::clock_ticks_per_second().max(1);
+    Ok(Duration::from_secs_f64(ticks as f64 / hz as f64))
+}
+
+/// The mean CPU time (user + system) of one run of `cmd` over `n` runs: the kernel counts
+/// children's CPU in clock ticks (10 ms), so one run alone would be too coarse.
+pub fn mean_cpu(n: usize, cmd: &mut Command) -> anyhow::Result<Duration> {
+    let before = children_cpu()?;
+    for _ in 0..n {
+        run_child(cmd)?;
+    }
+    Ok((children_cpu()? - before) / n as u32)
+}

@@ -37,7 +37,7 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("lineage database {}: {source}", path.display())]
+    #[error("lineage database {}: {}", path.display(), db_message(source))]
     Db {
         path: PathBuf,
         #[source]
@@ -59,6 +59,20 @@ fn hint_suffix(e: &std::io::Error) -> &'static str {
         std::io::ErrorKind::PermissionDenied => " (check the file's permissions)",
         std::io::ErrorKind::NotFound => " (the path does not exist)",
         _ => "",
+    }
+}
+
+/// What a database failure means to a person: the common ones in words and with what to do,
+/// never SQLite's bare code.
+fn db_message(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DiskFull) => "the disk is full; nothing was recorded — free some space and run the command again".into(),
+        Some(C::DatabaseBusy | C::DatabaseLocked) => "another skillmeat-lsp kept it busy for too long; nothing was recorded — run the command again".into(),
+        Some(C::SystemIoFailure) => format!("reading or writing it failed ({e}); the disk may be full or failing — nothing was recorded"),
+        Some(C::ReadOnly | C::CannotOpen | C::PermissionDenied) => format!("it cannot be written ({e}); check the permissions of the .skillmeat folder"),
+        Some(C::DatabaseCorrupt | C::NotADatabase) => format!("it is damaged ({e}); restore it from a backup or move it away to start a fresh lineage"),
+        _ => e.to_string(),
     }
 }
 
@@ -114,6 +128,14 @@ impl Error {
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::Locked { .. } => ErrorKind::Locked,
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
+                ErrorKind::Locked
+            }
+            Error::Db { source, .. }
+                if matches!(
+                    source.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) =>
+            {
                 ErrorKind::Locked
             }
             Error::Io { .. } | Error::Db { .. } | Error::Other { .. } => ErrorKind::Failed,

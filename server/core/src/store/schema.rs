@@ -131,6 +131,15 @@ CREATE TABLE journal (
     Migration {
         version: 3,
         up: r#"
+-- The content hash an apply writes, so recovery removes a target only when it holds exactly that
+-- (never a file someone else put there meanwhile).
+ALTER TABLE journal ADD COLUMN new_hash TEXT;
+"#,
+        down: "ALTER TABLE journal DROP COLUMN new_hash;",
+    },
+    Migration {
+        version: 4,
+        up: r#"
 -- Faithful copies: what a version holds besides file bytes (file modes, folders, links inside the
 -- artifact; see tree::meta). Versions stored before this migration were written by a writer that
 -- only ever made plain trees (644 files, 755 folders, no links), which the empty default says.

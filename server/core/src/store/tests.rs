@@ -91,11 +91,12 @@ fn same_content_twice_is_two_versions_and_blobs_are_shared() {
     a.files.insert("SKILL.md".into(), b"A".to_vec());
     let mut b = Tree::default();
     b.files.insert("SKILL.md".into(), b"B".to_vec());
+    let (ha, hb) = (a.content_hash(true), b.content_hash(true));
     let v1 = store
         .add_version(
             &id,
             NewVersion {
-                hash: "ha",
+                hash: &ha,
                 origin: Origin::Deployment,
                 parents: &[],
                 files: Some(&a),
@@ -107,7 +108,7 @@ fn same_content_twice_is_two_versions_and_blobs_are_shared() {
         .add_version(
             &id,
             NewVersion {
-                hash: "hb",
+                hash: &hb,
                 origin: Origin::LocalModification,
                 parents: &[v1.id],
                 files: Some(&b),
@@ -119,7 +120,7 @@ fn same_content_twice_is_two_versions_and_blobs_are_shared() {
         .add_version(
             &id,
             NewVersion {
-                hash: "ha",
+                hash: &ha,
                 origin: Origin::Rollback,
                 parents: &[v2.id],
                 files: Some(&a),
@@ -251,7 +252,7 @@ fn audit_events_and_conflict_records_are_kept() {
 }
 
 #[test]
-fn a_version_keeps_its_modes_folders_and_links_and_migration_3_goes_down_and_up() {
+fn a_version_keeps_its_modes_folders_and_links_and_migration_4_goes_down_and_up() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("l.db");
     let id = skill("s");
@@ -287,11 +288,121 @@ fn a_version_keeps_its_modes_folders_and_links_and_migration_3_goes_down_and_up(
         tree.meta_digest()
     );
     drop(store);
-    // Down to 2: the versions survive without their meta; up again: they read as plain trees
-    // (what every writer before schema 3 wrote).
-    drop(Store::open_at(&path, 2).unwrap());
+    // Down to 3: the versions survive without their meta; up again: they read as plain trees
+    // (what every writer before schema 4 wrote).
+    drop(Store::open_at(&path, 3).unwrap());
     let store = Store::open(&path).unwrap();
     let back = store.version_files(v.id).unwrap().unwrap();
     assert_eq!(back.files, tree.files);
     assert!(back.meta.is_plain());
+}
+
+/// A version with content `files` of skill `name`, stored whole.
+fn stored(store: &Store, name: &str, files: &[(&str, &str)]) -> (crate::id::ArtifactId, i64, Tree) {
+    let id = skill(name);
+    let mut t = Tree::default();
+    for (p, c) in files {
+        t.files.insert(p.to_string(), c.as_bytes().to_vec());
+    }
+    let v = store
+        .add_version(
+            &id,
+            NewVersion {
+                hash: &t.content_hash(true),
+                origin: Origin::Deployment,
+                parents: &[],
+                files: Some(&t),
+                message: None,
+            },
+        )
+        .unwrap();
+    (id, v.id, t)
+}
+
+#[test]
+fn a_damaged_blob_is_refused_naming_the_artifact_version_and_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("l.db")).unwrap();
+    let (_, v, _) = stored(
+        &store,
+        "pdf",
+        &[("SKILL.md", "skill\n"), ("ref.md", "reference\n")],
+    );
+    store
+        .conn()
+        .execute(
+            "UPDATE blobs SET data = CAST('tampered' AS BLOB) WHERE hash = ?1",
+            [crate::hash::hash_bytes(b"reference\n")],
+        )
+        .unwrap();
+    let err = store.version_files(v).unwrap_err();
+    assert_eq!(err.kind(), crate::ErrorKind::Malformed);
+    let msg = err.to_string();
+    assert!(
+        msg.contains("skill:pdf v1") && msg.contains("ref.md") && msg.contains("damaged"),
+        "{msg}"
+    );
+    assert!(store.verify_version(v).is_err());
+}
+
+#[test]
+fn a_half_stored_version_is_refused_and_never_reused_as_the_kept_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("l.db")).unwrap();
+    let (id, v, t) = stored(
+        &store,
+        "pdf",
+        &[("SKILL.md", "skill\n"), ("notes.md", "notes\n")],
+    );
+    // What an older build left after a full disk: the row and only some of its files.
+    store
+        .conn()
+        .execute(
+            "DELETE FROM version_files WHERE version_id = ?1 AND path = 'notes.md'",
+            [v],
+        )
+        .unwrap();
+    let err = store.verify_version(v).unwrap_err().to_string();
+    assert!(err.contains("do not add up"), "{err}");
+    let (again, added) = store
+        .find_or_add_version(
+            &id,
+            NewVersion {
+                hash: &t.content_hash(true),
+                origin: Origin::LocalModification,
+                parents: &[v],
+                files: Some(&t),
+                message: None,
+            },
+        )
+        .unwrap();
+    assert!(added, "the half-stored v1 was taken for the content");
+    assert_eq!(store.version_files(again.id).unwrap().unwrap(), t);
+}
+
+#[test]
+fn versions_numbered_from_many_connections_at_once_never_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.db");
+    Store::open(&path).unwrap();
+    std::thread::scope(|s| {
+        for i in 0..8 {
+            let path = path.clone();
+            s.spawn(move || {
+                let store = Store::open(&path).unwrap();
+                for j in 0..40 {
+                    let body = format!("{i} {j}\n");
+                    stored(&store, "shared", &[("SKILL.md", body.as_str())]);
+                }
+            });
+        }
+    });
+    let store = Store::open(&path).unwrap();
+    let numbers: Vec<u32> = store
+        .versions(&skill("shared"))
+        .unwrap()
+        .iter()
+        .map(|v| v.number)
+        .collect();
+    assert_eq!(numbers, (1..=320).collect::<Vec<u32>>());
 }

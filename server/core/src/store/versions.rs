@@ -98,8 +98,52 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionRow> {
 }
 
 impl Store {
-    /// Records a version (and its files' blobs) as the artifact's next `vN`.
+    /// Records a version (and its files' blobs) as the artifact's next `vN`, whole: the row, its
+    /// parents and every blob land in one transaction (the caller's, or one of its own), so a
+    /// version is never visible with only some of its files, and two writers numbering versions
+    /// at once take turns instead of colliding on `vN`.
     pub fn add_version(&self, artifact: &ArtifactId, v: NewVersion<'_>) -> Result<VersionRow> {
+        self.atomically(|| self.insert_version(artifact, v))
+    }
+
+    /// Runs `f` in the caller's transaction, or in an immediate one of its own outside any.
+    pub(crate) fn atomically<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.conn().is_autocommit() {
+            self.in_tx(f)
+        } else {
+            f()
+        }
+    }
+
+    /// The newest complete version of `artifact` holding exactly `v.files` — content `v.hash`
+    /// and the same modes, folders and links ([`VersionRow::holds`]) — or a new one recording it
+    /// (see [`Store::add_version`]); the flag says which. A stored version whose files do not add
+    /// up to its hash (one half-stored by an older build) is never taken for the content.
+    pub fn find_or_add_version(
+        &self,
+        artifact: &ArtifactId,
+        v: NewVersion<'_>,
+    ) -> Result<(VersionRow, bool)> {
+        self.atomically(|| {
+            if let Some(files) = v.files {
+                let folder = artifact.kind.is_folder();
+                let meta_hash = files.meta_digest();
+                for known in self.versions(artifact)?.into_iter().rev() {
+                    if !known.holds(v.hash, &meta_hash) {
+                        continue;
+                    }
+                    if let Ok(Some(t)) = self.read_version_files(known.id) {
+                        if t.content_hash(folder) == v.hash && t.meta == files.meta {
+                            return Ok((known, false));
+                        }
+                    }
+                }
+            }
+            Ok((self.insert_version(artifact, v)?, true))
+        })
+    }
+
+    fn insert_version(&self, artifact: &ArtifactId, v: NewVersion<'_>) -> Result<VersionRow> {
         let aid = self.artifact_row(artifact)?;
         let c = self.conn();
         let number: u32 = c
@@ -129,23 +173,7 @@ impl Store {
             .map_err(|e| self.err(e))?;
         }
         if let Some(tree) = v.files {
-            let mut blob = c
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?1, ?2, ?3)",
-                )
-                .map_err(|e| self.err(e))?;
-            let mut file = c
-                .prepare_cached(
-                    "INSERT INTO version_files (version_id, path, blob_hash) VALUES (?1, ?2, ?3)",
-                )
-                .map_err(|e| self.err(e))?;
-            for (path, bytes) in &tree.files {
-                let h = hash::hash_bytes(bytes);
-                blob.execute(params![h, bytes.len() as i64, bytes])
-                    .map_err(|e| self.err(e))?;
-                file.execute(params![id, path, h])
-                    .map_err(|e| self.err(e))?;
-            }
+            self.insert_files(id, tree)?;
         }
         Ok(VersionRow {
             id,
@@ -161,28 +189,40 @@ impl Store {
         })
     }
 
-    /// Stores content for a version recorded by hash only, once the content turns up.
-    pub fn attach_content(&self, version_id: i64, tree: &Tree) -> Result<()> {
+    fn insert_files(&self, version_id: i64, tree: &Tree) -> Result<()> {
         let c = self.conn();
-        for (path, bytes) in &tree.files {
-            let h = hash::hash_bytes(bytes);
-            c.execute(
-                "INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?1, ?2, ?3)",
-                params![h, bytes.len() as i64, bytes],
-            )
+        let mut blob = c
+            .prepare_cached("INSERT OR IGNORE INTO blobs (hash, size, data) VALUES (?1, ?2, ?3)")
             .map_err(|e| self.err(e))?;
-            c.execute(
+        let mut file = c
+            .prepare_cached(
                 "INSERT OR REPLACE INTO version_files (version_id, path, blob_hash) VALUES (?1, ?2, ?3)",
-                params![version_id, path, h],
             )
             .map_err(|e| self.err(e))?;
+        for (path, bytes) in &tree.files {
+            crate::sync::failpoint::hit("store-blob").map_err(|e| Error::io(self.path(), e))?;
+            let h = hash::hash_bytes(bytes);
+            blob.execute(params![h, bytes.len() as i64, bytes])
+                .map_err(|e| self.err(e))?;
+            file.execute(params![version_id, path, h])
+                .map_err(|e| self.err(e))?;
         }
-        c.execute(
-            "UPDATE versions SET has_content = 1, meta = ?2, meta_hash = ?3 WHERE id = ?1",
-            params![version_id, tree.meta.encode(), tree.meta_digest()],
-        )
-        .map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    /// Stores content for a version recorded by hash only, once the content turns up (whole, in
+    /// one transaction).
+    pub fn attach_content(&self, version_id: i64, tree: &Tree) -> Result<()> {
+        self.atomically(|| {
+            self.insert_files(version_id, tree)?;
+            self.conn()
+                .execute(
+                    "UPDATE versions SET has_content = 1, meta = ?2, meta_hash = ?3 WHERE id = ?1",
+                    params![version_id, tree.meta.encode(), tree.meta_digest()],
+                )
+                .map_err(|e| self.err(e))?;
+            Ok(())
+        })
     }
 
     /// All versions of an artifact, oldest first, with parents.
@@ -266,29 +306,89 @@ impl Store {
         id.map(|id| self.version(id)).transpose()
     }
 
-    /// The stored files of a version; `None` for a version known only by hash.
+    /// The stored files of a version, checked against the version's content hash; `None` for a
+    /// version known only by hash. Damaged or missing content is refused naming the artifact,
+    /// the version and the file, so nothing is ever written from it.
     pub fn version_files(&self, version_id: i64) -> Result<Option<Tree>> {
+        self.read_version_files(version_id)
+    }
+
+    /// Checks one stored version: every file present and the whole adding up to its hash (what
+    /// a `verify` command runs per version). A version known only by hash passes.
+    pub fn verify_version(&self, version_id: i64) -> Result<()> {
+        self.read_version_files(version_id).map(|_| ())
+    }
+
+    /// Row ids of every version of every artifact, oldest first.
+    pub fn all_version_ids(&self) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id FROM versions ORDER BY artifact_id, number")
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([], |r| r.get(0))
+            .and_then(|it| it.collect())
+            .map_err(|e| self.err(e))
+    }
+
+    fn read_version_files(&self, version_id: i64) -> Result<Option<Tree>> {
         let v = self.version(version_id)?;
         if !v.has_content {
             return Ok(None);
         }
+        let (kind, name): (String, String) = self
+            .conn()
+            .query_row(
+                "SELECT a.type, a.name FROM artifacts a JOIN versions v ON v.artifact_id = a.id
+                 WHERE v.id = ?1",
+                [version_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        let what = format!("{kind}:{name} v{}", v.number);
+        let damaged = |detail: String| {
+            Error::malformed(format!(
+                "the stored content of {what} is damaged ({detail}); nothing was written. The lineage database {} needs repair: restore it from a backup, or work from another version",
+                self.path().display()
+            ))
+        };
         let mut stmt = self
             .conn()
             .prepare_cached(
-                "SELECT f.path, b.data FROM version_files f JOIN blobs b ON b.hash = f.blob_hash
-                 WHERE f.version_id = ?1",
+                "SELECT f.path, f.blob_hash, b.data FROM version_files f
+                 LEFT JOIN blobs b ON b.hash = f.blob_hash WHERE f.version_id = ?1",
             )
             .map_err(|e| self.err(e))?;
-        let mut tree = Tree::default();
         let rows = stmt
             .query_map([version_id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<Vec<u8>>>(2)?,
+                ))
             })
             .map_err(|e| self.err(e))?;
+        let mut tree = Tree::default();
+        let mut blob_hashes = Vec::new();
         for r in rows {
-            let (p, d) = r.map_err(|e| self.err(e))?;
+            let (p, h, d) = r.map_err(|e| self.err(e))?;
+            let d = d.ok_or_else(|| damaged(format!("the content of `{p}` is missing")))?;
+            blob_hashes.push((p.clone(), h));
             tree.files.insert(p, d);
         }
+        if tree.content_hash(kind == "skill") != v.hash {
+            // Name the culprit when one file's bytes no longer match their own hash.
+            for (p, h) in &blob_hashes {
+                if hash::hash_bytes(&tree.files[p]) != *h {
+                    return Err(damaged(format!("`{p}` does not match its hash")));
+                }
+            }
+            return Err(damaged(format!(
+                "its {} stored files do not add up to its hash {}; some are missing",
+                tree.files.len(),
+                hash::short(&v.hash)
+            )));
+        }
+        // The modes, folders and links are checked against their digest too.
         let meta: Vec<u8> = self
             .conn()
             .query_row(
@@ -297,13 +397,11 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))?;
-        tree.meta = crate::tree::Meta::decode(&meta).ok_or_else(|| {
-            Error::malformed(format!(
-                "the modes and links stored with version v{} in {} are damaged; restore the database from a backup",
-                v.number,
-                self.path().display()
-            ))
-        })?;
+        tree.meta = crate::tree::Meta::decode(&meta)
+            .filter(|m| m.digest() == v.meta_hash)
+            .ok_or_else(|| {
+                damaged("its stored modes, folders and links do not match their digest".into())
+            })?;
         Ok(Some(tree))
     }
 

@@ -1,12 +1,17 @@
-//! Atomic apply of a tree into a tier, under a journal row, with crash recovery.
+//! Atomic apply of a tree into a tier, under a journal row, with crash recovery: the disk half
+//! of the one write path ([`super::write`]).
 //!
-//! Order: journal row (`prepared`) → stage beside the target and fsync → move the target aside →
-//! move the stage in → the caller commits its database changes together with
-//! [`Swap::mark_committed`] → the old tree is removed and the row deleted. Recovery on the next
-//! open rolls a `prepared` row back (the old tree returns, the database never saw the new one)
-//! and finishes a `committed` one. Either way disk and database agree.
+//! Order: journal row (`prepared`, naming a stage and a moved-aside path unique to this apply:
+//! pid and a random part) → stage beside the target and fsync → compare-and-swap: the target must
+//! still hold what the plan was made against → move the target aside → move the stage in (never
+//! over anything) → check the moved-aside tree is still what was planned against → the caller
+//! commits its database changes together with [`Swap::mark_committed`] → the old tree is removed
+//! and the row deleted. Recovery on the next open rolls a `prepared` row back (the old tree
+//! returns, the database never saw the new one) and finishes a `committed` one, touching only
+//! the names its own journal rows hold. Either way disk and database agree.
 
 use std::fs;
+use std::hash::{BuildHasher, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -25,12 +30,27 @@ pub struct Swap {
     stage: PathBuf,
 }
 
-fn sibling(target: &Path, tag: &str, id: i64) -> PathBuf {
+/// A name beside `target` for this apply alone: two processes (two projects pushing into one
+/// collection, each with its own journal) never share one.
+fn sibling(target: &Path, tag: &str, unique: &str) -> PathBuf {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    target.with_file_name(format!(".{name}.skillmeat-{tag}-{id}"))
+    target.with_file_name(format!(".{name}.skillmeat-{tag}-{unique}"))
+}
+
+/// `<pid>-<random>`: the random part comes from the standard library's per-process random
+/// hasher keys, mixed with the time.
+fn unique_part() -> String {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    format!("{}-{:016x}", std::process::id(), h.finish())
 }
 
 fn remove_path(p: &Path) -> std::io::Result<()> {
@@ -55,44 +75,117 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Stages `tree` and swaps it in at `target` (a skill folder or a `.md` file).
+/// Renames `from` to `to` only if nothing is at `to`: an editor that created the target in the
+/// instant it was moved aside keeps its file. Falls back to a checked rename on file systems
+/// without `RENAME_NOREPLACE`.
+fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+        Ok(()) => Ok(()),
+        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {
+            if fs::symlink_metadata(to).is_ok() {
+                return Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists));
+            }
+            fs::rename(from, to)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The identity ([`Tree::identity`]: content hash, and modes, folders and links) of what is at
+/// `path` now (`None`: nothing), so an editor's chmod counts as a change like a save.
+fn hash_now(path: &Path, folder: bool) -> Result<Option<String>> {
+    if fs::symlink_metadata(path).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(
+        crate::tree::read_artifact(path, folder)?.identity(folder),
+    ))
+}
+
+/// The error of a compare-and-swap that found the target changed: nothing was written or
+/// recorded, and the person's content stays where it is.
+pub fn changed_meanwhile(artifact: &str, target: &Path) -> Error {
+    Error::conflict(format!(
+        "{} changed while {artifact} was being written (an editor saved it?); nothing was written or recorded and the content on disk is kept as it is; run the command again",
+        target.display()
+    ))
+}
+
+/// Stages `tree` (a faithful copy, by [`materialise`]) and swaps it in at `target` (a skill
+/// folder or a `.md` file), provided the target still holds `against` (its [`Tree::identity`];
+/// `None`: nothing there) — see the module
+/// documentation for the order of steps.
 pub fn swap_in(
     store: &Store,
     artifact: &str,
     target: &Path,
     tree: &Tree,
     folder: bool,
+    against: Option<&str>,
 ) -> Result<Swap> {
     materialise::check(tree)?;
     let parent = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).at(parent)?;
-    let had_old = fs::symlink_metadata(target).is_ok();
-    let journal_id = store.journal_prepare(artifact, target, had_old)?;
-    failpoint::hit("after-journal");
-    let stage = sibling(target, "stage", journal_id);
-    let old = sibling(target, "old", journal_id);
-    store.journal_set_paths(journal_id, &stage, &old)?;
+    let unique = unique_part();
+    let stage = sibling(target, "stage", &unique);
+    let old = sibling(target, "old", &unique);
+    failpoint::hit("before-journal").at(store.path())?;
+    let new_hash = tree.identity(folder);
+    let journal_id =
+        store.journal_prepare(artifact, target, against.is_some(), &stage, &old, &new_hash)?;
+    failpoint::hit("after-journal").at(store.path())?;
+    let undo = |e: Error| -> Error {
+        let _ = remove_path(&stage);
+        let _ = store.journal_delete(journal_id);
+        e
+    };
     if let Err(e) = materialise::write_tree(&stage, tree, folder) {
-        let _ = remove_path(&stage);
-        let _ = store.journal_delete(journal_id);
-        return Err(e);
+        return Err(undo(e));
     }
     sync_dir(parent);
-    failpoint::hit("after-stage");
-    if had_old {
-        fs::rename(target, &old).at(target)?;
-        failpoint::hit("after-backup");
+    failpoint::hit("after-stage").at(target).map_err(undo)?;
+    failpoint::hit("before-swap").at(target).map_err(undo)?;
+    // Compare-and-swap: editors take no lock, so one may have saved since the plan was made.
+    match hash_now(target, folder) {
+        Ok(now) if now.as_deref() == against => {}
+        Ok(_) => return Err(undo(changed_meanwhile(artifact, target))),
+        Err(e) => return Err(undo(e)),
     }
-    if let Err(e) = fs::rename(&stage, target) {
-        if had_old {
-            let _ = fs::rename(&old, target);
+    if against.is_some() {
+        if let Err(e) = fs::rename(target, &old) {
+            return Err(undo(Error::io(target, e)));
         }
-        let _ = remove_path(&stage);
-        let _ = store.journal_delete(journal_id);
-        return Err(Error::io(target, e));
+        failpoint::hit("after-backup").at(target).map_err(|e| {
+            let _ = fs::rename(&old, target);
+            undo(e)
+        })?;
+    }
+    if let Err(e) = rename_noreplace(&stage, target) {
+        // Something appeared at the target (an editor's save) or the rename failed: the old
+        // tree goes back unless the target is taken, in which case the newer save stays.
+        if against.is_some() && fs::symlink_metadata(target).is_err() {
+            let _ = fs::rename(&old, target);
+        } else {
+            let _ = remove_path(&old);
+        }
+        let err = if e.kind() == std::io::ErrorKind::AlreadyExists {
+            changed_meanwhile(artifact, target)
+        } else {
+            Error::io(target, e)
+        };
+        return Err(undo(err));
     }
     sync_dir(parent);
-    failpoint::hit("after-swap");
+    // A write into the old tree between the check and the move (an editor holding a file open)
+    // went with it: put everything back rather than delete it with the old tree.
+    if against.is_some() && hash_now(&old, folder).ok().flatten().as_deref() != against {
+        let _ = fs::rename(target, &stage);
+        let _ = fs::rename(&old, target);
+        sync_dir(parent);
+        return Err(undo(changed_meanwhile(artifact, target)));
+    }
+    failpoint::hit("after-swap").at(target)?;
     Ok(Swap {
         journal_id,
         old,
@@ -108,11 +201,11 @@ impl Swap {
 
     /// After the commit: removes the old tree and the journal row.
     pub fn finish(self, store: &Store) -> Result<()> {
-        failpoint::hit("after-commit");
+        failpoint::hit("after-commit").at(store.path())?;
         remove_path(&self.old).at(&self.old)?;
         let _ = remove_path(&self.stage);
         store.journal_delete(self.journal_id)?;
-        failpoint::hit("after-cleanup");
+        failpoint::hit("after-cleanup").at(store.path())?;
         Ok(())
     }
 
@@ -139,6 +232,8 @@ pub struct JournalRow {
     pub old: PathBuf,
     pub had_old: bool,
     pub committed: bool,
+    /// The [`Tree::identity`] the apply writes (`None` for rows of an older build).
+    pub new_hash: Option<String>,
 }
 
 /// Finishes or undoes every interrupted apply; returns a note per row.
@@ -165,33 +260,47 @@ pub fn recover(store: &Store) -> Result<Vec<String>> {
 }
 
 fn recover_row(store: &Store, r: &JournalRow) -> Result<String> {
+    let what = format!("{} ({})", r.artifact, r.target.display());
+    let folder = r.artifact.starts_with("skill:");
+    // Whether what is at the target is the tree this apply wrote (and so may be taken away).
+    let target_is_ours = || -> bool {
+        match (&r.new_hash, hash_now(&r.target, folder)) {
+            (_, Ok(None)) => true,
+            (Some(h), Ok(Some(now))) => *h == now,
+            (None, Ok(Some(_))) => fs::symlink_metadata(&r.stage).is_err(),
+            (_, Err(_)) => false,
+        }
+    };
     let note = if r.committed {
         remove_path(&r.old).at(&r.old)?;
-        format!(
-            "finished an interrupted apply to {} ({})",
-            r.artifact,
-            r.target.display()
-        )
+        format!("finished an interrupted apply to {what}: the new content is in place and recorded")
     } else {
         let old_there = fs::symlink_metadata(&r.old).is_ok();
         let target_there = fs::symlink_metadata(&r.target).is_ok();
-        let stage_there = fs::symlink_metadata(&r.stage).is_ok();
-        if old_there {
-            // The target was moved aside; whatever is at the target now is the new tree.
-            remove_path(&r.target).at(&r.target)?;
-            fs::rename(&r.old, &r.target).at(&r.target)?;
-        } else if !r.had_old && target_there && !stage_there {
+        let note = if old_there {
+            if target_is_ours() {
+                // The target was moved aside; whatever is at the target now is the new tree.
+                remove_path(&r.target).at(&r.target)?;
+                fs::rename(&r.old, &r.target).at(&r.target)?;
+                format!("undid an interrupted apply to {what}; the previous content is back")
+            } else {
+                // Someone wrote the target meanwhile: keep theirs, and the replaced content too.
+                format!(
+                    "an interrupted apply to {what} was undone, but the target was written by someone else meanwhile and is left as it is; the content it replaced is at {}",
+                    r.old.display()
+                )
+            }
+        } else if !r.had_old && target_there && target_is_ours() {
             // A first apply whose new tree was moved in: the database never recorded it.
             remove_path(&r.target).at(&r.target)?;
-        }
+            format!("undid an interrupted apply to {what} (its first write); the copy the database never recorded was removed")
+        } else {
+            format!("undid an interrupted apply to {what} before it changed anything; only its staging was removed")
+        };
         if let Some(parent) = r.target.parent() {
             sync_dir(parent);
         }
-        format!(
-            "undid an interrupted apply to {} ({}); the previous content is back",
-            r.artifact,
-            r.target.display()
-        )
+        note
     };
     remove_path(&r.stage).at(&r.stage)?;
     store.journal_delete(r.id)?;
@@ -199,30 +308,31 @@ fn recover_row(store: &Store, r: &JournalRow) -> Result<String> {
 }
 
 impl Store {
-    fn journal_prepare(&self, artifact: &str, target: &Path, had_old: bool) -> Result<i64> {
+    fn journal_prepare(
+        &self,
+        artifact: &str,
+        target: &Path,
+        had_old: bool,
+        stage: &Path,
+        old: &Path,
+        new_hash: &str,
+    ) -> Result<i64> {
         self.conn()
             .execute(
-                "INSERT INTO journal (artifact, target, stage, old, had_old, state, created_at)
-                 VALUES (?1, ?2, '', '', ?3, 'prepared', ?4)",
+                "INSERT INTO journal (artifact, target, stage, old, had_old, state, created_at, new_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'prepared', ?6, ?7)",
                 params![
                     artifact,
                     target.to_string_lossy(),
+                    stage.to_string_lossy(),
+                    old.to_string_lossy(),
                     had_old,
-                    crate::time::now_utc()
+                    crate::time::now_utc(),
+                    new_hash
                 ],
             )
             .map_err(|e| self.err(e))?;
         Ok(self.conn().last_insert_rowid())
-    }
-
-    fn journal_set_paths(&self, id: i64, stage: &Path, old: &Path) -> Result<()> {
-        self.conn()
-            .execute(
-                "UPDATE journal SET stage = ?2, old = ?3 WHERE id = ?1",
-                params![id, stage.to_string_lossy(), old.to_string_lossy()],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
     }
 
     fn journal_commit(&self, id: i64) -> Result<()> {
@@ -243,7 +353,7 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare_cached(
-                "SELECT id, artifact, target, stage, old, had_old, state FROM journal ORDER BY id",
+                "SELECT id, artifact, target, stage, old, had_old, state, new_hash FROM journal ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
         stmt.query_map([], |r| {
@@ -255,6 +365,7 @@ impl Store {
                 old: PathBuf::from(r.get::<_, String>(4)?),
                 had_old: r.get(5)?,
                 committed: r.get::<_, String>(6)? == "committed",
+                new_hash: r.get(7)?,
             })
         })
         .and_then(|it| it.collect())
@@ -263,145 +374,5 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The entries of a folder, sorted.
-    fn names(dir: impl AsRef<Path>) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
-
-    /// Lays out an artifact's starting content on disk.
-    fn put(target: &Path, tree: &Tree, folder: bool) {
-        for (rel, bytes) in &tree.files {
-            let p = if folder {
-                target.join(rel)
-            } else {
-                target.to_path_buf()
-            };
-            fs::create_dir_all(p.parent().unwrap()).unwrap();
-            fs::write(p, bytes).unwrap();
-        }
-    }
-
-    fn tree(files: &[(&str, &str)]) -> Tree {
-        let mut t = Tree::default();
-        for (p, c) in files {
-            t.files.insert(p.to_string(), c.as_bytes().to_vec());
-        }
-        t
-    }
-
-    #[test]
-    fn a_committed_swap_leaves_only_the_new_tree() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("l.db")).unwrap();
-        let target = dir.path().join("skills/pdf");
-        put(&target, &tree(&[("SKILL.md", "old\n")]), true);
-        let new = tree(&[("SKILL.md", "new\n"), ("sub/x.md", "x\n")]);
-        let swap = swap_in(&store, "skill:pdf", &target, &new, true).unwrap();
-        store.in_tx(|| swap.mark_committed(&store)).unwrap();
-        swap.finish(&store).unwrap();
-        assert_eq!(crate::tree::read_artifact(&target, true).unwrap(), new);
-        assert!(store.journal_rows().unwrap().is_empty());
-        assert_eq!(names(dir.path().join("skills")), ["pdf"]);
-    }
-
-    #[test]
-    fn recovery_undoes_an_uncommitted_swap() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("l.db")).unwrap();
-        let target = dir.path().join("commands/review.md");
-        put(&target, &tree(&[("review.md", "old\n")]), false);
-        let swap = swap_in(
-            &store,
-            "command:review",
-            &target,
-            &tree(&[("review.md", "new\n")]),
-            false,
-        )
-        .unwrap();
-        // The process "dies" here: no commit, no finish.
-        std::mem::forget(swap);
-        let notes = recover(&store).unwrap();
-        assert!(notes[0].contains("undid"), "{notes:?}");
-        assert_eq!(fs::read_to_string(&target).unwrap(), "old\n");
-        assert_eq!(names(dir.path().join("commands")), ["review.md"]);
-    }
-
-    #[test]
-    fn recovery_leaves_an_apply_in_flight_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("l.db")).unwrap();
-        let target = dir.path().join("commands/review.md");
-        put(&target, &tree(&[("review.md", "old\n")]), false);
-        // A live writer (this process) holds the lock and is between its swap and its commit.
-        let held = lock::acquire(&target, "command:review", Duration::ZERO).unwrap();
-        let swap = swap_in(
-            &store,
-            "command:review",
-            &target,
-            &tree(&[("review.md", "new\n")]),
-            false,
-        )
-        .unwrap();
-        // Another open of the workspace meanwhile must not undo it.
-        let other = Store::open(&dir.path().join("l.db")).unwrap();
-        assert!(recover(&other).unwrap().is_empty());
-        assert_eq!(fs::read_to_string(&target).unwrap(), "new\n");
-        store.in_tx(|| swap.mark_committed(&store)).unwrap();
-        swap.finish(&store).unwrap();
-        drop(held);
-        assert_eq!(fs::read_to_string(&target).unwrap(), "new\n");
-        assert_eq!(names(dir.path().join("commands")), ["review.md"]);
-    }
-
-    #[test]
-    fn recovery_takes_over_and_removes_a_dead_writers_lock() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("l.db")).unwrap();
-        let target = dir.path().join("skills/pdf");
-        put(&target, &tree(&[("SKILL.md", "old\n")]), true);
-        let swap = swap_in(
-            &store,
-            "skill:pdf",
-            &target,
-            &tree(&[("SKILL.md", "new\n")]),
-            true,
-        )
-        .unwrap();
-        std::mem::forget(swap);
-        // The writer died holding its lock: a pid far above any live process.
-        fs::write(lock::lock_path(&target), "999999999 2026-01-01T00:00:00Z\n").unwrap();
-        let notes = recover(&store).unwrap();
-        assert!(notes[0].contains("undid"), "{notes:?}");
-        assert_eq!(
-            crate::tree::read_artifact(&target, true).unwrap(),
-            tree(&[("SKILL.md", "old\n")])
-        );
-        assert_eq!(names(dir.path().join("skills")), ["pdf"]);
-    }
-
-    #[test]
-    fn recovery_removes_a_first_apply_the_database_never_saw() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("l.db")).unwrap();
-        let target = dir.path().join("skills/new");
-        let swap = swap_in(
-            &store,
-            "skill:new",
-            &target,
-            &tree(&[("SKILL.md", "n\n")]),
-            true,
-        )
-        .unwrap();
-        std::mem::forget(swap);
-        recover(&store).unwrap();
-        assert!(!target.exists());
-    }
-}
+#[path = "apply_tests.rs"]
+mod tests;

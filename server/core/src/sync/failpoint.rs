@@ -1,39 +1,63 @@
-//! Fault injection for crash and concurrency tests: `SKILLMEAT_FAILPOINTS=name[,name...]` makes
-//! the process kill itself with SIGKILL when it reaches a named point of the apply path, as a
-//! power cut or `kill -9` would; `name:sleep=MS` instead pauses there for MS milliseconds (so a
-//! test can act while an apply is caught mid-way). Unset (the normal case) it costs one cached
-//! lookup.
+//! Fault injection for crash and concurrency tests, armed by `SKILLMEAT_FAILPOINTS=spec[,spec...]`.
+//!
+//! A spec is a point name with an optional action:
+//!
+//! - `name` — the process kills itself with SIGKILL there, as a power cut or `kill -9` would;
+//! - `name:sleep=MS` — pauses there for MS milliseconds;
+//! - `name:pause=FILE` — creates `FILE.reached`, then waits until `FILE` exists (at most a
+//!   minute): a test can act at exactly that point (an editor saving just before the swap) and
+//!   then let the process go on;
+//! - `name:enospc` — the write at that point fails with "No space left on device", as on a full
+//!   disk.
+//!
+//! Unset (the normal case) a point costs one cached lookup.
 
+use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// Every point the apply path passes, in order; the crash test walks this list.
+/// Every point the write path passes, in order; the fault tests walk this list.
 pub const POINTS: &[&str] = &[
+    "before-journal",
     "after-journal",
+    "stage-write",
     "after-stage",
+    "before-swap",
     "after-backup",
     "after-swap",
+    "store-blob",
+    "before-commit",
     "after-commit",
     "after-cleanup",
 ];
 
 /// What an armed point does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Action {
     Kill,
     Sleep(Duration),
+    Pause(PathBuf),
+    NoSpace,
 }
 
 fn parse(v: &str) -> Vec<(String, Action)> {
     v.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| match s.split_once(":sleep=") {
-            Some((name, ms)) => (
-                name.to_string(),
-                Action::Sleep(Duration::from_millis(ms.trim().parse().unwrap_or(0))),
-            ),
-            None => (s.to_string(), Action::Kill),
+        .map(|s| {
+            let Some((name, action)) = s.split_once(':') else {
+                return (s.to_string(), Action::Kill);
+            };
+            let action = if let Some(ms) = action.strip_prefix("sleep=") {
+                Action::Sleep(Duration::from_millis(ms.trim().parse().unwrap_or(0)))
+            } else if let Some(file) = action.strip_prefix("pause=") {
+                Action::Pause(PathBuf::from(file))
+            } else if action == "enospc" {
+                Action::NoSpace
+            } else {
+                Action::Kill
+            };
+            (name.to_string(), action)
         })
         .collect()
 }
@@ -47,8 +71,9 @@ fn armed() -> &'static [(String, Action)] {
     })
 }
 
-/// Dies here, by SIGKILL, when `name` is armed (or pauses, when armed with `:sleep=MS`).
-pub fn hit(name: &str) {
+/// Acts at point `name` when it is armed: dies by SIGKILL, pauses, or fails the write there
+/// with ENOSPC (the error the caller returns as it would a real full disk).
+pub fn hit(name: &str) -> std::io::Result<()> {
     debug_assert!(POINTS.contains(&name), "unknown failpoint {name}");
     for (point, action) in armed() {
         if point != name {
@@ -56,6 +81,20 @@ pub fn hit(name: &str) {
         }
         match action {
             Action::Sleep(d) => std::thread::sleep(*d),
+            Action::Pause(file) => {
+                let mut reached = file.clone().into_os_string();
+                reached.push(".reached");
+                let _ = std::fs::write(&reached, std::process::id().to_string());
+                let started = Instant::now();
+                while !file.exists() && started.elapsed() < Duration::from_secs(60) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
+            Action::NoSpace => {
+                return Err(std::io::Error::from_raw_os_error(
+                    rustix::io::Errno::NOSPC.raw_os_error(),
+                ))
+            }
             Action::Kill => {
                 let _ = rustix::process::kill_process(
                     rustix::process::getpid(),
@@ -66,6 +105,7 @@ pub fn hit(name: &str) {
             }
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -73,16 +113,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn points_are_armed_to_kill_or_to_pause() {
+    fn points_are_armed_to_kill_pause_or_fail() {
         assert_eq!(
-            parse("after-swap, after-commit:sleep=1500,"),
+            parse("after-swap, after-commit:sleep=1500,before-swap:pause=/t/go,stage-write:enospc"),
             [
                 ("after-swap".to_string(), Action::Kill),
                 (
                     "after-commit".to_string(),
                     Action::Sleep(Duration::from_millis(1500))
                 ),
+                (
+                    "before-swap".to_string(),
+                    Action::Pause(PathBuf::from("/t/go"))
+                ),
+                ("stage-write".to_string(), Action::NoSpace),
             ]
         );
+    }
+
+    #[test]
+    fn an_enospc_point_fails_like_a_full_disk() {
+        let e = std::io::Error::from_raw_os_error(rustix::io::Errno::NOSPC.raw_os_error());
+        assert!(e.to_string().contains("No space left"), "{e}");
     }
 }

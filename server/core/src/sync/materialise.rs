@@ -28,6 +28,7 @@ fn write_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).at(dir)?;
     }
+    super::failpoint::hit("stage-write").at(path)?;
     let mut f = fs::OpenOptions::new()
         .write(true)
         .create(true)

@@ -10,6 +10,7 @@ pub mod failpoint;
 pub mod lock;
 pub mod materialise;
 pub mod plan;
+pub mod write;
 
 use std::fmt;
 use std::str::FromStr;

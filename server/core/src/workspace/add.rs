@@ -10,7 +10,7 @@ use super::{Workspace, LOCK_TIMEOUT};
 use crate::error::{Error, Result};
 use crate::id::{ArtifactId, ArtifactType};
 use crate::store::{AuditEvent, NewVersion, Origin};
-use crate::sync::lock;
+use crate::sync::write::Writer;
 use crate::tree::{self, Tree};
 use crate::upstream::{self, Repo, Source, Upstream};
 
@@ -95,27 +95,21 @@ impl Workspace {
         let hash = fetched.tree.content_hash(folder);
         let dest = crate::discover::artifact_path(&self.collection.root, &id);
 
-        let _lock = lock::acquire(&dest, &id.to_string(), LOCK_TIMEOUT)?;
+        let writer = Writer::begin(&id, &dest, LOCK_TIMEOUT)?;
         // Another process may have added the same artifact while we were fetching.
         self.ensure_new(&id)?;
-        // Written like every other apply: journaled stage-and-swap, committed with its version.
-        let swap = crate::sync::apply::swap_in(
-            &self.store,
-            &id.to_string(),
-            &dest,
-            &fetched.tree,
-            folder,
-        )?;
+        // Written like every other apply: the one write path, committed with its version.
+        let applied = writer.apply(&self.store, None, Some(&fetched.tree))?;
         let record = fetched
             .upstream
             .as_ref()
             .map(|u| u.upstream.record(&u.resolved_sha, u.tag.as_deref()));
         if let Err(e) = self.record_in_collection(&id, &hash, record.as_ref(), true) {
-            swap.roll_back(&self.store)?;
+            applied.abandon(&self.store)?;
             return Err(e);
         }
         let latest = self.store.latest_version(&id)?;
-        let committed = self.store.in_tx(|| {
+        let v = applied.commit(&self.store, None, |_| {
             let v = self.store.add_version(
                 &id,
                 NewVersion {
@@ -134,19 +128,8 @@ impl Workspace {
                 detail: Some(&fetched.describe),
                 ..AuditEvent::default()
             })?;
-            swap.mark_committed(&self.store)?;
             Ok(v)
-        });
-        let v = match committed {
-            Ok(v) => {
-                swap.finish(&self.store)?;
-                v
-            }
-            Err(e) => {
-                swap.roll_back(&self.store)?;
-                return Err(e);
-            }
-        };
+        })?;
         Ok(AddOutcome {
             id,
             path: dest,
@@ -157,13 +140,12 @@ impl Workspace {
         })
     }
 
-    /// Refuses an id the collection already has, on disk or in its manifest.
+    /// Refuses an id the collection already has on disk. A manifest entry without a copy is what
+    /// an add interrupted before its commit leaves (its tree was undone, the manifest is not
+    /// journaled): adding again takes that entry over.
     fn ensure_new(&self, id: &ArtifactId) -> Result<()> {
         let dest = crate::discover::artifact_path(&self.collection.root, id);
-        if self.collection.manifest.contains_key(id)
-            || dest.symlink_metadata().is_ok()
-            || self.collection_path(id).symlink_metadata().is_ok()
-        {
+        if dest.symlink_metadata().is_ok() || self.collection_path(id).symlink_metadata().is_ok() {
             return Err(Error::invalid(format!(
                 "{id} is already in the collection ({}); update it with `skillmeat-lsp sync {id} --direction upstream-to-collection`, or add under another name with --name",
                 dest.display()

@@ -5,7 +5,7 @@ use super::Workspace;
 use crate::error::{Error, Result};
 use crate::id::ArtifactId;
 use crate::store::{AuditEvent, NewVersion, Origin};
-use crate::sync::{apply, lock};
+use crate::sync::write::{self, Keep, Writer};
 use crate::tree::{self, Tree};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,8 +54,16 @@ impl Workspace {
                 continue;
             }
             let folder = id.kind.is_folder();
-            let source = tree::read_artifact(&in_collection[&id], folder)
-                .map_err(|e| e.context(format!("cannot deploy {id}")))?;
+            // Read without the collection copy's lock (another project may be pushing into it):
+            // whole, by reading until two reads agree.
+            let source = write::read_stable(&in_collection[&id], folder)
+                .map_err(|e| e.context(format!("cannot deploy {id}")))?
+                .ok_or_else(|| {
+                    Error::not_found(format!(
+                        "{id} vanished from the collection ({}) while it was being read",
+                        in_collection[&id].display()
+                    ))
+                })?;
             let hash = source.content_hash(folder);
             let ident = source.identity(folder);
             let dest = self.project_path(&id);
@@ -100,12 +108,9 @@ impl Workspace {
         let started = std::time::Instant::now();
         let folder = p.id.kind.is_folder();
         let dest = self.project_path(&p.id);
-        let _lock = lock::acquire(&dest, &p.id.to_string(), LOCK_TIMEOUT)?;
+        let writer = Writer::begin(&p.id, &dest, LOCK_TIMEOUT)?;
         // The copy was checked before the lock was held: make sure it is still what was checked.
-        let now = match dest.symlink_metadata() {
-            Ok(_) => Some(tree::read_artifact(&dest, folder)?.identity(folder)),
-            Err(_) => None,
-        };
+        let now = writer.read_target()?.map(|t| t.identity(folder));
         if now.as_deref() != p.existing.as_ref().map(|(_, h)| h.as_str()) {
             return Err(Error::conflict(format!(
                 "{} changed while {} was being deployed; run the deploy again",
@@ -114,53 +119,40 @@ impl Workspace {
             )));
         }
         let latest = self.store.latest_version(&p.id)?;
-        let mut parent = latest.as_ref().map(|v| v.id);
-        let mut kept_previous = None;
+        let latest_ids: Vec<i64> = latest.iter().map(|v| v.id).collect();
+        // Identities: a copy with the right content but other modes or links is rewritten.
         let already_present = p.existing.as_ref().is_some_and(|(_, h)| *h == p.ident);
-        if let Some((tree, _)) = p.existing.as_ref().filter(|_| p.modified) {
-            // Never lose a person's content: store what is about to be replaced.
-            let h = tree.content_hash(folder);
-            if !latest
-                .as_ref()
-                .is_some_and(|v| v.holds(&h, &tree.meta_digest()))
-            {
-                let v = self.store.add_version(
-                    &p.id,
-                    NewVersion {
-                        hash: &h,
-                        origin: Origin::LocalModification,
-                        parents: &parent.into_iter().collect::<Vec<_>>(),
-                        files: Some(tree),
-                        message: Some("kept before deploy --overwrite"),
-                    },
-                )?;
-                parent = Some(v.id);
-                kept_previous = Some(v.number);
-            } else {
-                kept_previous = latest.as_ref().map(|v| v.number);
-            }
-        }
-        // Like a sync: journaled stage-and-swap, committed with the versions it records.
-        let swap = if already_present {
-            None
-        } else {
-            Some(apply::swap_in(
-                &self.store,
-                &p.id.to_string(),
-                &dest,
-                &p.source,
-                folder,
-            )?)
-        };
+        // Never lose a person's content: what is about to be replaced is stored first.
+        let keep = p
+            .existing
+            .as_ref()
+            .filter(|_| p.modified)
+            .map(|(tree, _)| Keep {
+                tree,
+                origin: Origin::LocalModification,
+                message: "kept before deploy --overwrite",
+                parents: &latest_ids,
+            });
+        let applied = writer.apply(
+            &self.store,
+            p.existing.as_ref().map(|(t, _)| t),
+            (!already_present).then_some(&p.source),
+        )?;
         self.cache.remove(&dest);
         let deployed_at = crate::time::now_utc();
-        let version = self.store.in_tx(|| {
+        let mut kept_previous = None;
+        let version = applied.commit(&self.store, keep, |kept| {
+            kept_previous = kept.map(|v| v.number);
+            let parents: Vec<i64> = match kept {
+                Some(v) => vec![v.id],
+                None => latest_ids.clone(),
+            };
             let v = self.store.add_version(
                 &p.id,
                 NewVersion {
                     hash: &p.hash,
                     origin: Origin::Deployment,
-                    parents: &parent.into_iter().collect::<Vec<_>>(),
+                    parents: &parents,
                     files: Some(&p.source),
                     message: None,
                 },
@@ -171,32 +163,13 @@ impl Workspace {
                 operation: "deploy",
                 artifact: Some(&p.id),
                 direction: Some("collection-to-project"),
-                strategy: Some(if kept_previous.is_some() {
-                    "overwrite"
-                } else {
-                    "auto"
-                }),
+                strategy: Some(if kept.is_some() { "overwrite" } else { "auto" }),
                 result: "ok",
                 duration_ms: started.elapsed().as_millis() as u64,
                 ..Default::default()
             })?;
-            if let Some(swap) = &swap {
-                swap.mark_committed(&self.store)?;
-            }
             Ok(v)
-        });
-        let version = match (version, swap) {
-            (Ok(v), Some(swap)) => {
-                swap.finish(&self.store)?;
-                v
-            }
-            (Ok(v), None) => v,
-            (Err(e), Some(swap)) => {
-                swap.roll_back(&self.store)?;
-                return Err(e);
-            }
-            (Err(e), None) => return Err(e),
-        };
+        })?;
         self.write_compat(&[(&p.id, &p.hash)])?;
         Ok(DeployOutcome {
             id: p.id,

@@ -6,8 +6,8 @@ use crate::error::{Error, Result};
 use crate::id::ArtifactId;
 use crate::merge::{self, Choice};
 use crate::store::{AuditEvent, NewVersion, Origin};
-use crate::sync::{apply, lock};
-use crate::tree::{self, Tree};
+use crate::sync::write::{Keep, Writer};
+use crate::tree::Tree;
 
 #[derive(Debug, Clone)]
 pub struct ResolveOutcome {
@@ -66,8 +66,9 @@ impl Workspace {
                 path.display()
             )));
         }
-        let _lock = lock::acquire(&path, &id.to_string(), super::sync::LOCK_TIMEOUT)?;
-        let mut tree = tree::read_artifact(&path, folder)?;
+        let writer = Writer::begin(&id, &path, super::sync::LOCK_TIMEOUT)?;
+        let before = writer.read_target()?.unwrap_or_default();
+        let mut tree = before.clone();
         if let Some(f) = file {
             let known = tree.files.contains_key(f) || (!folder && tree.files.len() == 1);
             if !known {
@@ -98,9 +99,22 @@ impl Workspace {
                 rewritten.push((p.clone(), parsed.conflicts.len()));
             }
             if !rewritten.is_empty() {
-                let swap = apply::swap_in(&self.store, &id.to_string(), &path, &tree, folder)?;
-                self.store.in_tx(|| swap.mark_committed(&self.store))?;
-                swap.finish(&self.store)?;
+                // The one write path: what is rewritten (hand edits included) is stored first.
+                let latest: Vec<i64> = self
+                    .store
+                    .latest_version(&id)?
+                    .map(|v| v.id)
+                    .into_iter()
+                    .collect();
+                let keep = Keep {
+                    tree: &before,
+                    origin: Origin::LocalModification,
+                    message: "kept before resolve",
+                    parents: &latest,
+                };
+                writer
+                    .apply(&self.store, Some(&before), Some(&tree))?
+                    .commit(&self.store, Some(keep), |_| Ok(()))?;
                 self.cache.remove(&path);
             }
         }

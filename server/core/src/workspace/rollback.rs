@@ -4,7 +4,7 @@ use super::Workspace;
 use crate::error::{Error, Result};
 use crate::id::ArtifactId;
 use crate::store::{AuditEvent, NewVersion, Origin};
-use crate::sync::{apply, lock};
+use crate::sync::write::{Keep, Writer};
 use crate::tree;
 
 #[derive(Debug, Clone)]
@@ -27,43 +27,9 @@ impl Workspace {
         let target = self.resolve_rev(&id, rev)?;
         let folder = id.kind.is_folder();
         let path = self.project_path(&id);
-        let _lock = lock::acquire(&path, &id.to_string(), super::sync::LOCK_TIMEOUT)?;
-        let current = if path.symlink_metadata().is_ok() {
-            Some(tree::read_artifact(&path, folder)?)
-        } else {
-            None
-        };
-        let current_hash = current.as_ref().map(|t| t.content_hash(folder));
-        let current_meta = current
-            .as_ref()
-            .map(|t| t.meta_digest())
-            .unwrap_or_default();
-        let mut kept_previous = None;
-        let latest = self.store.latest_version(&id)?;
-        let mut parent = latest.as_ref().map(|v| v.id);
-        if let (Some(tree), Some(h)) = (&current, &current_hash) {
-            let known = self
-                .store
-                .versions(&id)?
-                .into_iter()
-                .rev()
-                .find(|v| v.holds(h, &current_meta));
-            let v = match known {
-                Some(v) => v,
-                None => self.store.add_version(
-                    &id,
-                    NewVersion {
-                        hash: h,
-                        origin: Origin::LocalModification,
-                        parents: &parent.into_iter().collect::<Vec<_>>(),
-                        files: Some(tree),
-                        message: Some("kept before rollback"),
-                    },
-                )?,
-            };
-            kept_previous = Some(v.number);
-            parent = Some(v.id);
-        }
+        let writer = Writer::begin(&id, &path, super::sync::LOCK_TIMEOUT)?;
+        let current = writer.read_target()?;
+        // Identities: a rollback that only brings modes, folders or links back is a change too.
         let changed = current.as_ref().map(|t| t.identity(folder))
             != Some(tree::identity(&target.hash, &target.tree.meta_digest()));
         if !changed {
@@ -72,9 +38,23 @@ impl Workspace {
                 target.label
             )));
         }
-        let swap = apply::swap_in(&self.store, &id.to_string(), &path, &target.tree, folder)?;
-        let committed = self.store.in_tx(|| {
-            let mut parents: Vec<i64> = parent.into_iter().collect();
+        let latest = self.store.latest_version(&id)?;
+        let latest_ids: Vec<i64> = latest.iter().map(|v| v.id).collect();
+        // What the rollback replaces is stored first, in the commit's transaction.
+        let keep = current.as_ref().map(|tree| Keep {
+            tree,
+            origin: Origin::LocalModification,
+            message: "kept before rollback",
+            parents: &latest_ids,
+        });
+        let applied = writer.apply(&self.store, current.as_ref(), Some(&target.tree))?;
+        let mut kept_previous = None;
+        let v = applied.commit(&self.store, keep, |kept| {
+            kept_previous = kept.map(|v| v.number);
+            let mut parents: Vec<i64> = match kept {
+                Some(v) => vec![v.id],
+                None => latest_ids.clone(),
+            };
             if let Some(v) = &target.version {
                 if !parents.contains(&v.id) {
                     parents.push(v.id);
@@ -98,19 +78,8 @@ impl Workspace {
                 detail: Some(&format!("to {}", target.label)),
                 ..Default::default()
             })?;
-            swap.mark_committed(&self.store)?;
             Ok(v)
-        });
-        let v = match committed {
-            Ok(v) => {
-                swap.finish(&self.store)?;
-                v
-            }
-            Err(e) => {
-                swap.roll_back(&self.store)?;
-                return Err(e);
-            }
-        };
+        })?;
         self.cache.remove(&path);
         Ok(RollbackOutcome {
             id,

@@ -11,7 +11,8 @@ use crate::id::ArtifactId;
 use crate::merge::Labels;
 use crate::store::{AuditEvent, ConflictRecord, NewVersion, Origin, VersionRow};
 use crate::sync::plan::{self, Action, Kind, Plan};
-use crate::sync::{apply, lock, Direction, Strategy};
+use crate::sync::write::{self, Keep, Writer};
+use crate::sync::{lock, Direction, Strategy};
 use crate::tree::{self, Tree};
 
 /// How long an apply waits for another process's lock on the same artifact.
@@ -81,15 +82,15 @@ impl Workspace {
         if direction == Direction::UpstreamToCollection {
             return self.sync_upstream(&id, strategy, apply);
         }
-        // Plan under the artifact's lock when applying, so two processes syncing the same
-        // artifact take turns: the second plans against what the first wrote.
-        // (A fork writes a new artifact; `apply_sync` locks that one itself.)
-        let _lock = if apply && strategy != Strategy::Fork {
+        // Plan under the target's lock when applying (step 1 of the one write path), so two
+        // processes syncing the same artifact take turns: the second plans against what the
+        // first wrote. (A fork writes a new artifact; `apply_sync` locks that one itself.)
+        let writer = if apply && strategy != Strategy::Fork {
             let target = match direction {
                 Direction::CollectionToProject => self.project_path(&id),
                 _ => self.collection_path(&id),
             };
-            Some(lock::acquire(&target, &id.to_string(), LOCK_TIMEOUT)?)
+            Some(Writer::begin(&id, &target, LOCK_TIMEOUT)?)
         } else {
             None
         };
@@ -131,7 +132,7 @@ impl Workspace {
             duration_ms: 0,
         };
         if apply {
-            self.apply_sync(&mut outcome, sides)?;
+            self.apply_sync(&mut outcome, sides, writer)?;
         }
         outcome.duration_ms = started.elapsed().as_millis() as u64;
         Ok(outcome)
@@ -200,7 +201,8 @@ impl Workspace {
             Direction::CollectionToProject => (self.collection_path(id), self.project_path(id)),
             _ => (self.project_path(id), self.collection_path(id)),
         };
-        let source = read(&source_path)?.ok_or_else(|| {
+        // The source is read without its lock (another project may be writing it): whole.
+        let source = write::read_stable(&source_path, folder)?.ok_or_else(|| {
             Error::not_found(format!(
                 "{id} has no {} copy to sync from (looked at {})",
                 direction.tiers().0,
@@ -261,11 +263,15 @@ impl Workspace {
         }
     }
 
-    /// Applies a planned sync. The caller must hold the target artifact's lock since before it
-    /// read the sides (see `sync`), so nothing changed between plan and apply.
-    pub(super) fn apply_sync(&mut self, out: &mut SyncOutcome, sides: Sides) -> Result<()> {
+    /// Applies a planned sync through the one write path. `writer` holds the target's lock
+    /// since before the sides were read (see `sync`); a fork's new artifact is locked here.
+    pub(super) fn apply_sync(
+        &mut self,
+        out: &mut SyncOutcome,
+        sides: Sides,
+        writer: Option<Writer>,
+    ) -> Result<()> {
         let id = out.id.clone();
-        let folder = id.kind.is_folder();
         let target_id = match out.strategy {
             Strategy::Fork => self.fork_id(&id)?,
             _ => id.clone(),
@@ -273,104 +279,55 @@ impl Workspace {
         if out.strategy == Strategy::Fork {
             out.forked_as = Some(target_id.clone());
         }
-        // Callers hold the target's lock from before they planned (locks do not nest); only a
-        // fork's new artifact is locked here.
-        let _lock = match out.strategy {
-            Strategy::Fork => Some(lock::acquire(
-                &sides.target_path,
-                &target_id.to_string(),
-                LOCK_TIMEOUT,
-            )?),
-            _ => None,
+        let writer = match writer {
+            Some(w) => w,
+            None => Writer::begin(&target_id, &sides.target_path, LOCK_TIMEOUT)?,
         };
-        // The tree may have changed while we planned without the lock: re-read and compare.
-        let now = if sides.target_path.symlink_metadata().is_ok() && out.strategy != Strategy::Fork
-        {
-            Some(tree::read_artifact(&sides.target_path, folder)?)
-        } else {
-            None
-        };
-        let planned = out
-            .plan
-            .target_hash
-            .as_ref()
-            .map(|h| tree::identity(h, out.plan.target_meta.as_deref().unwrap_or_default()));
-        if now.as_ref().map(|t| t.identity(folder)) != planned && out.strategy != Strategy::Fork {
-            return Err(Error::conflict(format!(
-                "{} changed while the sync was planned; run it again",
-                sides.target_path.display()
-            )));
-        }
-
-        // Never lose a person's content: the target's current content becomes a version first.
-        let mut parents: Vec<i64> = Vec::new();
-        let latest = self.store.latest_version(&id)?;
-        if let Some(t) = sides.target.as_ref().filter(|_| !out.plan.is_noop()) {
-            let h = t.content_hash(folder);
-            let meta = t.meta_digest();
-            let known = self
-                .store
-                .versions(&id)?
-                .into_iter()
-                .rev()
-                .find(|v| v.holds(&h, &meta));
-            let v = match known {
-                Some(v) => v,
-                None => self.store.add_version(
-                    &id,
-                    NewVersion {
-                        hash: &h,
-                        origin: Origin::LocalModification,
-                        parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
-                        files: Some(t),
-                        message: Some(&format!("kept before sync {}", out.direction)),
-                    },
-                )?,
-            };
-            if out.plan.kind == Kind::Overwrite || out.plan.kind == Kind::Merge {
-                out.kept_previous = Some(v.number);
-            }
-            parents.push(v.id);
-        } else if let Some(l) = &latest {
-            parents.push(l.id);
-        }
-
         let write = !out.plan.is_noop();
-        let swap = if write {
-            Some(apply::swap_in(
-                &self.store,
-                &target_id.to_string(),
-                &sides.target_path,
-                &out.plan.result,
-                folder,
-            )?)
-        } else {
-            None
-        };
+        // Never lose a person's content: the target's current content is stored as a version
+        // (in the commit's transaction) before it is replaced.
+        let latest = self.store.latest_version(&id)?;
+        let latest_ids: Vec<i64> = latest.iter().map(|v| v.id).collect();
+        let kept_message = format!("kept before sync {}", out.direction);
+        let keep = sides.target.as_ref().filter(|_| write).map(|t| Keep {
+            tree: t,
+            origin: Origin::LocalModification,
+            message: &kept_message,
+            parents: &latest_ids,
+        });
+        let applied = writer.apply(
+            &self.store,
+            sides.target.as_ref(),
+            write.then_some(&out.plan.result),
+        )?;
         let source_hash = out.plan.source_hash.clone();
         let source_meta = sides.source.meta_digest();
-        let committed = self.store.in_tx(|| {
+        let kind = out.plan.kind;
+        applied.commit(&self.store, keep, |kept| {
+            let mut parents: Vec<i64> = Vec::new();
+            match kept {
+                Some(v) => {
+                    if kind == Kind::Overwrite || kind == Kind::Merge {
+                        out.kept_previous = Some(v.number);
+                    }
+                    parents.push(v.id);
+                }
+                None => parents.extend(latest_ids.iter().copied()),
+            }
             // The source content as a version too, so a merge has both parents in the DAG. Inside the
             // commit: a sync killed before it must not leave a version claiming it happened.
-            let source_version = match self
-                .store
-                .versions(&id)?
-                .into_iter()
-                .rev()
-                .find(|v| v.holds(&source_hash, &source_meta))
-            {
-                Some(v) => v,
-                None => self.store.add_version(
-                    &id,
-                    NewVersion {
-                        hash: &source_hash,
-                        origin: Origin::Sync,
-                        parents: &sides.base_version.iter().map(|v| v.id).collect::<Vec<_>>(),
-                        files: Some(&sides.source),
-                        message: Some(&format!("{} copy at sync", out.direction.tiers().0)),
-                    },
-                )?,
-            };
+            let (source_version, _) = self.store.find_or_add_version(
+                &id,
+                NewVersion {
+                    hash: &source_hash,
+                    origin: Origin::Sync,
+                    parents: &sides.base_version.iter().map(|v| v.id).collect::<Vec<_>>(),
+                    files: Some(&sides.source),
+                    message: Some(&format!("{} copy at sync", out.direction.tiers().0)),
+                },
+            )?;
+            // Same copy as the source (content and modes, folders, links): its version; nothing
+            // written (the target already is the result): the target's.
             let result_version =
                 if out.plan.result_hash == source_hash && out.plan.result_meta == source_meta {
                     source_version.clone()
@@ -461,20 +418,8 @@ impl Workspace {
                     .map(|f| format!("forked as {f}"))
                     .as_deref(),
             })?;
-            if let Some(s) = &swap {
-                s.mark_committed(&self.store)?;
-            }
             Ok(())
-        });
-        match (committed, swap) {
-            (Ok(()), Some(s)) => s.finish(&self.store)?,
-            (Ok(()), None) => {}
-            (Err(e), Some(s)) => {
-                s.roll_back(&self.store)?;
-                return Err(e);
-            }
-            (Err(e), None) => return Err(e),
-        }
+        })?;
         out.applied = true;
         self.cache.remove(&sides.target_path);
         match (out.strategy, out.direction) {
@@ -529,32 +474,22 @@ impl Workspace {
                 path.display()
             )));
         }
-        let tree = tree::read_artifact(&path, folder)?;
+        let tree = write::read_stable(&path, folder)?.ok_or_else(|| {
+            Error::not_found(format!("{id} has no collection copy at {}", path.display()))
+        })?;
         let hash = tree.content_hash(folder);
-        let meta = tree.meta_digest();
         let v = self.store.in_tx(|| {
-            let v = match self
-                .store
-                .versions(&id)?
-                .into_iter()
-                .rev()
-                .find(|v| v.holds(&hash, &meta))
-            {
-                Some(v) => v,
-                None => {
-                    let latest = self.store.latest_version(&id)?;
-                    self.store.add_version(
-                        &id,
-                        NewVersion {
-                            hash: &hash,
-                            origin: Origin::Sync,
-                            parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
-                            files: Some(&tree),
-                            message: Some("collection copy taken in the editor"),
-                        },
-                    )?
-                }
-            };
+            let latest = self.store.latest_version(&id)?;
+            let (v, _) = self.store.find_or_add_version(
+                &id,
+                NewVersion {
+                    hash: &hash,
+                    origin: Origin::Sync,
+                    parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
+                    files: Some(&tree),
+                    message: Some("collection copy taken in the editor"),
+                },
+            )?;
             self.store
                 .set_baseline(&id, v.id, &crate::time::now_utc(), &self.collection.name)?;
             self.store.audit(&AuditEvent {

@@ -337,6 +337,16 @@ impl Workspace {
             Ok((sha, t)) => (Some(t), None, Some(sha)),
             Err(why) => (None, Some(why), None),
         };
+        // Applying: the collection copy's lock first, so the plan is made against what is there.
+        let writer = if apply {
+            Some(crate::sync::write::Writer::begin(
+                id,
+                &job.collection_path,
+                super::LOCK_TIMEOUT,
+            )?)
+        } else {
+            None
+        };
         let target = job.collection_copy()?;
         let short_hash = |t: &Tree| hash::short(&t.content_hash(folder)).to_string();
         let labels = Labels::new(
@@ -381,12 +391,9 @@ impl Workspace {
             // The new resolved_sha must stay readable as the next merge base.
             repo.pin(&head.sha)?;
             let base_version = match &outcome.plan.base_hash {
-                Some(h) => self
-                    .store
-                    .versions(id)?
-                    .into_iter()
-                    .rev()
-                    .find(|v| &v.hash == h && v.has_content),
+                Some(h) => self.store.versions(id)?.into_iter().rev().find(|v| {
+                    &v.hash == h && v.has_content && self.store.verify_version(v.id).is_ok()
+                }),
                 None => None,
             };
             let sides = Sides {
@@ -397,7 +404,7 @@ impl Workspace {
                 base_version,
                 upstream: Some(job.up.record(&head.sha, head.tag.as_deref())),
             };
-            self.apply_sync(&mut outcome, sides)?;
+            self.apply_sync(&mut outcome, sides, writer)?;
         }
         outcome.duration_ms = started.elapsed().as_millis() as u64;
         Ok(outcome)
