@@ -419,3 +419,59 @@ fn add_from_git_carries_the_executable_bit_and_links_inside_the_skill() {
     );
     assert_eq!(mode(&env.path("collection/skills/py/SKILL.md")), 0o644);
 }
+
+/// The one write path's compare-and-swap compares modes too: a `chmod` made while a sync is
+/// paused just before its swap (editors and shells take no lock) is kept, and nothing recorded.
+#[test]
+fn a_chmod_just_before_the_swap_stops_the_sync_and_is_kept() {
+    let env = tool();
+    assert_eq!(env.run(&["deploy", "skill:tool"]).code, 0);
+    env.write(&format!("{TOOL}/SKILL.md"), "---\nname: tool\n---\nv2\n");
+    let history = |env: &Env| {
+        env.run(&["history", "skill:tool", "--json"]).json()["versions"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = history(&env);
+    let go = env.path("go");
+    let child = env
+        .command()
+        .arg("--workspace")
+        .arg(env.project())
+        .arg("--collection")
+        .arg(env.collection())
+        .args(["sync", "skill:tool", "--apply"])
+        .env(
+            "SKILLMEAT_FAILPOINTS",
+            format!("before-swap:pause={}", go.display()),
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !env.path("go.reached").exists() {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the sync never reached its swap"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let script = env.path(&format!("{PTOOL}/scripts/run.sh"));
+    chmod(&script, 0o700);
+    fs::write(&go, "").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("changed while"), "{stderr}");
+    assert_eq!(mode(&script), 0o700, "the chmod was undone by the sync");
+    assert!(env
+        .read(&format!("{PTOOL}/SKILL.md"))
+        .contains("Run scripts/run.sh."));
+    assert_eq!(history(&env), before, "something was recorded");
+    // Run again: the chmod and the collection's edit are both kept.
+    assert_eq!(env.run(&["sync", "skill:tool", "--apply"]).code, 0);
+    assert_eq!(mode(&script), 0o700);
+    assert!(env.read(&format!("{PTOOL}/SKILL.md")).contains("v2"));
+}

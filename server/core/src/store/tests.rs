@@ -406,3 +406,35 @@ fn versions_numbered_from_many_connections_at_once_never_collide() {
         .collect();
     assert_eq!(numbers, (1..=320).collect::<Vec<u32>>());
 }
+
+#[test]
+fn find_or_add_reuses_a_version_only_when_it_holds_the_same_modes_folders_and_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("l.db")).unwrap();
+    let (id, v, plain) = stored(&store, "tool", &[("SKILL.md", "s\n"), ("run.sh", "r\n")]);
+    let mut exec = plain.clone();
+    exec.meta.modes.insert("run.sh".into(), 0o755);
+    let hash = plain.content_hash(true);
+    assert_eq!(
+        exec.content_hash(true),
+        hash,
+        "modes are not in the content hash"
+    );
+    let new = |t| NewVersion {
+        hash: &hash,
+        origin: Origin::LocalModification,
+        parents: &[],
+        files: Some(t),
+        message: None,
+    };
+    let (again, added) = store.find_or_add_version(&id, new(&plain)).unwrap();
+    assert!(
+        !added && again.id == v,
+        "the same plain copy is stored once"
+    );
+    let (kept, added) = store.find_or_add_version(&id, new(&exec)).unwrap();
+    assert!(added, "a chmod-only change was taken for the plain version");
+    assert_eq!(store.version_files(kept.id).unwrap().unwrap(), exec);
+    let (found, added) = store.find_or_add_version(&id, new(&exec)).unwrap();
+    assert!(!added && found.id == kept.id);
+}

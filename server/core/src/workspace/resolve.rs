@@ -127,7 +127,11 @@ impl Workspace {
             let hash = tree.content_hash(folder);
             let latest = self.store.latest_version(&id)?;
             let v = self.store.in_tx(|| {
-                let v = match latest.as_ref().filter(|v| v.hash == hash) {
+                // The same copy: content and modes, folders, links (a resolve keeps the latter).
+                let v = match latest
+                    .as_ref()
+                    .filter(|v| v.holds(&hash, &tree.meta_digest()))
+                {
                     Some(v) => v.clone(),
                     None => self.store.add_version(
                         &id,
