@@ -23,7 +23,11 @@ fn files(list: &[(&str, &str)]) -> Files {
 }
 
 fn hash_of(f: &Files, folder: bool) -> String {
-    Tree { files: f.clone() }.content_hash(folder)
+    Tree {
+        files: f.clone(),
+        ..Tree::default()
+    }
+    .content_hash(folder)
 }
 
 /// Every regular file below `root` (or `root` itself, keyed by its name, for a single file).

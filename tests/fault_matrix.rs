@@ -45,7 +45,11 @@ fn read_tree(root: &Path) -> Option<Files> {
 }
 
 fn hash_of(f: &Files, folder: bool) -> String {
-    Tree { files: f.clone() }.content_hash(folder)
+    Tree {
+        files: f.clone(),
+        ..Tree::default()
+    }
+    .content_hash(folder)
 }
 
 /// Names beside the artifact other than itself and lock files of dead processes.

@@ -7,6 +7,7 @@
 mod support;
 
 mod cli_bad_input;
+mod cli_copies;
 mod cli_deletion;
 mod cli_deploy_history;
 mod cli_drift;

@@ -176,3 +176,72 @@ fn skillmeat_sync_check_agrees_with_status_on_a_collection_edit_and_after_our_sy
     let ours = assert_agree(&env, "after our sync");
     assert_eq!(ours["demo-skill"]["state"], "synced");
 }
+
+/// SkillMeat's own `compute_content_hash` of `path`, run with the venv's Python.
+fn skillmeat_hash(path: &Path) -> String {
+    let setup = Command::new("bash")
+        .arg(repo_root().join("scripts/setup-skillmeat.sh"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run scripts/setup-skillmeat.sh");
+    let cli = PathBuf::from(String::from_utf8_lossy(&setup.stdout).trim());
+    let python = cli.with_file_name("python");
+    let out = Command::new(&python)
+        .args([
+            "-c",
+            "import sys; from pathlib import Path; \
+             from skillmeat.utils.filesystem import compute_content_hash; \
+             print(compute_content_hash(Path(sys.argv[1])))",
+        ])
+        .arg(path)
+        .env_clear()
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", python.display()));
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Links, modes and empty folders are carried but are no part of the hash: SkillMeat and we hash
+/// a skill with a folder link (`scripts/lib -> ../lib`, not descended, as `Path.rglob` does not), a
+/// file link (hashed as the file it leads to, as `is_file()` follows it), an executable script and
+/// an empty folder the same — in the source folder and in the copy we deployed.
+#[test]
+fn skillmeat_hashes_a_skill_with_links_and_modes_as_we_do() {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    if !skillmeat_available() {
+        return;
+    }
+    let env = Env::new(
+        r#"
+        //- collection/skills/py/SKILL.md
+        ---
+        name: py
+        ---
+        //- collection/skills/py/lib/helper.py
+        WORD = "helped"
+        //- collection/skills/py/scripts/run.sh
+        echo run
+        "#,
+    );
+    let src = env.path("collection/skills/py");
+    symlink("../lib", src.join("scripts/lib")).unwrap();
+    symlink("../SKILL.md", src.join("scripts/README.md")).unwrap();
+    std::fs::set_permissions(
+        src.join("scripts/run.sh"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    std::fs::create_dir(src.join("empty")).unwrap();
+    let r = env.run(&["deploy", "skill:py", "--json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let status = env.run(&["status", "--json"]).json();
+    let py = &status["artifacts"][0];
+    assert_eq!(py["state"], "synced", "{status}");
+    let dest = env.path("project/.claude/skills/py");
+    assert!(std::fs::symlink_metadata(dest.join("scripts/lib"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(skillmeat_hash(&src), py["hashes"]["collection"], "{status}");
+    assert_eq!(skillmeat_hash(&dest), py["hashes"]["project"], "{status}");
+}

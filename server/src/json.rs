@@ -86,6 +86,7 @@ pub fn sync(o: &SyncOutcome) -> Value {
             "result": o.plan.result_hash,
         },
         "semver": o.plan.bump.as_str(),
+        "meta_changes": o.plan.meta_changes,
         "version": o.version.map(v),
         "kept_previous": o.kept_previous.map(v),
         "forked_as": o.forked_as.as_ref().map(|f| f.to_string()),
@@ -134,6 +135,7 @@ pub fn diff(d: &DiffOutcome) -> Value {
     json!({
         "from": d.from, "to": d.to, "from_hash": d.from_hash, "to_hash": d.to_hash,
         "files": d.files.iter().map(|(p, t)| json!({"path": p, "diff": t})).collect::<Vec<_>>(),
+        "meta_changes": d.meta_changes,
     })
 }
 

@@ -157,11 +157,14 @@ impl Env {
                             .to_string()
                             .into_bytes(),
                     );
-                } else {
+                } else if ft.is_file() {
                     out.insert(
                         p.clone(),
                         std::fs::read(&p).unwrap_or_else(|_| b"<unreadable>".to_vec()),
                     );
+                } else {
+                    // A FIFO, socket or device: reading a FIFO would block, so only note it.
+                    out.insert(p.clone(), b"<special>".to_vec());
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! The stat cache: like git's index, it lets a drift check skip hashing artifacts whose files'
 //! stats (size, mtime, ctime, inode) and folder listings have not changed since they were hashed.
+//! A mode change moves a file's ctime, so the remembered meta digest is as trustworthy as the hash.
 //!
 //! Racy entries follow git's rule: a file modified within [`RACY_WINDOW_NS`] of the moment it was
 //! hashed could change again without its mtime moving, so such an entry is trusted only after a
@@ -21,6 +22,8 @@ pub const RACY_WINDOW_NS: i64 = 1_000_000_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub hash: String,
+    /// The tree's [`Tree::meta_digest`]: modes, folders and links, which the hash leaves out.
+    pub meta: String,
     pub stats: Vec<Stat>,
     /// When the artifact was hashed (ns since the epoch).
     pub recorded_ns: i64,
@@ -88,6 +91,8 @@ pub struct StatCache {
 #[derive(Debug)]
 pub struct Hashed {
     pub hash: String,
+    /// [`Tree::meta_digest`] of the artifact.
+    pub meta: String,
     /// The files, when they had to be read (a cache miss); `None` on a hit.
     pub tree: Option<Tree>,
     /// The new cache entry to store, on a miss.
@@ -218,22 +223,26 @@ pub fn hash_artifact_in(
         if still_valid(root, entry, base) {
             return Ok(Hashed {
                 hash: entry.hash.clone(),
+                meta: entry.meta.clone(),
                 tree: None,
                 fresh: None,
             });
         }
     }
     let recorded_ns = now_ns();
-    let (found, stats) = tree::walk(root, folder)?;
-    let tree = tree::read_found(&found)?;
+    let listing = tree::walk(root, folder)?;
+    let tree = tree::read_listing(&listing)?;
     let hash = tree.content_hash(folder);
+    let meta = tree.meta_digest();
     Ok(Hashed {
         fresh: Some(Entry {
             hash: hash.clone(),
-            stats,
+            meta: meta.clone(),
+            stats: listing.stats,
             recorded_ns,
         }),
         hash,
+        meta,
         tree: Some(tree),
     })
 }
@@ -252,6 +261,7 @@ mod tests {
     fn stats_round_trip_through_the_encoding() {
         let e = Entry {
             hash: "h".into(),
+            meta: String::new(),
             stats: vec![Stat {
                 rel: "a/é.md".into(),
                 size: 3,

@@ -4,6 +4,7 @@
 //! hash includes them). Symlinks are followed only when they stay inside the artifact: a link to a
 //! file inside is read as that file (as Python's `Path.is_file()` does), a link to a folder is not
 //! descended into (as `Path.rglob` does not), and a link that leaves the artifact is an error.
+//! Links, modes and folders are also recorded in the tree's [`Meta`] so a copy can carry them.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -14,13 +15,18 @@ use crate::error::{Error, IoContext, Result};
 use crate::hash;
 use crate::limits;
 
+pub mod meta;
+pub use meta::Meta;
+
 /// Files larger than this are refused: artifacts are prompts and small scripts, not data sets.
 pub const MAX_FILE_SIZE: u64 = 32 * 1024 * 1024;
 
-/// The files of one artifact: relative `/`-separated path → bytes.
+/// The files of one artifact: relative `/`-separated path → bytes, and what a faithful copy
+/// carries besides (modes, folders, links; not part of the content hash).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tree {
     pub files: BTreeMap<String, Vec<u8>>,
+    pub meta: Meta,
 }
 
 impl Tree {
@@ -37,6 +43,27 @@ impl Tree {
                     .unwrap_or_default(),
             )
         }
+    }
+
+    /// What drift compares besides the content hash: `""` when the tree has only default modes,
+    /// no empty folders and no links (see [`Meta::digest`]).
+    pub fn meta_digest(&self) -> String {
+        self.meta.digest()
+    }
+
+    /// What "the same copy" means on disk: the content hash, and the meta digest when there is one.
+    pub fn identity(&self, folder: bool) -> String {
+        identity(&self.content_hash(folder), &self.meta_digest())
+    }
+}
+
+/// The identity of a copy from its content hash and [`Meta::digest`]: what drift and the
+/// before-write checks compare, so a mode-only change is a change (git's "mode change").
+pub fn identity(hash: &str, meta: &str) -> String {
+    if meta.is_empty() {
+        hash.to_string()
+    } else {
+        format!("{hash}+{meta}")
     }
 }
 
@@ -70,13 +97,23 @@ pub struct Found {
     pub abs: PathBuf,
 }
 
+/// What [`walk`] saw: the regular files to read, the stats the listing depends on, and the
+/// modes, folders and links a faithful copy carries.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub found: Vec<Found>,
+    pub stats: Vec<Stat>,
+    pub meta: Meta,
+}
+
 /// Lists an artifact's files and the stats of everything the listing depends on.
 ///
 /// For a single-file artifact, `root` is the file and its one entry is named by `file_name`.
-pub fn walk(root: &Path, folder: bool) -> Result<(Vec<Found>, Vec<Stat>)> {
+/// Anything a copy could not carry is an error naming its path: a FIFO, socket or device, a
+/// symlink that is absolute, climbs out of the artifact, or is broken.
+pub fn walk(root: &Path, folder: bool) -> Result<Listing> {
     let md = fs::symlink_metadata(root).at(root)?;
-    let mut found = Vec::new();
-    let mut stats = Vec::new();
+    let mut out = Listing::default();
     if !folder {
         let target_md = if md.file_type().is_symlink() {
             check_link(root, root.parent().unwrap_or(root))?
@@ -93,12 +130,15 @@ pub fn walk(root: &Path, folder: bool) -> Result<(Vec<Found>, Vec<Stat>)> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        stats.push(Stat::of(String::new(), &target_md));
-        found.push(Found {
+        out.stats.push(Stat::of(String::new(), &target_md));
+        out.meta
+            .modes
+            .insert(name.clone(), target_md.mode() & PERMISSION_BITS);
+        out.found.push(Found {
             rel: name,
             abs: root.to_path_buf(),
         });
-        return Ok((found, stats));
+        return Ok(out);
     }
     if md.file_type().is_symlink() {
         return Err(Error::malformed(format!(
@@ -118,17 +158,13 @@ pub fn walk(root: &Path, folder: bool) -> Result<(Vec<Found>, Vec<Stat>)> {
         entries: 0,
         bytes: 0,
     };
-    walk_dir(
-        root,
-        &canon_root,
-        "",
-        &md,
-        &mut found,
-        &mut stats,
-        &mut budget,
-    )?;
-    Ok((found, stats))
+    walk_dir(root, &canon_root, "", &md, &mut out, &mut budget)?;
+    Ok(out)
 }
+
+/// The permission bits a copy carries (read, write, execute for user, group and others; the
+/// set-id and sticky bits are not carried).
+pub const PERMISSION_BITS: u32 = 0o777;
 
 /// What a walk has seen so far, against [`limits::MAX_ARTIFACT_FILES`] and
 /// [`limits::MAX_ARTIFACT_BYTES`]: checked as it goes, so a huge folder stops the walk early.
@@ -165,11 +201,14 @@ fn walk_dir(
     canon_root: &Path,
     prefix: &str,
     dir_md: &fs::Metadata,
-    found: &mut Vec<Found>,
-    stats: &mut Vec<Stat>,
+    out: &mut Listing,
     budget: &mut Budget<'_>,
 ) -> Result<()> {
-    stats.push(Stat::of(prefix.to_string(), dir_md));
+    out.stats.push(Stat::of(prefix.to_string(), dir_md));
+    out.meta.dirs.insert(
+        prefix.trim_end_matches('/').to_string(),
+        dir_md.mode() & PERMISSION_BITS,
+    );
     for entry in fs::read_dir(dir).at(dir)? {
         let entry = entry.at(dir)?;
         let abs = entry.path();
@@ -185,30 +224,71 @@ fn walk_dir(
         if ft.is_dir() {
             budget.add(0)?;
             let md = fs::symlink_metadata(&abs).at(&abs)?;
-            walk_dir(
-                &abs,
-                canon_root,
-                &format!("{rel}/"),
-                &md,
-                found,
-                stats,
-                budget,
-            )?;
+            walk_dir(&abs, canon_root, &format!("{rel}/"), &md, out, budget)?;
         } else if ft.is_symlink() {
+            let written = fs::read_link(&abs).at(&abs)?;
+            let Some(written) = written.to_str().map(str::to_string) else {
+                return Err(Error::malformed(format!(
+                    "{} is a symlink whose target is not UTF-8; replace it",
+                    abs.display()
+                )));
+            };
+            if Path::new(&written).is_absolute() {
+                return Err(Error::malformed(format!(
+                    "{} is an absolute symlink (to {written}), which leads outside the artifact once copied, so skillmeat-lsp cannot carry it: make the link relative, or replace it with a copy of the file",
+                    abs.display()
+                )));
+            }
+            if meta::resolve(&rel, &written).is_none() {
+                return Err(Error::malformed(format!(
+                    "{} is a symlink to {written}, outside the artifact; skillmeat-lsp never follows links out, so replace it with a copy of the file",
+                    abs.display()
+                )));
+            }
             let target = check_link(&abs, canon_root)?;
             budget.add(if target.is_file() { target.len() } else { 0 })?;
             if target.is_file() {
-                stats.push(Stat::of(rel.clone(), &target));
-                found.push(Found { rel, abs });
+                out.stats.push(Stat::of(rel.clone(), &target));
+                out.found.push(Found {
+                    rel: rel.clone(),
+                    abs,
+                });
+            } else if !target.is_dir() {
+                return Err(special(&abs, &target.file_type()));
             }
+            // A link to a folder is kept as a link and not descended into, as `Path.rglob` does.
+            out.meta.links.insert(rel, written);
         } else if ft.is_file() {
             let md = fs::symlink_metadata(&abs).at(&abs)?;
             budget.add(md.len())?;
-            stats.push(Stat::of(rel.clone(), &md));
-            found.push(Found { rel, abs });
+            out.stats.push(Stat::of(rel.clone(), &md));
+            out.meta
+                .modes
+                .insert(rel.clone(), md.mode() & PERMISSION_BITS);
+            out.found.push(Found { rel, abs });
+        } else {
+            return Err(special(&abs, &ft));
         }
     }
     Ok(())
+}
+
+/// The error for a file no copy can carry.
+fn special(path: &Path, ft: &fs::FileType) -> Error {
+    use std::os::unix::fs::FileTypeExt;
+    let what = if ft.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if ft.is_socket() {
+        "a socket"
+    } else if ft.is_block_device() || ft.is_char_device() {
+        "a device"
+    } else {
+        "neither a file, a folder nor a symlink"
+    };
+    Error::malformed(format!(
+        "{} is {what}; skillmeat-lsp copies only files, folders and links inside the artifact, so nothing was written: move it out of the artifact",
+        path.display()
+    ))
 }
 
 /// Resolves a symlink and refuses it unless it stays inside `inside`.
@@ -231,9 +311,9 @@ fn check_link(link: &Path, inside: &Path) -> Result<fs::Metadata> {
 }
 
 /// Reads the files a walk found, refusing any over [`MAX_FILE_SIZE`].
-pub fn read_found(found: &[Found]) -> Result<Tree> {
+pub fn read_listing(listing: &Listing) -> Result<Tree> {
     let mut tree = Tree::default();
-    for f in found {
+    for f in &listing.found {
         let md = fs::metadata(&f.abs).at(&f.abs)?;
         if md.len() > MAX_FILE_SIZE {
             return Err(Error::malformed(format!(
@@ -246,13 +326,14 @@ pub fn read_found(found: &[Found]) -> Result<Tree> {
         let bytes = fs::read(&f.abs).at(&f.abs)?;
         tree.files.insert(f.rel.clone(), bytes);
     }
+    tree.meta = listing.meta.clone();
+    tree.meta.normalize(&tree.files);
     Ok(tree)
 }
 
 /// Reads a whole artifact.
 pub fn read_artifact(root: &Path, folder: bool) -> Result<Tree> {
-    let (found, _) = walk(root, folder)?;
-    read_found(&found)
+    read_listing(&walk(root, folder)?)
 }
 
 #[cfg(test)]
@@ -305,11 +386,66 @@ mod tests {
         let skill = dir.path().join("s");
         fs::create_dir_all(skill.join("sub")).unwrap();
         fs::write(skill.join("a.md"), "A").unwrap();
-        std::os::unix::fs::symlink(skill.join("a.md"), skill.join("b.md")).unwrap();
-        std::os::unix::fs::symlink(skill.join("sub"), skill.join("linkdir")).unwrap();
+        std::os::unix::fs::symlink("a.md", skill.join("b.md")).unwrap();
+        std::os::unix::fs::symlink("sub", skill.join("linkdir")).unwrap();
         let tree = read_artifact(&skill, true).unwrap();
         let names: Vec<_> = tree.files.keys().cloned().collect();
         assert_eq!(names, ["a.md", "b.md"]);
         assert_eq!(tree.files["b.md"], b"A");
+        // Both links are kept as links, with their targets as written; the empty `sub` too.
+        assert_eq!(tree.meta.links["b.md"], "a.md");
+        assert_eq!(tree.meta.links["linkdir"], "sub");
+        assert_eq!(tree.meta.dirs.keys().collect::<Vec<_>>(), ["sub"]);
+    }
+
+    #[test]
+    fn modes_and_empty_folders_are_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let skill = dir.path().join("s");
+        fs::create_dir_all(skill.join("scripts")).unwrap();
+        fs::create_dir_all(skill.join("empty")).unwrap();
+        fs::write(skill.join("SKILL.md"), "x").unwrap();
+        fs::write(skill.join("scripts/run.sh"), "x").unwrap();
+        let set = |p: &Path, m: u32| fs::set_permissions(p, fs::Permissions::from_mode(m)).unwrap();
+        set(&skill.join("SKILL.md"), 0o644);
+        set(&skill.join("scripts/run.sh"), 0o755);
+        set(&skill.join("scripts"), 0o700);
+        set(&skill.join("empty"), 0o755);
+        set(&skill, 0o755);
+        let tree = read_artifact(&skill, true).unwrap();
+        assert_eq!(
+            tree.meta.modes.iter().collect::<Vec<_>>(),
+            [(&"scripts/run.sh".to_string(), &0o755)]
+        );
+        assert_eq!(
+            tree.meta.dirs.iter().collect::<Vec<_>>(),
+            [
+                (&"empty".to_string(), &0o755),
+                (&"scripts".to_string(), &0o700)
+            ]
+        );
+    }
+
+    #[test]
+    fn fifos_and_absolute_links_are_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let skill = dir.path().join("s");
+        fs::create_dir_all(&skill).unwrap();
+        fs::write(skill.join("a.md"), "A").unwrap();
+        std::os::unix::fs::symlink(skill.join("a.md"), skill.join("abs.md")).unwrap();
+        let err = read_artifact(&skill, true).unwrap_err().to_string();
+        assert!(err.contains("abs.md") && err.contains("absolute"), "{err}");
+        fs::remove_file(skill.join("abs.md")).unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            skill.join("pipe"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o644),
+            0,
+        )
+        .unwrap();
+        let err = read_artifact(&skill, true).unwrap_err().to_string();
+        assert!(err.contains("pipe") && err.contains("FIFO"), "{err}");
     }
 }

@@ -21,7 +21,7 @@ pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     let d = ws.diff(&a.id, a.from.as_deref(), a.to.as_deref())?;
     if out.json {
         out.print_json(&crate::json::diff(&d));
-    } else if d.files.is_empty() {
+    } else if d.files.is_empty() && d.meta_changes.is_empty() {
         out.line(format!("{} and {} are identical", d.from, d.to));
     } else {
         let text = d.text();

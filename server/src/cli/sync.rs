@@ -170,6 +170,9 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
         };
         out.line(format!("  {:<8} {}  {}", f.action.as_str(), f.path, detail));
     }
+    for m in &p.meta_changes {
+        out.line(format!("  {m}"));
+    }
     if o.applied {
         let mut done = String::from("  applied");
         if let Some(v) = o.version {

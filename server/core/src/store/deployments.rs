@@ -11,6 +11,8 @@ pub struct Deployment {
     pub id: ArtifactId,
     pub baseline_version_id: i64,
     pub baseline_hash: String,
+    /// The baseline's modes, folders and links ([`crate::tree::Meta::digest`]; `""`: plain).
+    pub baseline_meta: String,
     pub baseline_number: u32,
     pub deployed_at: String,
     pub from_collection: String,
@@ -46,7 +48,7 @@ impl Store {
         };
         self.conn()
             .query_row(
-                "SELECT d.baseline_version_id, v.hash, v.number, d.deployed_at, d.from_collection
+                "SELECT d.baseline_version_id, v.hash, v.number, d.deployed_at, d.from_collection, v.meta_hash
                  FROM deployments d JOIN versions v ON v.id = d.baseline_version_id
                  WHERE d.artifact_id = ?1",
                 [aid],
@@ -58,6 +60,7 @@ impl Store {
                         baseline_number: r.get(2)?,
                         deployed_at: r.get(3)?,
                         from_collection: r.get(4)?,
+                        baseline_meta: r.get(5)?,
                     })
                 },
             )
@@ -70,7 +73,7 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare_cached(
-                "SELECT a.type, a.name, d.baseline_version_id, v.hash, v.number, d.deployed_at, d.from_collection
+                "SELECT a.type, a.name, d.baseline_version_id, v.hash, v.number, d.deployed_at, d.from_collection, v.meta_hash
                  FROM deployments d
                  JOIN artifacts a ON a.id = d.artifact_id
                  JOIN versions v ON v.id = d.baseline_version_id
@@ -88,12 +91,13 @@ impl Store {
                     r.get(4)?,
                     r.get(5)?,
                     r.get(6)?,
+                    r.get::<_, String>(7)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for r in rows {
-            let (kind, name, vid, hash, number, at, from) = r.map_err(|e| self.err(e))?;
+            let (kind, name, vid, hash, number, at, from, meta) = r.map_err(|e| self.err(e))?;
             // Rows are only ever written from validated ids; skip anything else rather than fail.
             let Ok(kind) = kind.parse::<ArtifactType>() else {
                 continue;
@@ -102,6 +106,7 @@ impl Store {
                 id: ArtifactId { kind, name },
                 baseline_version_id: vid,
                 baseline_hash: hash,
+                baseline_meta: meta,
                 baseline_number: number,
                 deployed_at: at,
                 from_collection: from,

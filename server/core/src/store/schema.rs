@@ -137,6 +137,24 @@ ALTER TABLE journal ADD COLUMN new_hash TEXT;
 "#,
         down: "ALTER TABLE journal DROP COLUMN new_hash;",
     },
+    Migration {
+        version: 4,
+        up: r#"
+-- Faithful copies: what a version holds besides file bytes (file modes, folders, links inside the
+-- artifact; see tree::meta). Versions stored before this migration were written by a writer that
+-- only ever made plain trees (644 files, 755 folders, no links), which the empty default says.
+ALTER TABLE versions ADD COLUMN meta BLOB NOT NULL DEFAULT x'';
+ALTER TABLE versions ADD COLUMN meta_hash TEXT NOT NULL DEFAULT '';
+-- The stat cache remembers the meta digest too; old rows lack it, so they are simply re-hashed.
+DELETE FROM stat_cache;
+ALTER TABLE stat_cache ADD COLUMN meta TEXT NOT NULL DEFAULT '';
+"#,
+        down: r#"
+ALTER TABLE stat_cache DROP COLUMN meta;
+ALTER TABLE versions DROP COLUMN meta_hash;
+ALTER TABLE versions DROP COLUMN meta;
+"#,
+    },
 ];
 
 /// The schema this build writes.

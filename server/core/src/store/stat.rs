@@ -14,7 +14,7 @@ impl Store {
     pub fn load_stat_cache(&self) -> Result<StatCache> {
         let mut stmt = self
             .conn()
-            .prepare_cached("SELECT path, hash, stats, recorded_ns FROM stat_cache")
+            .prepare_cached("SELECT path, hash, stats, recorded_ns, meta FROM stat_cache")
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
@@ -23,17 +23,19 @@ impl Store {
                     r.get::<_, String>(1)?,
                     r.get::<_, Vec<u8>>(2)?,
                     r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut map = HashMap::new();
         for r in rows {
-            let (path, hash, stats, recorded_ns) = r.map_err(|e| self.err(e))?;
+            let (path, hash, stats, recorded_ns, meta) = r.map_err(|e| self.err(e))?;
             if let Some(stats) = Entry::decode_stats(&stats) {
                 map.insert(
                     PathBuf::from(path),
                     Entry {
                         hash,
+                        meta,
                         stats,
                         recorded_ns,
                     },
@@ -60,7 +62,7 @@ impl Store {
         self.in_tx(|| {
             let c = self.conn();
             let mut put = c
-                .prepare_cached("INSERT OR REPLACE INTO stat_cache (path, hash, stats, recorded_ns) VALUES (?1, ?2, ?3, ?4)")
+                .prepare_cached("INSERT OR REPLACE INTO stat_cache (path, hash, stats, recorded_ns, meta) VALUES (?1, ?2, ?3, ?4, ?5)")
                 .map_err(|e| self.err(e))?;
             let mut del = c
                 .prepare_cached("DELETE FROM stat_cache WHERE path = ?1")
@@ -68,7 +70,7 @@ impl Store {
             for (path, entry) in &dirty {
                 let p = path.to_string_lossy();
                 match entry {
-                    Some(e) => put.execute(params![p, e.hash, e.encode_stats(), e.recorded_ns]),
+                    Some(e) => put.execute(params![p, e.hash, e.encode_stats(), e.recorded_ns, e.meta]),
                     None => del.execute([p]),
                 }
                 .map_err(|e| self.err(e))?;

@@ -294,6 +294,52 @@ fn audit_events_and_conflict_records_are_kept() {
     assert!(store.open_conflicts(&id).unwrap().is_empty());
 }
 
+#[test]
+fn a_version_keeps_its_modes_folders_and_links_and_migration_4_goes_down_and_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.db");
+    let id = skill("s");
+    let mut tree = Tree::default();
+    tree.files.insert("SKILL.md".into(), b"s".to_vec());
+    tree.files.insert("run.sh".into(), b"r".to_vec());
+    tree.meta.modes.insert("run.sh".into(), 0o755);
+    tree.meta.dirs.insert("".into(), 0o700);
+    tree.meta.dirs.insert("empty".into(), 0o755);
+    tree.meta.links.insert("lib".into(), "empty".into());
+    let hash = tree.content_hash(true);
+    let store = Store::open(&path).unwrap();
+    let v = store
+        .add_version(
+            &id,
+            NewVersion {
+                hash: &hash,
+                origin: Origin::Deployment,
+                parents: &[],
+                files: Some(&tree),
+                message: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(store.version_files(v.id).unwrap(), Some(tree.clone()));
+    assert!(v.holds(&hash, &tree.meta_digest()));
+    assert!(
+        !v.holds(&hash, ""),
+        "a mode-only difference is a different copy"
+    );
+    assert_eq!(
+        store.versions(&id).unwrap()[0].meta_hash,
+        tree.meta_digest()
+    );
+    drop(store);
+    // Down to 3: the versions survive without their meta; up again: they read as plain trees
+    // (what every writer before schema 4 wrote).
+    drop(Store::open_at(&path, 3).unwrap());
+    let store = Store::open(&path).unwrap();
+    let back = store.version_files(v.id).unwrap().unwrap();
+    assert_eq!(back.files, tree.files);
+    assert!(back.meta.is_plain());
+}
+
 /// A version with content `files` of skill `name`, stored whole.
 fn stored(store: &Store, name: &str, files: &[(&str, &str)]) -> (crate::id::ArtifactId, i64, Tree) {
     let id = skill(name);
@@ -402,4 +448,36 @@ fn versions_numbered_from_many_connections_at_once_never_collide() {
         .map(|v| v.number)
         .collect();
     assert_eq!(numbers, (1..=320).collect::<Vec<u32>>());
+}
+
+#[test]
+fn find_or_add_reuses_a_version_only_when_it_holds_the_same_modes_folders_and_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("l.db")).unwrap();
+    let (id, v, plain) = stored(&store, "tool", &[("SKILL.md", "s\n"), ("run.sh", "r\n")]);
+    let mut exec = plain.clone();
+    exec.meta.modes.insert("run.sh".into(), 0o755);
+    let hash = plain.content_hash(true);
+    assert_eq!(
+        exec.content_hash(true),
+        hash,
+        "modes are not in the content hash"
+    );
+    let new = |t| NewVersion {
+        hash: &hash,
+        origin: Origin::LocalModification,
+        parents: &[],
+        files: Some(t),
+        message: None,
+    };
+    let (again, added) = store.find_or_add_version(&id, new(&plain)).unwrap();
+    assert!(
+        !added && again.id == v,
+        "the same plain copy is stored once"
+    );
+    let (kept, added) = store.find_or_add_version(&id, new(&exec)).unwrap();
+    assert!(added, "a chmod-only change was taken for the plain version");
+    assert_eq!(store.version_files(kept.id).unwrap().unwrap(), exec);
+    let (found, added) = store.find_or_add_version(&id, new(&exec)).unwrap();
+    assert!(!added && found.id == kept.id);
 }

@@ -58,6 +58,16 @@ pub struct VersionRow {
     pub parents: Vec<i64>,
     /// False for legacy baselines known only by hash (imported from SkillMeat).
     pub has_content: bool,
+    /// [`crate::tree::Meta::digest`] of the version's modes, folders and links (`""`: plain).
+    pub meta_hash: String,
+}
+
+impl VersionRow {
+    /// Does this version hold exactly `tree` (content and modes, folders, links)? Only versions
+    /// with stored content qualify: the ones a rollback can bring back.
+    pub fn holds(&self, hash: &str, meta_hash: &str) -> bool {
+        self.has_content && self.hash == hash && self.meta_hash == meta_hash
+    }
 }
 
 /// What to record.
@@ -70,7 +80,7 @@ pub struct NewVersion<'a> {
     pub message: Option<&'a str>,
 }
 
-const COLUMNS: &str = "id, number, hash, origin, created_at, tag, message, has_content";
+const COLUMNS: &str = "id, number, hash, origin, created_at, tag, message, has_content, meta_hash";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionRow> {
     Ok(VersionRow {
@@ -82,6 +92,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionRow> {
         tag: r.get(5)?,
         message: r.get(6)?,
         has_content: r.get(7)?,
+        meta_hash: r.get(8)?,
         parents: Vec::new(),
     })
 }
@@ -104,23 +115,25 @@ impl Store {
         }
     }
 
-    /// The newest complete version of `artifact` holding content `v.hash`, or a new one recording
-    /// it (see [`Store::add_version`]); the flag says which. A stored version whose files do not
-    /// add up to its hash (one half-stored by an older build) is never taken for the content.
+    /// The newest complete version of `artifact` holding exactly `v.files` — content `v.hash`
+    /// and the same modes, folders and links ([`VersionRow::holds`]) — or a new one recording it
+    /// (see [`Store::add_version`]); the flag says which. A stored version whose files do not add
+    /// up to its hash (one half-stored by an older build) is never taken for the content.
     pub fn find_or_add_version(
         &self,
         artifact: &ArtifactId,
         v: NewVersion<'_>,
     ) -> Result<(VersionRow, bool)> {
         self.atomically(|| {
-            if v.files.is_some() {
+            if let Some(files) = v.files {
                 let folder = artifact.kind.is_folder();
+                let meta_hash = files.meta_digest();
                 for known in self.versions(artifact)?.into_iter().rev() {
-                    if known.hash != v.hash || !known.has_content {
+                    if !known.holds(v.hash, &meta_hash) {
                         continue;
                     }
                     if let Ok(Some(t)) = self.read_version_files(known.id) {
-                        if t.content_hash(folder) == v.hash {
+                        if t.content_hash(folder) == v.hash && t.meta == files.meta {
                             return Ok((known, false));
                         }
                     }
@@ -141,10 +154,14 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let created_at = crate::time::now_utc();
+        let (meta, meta_hash) = v
+            .files
+            .map(|t| (t.meta.encode(), t.meta_digest()))
+            .unwrap_or_default();
         c.execute(
-            "INSERT INTO versions (artifact_id, number, hash, origin, created_at, message, has_content)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![aid, number, v.hash, v.origin.as_str(), created_at, v.message, v.files.is_some()],
+            "INSERT INTO versions (artifact_id, number, hash, origin, created_at, message, has_content, meta, meta_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![aid, number, v.hash, v.origin.as_str(), created_at, v.message, v.files.is_some(), meta, meta_hash],
         )
         .map_err(|e| self.err(e))?;
         let id = c.last_insert_rowid();
@@ -168,6 +185,7 @@ impl Store {
             message: v.message.map(str::to_string),
             parents: v.parents.to_vec(),
             has_content: v.files.is_some(),
+            meta_hash,
         })
     }
 
@@ -199,8 +217,8 @@ impl Store {
             self.insert_files(version_id, tree)?;
             self.conn()
                 .execute(
-                    "UPDATE versions SET has_content = 1 WHERE id = ?1",
-                    [version_id],
+                    "UPDATE versions SET has_content = 1, meta = ?2, meta_hash = ?3 WHERE id = ?1",
+                    params![version_id, tree.meta.encode(), tree.meta_digest()],
                 )
                 .map_err(|e| self.err(e))?;
             Ok(())
@@ -372,6 +390,20 @@ impl Store {
                 hash::short(&v.hash)
             )));
         }
+        // The modes, folders and links are checked against their digest too.
+        let meta: Vec<u8> = self
+            .conn()
+            .query_row(
+                "SELECT meta FROM versions WHERE id = ?1",
+                [version_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        tree.meta = crate::tree::Meta::decode(&meta)
+            .filter(|m| m.digest() == v.meta_hash)
+            .ok_or_else(|| {
+                damaged("its stored modes, folders and links do not match their digest".into())
+            })?;
         Ok(Some(tree))
     }
 

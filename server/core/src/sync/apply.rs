@@ -12,14 +12,12 @@
 
 use std::fs;
 use std::hash::{BuildHasher, Hasher};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::params;
 
-use super::{failpoint, lock};
-use crate::apply::check_rel;
+use super::{failpoint, lock, materialise};
 use crate::error::{Error, ErrorKind, IoContext, Result};
 use crate::store::Store;
 use crate::tree::Tree;
@@ -57,7 +55,14 @@ fn unique_part() -> String {
 
 fn remove_path(p: &Path) -> std::io::Result<()> {
     match fs::symlink_metadata(p) {
-        Ok(md) if md.is_dir() => fs::remove_dir_all(p),
+        // A copy may hold folders without write permission (a faithful 500): open them first.
+        Ok(md) if md.is_dir() => fs::remove_dir_all(p).or_else(|e| {
+            if e.kind() != std::io::ErrorKind::PermissionDenied {
+                return Err(e);
+            }
+            materialise::make_removable(p);
+            fs::remove_dir_all(p)
+        }),
         Ok(_) => fs::remove_file(p),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
@@ -68,44 +73,6 @@ fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).at(dir)?;
-    }
-    failpoint::hit("stage-write").at(path)?;
-    let mut f = fs::File::create(path).at(path)?;
-    f.write_all(bytes).at(path)?;
-    f.sync_all().at(path)
-}
-
-fn stage_tree(stage: &Path, tree: &Tree, folder: bool) -> Result<()> {
-    if folder {
-        fs::create_dir_all(stage).at(stage)?;
-        for (rel, bytes) in &tree.files {
-            write_file(&stage.join(rel), bytes)?;
-        }
-        let mut dirs: Vec<PathBuf> = tree
-            .files
-            .keys()
-            .filter_map(|rel| stage.join(rel).parent().map(Path::to_path_buf))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        for d in dirs {
-            sync_dir(&d);
-        }
-    } else {
-        let bytes = tree
-            .files
-            .values()
-            .next()
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        write_file(stage, bytes)?;
-    }
-    Ok(())
 }
 
 /// Renames `from` to `to` only if nothing is at `to`: an editor that created the target in the
@@ -125,13 +92,14 @@ fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
     }
 }
 
-/// The content hash of what is at `path` now (`None`: nothing).
+/// The identity ([`Tree::identity`]: content hash, and modes, folders and links) of what is at
+/// `path` now (`None`: nothing), so an editor's chmod counts as a change like a save.
 fn hash_now(path: &Path, folder: bool) -> Result<Option<String>> {
     if fs::symlink_metadata(path).is_err() {
         return Ok(None);
     }
     Ok(Some(
-        crate::tree::read_artifact(path, folder)?.content_hash(folder),
+        crate::tree::read_artifact(path, folder)?.identity(folder),
     ))
 }
 
@@ -144,8 +112,9 @@ pub fn changed_meanwhile(artifact: &str, target: &Path) -> Error {
     ))
 }
 
-/// Stages `tree` and swaps it in at `target` (a skill folder or a `.md` file), provided the
-/// target still holds content `against` (its hash; `None`: nothing there) — see the module
+/// Stages `tree` (a faithful copy, by [`materialise`]) and swaps it in at `target` (a skill
+/// folder or a `.md` file), provided the target still holds `against` (its [`Tree::identity`];
+/// `None`: nothing there) — see the module
 /// documentation for the order of steps.
 pub fn swap_in(
     store: &Store,
@@ -155,17 +124,16 @@ pub fn swap_in(
     folder: bool,
     against: Option<&str>,
 ) -> Result<Swap> {
-    for rel in tree.files.keys() {
-        check_rel(rel)?;
-    }
     crate::apply::check_write_target(target)?;
+    // Every path of the tree (files, folders, links) stays inside the artifact.
+    materialise::check(tree)?;
     let parent = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent).at(parent)?;
     let unique = unique_part();
     let stage = sibling(target, "stage", &unique);
     let old = sibling(target, "old", &unique);
     failpoint::hit("before-journal").at(store.path())?;
-    let new_hash = tree.content_hash(folder);
+    let new_hash = tree.identity(folder);
     let journal_id =
         store.journal_prepare(artifact, target, against.is_some(), &stage, &old, &new_hash)?;
     failpoint::hit("after-journal").at(store.path())?;
@@ -174,7 +142,7 @@ pub fn swap_in(
         let _ = store.journal_delete(journal_id);
         e
     };
-    if let Err(e) = stage_tree(&stage, tree, folder) {
+    if let Err(e) = materialise::write_tree(&stage, tree, folder) {
         return Err(undo(e));
     }
     sync_dir(parent);
@@ -266,7 +234,7 @@ pub struct JournalRow {
     pub old: PathBuf,
     pub had_old: bool,
     pub committed: bool,
-    /// The content the apply writes (`None` for rows of an older build).
+    /// The [`Tree::identity`] the apply writes (`None` for rows of an older build).
     pub new_hash: Option<String>,
 }
 

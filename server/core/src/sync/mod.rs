@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod failpoint;
 pub mod lock;
+pub mod materialise;
 pub mod plan;
 pub mod write;
 

@@ -6,11 +6,15 @@
 //!    swapped by another process (another project pushing into the collection) is never taken
 //!    half old, half new.
 //! 3. The caller plans against [`Writer::read_target`].
-//! 4. [`Writer::apply`] stages the new tree under names unique to this apply, fsyncs, and swaps
-//!    it in only if the target still holds what the plan was made against (compare-and-swap:
+//! 4. [`Writer::apply`] stages the new tree (a faithful copy: modes, folders and links, written
+//!    by [`super::materialise`]) under names unique to this apply, fsyncs, and swaps
+//!    it in only if the target still holds what the plan was made against — content and
+//!    [`crate::tree::Tree::identity`] (compare-and-swap:
 //!    an editor may have saved meanwhile; then nothing is written or recorded and the error,
 //!    exit 4, names the path).
-//! 5. [`Applied::commit`] stores what was replaced as one complete version and records the rest
+//! 5. [`Applied::commit`] stores what was replaced as one complete version (files, modes, folders
+//!    and links; found instead when a version already [holds](crate::store::VersionRow::holds)
+//!    exactly that) and records the rest
 //!    in the same transaction as the journal's commit mark; then the old tree goes. A failure
 //!    before the commit puts the old tree back.
 
@@ -80,7 +84,8 @@ impl Writer {
         let folder = self.id.kind.is_folder();
         let swap = match new {
             Some(tree) => {
-                let against = against.map(|t| t.content_hash(folder));
+                // Content and modes, folders, links: a chmod since the plan is a change too.
+                let against = against.map(|t| t.identity(folder));
                 Some(apply::swap_in(
                     store,
                     &self.id.to_string(),

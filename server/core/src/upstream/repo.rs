@@ -356,6 +356,9 @@ impl Repo {
                 file_name.to_string(),
                 blobs.remove(&entry.oid).unwrap_or_default(),
             );
+            if entry.mode == "100755" {
+                tree.meta.modes.insert(file_name.to_string(), 0o755);
+            }
             return Ok(tree);
         }
         if entry.kind != "tree" {
@@ -405,16 +408,27 @@ impl Repo {
                 continue;
             }
             let target = if e.is_link() {
-                match follow_link(rel, &entries, &blobs, &self.url, shown)? {
+                // A link inside is carried as a link (git stores its target as the blob).
+                let written = blobs.get(&e.oid).map(Vec::as_slice).unwrap_or_default();
+                let found = follow_link(rel, &entries, &blobs, &self.url, shown)?;
+                tree.meta
+                    .links
+                    .insert(rel.clone(), String::from_utf8_lossy(written).into_owned());
+                match found {
                     Some(t) => t,
                     None => continue,
                 }
             } else {
+                if e.mode == "100755" {
+                    tree.meta.modes.insert(rel.clone(), 0o755);
+                }
                 e
             };
             let bytes = blobs.get(&target.oid).cloned().unwrap_or_default();
             tree.files.insert(rel.clone(), bytes);
         }
+        // Git records only the executable bit and links; folders come out as git checks them out.
+        tree.meta.normalize(&tree.files);
         Ok(tree)
     }
 

@@ -183,9 +183,13 @@ impl Workspace {
         } else {
             // Keyed by the collection's file name, as reading the copy back will key it.
             let mut t = Tree::default();
+            let mode = tree.meta.modes.values().next().copied();
             let bytes = tree.files.into_values().next().unwrap_or_default();
-            t.files
-                .insert(collection_file_name(&ArtifactId::new(kind, &name)?), bytes);
+            let file = collection_file_name(&ArtifactId::new(kind, &name)?);
+            if let Some(mode) = mode {
+                t.meta.modes.insert(file.clone(), mode);
+            }
+            t.files.insert(file, bytes);
             t
         };
         Ok(Fetched {

@@ -98,20 +98,22 @@ impl Workspace {
         }
         let project_hash = project.content_hash(folder);
         let collection_path = self.collection_path(id);
-        let collection_hash = match statcache::hash_artifact(
+        let (collection_hash, collection_ident) = match statcache::hash_artifact(
             &collection_path,
             folder,
             self.cache.get(&collection_path),
         ) {
-            Ok(h) => Some(h.hash),
-            Err(_) => None,
+            Ok(h) => (Some(h.hash.clone()), Some(tree::identity(&h.hash, &h.meta))),
+            Err(_) => (None, None),
         };
         let baseline = self.store.deployment(id)?;
+        // Identities (content and modes, folders, links), as `status` compares them.
+        let project_ident = project.identity(folder);
         let state = match &baseline {
             Some(d) => classify_deployed(
-                &d.baseline_hash,
-                Some(&project_hash),
-                collection_hash.as_deref(),
+                &tree::identity(&d.baseline_hash, &d.baseline_meta),
+                Some(&project_ident),
+                collection_ident.as_deref(),
             ),
             None => DriftState::Untracked,
         };
@@ -140,8 +142,8 @@ impl Workspace {
                 (Some(_), DriftState::Synced) => Some(project_hash.clone()),
                 (b, _) => b.as_ref().map(|d| d.baseline_hash.clone()),
             },
-            matches_collection: match (&baseline, &collection_hash) {
-                (None, Some(c)) => Some(*c == project_hash),
+            matches_collection: match (&baseline, &collection_ident) {
+                (None, Some(c)) => Some(*c == project_ident),
                 _ => None,
             },
             project: Some(project_hash),

@@ -23,6 +23,8 @@ struct Planned {
     id: ArtifactId,
     source: Tree,
     hash: String,
+    /// [`Tree::identity`] of `source`; `existing` carries the project copy's.
+    ident: String,
     existing: Option<(Tree, String)>,
     /// The project copy differs from its baseline: a person changed it.
     modified: bool,
@@ -64,22 +66,27 @@ impl Workspace {
                 })?;
             self.refuse_markers(&id, &source, false, "deploy", "collection")?;
             let hash = source.content_hash(folder);
+            let ident = source.identity(folder);
             let dest = self.project_path(&id);
             let existing = if dest.symlink_metadata().is_ok() {
                 let t = tree::read_artifact(&dest, folder)
                     .map_err(|e| e.context(format!("cannot deploy {id} over its project copy")))?;
-                let h = t.content_hash(folder);
+                let h = t.identity(folder);
                 Some((t, h))
             } else {
                 None
             };
-            let baseline = self.store.deployment(&id)?.map(|d| d.baseline_hash);
+            let baseline = self
+                .store
+                .deployment(&id)?
+                .map(|d| tree::identity(&d.baseline_hash, &d.baseline_meta));
             let mut modified = false;
             if let Some((_, h)) = &existing {
                 // A copy still at its baseline holds nothing a person wrote: fast-forward it.
+                // (Identities: content and modes, folders, links — a chmod is a change too.)
                 let untouched = baseline.as_deref() == Some(h.as_str());
-                modified = !untouched && *h != hash;
-                if *h != hash && !untouched && !overwrite {
+                modified = !untouched && *h != ident;
+                if *h != ident && !untouched && !overwrite {
                     return Err(Error::conflict(format!(
                         "the project copy of {id} at {} differs from the collection; nothing was deployed. Pass --overwrite to replace it (its content is kept as a version), or merge with `skillmeat-lsp sync {id}`",
                         dest.display()
@@ -90,6 +97,7 @@ impl Workspace {
                 id,
                 source,
                 hash,
+                ident,
                 existing,
                 modified,
             });
@@ -103,7 +111,7 @@ impl Workspace {
         let dest = self.project_path(&p.id);
         let writer = Writer::begin(&p.id, &dest, LOCK_TIMEOUT)?;
         // The copy was checked before the lock was held: make sure it is still what was checked.
-        let now = writer.read_target()?.map(|t| t.content_hash(folder));
+        let now = writer.read_target()?.map(|t| t.identity(folder));
         if now.as_deref() != p.existing.as_ref().map(|(_, h)| h.as_str()) {
             return Err(Error::conflict(format!(
                 "{} changed while {} was being deployed; run the deploy again",
@@ -113,7 +121,8 @@ impl Workspace {
         }
         let latest = self.store.latest_version(&p.id)?;
         let latest_ids: Vec<i64> = latest.iter().map(|v| v.id).collect();
-        let already_present = p.existing.as_ref().is_some_and(|(_, h)| *h == p.hash);
+        // Identities: a copy with the right content but other modes or links is rewritten.
+        let already_present = p.existing.as_ref().is_some_and(|(_, h)| *h == p.ident);
         // Never lose a person's content: what is about to be replaced is stored first.
         let keep = p
             .existing

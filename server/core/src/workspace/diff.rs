@@ -12,12 +12,19 @@ pub struct DiffOutcome {
     pub to_hash: String,
     /// Per changed file: path and its unified diff (or a note for binary files).
     pub files: Vec<(String, String)>,
+    /// Mode, folder and link changes, in git's words (`mode change 644 => 755 run.sh`).
+    pub meta_changes: Vec<String>,
 }
 
 impl DiffOutcome {
     /// The whole diff as one text, git style.
     pub fn text(&self) -> String {
-        self.files.iter().map(|(_, d)| d.as_str()).collect()
+        let mut text: String = self.files.iter().map(|(_, d)| d.as_str()).collect();
+        for m in &self.meta_changes {
+            text.push_str(m);
+            text.push('\n');
+        }
+        text
     }
 }
 
@@ -79,6 +86,7 @@ impl Workspace {
             from_hash: a.hash,
             to_hash: b.hash,
             files,
+            meta_changes: crate::tree::meta::describe_changes(&a.tree.meta, &b.tree.meta),
         })
     }
 }

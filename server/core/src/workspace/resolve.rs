@@ -137,7 +137,11 @@ impl Workspace {
             let latest = self.store.latest_version(&id)?;
             let v = self.store.in_tx(|| {
                 let parent = kept_as.as_ref().or(latest.as_ref());
-                let v = match latest.as_ref().filter(|v| v.hash == hash) {
+                // The same copy: content and modes, folders, links (a resolve keeps the latter).
+                let v = match latest
+                    .as_ref()
+                    .filter(|v| v.holds(&hash, &tree.meta_digest()))
+                {
                     Some(v) => v.clone(),
                     None => self.store.add_version(
                         &id,

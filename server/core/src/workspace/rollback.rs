@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::id::ArtifactId;
 use crate::store::{AuditEvent, NewVersion, Origin};
 use crate::sync::write::{Keep, Writer};
+use crate::tree;
 
 #[derive(Debug, Clone)]
 pub struct RollbackOutcome {
@@ -28,8 +29,9 @@ impl Workspace {
         let path = self.project_path(&id);
         let writer = Writer::begin(&id, &path, super::sync::LOCK_TIMEOUT)?;
         let current = writer.read_target()?;
-        let current_hash = current.as_ref().map(|t| t.content_hash(folder));
-        let changed = current_hash.as_deref() != Some(target.hash.as_str());
+        // Identities: a rollback that only brings modes, folders or links back is a change too.
+        let changed = current.as_ref().map(|t| t.identity(folder))
+            != Some(tree::identity(&target.hash, &target.tree.meta_digest()));
         if !changed {
             return Err(Error::invalid(format!(
                 "the project copy of {id} already is {}; nothing to roll back",

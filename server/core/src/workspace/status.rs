@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::id::ArtifactId;
 use crate::statcache::{self, Hashed};
 use crate::store::{NewVersion, Origin};
-use crate::tree::{self, Tree};
+use crate::tree::{self, identity, Tree};
 
 /// A hash job's outcome: absent, hashed, or unreadable.
 enum Seen {
@@ -24,6 +24,15 @@ impl Seen {
     fn hash(&self) -> Option<&str> {
         match self {
             Seen::Hashed(h) => Some(&h.hash),
+            _ => None,
+        }
+    }
+
+    /// What drift compares: the content hash and, when there is any, the modes, folders and
+    /// links digest, so a mode-only change is a change (as git reports a "mode change").
+    fn identity(&self) -> Option<String> {
+        match self {
+            Seen::Hashed(h) => Some(identity(&h.hash, &h.meta)),
             _ => None,
         }
     }
@@ -117,19 +126,24 @@ impl Workspace {
             match baselines.get(&id) {
                 Some(d) => {
                     st.baseline = Some(d.baseline_hash.clone());
-                    st.state = classify_deployed(
-                        &d.baseline_hash,
-                        st.project.as_deref(),
-                        st.collection.as_deref(),
-                    );
+                    let baseline = identity(&d.baseline_hash, &d.baseline_meta);
+                    let project = p.identity();
+                    st.state =
+                        classify_deployed(&baseline, project.as_deref(), c.identity().as_deref());
                     st.version = Some(d.baseline_number);
-                    let moved = st.project.as_deref() != Some(d.baseline_hash.as_str());
+                    let moved = project.as_deref() != Some(baseline.as_str());
                     if moved && st.project.is_some() {
-                        let tree = match p {
-                            Seen::Hashed(h) => h.tree,
-                            _ => None,
+                        let (tree, meta) = match p {
+                            Seen::Hashed(h) => (h.tree, h.meta),
+                            _ => (None, String::new()),
                         };
-                        match self.record_project_content(&id, &st, d.baseline_version_id, tree) {
+                        match self.record_project_content(
+                            &id,
+                            &st,
+                            &meta,
+                            d.baseline_version_id,
+                            tree,
+                        ) {
                             Ok(v) => st.version = Some(v),
                             Err(e) => warnings.push(format!("could not record {id}: {e}")),
                         }
@@ -144,10 +158,7 @@ impl Workspace {
                     }
                 }
                 None => {
-                    st.matches_collection = st
-                        .collection
-                        .as_ref()
-                        .map(|c| Some(c) == st.project.as_ref());
+                    st.matches_collection = c.identity().map(|c| Some(c) == p.identity());
                 }
             }
             out.push(st);
@@ -169,6 +180,7 @@ impl Workspace {
         &mut self,
         id: &ArtifactId,
         st: &ArtifactStatus,
+        meta: &str,
         baseline_version: i64,
         tree: Option<Tree>,
     ) -> Result<u32> {
@@ -177,14 +189,17 @@ impl Workspace {
         let both_equal = st.state == DriftState::Synced;
         // Content already stored (the newest version, or any earlier one with its files) is not
         // stored again: a drift check records what would otherwise be lost, nothing more.
-        let known = match latest.as_ref().filter(|v| v.hash == hash) {
+        let known = match latest
+            .as_ref()
+            .filter(|v| v.hash == hash && (v.meta_hash == meta || !v.has_content))
+        {
             Some(v) => Some(v.clone()),
             None => self
                 .store
                 .versions(id)?
                 .into_iter()
                 .rev()
-                .find(|v| v.hash == hash && v.has_content),
+                .find(|v| v.holds(hash, meta)),
         };
         if let Some(v) = known.as_ref() {
             if both_equal && v.id != baseline_version {
@@ -196,7 +211,7 @@ impl Workspace {
             Some(t) => t,
             None => tree::read_artifact(&self.project_path(id), id.kind.is_folder())?,
         };
-        if tree.content_hash(id.kind.is_folder()) != hash {
+        if tree.content_hash(id.kind.is_folder()) != hash || tree.meta_digest() != meta {
             // Changed again while we looked; the next check records it.
             return Ok(latest.map(|v| v.number).unwrap_or_default());
         }

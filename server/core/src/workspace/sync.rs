@@ -309,6 +309,7 @@ impl Workspace {
             write.then_some(&out.plan.result),
         )?;
         let source_hash = out.plan.source_hash.clone();
+        let source_meta = sides.source.meta_digest();
         let kind = out.plan.kind;
         applied.commit(&self.store, keep, |kept| {
             let mut parents: Vec<i64> = Vec::new();
@@ -333,25 +334,28 @@ impl Workspace {
                     message: Some(&format!("{} copy at sync", out.direction.tiers().0)),
                 },
             )?;
-            let result_version = if out.plan.result_hash == source_hash {
-                source_version.clone()
-            } else if out.plan.target_hash.as_deref() == Some(out.plan.result_hash.as_str()) {
-                self.store
-                    .version(*parents.first().unwrap_or(&source_version.id))?
-            } else {
-                let mut ps = parents.clone();
-                ps.push(source_version.id);
-                self.store.add_version(
-                    &id,
-                    NewVersion {
-                        hash: &out.plan.result_hash,
-                        origin: Origin::Merge,
-                        parents: &ps,
-                        files: Some(&out.plan.result),
-                        message: Some(&format!("merge {} ({})", out.direction, out.strategy)),
-                    },
-                )?
-            };
+            // Same copy as the source (content and modes, folders, links): its version; nothing
+            // written (the target already is the result): the target's.
+            let result_version =
+                if out.plan.result_hash == source_hash && out.plan.result_meta == source_meta {
+                    source_version.clone()
+                } else if out.plan.is_noop() {
+                    self.store
+                        .version(*parents.first().unwrap_or(&source_version.id))?
+                } else {
+                    let mut ps = parents.clone();
+                    ps.push(source_version.id);
+                    self.store.add_version(
+                        &id,
+                        NewVersion {
+                            hash: &out.plan.result_hash,
+                            origin: Origin::Merge,
+                            parents: &ps,
+                            files: Some(&out.plan.result),
+                            message: Some(&format!("merge {} ({})", out.direction, out.strategy)),
+                        },
+                    )?
+                };
             if out.strategy == Strategy::Fork {
                 let v = self.store.add_version(
                     &target_id,

@@ -5,6 +5,10 @@
 //! identically → take it; both changed differently → line merge (against an empty base when
 //! both added it); deleted on one side and changed on the other → conflict that keeps the changed
 //! file; binary or oversized → conflict without markers, keeping the target's bytes.
+//!
+//! Modes, folders and links (the tree's `Meta`) take part too: a tree equals another only when
+//! both its content and its meta do, so a mode-only change is a change like any other (never reset
+//! silently by a fast-forward), and meta entries merge three-way per path.
 
 use std::collections::BTreeSet;
 
@@ -135,6 +139,11 @@ pub struct Plan {
     pub result: Tree,
     pub result_hash: String,
     pub target_hash: Option<String>,
+    /// [`Tree::meta_digest`] of the result and of the target now.
+    pub result_meta: String,
+    pub target_meta: Option<String>,
+    /// Mode, folder and link changes the plan makes to the target (`mode change 644 => 755 x`).
+    pub meta_changes: Vec<String>,
     pub source_hash: String,
     pub base_hash: Option<String>,
     /// Number of files in conflict.
@@ -153,7 +162,10 @@ impl Plan {
     /// to create (a deleted copy left deleted).
     pub fn is_noop(&self) -> bool {
         match &self.target_hash {
-            Some(t) => *t == self.result_hash,
+            Some(t) => {
+                *t == self.result_hash
+                    && self.target_meta.as_deref() == Some(self.result_meta.as_str())
+            }
             None => self.result.files.is_empty(),
         }
     }
@@ -182,13 +194,25 @@ pub fn plan(input: Input<'_>) -> Plan {
     let base_hash = input.base.map(|b| b.content_hash(folder));
     let mut warnings = Vec::new();
 
-    let kind = if target_hash.as_deref() == Some(source_hash.as_str()) {
+    // Same content and same modes, folders and links.
+    let same = |a: Option<&Tree>, a_hash: Option<&String>, b: &Tree, b_hash: &String| {
+        a_hash == Some(b_hash) && a.is_some_and(|a| a.meta == b.meta)
+    };
+    let kind = if same(
+        input.target,
+        target_hash.as_ref(),
+        input.source,
+        &source_hash,
+    ) {
         Kind::UpToDate
     } else if input.strategy == Strategy::Overwrite || input.target.is_none() {
         Kind::Overwrite
-    } else if base_hash.is_some() && base_hash == target_hash {
+    } else if input.base.is_some()
+        && base_hash == target_hash
+        && input.base.map(|b| &b.meta) == input.target.map(|t| &t.meta)
+    {
         Kind::FastForward
-    } else if base_hash.as_deref() == Some(source_hash.as_str()) {
+    } else if same(input.base, base_hash.as_ref(), input.source, &source_hash) {
         Kind::NothingToTake
     } else {
         Kind::Merge
@@ -255,8 +279,54 @@ pub fn plan(input: Input<'_>) -> Plan {
             Action::Keep => Bump::None,
         })
     });
+    result.meta = match kind {
+        Kind::UpToDate | Kind::NothingToTake => target.meta.clone(),
+        Kind::FastForward | Kind::Overwrite => input.source.meta.clone(),
+        Kind::Merge => {
+            let (m, notes) = crate::tree::meta::merge(
+                input.base.map(|b| &b.meta),
+                &input.source.meta,
+                &target.meta,
+                input.strategy == Strategy::Theirs,
+            );
+            warnings.extend(notes);
+            m
+        }
+    };
+    if folder {
+        warnings.extend(result.meta.normalize(&result.files));
+    } else {
+        // A single-file artifact is stored under its own name on each side: keep only its mode.
+        let mode = match kind {
+            Kind::UpToDate | Kind::NothingToTake => meta_mode(target),
+            Kind::FastForward | Kind::Overwrite => meta_mode(input.source),
+            Kind::Merge => {
+                let (b, s, t) = (
+                    input.base.map(meta_mode),
+                    meta_mode(input.source),
+                    meta_mode(target),
+                );
+                if b == Some(s) {
+                    t
+                } else {
+                    s
+                }
+            }
+        };
+        result.meta = Default::default();
+        if let Some(name) = result.files.keys().next().cloned() {
+            result.meta.modes.insert(name, mode);
+        }
+        result.meta.normalize(&result.files);
+    }
+    let meta_changes = crate::tree::meta::describe_changes(&target.meta, &result.meta);
     let result_hash = result.content_hash(folder);
+    let result_meta = result.meta_digest();
+    let target_meta = input.target.map(Tree::meta_digest);
     Plan {
+        result_meta,
+        target_meta,
+        meta_changes,
         kind,
         files,
         result,
@@ -268,6 +338,15 @@ pub fn plan(input: Input<'_>) -> Plan {
         bump,
         warnings,
     }
+}
+
+/// The mode of a single-file artifact's one file.
+fn meta_mode(t: &Tree) -> u32 {
+    t.files
+        .keys()
+        .next()
+        .map(|n| t.meta.file_mode(n))
+        .unwrap_or(crate::tree::meta::FILE_MODE)
 }
 
 /// The three-way rule for one file. `has_base` is false for a two-way merge (no base tree).

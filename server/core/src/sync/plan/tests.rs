@@ -222,3 +222,60 @@ fn single_file_artifacts_hash_as_their_bytes() {
     assert_eq!(p.result_hash, crate::hash::hash_bytes(b"s\n"));
     assert_eq!(p.bump, Bump::Minor);
 }
+
+/// Modes, folders and links take part in the plan: nothing the target did to them is reset by
+/// a fast-forward, and a mode-only change is a change.
+#[test]
+fn meta_is_planned_like_content() {
+    let base = tree(&[("SKILL.md", "b\n"), ("run.sh", "r\n")]);
+    let mut source = tree(&[("SKILL.md", "s\n"), ("run.sh", "r\n")]);
+    let mut target = base.clone();
+    // The target made its folder private and added an empty folder; the source edited text.
+    target.meta.dirs.insert("".into(), 0o700);
+    target.meta.dirs.insert("cache".into(), 0o755);
+    let p = run(Some(&base), &source, Some(&target), Strategy::Auto);
+    assert_eq!(p.kind, Kind::Merge);
+    assert_eq!(p.result.files["SKILL.md"], b"s\n");
+    assert_eq!(p.result.meta, target.meta);
+    assert!(p.meta_changes.is_empty(), "{:?}", p.meta_changes);
+
+    // A mode-only change in the source fast-forwards an untouched target.
+    source = base.clone();
+    source.meta.modes.insert("run.sh".into(), 0o755);
+    let p = run(Some(&base), &source, Some(&base), Strategy::Auto);
+    assert_eq!(p.kind, Kind::FastForward);
+    assert!(!p.is_noop());
+    assert_eq!(p.meta_changes, ["mode change 644 => 755 run.sh"]);
+
+    // A mode-only change in the target: nothing to take, nothing written.
+    let p = run(Some(&base), &base, Some(&source), Strategy::Auto);
+    assert_eq!(p.kind, Kind::NothingToTake);
+    assert!(p.is_noop());
+    assert_eq!(p.result.meta.file_mode("run.sh"), 0o755);
+
+    // Same content, different modes: not up to date.
+    let p = run(None, &source, Some(&base), Strategy::Auto);
+    assert_ne!(p.kind, Kind::UpToDate);
+}
+
+#[test]
+fn links_survive_a_fast_forward_and_a_target_that_replaced_one_by_a_file_keeps_its_file() {
+    let mut base = tree(&[("SKILL.md", "b\n"), ("a.md", "a\n"), ("alias.md", "a\n")]);
+    base.meta.links.insert("alias.md".into(), "a.md".into());
+    let mut source = base.clone();
+    source.files.insert("a.md".into(), "a2\n".into());
+    source.files.insert("alias.md".into(), "a2\n".into());
+    let p = run(Some(&base), &source, Some(&base), Strategy::Auto);
+    assert_eq!(p.kind, Kind::FastForward);
+    assert_eq!(p.result.meta.links["alias.md"], "a.md");
+    // The target replaced the link by its own file; the source edited SKILL.md only.
+    let mut source = base.clone();
+    source.files.insert("SKILL.md".into(), "s\n".into());
+    let mut target = base.clone();
+    target.meta.links.clear();
+    target.files.insert("alias.md".into(), "mine\n".into());
+    let p = run(Some(&base), &source, Some(&target), Strategy::Auto);
+    assert!(!p.result.meta.links.contains_key("alias.md"));
+    assert_eq!(p.result.files["alias.md"], b"mine\n");
+    assert_eq!(p.result.files["SKILL.md"], b"s\n");
+}
