@@ -12,6 +12,7 @@ pub mod error;
 pub mod hash;
 pub mod id;
 pub mod merge;
+pub mod profile;
 pub mod statcache;
 pub mod store;
 pub mod sync;
