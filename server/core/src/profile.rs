@@ -214,6 +214,11 @@ impl Profiles {
         Profiles::resolve(config.as_deref().zip(text.as_deref()), env.as_deref())
     }
 
+    /// Claude Code's profile, which bare ids mean (always present: overrides cannot remove it).
+    pub fn default(&self) -> &Profile {
+        &self.all[0]
+    }
+
     pub fn get(&self, id_or_label: &str) -> Option<&Profile> {
         self.all
             .iter()

@@ -160,6 +160,7 @@ impl Workspace {
             collection: collection_hash,
             version,
             error: None,
+            profile: None,
         })
     }
 

@@ -10,6 +10,7 @@ mod deploy;
 mod diff;
 mod history;
 mod import;
+mod profiles;
 mod resolve;
 mod revision;
 mod rollback;
@@ -58,6 +59,8 @@ pub struct Workspace {
     store: Store,
     cache: StatCache,
     opts: Options,
+    /// SkillMeat's deployment profiles with their overrides (`.claude` first).
+    profiles: crate::profile::Profiles,
     /// Things worth telling a person that did not stop the work (skipped entries, imports).
     notes: Vec<String>,
     /// This open created `.skillmeat/`; see [`Workspace::discard_if_new`].
@@ -78,7 +81,12 @@ impl Workspace {
             )));
         }
         let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
-        let claude = root.join(".claude");
+        let profiles = crate::profile::Profiles::from_process(
+            crate::collection::Env::from_process(None)
+                .skillmeat_root()
+                .as_deref(),
+        );
+        let claude = profiles.default().root(&root);
         let state_dir = root.join(crate::store::DIR_NAME);
         let created_state = !state_dir.exists();
         if !state_dir.join(crate::store::DB_NAME).exists() {
@@ -103,7 +111,11 @@ impl Workspace {
             store,
             cache,
             opts,
-            notes: recovered,
+            notes: recovered
+                .into_iter()
+                .chain(profiles.warnings.clone())
+                .collect(),
+            profiles,
             created_state,
             unfound: Default::default(),
         };
@@ -142,9 +154,9 @@ impl Workspace {
         std::mem::take(&mut self.notes)
     }
 
-    /// The project copy of an artifact.
+    /// The project copy of an artifact (its Claude Code deployment; see [`crate::profile`]).
     pub fn project_path(&self, id: &ArtifactId) -> PathBuf {
-        discover::artifact_path(&self.claude, id)
+        self.profiles.default().artifact_path(&self.root, id)
     }
 
     /// The collection copy of an artifact: `collection.toml`'s `path` when it names one inside

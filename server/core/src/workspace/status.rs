@@ -99,6 +99,7 @@ impl Workspace {
                 version: None,
                 matches_collection: None,
                 error: None,
+                profile: None,
             };
             if let Seen::Failed(e) = &p {
                 st.state = DriftState::Error;
