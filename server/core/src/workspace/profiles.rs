@@ -26,8 +26,21 @@ impl Workspace {
     /// [`Workspace::status`] plus every deployment SkillMeat recorded under another profile root.
     pub fn status_with_profiles(&mut self) -> Result<StatusReport> {
         let mut report = self.status()?;
+        // One read per other root; a project with none costs a failed open each, nothing more.
+        let mut records = Vec::new();
+        for profile in self.profiles.all.iter().skip(1) {
+            let file = compat::path_in(&profile.root(&self.root));
+            match compat::read(&file) {
+                Ok(Some(r)) => records.push((profile.clone(), file, r)),
+                Ok(None) => {}
+                Err(e) => report.warnings.push(format!("profile {}: {e}", profile.id)),
+            }
+        }
+        if records.is_empty() {
+            return Ok(report);
+        }
         let collection = self.collection_artifacts()?;
-        let mut extra = self.other_profiles(&collection, &mut report.warnings)?;
+        let mut extra = self.other_profiles(records, &collection, &mut report.warnings);
         report.artifacts.append(&mut extra);
         self.store.save_stat_cache(&mut self.cache)?;
         Ok(report)
@@ -35,22 +48,12 @@ impl Workspace {
 
     fn other_profiles(
         &mut self,
+        records: Vec<(crate::profile::Profile, PathBuf, compat::Read)>,
         collection: &BTreeMap<ArtifactId, PathBuf>,
         warnings: &mut Vec<String>,
-    ) -> Result<Vec<ArtifactStatus>> {
+    ) -> Vec<ArtifactStatus> {
         let mut out = Vec::new();
-        let others: Vec<crate::profile::Profile> =
-            self.profiles.all.iter().skip(1).cloned().collect();
-        for profile in others {
-            let file = compat::path_in(&profile.root(&self.root));
-            let read = match compat::read(&file) {
-                Ok(Some(r)) => r,
-                Ok(None) => continue,
-                Err(e) => {
-                    warnings.push(format!("profile {}: {e}", profile.id));
-                    continue;
-                }
-            };
+        for (profile, file, read) in records {
             warnings.extend(read.skipped);
             for entry in read.entries {
                 let id = entry.id;
@@ -124,6 +127,6 @@ impl Workspace {
                 out.push(st);
             }
         }
-        Ok(out)
+        out
     }
 }
