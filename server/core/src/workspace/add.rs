@@ -272,7 +272,12 @@ fn infer_kind(
             "{what} is a folder, so it can only be a skill or an mcp server (a {t} is a single `.md` file)"
         ))),
         (false, Some(t)) if t.is_folder() => Err(Error::invalid(format!(
-            "{what} is a file; a {t} is a folder (a skill holds SKILL.md)"
+            "{what} is a file; a {t} is a folder{}",
+            if t == ArtifactType::Skill {
+                " holding SKILL.md"
+            } else {
+                ""
+            }
         ))),
         (false, asked) => {
             if !file_name.ends_with(".md") {
