@@ -22,7 +22,7 @@ pub fn status(r: &StatusReport) -> Value {
         .iter()
         .map(|a| {
             let mut v = json!({
-                "id": a.id.to_string(),
+                "id": a.shown_id(),
                 "type": a.id.kind.as_str(),
                 "name": a.id.name,
                 "state": a.state.as_str(),
@@ -38,6 +38,9 @@ pub fn status(r: &StatusReport) -> Value {
             }
             if let Some(e) = &a.error {
                 v["error"] = json!(e);
+            }
+            if let Some(p) = &a.profile {
+                v["profile"] = json!(p);
             }
             v
         })

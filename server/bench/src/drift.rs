@@ -131,6 +131,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
         report::peak_rss_mib(&status_cmd()),
         None,
     );
+    profile_roots(&mut ws, &project, warm_proc, &status_cmd)?;
 
     let full = median(5, || {
         for id in ws.collection_artifacts()?.keys() {
@@ -151,6 +152,63 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
         report::ms(cold_times[2]) / report::ms(full),
         report::ms(warm) / report::ms(full)
     );
+    Ok(())
+}
+
+/// The same skills deployed by SkillMeat to `.agents`, `.gemini` and `.cursor` as well (four
+/// profile roots, 4,000 deployments): warm status per deployment must not grow.
+fn profile_roots(
+    ws: &mut Workspace,
+    project: &Path,
+    warm_one_root: Duration,
+    status_cmd: &dyn Fn() -> Command,
+) -> anyhow::Result<()> {
+    let report = ws.status()?;
+    for root in [".agents", ".gemini", ".cursor"] {
+        let mut toml = String::new();
+        for a in &report.artifacts {
+            copy_dir(
+                &project.join(&a.path),
+                &project.join(root).join("skills").join(&a.id.name),
+            )?;
+            toml.push_str(&format!(
+                "[[deployed]]\nartifact_name = \"{}\"\nartifact_type = \"skill\"\nartifact_path = \"skills/{}\"\ncontent_hash = \"{}\"\n\n",
+                a.id.name,
+                a.id.name,
+                a.baseline.as_deref().unwrap_or_default()
+            ));
+        }
+        fs::write(project.join(root).join(".skillmeat-deployed.toml"), toml)?;
+    }
+    std::thread::sleep(Duration::from_millis(1100));
+    report::run_child(&mut status_cmd())?;
+    let warm4 = median(11, || {
+        report::run_child(&mut status_cmd())?;
+        Ok(())
+    })?;
+    line(
+        "warm status, whole process, four profile roots",
+        warm4,
+        None,
+    );
+    println!(
+        "  per deployment: one root {:.1} µs, four roots {:.1} µs (must not grow)",
+        report::ms(warm_one_root) * 1000.0 / SKILLS as f64,
+        report::ms(warm4) * 1000.0 / (4 * SKILLS) as f64
+    );
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    fs::create_dir_all(to)?;
+    for e in fs::read_dir(from)? {
+        let e = e?;
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()))?;
+        } else {
+            fs::copy(e.path(), to.join(e.file_name()))?;
+        }
+    }
     Ok(())
 }
 

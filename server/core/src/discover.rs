@@ -2,6 +2,11 @@
 //!
 //! Dot-entries are never artifacts: SkillMeat leaves zero-byte `.<name>.skillmeat-lock` sidecars
 //! beside artifacts. Entries whose names fail validation are reported, not silently used.
+//!
+//! Claude Code's discovery rules decide what is an artifact: a folder under `skills/` is a skill
+//! only with `SKILL.md` directly inside. A command in a sub-folder (`commands/<ns>/<name>.md`,
+//! which Claude Code runs as `/ns:name`) is not one SkillMeat can deploy (it places commands at
+//! `commands/<name>.md`), so it is named in a warning and never tracked or synced.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -52,11 +57,23 @@ pub fn scan(tier_root: &Path) -> Result<Found> {
                 if !(ft.is_dir() || ft.is_symlink()) {
                     continue;
                 }
+                if kind == ArtifactType::Skill && ft.is_dir() && !is_skill_folder(&entry.path()) {
+                    out.skipped.push(format!(
+                        "{}: not a skill: it has no SKILL.md directly inside, so Claude Code does not load it; add one (or move the folder out of skills/)",
+                        entry.path().display()
+                    ));
+                    continue;
+                }
                 file_name
             } else {
                 match file_name.strip_suffix(".md") {
                     Some(stem) if !ft.is_dir() => stem,
-                    _ => continue,
+                    _ => {
+                        if ft.is_dir() && kind == ArtifactType::Command {
+                            nested_commands(&entry.path(), file_name, &mut out.skipped);
+                        }
+                        continue;
+                    }
                 }
             };
             if let Err(e) = validate_name(name) {
@@ -75,6 +92,46 @@ pub fn scan(tier_root: &Path) -> Result<Found> {
     Ok(out)
 }
 
+/// Claude Code's rule: a skill folder holds `SKILL.md` directly inside (a file, or a link the
+/// tree reader then checks).
+fn is_skill_folder(dir: &Path) -> bool {
+    dir.join("SKILL.md")
+        .symlink_metadata()
+        .is_ok_and(|m| !m.is_dir())
+}
+
+/// Names every `.md` file below `commands/<ns>/` in a warning, with the `/ns:name` Claude Code
+/// runs it as. Depth is capped so a deep or looping tree cannot stall a scan.
+fn nested_commands(dir: &Path, ns: &str, skipped: &mut Vec<String>) {
+    fn walk(dir: &Path, ns: &str, depth: usize, skipped: &mut Vec<String>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let Some(name) = e.file_name().to_str().map(str::to_string) else {
+                continue;
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                if depth < 8 {
+                    walk(&e.path(), &format!("{ns}:{name}"), depth + 1, skipped);
+                }
+            } else if let Some(stem) = name.strip_suffix(".md") {
+                skipped.push(format!(
+                    "{}: a namespaced command (Claude Code runs it as /{ns}:{stem}); not tracked: SkillMeat deploys commands as commands/<name>.md, so move it there to track it",
+                    e.path().display()
+                ));
+            }
+        }
+    }
+    walk(dir, ns, 0, skipped)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +141,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fs::create_dir_all(root.join("skills/pdf")).unwrap();
+        fs::write(root.join("skills/pdf/SKILL.md"), "x").unwrap();
         fs::write(root.join("skills/.pdf.skillmeat-lock"), "").unwrap();
         fs::create_dir_all(root.join("commands")).unwrap();
         fs::write(root.join("commands/review.md"), "x").unwrap();
@@ -94,5 +152,35 @@ mod tests {
         let found = scan(root).unwrap();
         let ids: Vec<String> = found.artifacts.keys().map(|i| i.to_string()).collect();
         assert_eq!(ids, ["skill:pdf", "command:review", "agent:planner"]);
+    }
+
+    #[test]
+    fn claude_codes_rules_decide_what_is_an_artifact() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("skills/real")).unwrap();
+        fs::write(root.join("skills/real/SKILL.md"), "x").unwrap();
+        fs::create_dir_all(root.join("skills/notes/deeper")).unwrap();
+        fs::write(root.join("skills/notes/deeper/SKILL.md"), "x").unwrap();
+        fs::write(root.join("skills/notes/README.md"), "x").unwrap();
+        fs::create_dir_all(root.join("commands/git/deep")).unwrap();
+        fs::write(root.join("commands/git/commit.md"), "x").unwrap();
+        fs::write(root.join("commands/git/deep/push.md"), "x").unwrap();
+        fs::write(root.join("commands/plain.md"), "x").unwrap();
+        fs::create_dir_all(root.join("hooks")).unwrap();
+        fs::write(root.join("hooks/pre.md"), "x").unwrap();
+        fs::create_dir_all(root.join("mcp/github")).unwrap();
+        fs::write(root.join("mcp/github/mcp.json"), "{}").unwrap();
+        let found = scan(root).unwrap();
+        let ids: Vec<String> = found.artifacts.keys().map(|i| i.to_string()).collect();
+        assert_eq!(
+            ids,
+            ["skill:real", "command:plain", "hook:pre", "mcp:github"]
+        );
+        let all = found.skipped.join("\n");
+        assert!(all.contains("skills/notes: not a skill"), "{all}");
+        assert!(all.contains("/git:commit"), "{all}");
+        assert!(all.contains("/git:deep:push"), "{all}");
+        assert_eq!(found.skipped.len(), 3, "{all}");
     }
 }

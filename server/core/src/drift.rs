@@ -90,6 +90,19 @@ pub struct ArtifactStatus {
     /// of the first region (the state then reads `conflict`).
     pub unresolved: Option<(String, usize)>,
     pub error: Option<String>,
+    /// The SkillMeat profile of a deployment outside `.claude` (`codex`, `gemini`, `cursor`);
+    /// `None` for Claude Code's `.claude`, which bare ids mean.
+    pub profile: Option<String>,
+}
+
+impl ArtifactStatus {
+    /// The id as shown and accepted: `type:name`, with `@profile` for another profile's copy.
+    pub fn shown_id(&self) -> String {
+        match &self.profile {
+            Some(p) => format!("{}@{p}", self.id),
+            None => self.id.to_string(),
+        }
+    }
 }
 
 /// A whole workspace's drift.

@@ -1,4 +1,5 @@
-//! Artifact identity: the `type:name` id, the three artifact types and name validation (DESIGN §2).
+//! Artifact identity: the `type:name` id, the artifact types (SkillMeat's skill, command, agent,
+//! hook and mcp) and name validation (DESIGN §2).
 
 use std::fmt;
 use std::str::FromStr;
@@ -10,13 +11,19 @@ pub enum ArtifactType {
     Skill,
     Command,
     Agent,
+    /// SkillMeat's claude_code hook: `hooks/<name>.md`.
+    Hook,
+    /// SkillMeat's claude_code MCP server: a folder `mcp/<name>/`.
+    Mcp,
 }
 
 impl ArtifactType {
-    pub const ALL: [ArtifactType; 3] = [
+    pub const ALL: [ArtifactType; 5] = [
         ArtifactType::Skill,
         ArtifactType::Command,
         ArtifactType::Agent,
+        ArtifactType::Hook,
+        ArtifactType::Mcp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -24,6 +31,8 @@ impl ArtifactType {
             ArtifactType::Skill => "skill",
             ArtifactType::Command => "command",
             ArtifactType::Agent => "agent",
+            ArtifactType::Hook => "hook",
+            ArtifactType::Mcp => "mcp",
         }
     }
 
@@ -33,12 +42,26 @@ impl ArtifactType {
             ArtifactType::Skill => "skills",
             ArtifactType::Command => "commands",
             ArtifactType::Agent => "agents",
+            ArtifactType::Hook => "hooks",
+            ArtifactType::Mcp => "mcp",
         }
     }
 
-    /// Skills are folders; commands and agents are single `.md` files.
+    /// Skills and MCP servers are folders; commands, agents and hooks are single `.md` files
+    /// (SkillMeat's `resolve_artifact_path`).
     pub fn is_folder(self) -> bool {
-        self == ArtifactType::Skill
+        matches!(self, ArtifactType::Skill | ArtifactType::Mcp)
+    }
+
+    /// The files a folder artifact's main file is looked for among, in order: `SKILL.md` for a
+    /// skill (required: Claude Code loads no skill without it), SkillMeat's MCP manifest names
+    /// for an MCP server (optional). Empty for single-file types.
+    pub fn manifest_names(self) -> &'static [&'static str] {
+        match self {
+            ArtifactType::Skill => &["SKILL.md"],
+            ArtifactType::Mcp => &[".mcp.json", "mcp.json"],
+            _ => &[],
+        }
     }
 }
 
@@ -55,8 +78,10 @@ impl FromStr for ArtifactType {
             "skill" | "skills" => Ok(ArtifactType::Skill),
             "command" | "commands" => Ok(ArtifactType::Command),
             "agent" | "agents" => Ok(ArtifactType::Agent),
+            "hook" | "hooks" => Ok(ArtifactType::Hook),
+            "mcp" | "mcp_server" => Ok(ArtifactType::Mcp),
             _ => Err(Error::invalid(format!(
-                "unknown artifact type `{s}`: use skill, command or agent"
+                "unknown artifact type `{s}`: use skill, command, agent, hook or mcp"
             ))),
         }
     }
@@ -80,17 +105,21 @@ impl ArtifactId {
 
     /// The artifact's path relative to `.claude/` in a project or to a collection's root.
     pub fn rel_path(&self) -> String {
-        match self.kind {
-            ArtifactType::Skill => format!("skills/{}", self.name),
-            _ => format!("{}/{}.md", self.kind.dir(), self.name),
+        if self.kind.is_folder() {
+            format!("{}/{}", self.kind.dir(), self.name)
+        } else {
+            format!("{}/{}.md", self.kind.dir(), self.name)
         }
     }
 
-    /// The main file, relative to the artifact path's parent folder (`SKILL.md` for skills).
-    pub fn main_file(&self) -> String {
+    /// The main file, relative to the tier root, when it does not depend on what is on disk
+    /// (`skills/<name>/SKILL.md`, `commands/<name>.md`); `None` for an MCP server, whose main file
+    /// is whichever manifest it holds (see `Workspace::main_file`).
+    pub fn main_file(&self) -> Option<String> {
         match self.kind {
-            ArtifactType::Skill => format!("skills/{}/SKILL.md", self.name),
-            _ => self.rel_path(),
+            ArtifactType::Skill => Some(format!("skills/{}/SKILL.md", self.name)),
+            ArtifactType::Mcp => None,
+            _ => Some(self.rel_path()),
         }
     }
 }
@@ -217,6 +246,26 @@ mod tests {
             IdQuery::Bare("review".into())
         );
         assert!(IdQuery::parse("widget:x").is_err());
+    }
+
+    #[test]
+    fn hook_and_mcp_use_skillmeats_layout() {
+        let hook = IdQuery::parse("hook:pre-commit").unwrap();
+        let IdQuery::Exact(hook) = hook else {
+            panic!("{hook:?}")
+        };
+        assert_eq!(hook.rel_path(), "hooks/pre-commit.md");
+        assert!(!hook.kind.is_folder());
+        let IdQuery::Exact(mcp) = IdQuery::parse("mcp:github").unwrap() else {
+            panic!()
+        };
+        assert_eq!(mcp.rel_path(), "mcp/github");
+        assert!(mcp.kind.is_folder());
+        assert_eq!(mcp.to_string(), "mcp:github");
+        assert_eq!(
+            "mcp_server".parse::<ArtifactType>().unwrap(),
+            ArtifactType::Mcp
+        );
     }
 
     #[test]

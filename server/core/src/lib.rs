@@ -13,6 +13,7 @@ pub mod hash;
 pub mod id;
 pub mod limits;
 pub mod merge;
+pub mod profile;
 pub mod statcache;
 pub mod store;
 pub mod sync;

@@ -19,7 +19,7 @@ pub struct Args {
     /// The branch, tag or commit to follow (default: the remote's default branch).
     #[arg(long = "ref", value_name = "R")]
     pub reference: Option<String>,
-    /// skill, command or agent (default: a folder is a skill, a `.md` file a command).
+    /// skill, command, agent, hook or mcp (default: a folder is a skill, a `.md` file a command).
     #[arg(long = "type", value_name = "T")]
     pub kind: Option<String>,
     /// The artifact's name in the collection (default: the last component of its path).

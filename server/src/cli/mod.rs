@@ -39,7 +39,7 @@ pub mod exit {
 #[command(
     name = "skillmeat-lsp",
     version,
-    about = "Version tracking, drift detection and merge for Claude Code skills, commands and agents",
+    about = "Version tracking, drift detection and merge for Claude Code skills, commands, agents, hooks and MCP servers",
     after_help = "Exit codes: 0 ok, 1 drift found / operation failed, 2 usage, 3 not found, 4 conflicts left, 5 lock or permission."
 )]
 pub struct Cli {

@@ -8,7 +8,7 @@ use super::output::short;
 use super::{exit, Out};
 
 pub fn run(ws: &mut Workspace, out: &Out) -> Result<i32, Error> {
-    let report = ws.status()?;
+    let report = ws.status_with_profiles()?;
     if out.json {
         out.print_json(&crate::json::status(&report));
     } else {
@@ -43,7 +43,7 @@ fn print_table(r: &StatusReport, out: &Out) {
     let width = r
         .artifacts
         .iter()
-        .map(|a| a.id.to_string().len())
+        .map(|a| a.shown_id().len())
         .max()
         .unwrap_or(0)
         .max(2);
@@ -59,7 +59,7 @@ fn print_table(r: &StatusReport, out: &Out) {
         let mut line = format!(
             "  {} {:<width$}  {:<7}  {:<8} {:<8} {:<8}",
             out.state(a.state),
-            a.id.to_string(),
+            a.shown_id(),
             version,
             short(a.baseline.as_deref()),
             short(a.project.as_deref()),

@@ -190,6 +190,19 @@ impl Store {
         if current == target {
             return Ok(());
         }
+        // Table rebuilds (schema 3) need foreign keys off, which SQLite only allows outside a
+        // transaction; the result is checked before the transaction commits.
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = OFF;")
+            .map_err(|e| self.err(e))?;
+        let done = self.migrate_steps(current, target);
+        self.conn
+            .execute_batch("PRAGMA foreign_keys = ON;")
+            .map_err(|e| self.err(e))?;
+        done
+    }
+
+    fn migrate_steps(&self, current: u32, target: u32) -> Result<()> {
         self.in_tx(|| {
             if current < target {
                 for m in schema::MIGRATIONS
@@ -206,6 +219,18 @@ impl Store {
                 {
                     self.conn.execute_batch(m.down).map_err(|e| self.err(e))?;
                 }
+            }
+            let broken: i64 = self
+                .conn
+                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })
+                .map_err(|e| self.err(e))?;
+            if broken != 0 {
+                return Err(Error::malformed(format!(
+                    "{}: migrating the schema from {current} to {target} would leave {broken} dangling references; nothing was changed",
+                    self.path.display()
+                )));
             }
             self.conn
                 .execute_batch(&format!(

@@ -155,6 +155,44 @@ ALTER TABLE versions DROP COLUMN meta_hash;
 ALTER TABLE versions DROP COLUMN meta;
 "#,
     },
+    Migration {
+        version: 5,
+        // SkillMeat's hook and mcp artifact types. SQLite cannot change a CHECK, so the table is
+        // rebuilt (foreign keys are off while migrations run; ids are kept, so every reference
+        // stays valid). Down removes hook and mcp lineage, which an older build cannot hold.
+        up: r#"
+CREATE TABLE artifacts_new (
+    id   INTEGER PRIMARY KEY,
+    type TEXT NOT NULL CHECK (type IN ('skill', 'command', 'agent', 'hook', 'mcp')),
+    name TEXT NOT NULL,
+    UNIQUE (type, name)
+);
+INSERT INTO artifacts_new (id, type, name) SELECT id, type, name FROM artifacts;
+DROP TABLE artifacts;
+ALTER TABLE artifacts_new RENAME TO artifacts;
+"#,
+        down: r#"
+CREATE TEMP TABLE gone AS SELECT id FROM artifacts WHERE type IN ('hook', 'mcp');
+DELETE FROM conflicts WHERE artifact_id IN (SELECT id FROM gone);
+DELETE FROM deployments WHERE artifact_id IN (SELECT id FROM gone);
+DELETE FROM version_files WHERE version_id IN
+    (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));
+DELETE FROM version_parents WHERE version_id IN
+    (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));
+DELETE FROM versions WHERE artifact_id IN (SELECT id FROM gone);
+DELETE FROM artifacts WHERE id IN (SELECT id FROM gone);
+DROP TABLE gone;
+CREATE TABLE artifacts_old (
+    id   INTEGER PRIMARY KEY,
+    type TEXT NOT NULL CHECK (type IN ('skill', 'command', 'agent')),
+    name TEXT NOT NULL,
+    UNIQUE (type, name)
+);
+INSERT INTO artifacts_old (id, type, name) SELECT id, type, name FROM artifacts;
+DROP TABLE artifacts;
+ALTER TABLE artifacts_old RENAME TO artifacts;
+"#,
+    },
 ];
 
 /// The schema this build writes.

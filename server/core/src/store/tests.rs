@@ -45,6 +45,60 @@ fn migrations_go_up_to_latest_and_down_to_empty_and_up_again() {
 }
 
 #[test]
+fn schema_5_holds_hook_and_mcp_and_its_down_step_drops_only_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.db");
+    let mut t = Tree::default();
+    t.files.insert("x".into(), b"x".to_vec());
+    let add = |store: &Store, id: &ArtifactId| {
+        store
+            .add_version(
+                id,
+                NewVersion {
+                    hash: "h",
+                    origin: Origin::Deployment,
+                    parents: &[],
+                    files: Some(&t),
+                    message: None,
+                },
+            )
+            .unwrap()
+    };
+    // A schema-4 database with a skill, migrated up: the skill's lineage survives.
+    let store = Store::open_at(&path, 4).unwrap();
+    let sk = add(&store, &skill("pdf"));
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.versions(&skill("pdf")).unwrap()[0].id, sk.id);
+    let mcp = ArtifactId::new(ArtifactType::Mcp, "github").unwrap();
+    let hook = ArtifactId::new(ArtifactType::Hook, "pre").unwrap();
+    add(&store, &mcp);
+    add(&store, &hook);
+    assert_eq!(store.versions(&mcp).unwrap().len(), 1);
+    drop(store);
+    // Down to 4: hook and mcp lineage goes, the skill's stays, no reference dangles.
+    let store = Store::open_at(&path, 4).unwrap();
+    let types: Vec<String> = store
+        .conn()
+        .prepare("SELECT type FROM artifacts")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(types, ["skill"]);
+    let versions: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM versions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(versions, 1);
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.versions(&skill("pdf")).unwrap().len(), 1);
+    assert!(store.versions(&mcp).unwrap().is_empty());
+}
+
+#[test]
 fn newer_schema_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("l.db");

@@ -168,7 +168,7 @@ impl Workspace {
             &abs.display().to_string(),
         )?;
         let tree = tree::read_artifact(&abs, kind.is_folder())?;
-        if kind.is_folder() && !tree.files.contains_key("SKILL.md") {
+        if kind == ArtifactType::Skill && !tree.files.contains_key("SKILL.md") {
             return Err(no_skill_md(&abs.display().to_string()));
         }
         let name = match req.name {
@@ -226,7 +226,7 @@ impl Workspace {
         // The single file is stored under its collection name, as reading the copy back gives.
         let file_name = collection_file_name(&ArtifactId::new(kind, &name)?);
         let tree = repo.read(&sha, &up.path, kind.is_folder(), &file_name)?;
-        if kind.is_folder() && !tree.files.contains_key("SKILL.md") {
+        if kind == ArtifactType::Skill && !tree.files.contains_key("SKILL.md") {
             return Err(no_skill_md(&what));
         }
         Ok(Fetched {
@@ -243,7 +243,8 @@ impl Workspace {
     }
 }
 
-/// A folder is a skill; a `.md` file is a command unless `--type agent` says otherwise.
+/// A folder is a skill (or an MCP server with `--type mcp`); a `.md` file is a command unless
+/// `--type agent` or `--type hook` says otherwise.
 fn infer_kind(
     is_dir: bool,
     file_name: &str,
@@ -251,17 +252,23 @@ fn infer_kind(
     what: &str,
 ) -> Result<ArtifactType> {
     match (is_dir, asked) {
-        (true, None | Some(ArtifactType::Skill)) => Ok(ArtifactType::Skill),
+        (true, None) => Ok(ArtifactType::Skill),
+        (true, Some(t)) if t.is_folder() => Ok(t),
         (true, Some(t)) => Err(Error::invalid(format!(
-            "{what} is a folder, so it can only be a skill (a {t} is a single `.md` file)"
+            "{what} is a folder, so it can only be a skill or an mcp server (a {t} is a single `.md` file)"
         ))),
-        (false, Some(ArtifactType::Skill)) => Err(Error::invalid(format!(
-            "{what} is a file; a skill is a folder holding SKILL.md"
+        (false, Some(t)) if t.is_folder() => Err(Error::invalid(format!(
+            "{what} is a file; a {t} is a folder{}",
+            if t == ArtifactType::Skill {
+                " holding SKILL.md"
+            } else {
+                ""
+            }
         ))),
         (false, asked) => {
             if !file_name.ends_with(".md") {
                 return Err(Error::invalid(format!(
-                    "{what} is not a `.md` file; commands and agents are Markdown files, skills are folders holding SKILL.md"
+                    "{what} is not a `.md` file; commands, agents and hooks are Markdown files, skills and mcp servers are folders"
                 )));
             }
             Ok(asked.unwrap_or(ArtifactType::Command))

@@ -38,18 +38,15 @@ fn locate_in(root: &Path, path: &Path) -> Option<(ArtifactId, String)> {
     if first.starts_with('.') {
         return None;
     }
-    match kind {
-        ArtifactType::Skill => {
-            if rest.is_empty() {
-                return None;
-            }
-            Some((ArtifactId::new(kind, first).ok()?, rest.join("/")))
+    if kind.is_folder() {
+        if rest.is_empty() {
+            return None;
         }
-        _ => {
-            let name = first.strip_suffix(".md")?;
-            rest.is_empty().then_some(())?;
-            Some((ArtifactId::new(kind, name).ok()?, first.to_string()))
-        }
+        Some((ArtifactId::new(kind, first).ok()?, rest.join("/")))
+    } else {
+        let name = first.strip_suffix(".md")?;
+        rest.is_empty().then_some(())?;
+        Some((ArtifactId::new(kind, name).ok()?, first.to_string()))
     }
 }
 
@@ -71,9 +68,29 @@ impl Workspace {
         })
     }
 
-    /// The artifact's main file in the project (`SKILL.md` for skills).
+    /// The artifact's main file in the project (`SKILL.md` for skills). An MCP server's is the
+    /// first of SkillMeat's manifest names it holds, else its first file in path order.
     pub fn main_file(&self, id: &ArtifactId) -> std::path::PathBuf {
-        self.claude.join(id.main_file())
+        if let Some(rel) = id.main_file() {
+            return self.claude.join(rel);
+        }
+        let dir = self.project_path(id);
+        let names = id.kind.manifest_names();
+        if let Some(found) = names.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
+            return found;
+        }
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| dir.join(names.first().copied().unwrap_or_default()))
     }
 
     /// Drift of one artifact with editor buffers (`(rel, text)`) standing in for some of its
@@ -151,6 +168,7 @@ impl Workspace {
             version,
             unresolved: None,
             error: None,
+            profile: None,
         };
         self.mark_unresolved(&mut st, Some(&project))?;
         Ok(st)

@@ -58,6 +58,7 @@ impl Workspace {
             store,
             cache: Default::default(),
             opts: self.opts.clone(),
+            profiles: self.profiles.clone(),
             notes: Vec::new(),
             created_state: false,
             unfound: Default::default(),

@@ -12,6 +12,7 @@ mod diff;
 mod history;
 mod import;
 mod markers;
+mod profiles;
 mod proposal;
 mod resolve;
 mod revision;
@@ -80,6 +81,8 @@ pub struct Workspace {
     store: Store,
     cache: StatCache,
     opts: Options,
+    /// SkillMeat's deployment profiles with their overrides (`.claude` first).
+    profiles: crate::profile::Profiles,
     /// Things worth telling a person that did not stop the work (skipped entries, imports).
     notes: Vec<String>,
     /// This open created `.skillmeat/`; see [`Workspace::discard_if_new`].
@@ -100,17 +103,23 @@ impl Workspace {
             )));
         }
         let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+        let profiles = crate::profile::Profiles::from_process(
+            crate::collection::Env::from_process(None)
+                .skillmeat_root()
+                .as_deref(),
+        );
+        let claude = profiles.default().root(&root);
         // A project someone else wrote may link its folders anywhere: nothing is read or written
         // through a link leading out of the workspace.
+        let claude_dir = profiles.default().root_dir.clone();
         for kind in crate::id::ArtifactType::ALL {
             crate::apply::check_no_link_out(
                 &root,
-                &format!(".claude/{}", kind.dir()),
+                &format!("{claude_dir}/{}", kind.dir()),
                 "the project",
             )?;
         }
         crate::apply::check_no_link_out(&root, crate::store::DIR_NAME, "the project")?;
-        let claude = root.join(".claude");
         let state_dir = root.join(crate::store::DIR_NAME);
         let in_memory = opts.read_only && !is_project(&root);
         let created_state = !in_memory && !state_dir.exists();
@@ -141,7 +150,11 @@ impl Workspace {
             store,
             cache,
             opts,
-            notes: recovered,
+            notes: recovered
+                .into_iter()
+                .chain(profiles.warnings.clone())
+                .collect(),
+            profiles,
             created_state,
             unfound: Default::default(),
         };
@@ -180,9 +193,9 @@ impl Workspace {
         std::mem::take(&mut self.notes)
     }
 
-    /// The project copy of an artifact.
+    /// The project copy of an artifact (its Claude Code deployment; see [`crate::profile`]).
     pub fn project_path(&self, id: &ArtifactId) -> PathBuf {
-        discover::artifact_path(&self.claude, id)
+        self.profiles.default().artifact_path(&self.root, id)
     }
 
     /// The collection copy of an artifact. `collection.toml`'s `path` is always this one: any

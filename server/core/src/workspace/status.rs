@@ -109,6 +109,7 @@ impl Workspace {
                 matches_collection: None,
                 unresolved: None,
                 error: None,
+                profile: None,
             };
             if let Seen::Failed(e) = &p {
                 st.state = DriftState::Error;

@@ -1,0 +1,199 @@
+//! SkillMeat's other profile roots (`.agents` for codex, `.gemini`, `.cursor`) through `status`:
+//! each deployment recorded in a root's `.skillmeat-deployed.toml` is its own, shown as
+//! `type:name@profile`, with its own drift against the baseline SkillMeat recorded there.
+
+use crate::support;
+
+use std::collections::BTreeMap;
+
+use support::Env;
+
+const FIXTURE: &str = r#"
+//- collection/skills/demo/SKILL.md
+---
+name: demo
+description: demo skill
+---
+one
+two
+//- collection/commands/review.md
+Review it.
+//- collection/agents/planner.md
+Plan it.
+"#;
+
+/// What SkillMeat 0.74 writes for a deploy with `--profile P` (see the issue's capture).
+fn skillmeat_deployed(env: &Env, root: &str, profile: &str, entries: &[(&str, &str, &str)]) {
+    let mut text = String::new();
+    for (kind, name, hash) in entries {
+        let path = match *kind {
+            "skill" => format!("skills/{name}"),
+            k => format!("{k}s/{name}.md"),
+        };
+        text.push_str(&format!(
+            "[[deployed]]\nartifact_name = \"{name}\"\nartifact_type = \"{kind}\"\nfrom_collection = \"default\"\ndeployed_at = \"2026-11-29T10:00:00.000000\"\nartifact_path = \"{path}\"\ncontent_hash = \"{hash}\"\nlocal_modifications = false\ndeployment_profile_id = \"{profile}\"\nplatform = \"{profile}\"\nprofile_root_dir = \"{root}\"\n\n"
+        ));
+    }
+    env.write(&format!("project/{root}/.skillmeat-deployed.toml"), &text);
+}
+
+fn states(env: &Env) -> (i32, BTreeMap<String, (String, Option<String>)>) {
+    let r = env.run(&["status", "--json"]);
+    let v = r.json();
+    let m = v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_string(),
+                (
+                    a["state"].as_str().unwrap().to_string(),
+                    a["profile"].as_str().map(str::to_string),
+                ),
+            )
+        })
+        .collect();
+    (r.code, m)
+}
+
+fn hashes(env: &Env) -> BTreeMap<String, String> {
+    let v = env.run(&["status", "--json"]).json();
+    v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_string(),
+                a["hashes"]["collection"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn copy(env: &Env, from: &str, to: &str) {
+    support::copy_tree(&env.path(from), &env.path(to));
+}
+
+/// demo deployed to `.claude` by us and to `.agents`, review to `.gemini`, planner to `.cursor`
+/// as SkillMeat does it.
+fn world() -> Env {
+    let env = Env::new(FIXTURE);
+    assert_eq!(env.run(&["deploy", "demo", "review", "planner"]).code, 0);
+    let h = hashes(&env);
+    copy(
+        &env,
+        "collection/skills/demo",
+        "project/.agents/skills/demo",
+    );
+    skillmeat_deployed(
+        &env,
+        ".agents",
+        "codex",
+        &[("skill", "demo", &h["skill:demo"])],
+    );
+    copy(&env, "collection/commands", "project/.gemini/commands");
+    skillmeat_deployed(
+        &env,
+        ".gemini",
+        "gemini",
+        &[("command", "review", &h["command:review"])],
+    );
+    copy(&env, "collection/agents", "project/.cursor/agents");
+    skillmeat_deployed(
+        &env,
+        ".cursor",
+        "cursor",
+        &[("agent", "planner", &h["agent:planner"])],
+    );
+    env
+}
+
+#[test]
+fn every_profile_roots_deployments_are_listed_and_synced_when_untouched() {
+    let env = world();
+    let (code, s) = states(&env);
+    assert_eq!(code, 0, "{s:?}");
+    assert_eq!(s["skill:demo"], ("synced".into(), None));
+    assert_eq!(
+        s["skill:demo@codex"],
+        ("synced".into(), Some("codex".into()))
+    );
+    assert_eq!(
+        s["command:review@gemini"],
+        ("synced".into(), Some("gemini".into()))
+    );
+    assert_eq!(
+        s["agent:planner@cursor"],
+        ("synced".into(), Some("cursor".into()))
+    );
+    let table = env.run(&["status"]).stdout;
+    assert!(table.contains("skill:demo@codex"), "{table}");
+}
+
+#[test]
+fn an_edit_in_each_root_is_read_as_that_deployments_drift_only() {
+    let env = world();
+    env.write(
+        "project/.agents/skills/demo/SKILL.md",
+        "edited under codex\n",
+    );
+    env.write(
+        "project/.gemini/commands/review.md",
+        "edited under gemini\n",
+    );
+    env.write("project/.cursor/agents/planner.md", "edited under cursor\n");
+    let (code, s) = states(&env);
+    assert_eq!(code, 1, "{s:?}");
+    assert_eq!(s["skill:demo"].0, "synced", "{s:?}");
+    assert_eq!(s["skill:demo@codex"].0, "modified", "{s:?}");
+    assert_eq!(s["command:review"].0, "synced", "{s:?}");
+    assert_eq!(s["command:review@gemini"].0, "modified", "{s:?}");
+    assert_eq!(s["agent:planner@cursor"].0, "modified", "{s:?}");
+    // A collection edit: every deployment of it is behind; the edited one conflicts.
+    env.write("collection/commands/review.md", "Review it twice.\n");
+    let (_, s) = states(&env);
+    assert_eq!(s["command:review"].0, "outdated", "{s:?}");
+    assert_eq!(s["command:review@gemini"].0, "conflict", "{s:?}");
+    // A deleted copy reads removed.
+    std::fs::remove_dir_all(env.path("project/.agents/skills/demo")).unwrap();
+    let (_, s) = states(&env);
+    assert_eq!(s["skill:demo@codex"].0, "removed", "{s:?}");
+}
+
+#[test]
+fn a_root_moved_by_skillmeats_config_or_env_is_followed() {
+    let env = world();
+    // SkillMeat's config moves codex to `.codex`; the `.agents` record is then not codex's.
+    std::fs::rename(env.path("project/.agents"), env.path("project/.codex")).unwrap();
+    env.write(
+        "home/.skillmeat/config.toml",
+        "[platform.defaults.codex]\nroot_dir = \".codex\"\n",
+    );
+    env.write("project/.codex/skills/demo/SKILL.md", "edited\n");
+    let (_, s) = states(&env);
+    assert_eq!(s["skill:demo@codex"].0, "modified", "{s:?}");
+    // The environment variable wins over the config.
+    let mut cmd = env.command();
+    cmd.env(
+        "SKILLMEAT_PLATFORM_DEFAULTS_JSON",
+        r#"{"codex": {"root_dir": ".agents"}}"#,
+    );
+    let out = cmd
+        .arg("--workspace")
+        .arg(env.project())
+        .arg("--collection")
+        .arg(env.collection())
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"skill:demo@codex"), "{ids:?}");
+}
