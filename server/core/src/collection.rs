@@ -148,13 +148,9 @@ impl Collection {
 }
 
 /// Records a write into the collection in SkillMeat's files, when they exist: a new artifact gets
-/// an `[[artifacts]]` entry in `collection.toml`, and `collection.lock` gets its content hash.
-/// Fields we don't know are left alone; both files are replaced atomically.
-pub fn record_artifact(root: &Path, id: &ArtifactId, hash: &str) -> Result<()> {
-    record(root, id, hash, None, false)
-}
-
-/// [`record_artifact`] with the artifact's upstream: the entry gets SkillMeat's `origin`,
+/// an `[[artifacts]]` entry in `collection.toml`, and `collection.lock` gets its content hash;
+/// fields we don't know are left alone and both files are replaced atomically. With an upstream,
+/// the entry gets SkillMeat's `origin`,
 /// `upstream`, `version_spec`, `resolved_sha` (and `resolved_version`, or our `upstream_path` for
 /// a plain git URL), and the lock entry `upstream`, `resolved_sha` and `resolved_version` the way
 /// SkillMeat's lock manager reads them. With `create`, missing files are started in SkillMeat's

@@ -11,12 +11,14 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
 use skillmeat_core::merge::{
     check_mergeable, merge_text, Labels, MarkerLen, MergeOptions, DEFAULT_SIZE_CAP,
 };
 
 use options::{Options, Stop, USAGE};
+
+/// Errors are said once, on stderr, before exit 255: a message is all they need to carry.
+type Result<T> = std::result::Result<T, String>;
 
 /// git's exit status for a usage error or `-h`.
 const USAGE_EXIT: i32 = 129;
@@ -58,12 +60,12 @@ impl Options {
 }
 
 fn read_input(path: &Path) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if let Err(reason) = check_mergeable(&bytes, DEFAULT_SIZE_CAP) {
-        bail!(
+        return Err(format!(
             "cannot merge {}: {reason}; it needs manual resolution",
             path.display()
-        );
+        ));
     }
     Ok(bytes)
 }
@@ -90,7 +92,7 @@ fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     write().map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        anyhow::Error::new(e).context(format!("cannot write the result to {}", path.display()))
+        format!("cannot write the result to {}: {e}", path.display())
     })
 }
 
@@ -122,7 +124,7 @@ pub fn main(args: &[OsString]) -> i32 {
         Err(e) => {
             // git's `-q` sends stderr to /dev/null, errors included.
             if !opts.quiet {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {e}");
             }
             ERROR_EXIT
         }
@@ -150,7 +152,7 @@ fn run(args: &Options) -> Result<i32> {
         let mut out = std::io::stdout().lock();
         out.write_all(&result.text)
             .and_then(|()| out.flush())
-            .context("cannot write the result to standard output")?;
+            .map_err(|e| format!("cannot write the result to standard output: {e}"))?;
     } else {
         replace_file(ours_file, &result.text)?;
     }
@@ -167,9 +169,11 @@ mod tests {
     use super::*;
     use skillmeat_core::merge::{ConflictStyle, Favor};
 
+    type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
     fn parse(args: &[&str]) -> Result<Options> {
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        Options::parse(&args).map_err(|e| anyhow::anyhow!("{e:?}"))
+        Options::parse(&args).map_err(|e| format!("{e:?}").into())
     }
 
     fn setup(base: &str, ours: &str, theirs: &str) -> Result<tempfile::TempDir> {

@@ -141,20 +141,9 @@ impl Workspace {
         Ok(outcome)
     }
 
-    /// The plan of a sync into the project (dry run) where file `rel` of the project copy is an
-    /// editor buffer: what a code action turns into text edits.
-    pub fn plan_with_buffer(
-        &self,
-        id: &ArtifactId,
-        strategy: Strategy,
-        rel: &str,
-        text: &[u8],
-    ) -> Result<Plan> {
-        self.plan_with_buffers(id, strategy, &[(rel, text)])
-    }
-
-    /// [`Workspace::plan_with_buffer`] with several editor buffers (`(rel, text)`) standing in
-    /// for project files; the other files are read from disk.
+    /// The plan of a sync into the project (dry run) where editor buffers (`(rel, text)`) stand
+    /// in for project files (the other files are read from disk): what a code action turns into
+    /// text edits.
     pub fn plan_with_buffers(
         &self,
         id: &ArtifactId,
@@ -467,51 +456,6 @@ impl Workspace {
         self.collection =
             crate::collection::Collection::open(&self.collection.root, self.collection.source)?;
         Ok(())
-    }
-
-    /// Records the collection's current content as the artifact's baseline without touching the
-    /// project: what an editor's "update from collection" or "merge with collection" does once
-    /// its edit has taken the collection's content into the buffer. Returns the baseline's `vN`.
-    pub fn mark_synced(&mut self, query: &str) -> Result<u32> {
-        let id = self.resolve_id(query)?;
-        let folder = id.kind.is_folder();
-        let path = self.collection_path(&id);
-        if path.symlink_metadata().is_err() {
-            return Err(Error::not_found(format!(
-                "{id} has no collection copy at {}",
-                path.display()
-            )));
-        }
-        let tree = write::read_stable(&path, folder)?.ok_or_else(|| {
-            Error::not_found(format!("{id} has no collection copy at {}", path.display()))
-        })?;
-        let hash = tree.content_hash(folder);
-        let v = self.store.in_tx(|| {
-            let latest = self.store.latest_version(&id)?;
-            let (v, _) = self.store.find_or_add_version(
-                &id,
-                NewVersion {
-                    hash: &hash,
-                    origin: Origin::Sync,
-                    parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
-                    files: Some(&tree),
-                    message: Some("collection copy taken in the editor"),
-                },
-            )?;
-            self.store
-                .set_baseline(&id, v.id, &crate::time::now_utc(), &self.collection.name)?;
-            self.store.audit(&AuditEvent {
-                operation: "sync",
-                artifact: Some(&id),
-                direction: Some(Direction::CollectionToProject.as_str()),
-                strategy: Some("editor"),
-                result: "baseline-moved",
-                ..Default::default()
-            })?;
-            Ok(v)
-        })?;
-        self.write_compat(&[(&id, &hash)])?;
-        Ok(v.number)
     }
 
     /// Ids a bulk sync (`--all`) covers for a direction.
