@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark: builds release binaries and prints the figures of DESIGN §11 against their
+# The benchmark: builds release binaries and prints the figures of docs/design.md §11 against their
 # budgets. Optional arguments pick sections: drift, merge, sync, skillmeat, lsp (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."

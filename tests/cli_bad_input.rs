@@ -1,4 +1,4 @@
-//! Bad input gets a clear error naming what is wrong, the exit code of DESIGN §9, and no writes.
+//! Bad input gets a clear error naming what is wrong, the exit code of docs/design.md §9, and no writes.
 
 use crate::support;
 

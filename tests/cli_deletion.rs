@@ -1,5 +1,5 @@
 //! A person's deletion is a change like any other: a sync never quietly brings back a copy that
-//! was deleted after it was deployed (DESIGN §6). Unchanged on the other side it is nothing to
+//! was deleted after it was deployed (docs/design.md §6). Unchanged on the other side it is nothing to
 //! take; changed there it is a modify/delete conflict: reported, nothing written, recorded.
 
 use crate::support;

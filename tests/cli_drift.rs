@@ -1,4 +1,4 @@
-//! Every drift state of DESIGN §4 for every artifact type, through the real CLI.
+//! Every drift state of docs/design.md §4 for every artifact type, through the real CLI.
 
 use crate::support;
 

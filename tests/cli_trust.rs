@@ -1,4 +1,4 @@
-//! Trust boundaries (DESIGN §12): a collection or project someone else wrote never runs code here,
+//! Trust boundaries (docs/design.md §12): a collection or project someone else wrote never runs code here,
 //! never reads or writes outside its folders, and a database we did not create is left alone.
 
 use crate::support;

@@ -1,4 +1,4 @@
-//! Finding the workspace (DESIGN §12): the search never takes the user's own `~/.claude` or
+//! Finding the workspace (docs/design.md §12): the search never takes the user's own `~/.claude` or
 //! SkillMeat's data, writing commands say where they wrote, and read-only commands in a folder
 //! that is not a project create nothing.
 

@@ -1,4 +1,4 @@
-//! Concurrent applies (DESIGN §6): processes syncing the same artifacts at the same time serialize
+//! Concurrent applies (docs/design.md §6): processes syncing the same artifacts at the same time serialize
 //! through the per-artifact lock, leave no torn tree and a consistent lineage; a lock left by a
 //! dead process is taken over, one held by a live process makes sync wait, then fail with exit 5.
 

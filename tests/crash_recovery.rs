@@ -1,4 +1,4 @@
-//! Crash safety of apply (DESIGN §6, §12): `sync --apply` is killed by SIGKILL at every failpoint
+//! Crash safety of apply (docs/design.md §6, §12): `sync --apply` is killed by SIGKILL at every failpoint
 //! of `skillmeat_core::sync::failpoint::POINTS` (a new point is covered automatically), the next
 //! command recovers, and then the tree on disk is wholly the old one or wholly the new one, the
 //! lineage database agrees with it, nothing a person wrote is lost and a second sync completes.

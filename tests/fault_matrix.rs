@@ -1,4 +1,4 @@
-//! The fault matrix (DESIGN §12, issue 9): every writer of the one write path — deploy, add, sync
+//! The fault matrix (docs/design.md §12, issue 9): every writer of the one write path — deploy, add, sync
 //! (pull, merge, push), rollback, resolve — is killed by SIGKILL, and separately made to fail with
 //! ENOSPC, at every failpoint of `skillmeat_core::sync::failpoint::POINTS` (a new point is covered
 //! automatically). After each, and the next command's recovery: the tree is wholly the old one or

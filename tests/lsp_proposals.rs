@@ -1,4 +1,4 @@
-//! The editor state model over the real server (DESIGN §8): Update / Merge code actions are
+//! The editor state model over the real server (docs/design.md §8): Update / Merge code actions are
 //! proposals that change buffers only; the lineage moves when the saved copy shows their result;
 //! undo or close without saving records nothing; a sync that left markers keeps the artifact
 //! `conflict` and nothing pushes them; marker-like lines in a fenced example are not conflicts.

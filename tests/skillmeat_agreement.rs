@@ -1,4 +1,4 @@
-//! The real SkillMeat 0.74 CLI agrees with our `status` before and after our sync (DESIGN §1, §2):
+//! The real SkillMeat 0.74 CLI agrees with our `status` before and after our sync (docs/design.md §1, §2):
 //! on the project SkillMeat itself deployed (`server/core/tests/data/skillmeat/deployed/`, laid
 //! out under an isolated `$HOME` as `skillmeat_interop.rs` does), a collection edit makes both
 //! report the skill outdated, and after our `sync --apply` neither reports drift for it.

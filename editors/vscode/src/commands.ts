@@ -462,7 +462,7 @@ export class Commands {
     return r;
   }
 
-  /** Artifacts of the collection, read from its folders (SkillMeat's layout, DESIGN §2). */
+  /** Artifacts of the collection, read from its folders (SkillMeat's layout, docs/design.md §2). */
   private collectionArtifacts(collection: string): string[] {
     const out: string[] = [];
     const list = (dir: string) => {

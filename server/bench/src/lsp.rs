@@ -1,4 +1,4 @@
-//! Language server figures (DESIGN §11) on a generated workspace of 1,000 deployed skills
+//! Language server figures (docs/design.md §11) on a generated workspace of 1,000 deployed skills
 //! (3 files × 4 KB each, a few of them edited in the project so there is something to publish):
 //! the release server started over stdio as an editor starts it, measured from spawn to the first
 //! `publishDiagnostics` (and to the end of its start-up progress); edit → published diagnostics

@@ -1,4 +1,4 @@
-//! The benchmark behind DESIGN §11: deploy of 1,000 skills, drift (warm, cold, whole process;
+//! The benchmark behind docs/design.md §11: deploy of 1,000 skills, drift (warm, cold, whole process;
 //! warm status CPU time against `git status` CPU time on the same tree), a full hash pass,
 //! SkillMeat's `sync-check` where installed, the merge engine against `git merge-file`, and sync
 //! (one artifact, and `sync --all` over 100 outdated skills), and the language server (start →

@@ -3,7 +3,7 @@
 //! Inputs are generated text (prose-like lines, blank lines, closing braces) of 1 MB and 10 MB:
 //! "clean" has evenly spaced edits on both sides that never touch, "conflicting" adds edits of
 //! the same lines on both sides. Every timing is the best of a few runs in the same process run,
-//! so the ratio against git is what counts, not the absolute figures (DESIGN §11: ≤ 0.35× git).
+//! so the ratio against git is what counts, not the absolute figures (docs/design.md §11: ≤ 0.35× git).
 
 use std::path::Path;
 use std::process::Command;
@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use skillmeat_core::merge::{merge_text, Labels, MergeOptions};
 
-/// DESIGN §11 budget for the 10 MB merge, as a fraction of git's time.
+/// docs/design.md §11 budget for the 10 MB merge, as a fraction of git's time.
 const BUDGET: f64 = 0.35;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -186,7 +186,7 @@ pub fn run(bin: &Path) -> Result<()> {
         labels: Labels::new("ours", "base", "theirs"),
         ..MergeOptions::default()
     };
-    println!("merge: three-way merge of generated text, best of N runs (DESIGN §11: 10 MB ≤ {BUDGET}× git)");
+    println!("merge: three-way merge of generated text, best of N runs (docs/design.md §11: 10 MB ≤ {BUDGET}× git)");
     println!(
         "  {:<18} {:>8} {:>10} {:>14} {:>7} {:>15} {:>7}",
         "input", "confl.", "git ms", "in-process ms", "ratio", "merge-file ms", "ratio"

@@ -12,7 +12,7 @@ pub fn header(bin: &Path) {
         "skillmeat-lsp benchmark — {cores} cores, binary {}",
         bin.display()
     );
-    println!("(budgets from DESIGN §11; figures are medians unless said otherwise)\n");
+    println!("(budgets from docs/design.md §11; figures are medians unless said otherwise)\n");
 }
 
 pub fn ms(d: Duration) -> f64 {

@@ -1,4 +1,4 @@
-//! Sync figures (DESIGN §6, issue 4): one artifact's sync (plan + apply, in process and as a whole
+//! Sync figures (docs/design.md §6, issue 4): one artifact's sync (plan + apply, in process and as a whole
 //! process) and `sync --all --apply` over 100 outdated skills (3 files × 4 KB each), every apply
 //! staged, fsynced and swapped as in real use.
 

@@ -1,4 +1,4 @@
-//! Which collection a workspace uses (DESIGN §2 resolution order) and what its manifest says.
+//! Which collection a workspace uses (docs/design.md §2 resolution order) and what its manifest says.
 
 mod manifest;
 
@@ -96,7 +96,7 @@ pub struct Collection {
 }
 
 impl Collection {
-    /// Applies the DESIGN §2 order and checks the folder exists.
+    /// Applies the docs/design.md §2 order and checks the folder exists.
     pub fn resolve(env: &Env) -> Result<Collection> {
         let (root, source) = choose(env)?;
         if !root.is_dir() {

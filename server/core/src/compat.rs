@@ -1,4 +1,4 @@
-//! SkillMeat interop: reading and updating `.claude/.skillmeat-deployed.toml` (DESIGN §2).
+//! SkillMeat interop: reading and updating `.claude/.skillmeat-deployed.toml` (docs/design.md §2).
 //!
 //! Updates go through `toml_edit`, so fields and formatting we don't know survive, and are
 //! written atomically (temporary file, fsync, rename) so SkillMeat never reads half a file.

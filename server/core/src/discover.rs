@@ -1,4 +1,4 @@
-//! Finding artifacts in a project's `.claude/` folder or a collection's root (DESIGN §2).
+//! Finding artifacts in a project's `.claude/` folder or a collection's root (docs/design.md §2).
 //!
 //! Dot-entries are never artifacts: SkillMeat leaves zero-byte `.<name>.skillmeat-lock` sidecars
 //! beside artifacts. Entries whose names fail validation are reported, not silently used.

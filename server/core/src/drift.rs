@@ -1,4 +1,4 @@
-//! Drift states (DESIGN §4): the pure rule from baseline, project and collection hashes.
+//! Drift states (docs/design.md §4): the pure rule from baseline, project and collection hashes.
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-/// Broad classes of failure; the CLI maps them to exit codes (DESIGN §9), the server to LSP errors.
+/// Broad classes of failure; the CLI maps them to exit codes (docs/design.md §9), the server to LSP errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// Bad input from the caller: malformed id or name, bad option.

@@ -1,4 +1,4 @@
-//! SkillMeat-compatible content hash: the version identity of an artifact (DESIGN §3).
+//! SkillMeat-compatible content hash: the version identity of an artifact (docs/design.md §3).
 //!
 //! A single file hashes as SHA-256 of its bytes. A folder hashes as one SHA-256 over every regular
 //! file below it, visited in Python's `sorted(Path.rglob("*"))` order, feeding each file's relative

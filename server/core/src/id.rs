@@ -1,5 +1,5 @@
 //! Artifact identity: the `type:name` id, the artifact types (SkillMeat's skill, command, agent,
-//! hook and mcp) and name validation (DESIGN §2).
+//! hook and mcp) and name validation (docs/design.md §2).
 
 use std::fmt;
 use std::str::FromStr;
@@ -94,7 +94,7 @@ pub struct ArtifactId {
 }
 
 impl ArtifactId {
-    /// Builds an id after checking the name (DESIGN §2).
+    /// Builds an id after checking the name (docs/design.md §2).
     pub fn new(kind: ArtifactType, name: &str) -> Result<Self> {
         validate_name(name)?;
         Ok(ArtifactId {

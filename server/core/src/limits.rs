@@ -1,4 +1,4 @@
-//! The size limits that keep any input, however hostile, to seconds and megabytes (DESIGN §12).
+//! The size limits that keep any input, however hostile, to seconds and megabytes (docs/design.md §12).
 //!
 //! Each limit gives a clear error naming the file or artifact; none is a silent truncation. The
 //! values are documented in the README ("Limits").

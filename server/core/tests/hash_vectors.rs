@@ -1,4 +1,4 @@
-//! Our content hash must equal SkillMeat 0.74's `compute_content_hash` (DESIGN §3).
+//! Our content hash must equal SkillMeat 0.74's `compute_content_hash` (docs/design.md §3).
 //!
 //! `tests/data/skillmeat/hash_vectors.json` is made by `scripts/gen_hash_vectors.py`, which builds
 //! each tree on disk and hashes it with SkillMeat's own function. Here each tree is written to a

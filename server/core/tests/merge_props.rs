@@ -1,4 +1,4 @@
-//! Property tests of the merge (DESIGN §12): one-sided and identical changes merge cleanly to the
+//! Property tests of the merge (docs/design.md §12): one-sided and identical changes merge cleanly to the
 //! changed side, rendered conflicts parse back to the regions the merge reported, and resolving
 //! every region to one side gives exactly that side of each region.
 //!

@@ -1,8 +1,8 @@
-//! `skillmeat-lsp merge-file`: git's `merge-file` on our merge engine (DESIGN §7).
+//! `skillmeat-lsp merge-file`: git's `merge-file` on our merge engine (docs/design.md §7).
 //!
 //! Same arguments, output and exit status as `git merge-file`, so scripts can swap one for the
 //! other and anyone can check our merge against git's. Two differences, both on purpose: binary
-//! and non-UTF-8 inputs are refused (DESIGN §6 never merges those line-wise), and markers are
+//! and non-UTF-8 inputs are refused (docs/design.md §6 never merges those line-wise), and markers are
 //! lengthened when an input already has marker-like lines unless `--marker-size` is given.
 
 mod options;

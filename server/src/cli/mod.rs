@@ -1,4 +1,4 @@
-//! The CLI: argument parsing, dispatch, and the mapping of core errors to exit codes (DESIGN §9).
+//! The CLI: argument parsing, dispatch, and the mapping of core errors to exit codes (docs/design.md §9).
 
 mod add;
 mod check_upstream;
@@ -25,7 +25,7 @@ use skillmeat_core::{Error, ErrorKind};
 
 pub use output::Out;
 
-/// Exit codes of DESIGN §9.
+/// Exit codes of docs/design.md §9.
 pub mod exit {
     pub const OK: i32 = 0;
     pub const DRIFT_OR_FAILED: i32 = 1;
@@ -133,7 +133,7 @@ pub fn main() -> i32 {
 fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
     // merge-file works on three files alone, and the server opens its own workspaces.
     match &cli.command {
-        // git's exit codes (129 usage, 255 unmergeable input), not DESIGN §9's.
+        // git's exit codes (129 usage, 255 unmergeable input), not docs/design.md §9's.
         Command::MergeFile(a) => return Ok(merge_file::main(&a.args)),
         Command::Serve { describe: true, .. } => {
             out.print_json(&crate::lsp::describe());

@@ -1,4 +1,4 @@
-//! `status` / `drift`: the drift table, or `status --json` (DESIGN §9 shape).
+//! `status` / `drift`: the drift table, or `status --json` (docs/design.md §9 shape).
 
 use skillmeat_core::drift::{DriftState, StatusReport};
 use skillmeat_core::workspace::Workspace;

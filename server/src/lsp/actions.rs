@@ -1,4 +1,4 @@
-//! Code actions (DESIGN §8): accept ours / theirs / both / base for one conflict region or all of
+//! Code actions (docs/design.md §8): accept ours / theirs / both / base for one conflict region or all of
 //! a file, revert a hunk to the deployed version, update from / merge with / push to the
 //! collection, roll back to deployed. Text changes are `WorkspaceEdit`s so the editor's undo
 //! works; what cannot be a text edit (files added or removed) runs as a command.

@@ -1,4 +1,4 @@
-//! Diagnostics (DESIGN §8): artifact drift on the main file's first line, one Error per conflict
+//! Diagnostics (docs/design.md §8): artifact drift on the main file's first line, one Error per conflict
 //! region with its exact range, malformed regions, and optional per-hunk drift hints.
 
 use serde_json::json;

@@ -1,4 +1,4 @@
-//! Server settings (DESIGN §8), from `initializationOptions`, `workspace/configuration` and
+//! Server settings (docs/design.md §8), from `initializationOptions`, `workspace/configuration` and
 //! `workspace/didChangeConfiguration`, flat or under a `skillmeat` section.
 
 use serde_json::Value;
@@ -14,7 +14,7 @@ pub const NAMES: &[&str] = &[
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
-    /// The collection folder; unset: SkillMeat's resolution order (DESIGN §2).
+    /// The collection folder; unset: SkillMeat's resolution order (docs/design.md §2).
     pub collection_path: Option<String>,
     /// One Hint per changed hunk against the deployed version.
     pub hunk_diagnostics: bool,

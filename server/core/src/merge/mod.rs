@@ -1,4 +1,4 @@
-//! Line-based three-way merge, conflict markers, conflict parsing and resolution (DESIGN §7).
+//! Line-based three-way merge, conflict markers, conflict parsing and resolution (docs/design.md §7).
 //!
 //! The merge reproduces `git merge-file` byte for byte: the same diff (xdiff's Myers with its
 //! preprocessing, cost limits and slider compaction), the same walk over both diffs, the same
@@ -269,7 +269,7 @@ impl MergeResult {
 }
 
 /// Merges after checking that every input is text under the size cap; refused inputs are reported
-/// as needing manual resolution and are never merged line-wise (DESIGN §6).
+/// as needing manual resolution and are never merged line-wise (docs/design.md §6).
 pub fn merge(base: &[u8], ours: &[u8], theirs: &[u8], opts: &MergeOptions) -> MergeOutcome {
     for (side, bytes) in [
         (Side::Base, base),

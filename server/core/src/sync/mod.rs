@@ -1,4 +1,4 @@
-//! Sync between neighbouring tiers (DESIGN §6): plan first, then apply atomically.
+//! Sync between neighbouring tiers (docs/design.md §6): plan first, then apply atomically.
 //!
 //! [`plan`] is pure: from the base, source and target trees it decides, per file, what happens
 //! and what the result is. [`apply`] writes a planned tree into a tier by staging it beside the

@@ -1,4 +1,4 @@
-//! The upstream tier (DESIGN §6): artifacts that come from a git repository.
+//! The upstream tier (docs/design.md §6): artifacts that come from a git repository.
 //!
 //! Everything goes through the system `git` ([`git`]), into a fetch cache in the user's cache
 //! folder ([`Repo`]), never inside a collection. Asking a remote what a ref names costs one `ls-remote`; a fetch happens only when

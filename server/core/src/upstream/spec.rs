@@ -4,7 +4,7 @@
 //! SkillMeat writes a GitHub upstream as `upstream = "https://github.com/u/r/tree/<sha>/<path>"`
 //! with the followed ref in `version_spec` (`latest` = the default branch) and the commit in
 //! `resolved_sha`. Any other git repository is recorded as `upstream = "<git url>"`,
-//! `upstream_path` and `version_spec` (DESIGN §6).
+//! `upstream_path` and `version_spec` (docs/design.md §6).
 
 use std::path::{Component, Path, PathBuf};
 

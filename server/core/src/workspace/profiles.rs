@@ -5,7 +5,7 @@
 //! workspace's. Each is its own deployment, shown as `type:name@profile`.
 //!
 //! These deployments are read, not yet written: they have no lineage of their own in our store, so
-//! sync, rollback and history act on the `.claude` deployment only (DESIGN §2 asks for more).
+//! sync, rollback and history act on the `.claude` deployment only (docs/design.md §2 asks for more).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! Editor edits are proposals until saved (DESIGN §8): an editor's *Update from collection* or
+//! Editor edits are proposals until saved (docs/design.md §8): an editor's *Update from collection* or
 //! *Merge with collection* changes buffers only, and the lineage moves when the saved project
 //! copy shows the proposed result — saved = the collection's content → synced, saved = the
 //! proposed merge → a `merge` version with the project and collection versions as parents and

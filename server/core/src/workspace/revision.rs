@@ -1,4 +1,4 @@
-//! Revisions (DESIGN §5): `vN`, a hash prefix (≥ 4 hex), a tag, `deployed`, `project`,
+//! Revisions (docs/design.md §5): `vN`, a hash prefix (≥ 4 hex), a tag, `deployed`, `project`,
 //! `collection` (and `upstream`, answered by the upstream support).
 
 use super::Workspace;

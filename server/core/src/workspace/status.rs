@@ -39,7 +39,7 @@ impl Seen {
 }
 
 impl Workspace {
-    /// Computes drift for every deployed or present artifact (DESIGN §4), recording a modified
+    /// Computes drift for every deployed or present artifact (docs/design.md §4), recording a modified
     /// project copy as a `local_modification` version the first time it is seen.
     pub fn status(&mut self) -> Result<StatusReport> {
         self.status_of(None)

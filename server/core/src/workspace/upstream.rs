@@ -1,5 +1,5 @@
 //! The upstream tier (git) of the workspace's collection: the `upstream` revision,
-//! `check-upstream` (current / behind / ahead / diverged, DESIGN §4) and upstream → collection
+//! `check-upstream` (current / behind / ahead / diverged, docs/design.md §4) and upstream → collection
 //! sync, whose merge base is the upstream content at the recorded `resolved_sha`, read from git.
 
 use std::path::PathBuf;
@@ -213,7 +213,7 @@ impl Workspace {
 
     /// The `upstream` revision: the artifact's content at the commit its ref names now.
     /// Looks for content `hash` of `id` in its upstream's history as cached locally (no fetch):
-    /// how a legacy baseline known only by its hash becomes a merge base again (DESIGN §5).
+    /// how a legacy baseline known only by its hash becomes a merge base again (docs/design.md §5).
     pub(crate) fn find_in_upstream_history(
         &self,
         id: &ArtifactId,

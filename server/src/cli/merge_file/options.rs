@@ -36,7 +36,7 @@ pub struct Options {
     pub stdout: bool,
     pub style: ConflictStyle,
     pub favor: Favor,
-    /// `None`: not given (or `--no-marker-size`), so markers may be lengthened (DESIGN §7).
+    /// `None`: not given (or `--no-marker-size`), so markers may be lengthened (docs/design.md §7).
     pub marker_size: Option<usize>,
     pub labels: Vec<String>,
     pub quiet: bool,

@@ -1,4 +1,4 @@
-//! Planning a sync: per-file three-way rules over whole trees (DESIGN §6), no I/O.
+//! Planning a sync: per-file three-way rules over whole trees (docs/design.md §6), no I/O.
 //!
 //! "Target" is the tier being written ("ours" in conflict terms) and "source" the tier content
 //! comes from ("theirs"). Rules per file: unchanged; one side changed → take it; both changed
