@@ -370,3 +370,72 @@ fn damaged_stored_content_is_refused_by_rollback_and_diff_and_nothing_is_written
     }
     assert_eq!(history_len(&env, "command:review"), before);
 }
+
+/// The window inside the swap: the old copy is already moved aside when the editor writes a new
+/// file at the target's path. The editor's file stays, and the moved-aside copy (a person's
+/// edit nothing has stored yet) is kept beside it under a name the error gives — never deleted.
+#[test]
+fn a_save_landing_after_the_old_copy_moved_aside_keeps_both() {
+    let env = Env::new("");
+    env.write("collection/commands/review.md", "review v1\n");
+    let r = env.run(&["deploy", "command:review"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let file = env.project().join(".claude/commands/review.md");
+    // The person's edit, and a collection change: a merge writes the file.
+    std::fs::write(&file, "review v1\nmy own line\n").unwrap();
+    env.write("collection/commands/review.md", "review v2\n");
+    let go = env.path("go");
+    let child = env
+        .command()
+        .arg("--workspace")
+        .arg(env.project())
+        .arg("--collection")
+        .arg(env.collection())
+        .args(["sync", "command:review", "--strategy", "theirs", "--apply"])
+        .env(
+            "SKILLMEAT_FAILPOINTS",
+            format!("after-backup:pause={}", go.display()),
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(
+        &env.path("go.reached"),
+        "the sync never moved the old copy aside",
+    );
+    assert!(!file.exists(), "the old copy should be aside at this point");
+    std::fs::write(&file, "saved by the editor into the gap\n").unwrap();
+    std::fs::write(&go, "").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "saved by the editor into the gap\n",
+        "the editor's save is gone"
+    );
+    let kept: Vec<String> = beside(&file)
+        .into_iter()
+        .filter(|n| n.contains("skillmeat-kept-"))
+        .collect();
+    assert_eq!(
+        kept.len(),
+        1,
+        "the moved-aside copy should be kept: {:?}",
+        beside(&file)
+    );
+    let kept_path = file.with_file_name(&kept[0]);
+    assert_eq!(
+        std::fs::read_to_string(&kept_path).unwrap(),
+        "review v1\nmy own line\n",
+        "the person's edit is lost"
+    );
+    assert!(
+        stderr.contains(&kept_path.display().to_string()),
+        "the error should say where the replaced content is: {stderr}"
+    );
+    // What is kept is a dot-entry: never an artifact, and status still works.
+    let r = env.run(&["status"]);
+    assert!(r.code == 0 || r.code == 1, "{r:?}");
+}

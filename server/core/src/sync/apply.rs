@@ -165,14 +165,27 @@ pub fn swap_in(
     }
     if let Err(e) = rename_noreplace(&stage, target) {
         // Something appeared at the target (an editor's save) or the rename failed: the old
-        // tree goes back unless the target is taken, in which case the newer save stays.
+        // tree goes back unless the target is taken, in which case the newer save stays and the
+        // old tree — not stored yet, so perhaps a person's only copy — is kept beside it under a
+        // name of its own (a dot-entry: never taken for an artifact, never touched by recovery).
+        let mut kept = None;
         if against.is_some() && fs::symlink_metadata(target).is_err() {
             let _ = fs::rename(&old, target);
-        } else {
-            let _ = remove_path(&old);
+        } else if against.is_some() {
+            let keep = sibling(target, "kept", &unique);
+            if fs::rename(&old, &keep).is_ok() {
+                kept = Some(keep);
+            }
         }
         let err = if e.kind() == std::io::ErrorKind::AlreadyExists {
-            changed_meanwhile(artifact, target)
+            match kept {
+                Some(k) => Error::conflict(format!(
+                    "{} changed while {artifact} was being written (an editor saved it?); nothing was written or recorded, your save is kept, and the content it replaced is kept at {}; run the command again",
+                    target.display(),
+                    k.display()
+                )),
+                None => changed_meanwhile(artifact, target),
+            }
         } else {
             Error::io(target, e)
         };
