@@ -52,8 +52,8 @@ fn parse(path: &Path, text: &str) -> Result<DocumentMut> {
 
 /// Reads the file; `Ok(None)` when it does not exist. An entry of the wrong shape (a key of the
 /// wrong type, no name or type, an `artifact_path` that is not the artifact's own) is an error
-/// naming the file, the entry and the key; entries of types we do not track (SkillMeat's hooks
-/// and MCP servers) are listed in `skipped`.
+/// naming the file, the entry and the key; entries of types we do not track (any type beyond
+/// skill, command, agent, hook and mcp) are listed in `skipped`.
 pub fn read(path: &Path) -> Result<Option<Read>> {
     let Some(text) = crate::limits::read_manifest(path)? else {
         return Ok(None);
@@ -422,7 +422,7 @@ collection_sha = "bbbb"
         assert!(read(&p).unwrap_err().to_string().contains("`deployed`"));
         fs::write(
             &p,
-            format!("{head}artifact_path = \"skills/s\"\n[[deployed]]\nartifact_name = \"h\"\nartifact_type = \"hook\"\n"),
+            format!("{head}artifact_path = \"skills/s\"\n[[deployed]]\nartifact_name = \"h\"\nartifact_type = \"workflow\"\n"),
         )
         .unwrap();
         let r = read(&p).unwrap().unwrap();

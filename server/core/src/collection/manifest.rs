@@ -212,7 +212,7 @@ mod tests {
         }
         let ok = parse_collection(
             Path::new("x"),
-            "[[artifacts]]\nname = \"s\"\ntype = \"skill\"\npath = \"skills/s/\"\n[[artifacts]]\nname = \"r\"\ntype = \"command\"\npath = \"commands/r.md\"\n[[artifacts]]\nname = \"h\"\ntype = \"hook\"\npath = \"anything\"\n",
+            "[[artifacts]]\nname = \"s\"\ntype = \"skill\"\npath = \"skills/s/\"\n[[artifacts]]\nname = \"r\"\ntype = \"command\"\npath = \"commands/r.md\"\n[[artifacts]]\nname = \"h\"\ntype = \"workflow\"\npath = \"anything\"\n",
         )
         .unwrap();
         assert_eq!(ok.entries.len(), 2);
