@@ -5,6 +5,7 @@
 
 use std::fs;
 use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -42,7 +43,13 @@ pub fn read_manifest(path: &Path) -> Result<Option<String>> {
             )));
         }
     }
-    let file = match fs::File::open(path) {
+    // Non-blocking, so a FIFO (or a device) at the manifest's path is refused below instead of
+    // waiting forever for a writer.
+    let file = match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(path, e)),
@@ -58,6 +65,12 @@ pub fn read_manifest(path: &Path) -> Result<Option<String>> {
         if md.is_dir() {
             return Err(Error::malformed(format!(
                 "{} is a folder, not a file; move it away",
+                path.display()
+            )));
+        }
+        if !md.is_file() {
+            return Err(Error::malformed(format!(
+                "{} is not a regular file (a FIFO, socket or device); move it away",
                 path.display()
             )));
         }
