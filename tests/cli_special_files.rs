@@ -152,3 +152,24 @@ fn a_fifo_where_a_manifest_or_lock_belongs_is_refused_at_once() {
         assert_eq!(env.read("collection/commands/c.md"), kept);
     }
 }
+
+#[test]
+fn a_lineage_database_that_is_a_link_is_refused_and_what_it_points_at_is_left_alone() {
+    // Another project's database (ours, so every other check passes), and a link to it.
+    let env = deployed();
+    let db = env.path("project/.skillmeat/lineage.db");
+    let other = env.path("other-project.db");
+    std::fs::rename(&db, &other).unwrap();
+    for f in ["lineage.db-wal", "lineage.db-shm"] {
+        let _ = std::fs::remove_file(env.path(&format!("project/.skillmeat/{f}")));
+    }
+    std::os::unix::fs::symlink("../../other-project.db", &db).unwrap();
+    env.write("collection/skills/s/SKILL.md", "S newer.\n");
+    for args in [
+        &["status"][..],
+        &["deploy", "skill:s"][..],
+        &["history", "skill:s"][..],
+    ] {
+        support::assert_refused(&env, args, 1, &["lineage.db", "symlink"]);
+    }
+}
