@@ -19,6 +19,10 @@ pub const MAX_NAME_BYTES: usize = 128;
 /// Most files one artifact may hold.
 pub const MAX_ARTIFACT_FILES: usize = 10_000;
 
+/// Deepest folder nesting inside one artifact. The walk recurses once per level, so without a
+/// bound a shared collection's thousands of nested folders overflow the stack.
+pub const MAX_ARTIFACT_DEPTH: usize = 64;
+
 /// Largest total size of one artifact's files. A merge holds three versions and their line
 /// tables, so this bounds a command's memory to a few hundred megabytes.
 pub const MAX_ARTIFACT_BYTES: u64 = 64 * 1024 * 1024;
