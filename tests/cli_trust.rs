@@ -466,3 +466,26 @@ fn limits_are_clear_errors_that_write_nothing_and_never_hang() {
     }
     timed(&env, &["deploy", "skill:big"], 1, &["big", "64 MiB"]);
 }
+
+#[test]
+fn folders_nested_thousands_deep_are_a_clear_error_not_a_stack_overflow() {
+    // git stores such a tree happily; the walk used to recurse once per level and abort.
+    let env = deployed();
+    // Relative creation: the absolute path is longer than PATH_MAX.
+    let made = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import os,sys; os.chdir(sys.argv[1])\nfor _ in range(1500): os.mkdir('d'); os.chdir('d')\nopen('f','w').write('deep')",
+            env.path("collection/skills/s").to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let r = env.run(&["status"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout.contains("more than 64 deep") || r.stderr.contains("more than 64 deep"),
+        "{r:?}"
+    );
+    assert_refused(&env, &["deploy", "skill:s"], 1, &["skills/s", "64 deep"]);
+}

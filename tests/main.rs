@@ -17,6 +17,7 @@ mod cli_merge_file;
 mod cli_merge_file_git;
 mod cli_profiles;
 mod cli_resolve;
+mod cli_special_files;
 mod cli_sync;
 mod cli_trust;
 mod cli_upstream;

@@ -183,7 +183,8 @@ impl IdQuery {
     }
 }
 
-/// Rejects names that could escape a folder or hide: `/`, `\`, `..`, NUL, a leading `.`, empty.
+/// Rejects names that could escape a folder, hide or pass for another: `/`, `\`, `..`, NUL, a
+/// leading `.`, control and bidirectional control characters, empty, over the length limit.
 pub fn validate_name(name: &str) -> Result<()> {
     let bad = if name.is_empty() {
         Some("it is empty")
@@ -197,6 +198,9 @@ pub fn validate_name(name: &str) -> Result<()> {
         Some("it starts with `.`")
     } else if name.chars().any(char::is_control) {
         Some("it contains a control character")
+    } else if name.chars().any(is_bidi_control) {
+        // `s\u{202E}dm.exe` shows as `sexe.md`: a name must look like what it is.
+        Some("it contains a bidirectional control character (it would display as another name)")
     } else if name.len() > crate::limits::MAX_NAME_BYTES {
         Some("it is longer than 128 bytes (the file names built from it must fit the file system's 255)")
     } else {
@@ -211,13 +215,30 @@ pub fn validate_name(name: &str) -> Result<()> {
     }
 }
 
+/// The Unicode characters that reorder how the text around them is shown (embeddings,
+/// overrides, isolates and the directional marks).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn traversal_and_hidden_names_are_rejected() {
-        for bad in ["../x", "a/b", "a\\b", "..", ".hidden", "", "a\0b", "x..y"] {
+        for bad in [
+            "../x",
+            "a/b",
+            "a\\b",
+            "..",
+            ".hidden",
+            "",
+            "a\0b",
+            "x..y",
+            "s\u{202E}dm.exe",
+            "a\u{2066}b",
+        ] {
             assert!(validate_name(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(IdQuery::parse("skill:../x").is_err());

@@ -5,6 +5,7 @@
 
 use std::fs;
 use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -17,6 +18,10 @@ pub const MAX_NAME_BYTES: usize = 128;
 
 /// Most files one artifact may hold.
 pub const MAX_ARTIFACT_FILES: usize = 10_000;
+
+/// Deepest folder nesting inside one artifact. The walk recurses once per level, so without a
+/// bound a shared collection's thousands of nested folders overflow the stack.
+pub const MAX_ARTIFACT_DEPTH: usize = 64;
 
 /// Largest total size of one artifact's files. A merge holds three versions and their line
 /// tables, so this bounds a command's memory to a few hundred megabytes.
@@ -42,7 +47,13 @@ pub fn read_manifest(path: &Path) -> Result<Option<String>> {
             )));
         }
     }
-    let file = match fs::File::open(path) {
+    // Non-blocking, so a FIFO (or a device) at the manifest's path is refused below instead of
+    // waiting forever for a writer.
+    let file = match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+    {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(path, e)),
@@ -58,6 +69,12 @@ pub fn read_manifest(path: &Path) -> Result<Option<String>> {
         if md.is_dir() {
             return Err(Error::malformed(format!(
                 "{} is a folder, not a file; move it away",
+                path.display()
+            )));
+        }
+        if !md.is_file() {
+            return Err(Error::malformed(format!(
+                "{} is not a regular file (a FIFO, socket or device); move it away",
                 path.display()
             )));
         }

@@ -223,6 +223,13 @@ fn walk_dir(
         let ft = entry.file_type().at(&abs)?;
         if ft.is_dir() {
             budget.add(0)?;
+            if prefix.matches('/').count() >= limits::MAX_ARTIFACT_DEPTH {
+                return Err(Error::malformed(format!(
+                    "{} nests folders more than {} deep, the limit for one artifact; flatten it",
+                    budget.root.display(),
+                    limits::MAX_ARTIFACT_DEPTH
+                )));
+            }
             let md = fs::symlink_metadata(&abs).at(&abs)?;
             walk_dir(&abs, canon_root, &format!("{rel}/"), &md, out, budget)?;
         } else if ft.is_symlink() {

@@ -8,7 +8,7 @@
 mod options;
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use skillmeat_core::merge::{
@@ -60,7 +60,19 @@ impl Options {
 }
 
 fn read_input(path: &Path) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // One byte past the cap is enough to refuse: an endless input (`/dev/zero`, a pipe that
+    // never closes) or a file of gigabytes is never read whole.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(DEFAULT_SIZE_CAP as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() > DEFAULT_SIZE_CAP {
+        return Err(format!(
+            "cannot merge {}: it is over the {} MiB size cap; it needs manual resolution",
+            path.display(),
+            DEFAULT_SIZE_CAP / (1024 * 1024)
+        ));
+    }
     if let Err(reason) = check_mergeable(&bytes, DEFAULT_SIZE_CAP) {
         return Err(format!(
             "cannot merge {}: {reason}; it needs manual resolution",
@@ -255,6 +267,20 @@ mod tests {
             main(&[o.clone(), missing, t].map(OsString::from)),
             ERROR_EXIT
         );
+        assert_eq!(std::fs::read(&o)?, b"b\n");
+        Ok(())
+    }
+
+    #[test]
+    fn an_endless_input_is_refused_after_the_size_cap_not_read_forever() -> Result<()> {
+        let dir = setup("a\n", "b\n", "c\n")?;
+        let [o, b, _] = paths(dir.path());
+        let started = std::time::Instant::now();
+        assert_eq!(
+            main(&[o.clone(), b, "/dev/zero".into()].map(OsString::from)),
+            ERROR_EXIT
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
         assert_eq!(std::fs::read(&o)?, b"b\n");
         Ok(())
     }

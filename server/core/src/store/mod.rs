@@ -67,6 +67,14 @@ impl Store {
 
     /// Opens and migrates (up or down) to `target`; used by tests of the down steps.
     pub fn open_at(path: &Path, target: u32) -> Result<Store> {
+        // A link would put the lineage (and its writes) wherever it points: another project's
+        // database, or a file outside the project altogether.
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::malformed(format!(
+                "{} is a symlink; skillmeat-lsp never opens its database through a link — replace it with the file itself, or move it away to start a fresh lineage",
+                path.display()
+            )));
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,

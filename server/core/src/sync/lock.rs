@@ -15,6 +15,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -117,13 +118,32 @@ fn held_without_flock(text: &str) -> bool {
 /// One attempt: the lock, or `None` while someone else holds it.
 fn try_take(path: &Path) -> Result<Option<Lock>> {
     loop {
-        let mut file = OpenOptions::new()
+        // Never through a link (a shared collection can commit `.<name>.skillmeat-lsp.lock ->
+        // ~/.bashrc`, which writing the pid would overwrite), and never waiting on a FIFO.
+        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+        let not_ours = || {
+            Error::malformed(format!(
+                "{} is not a lock file skillmeat-lsp made (a symlink, FIFO or other special file); skillmeat-lsp never writes through it — remove it and run again",
+                path.display()
+            ))
+        };
+        let mut file = match OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
+            .custom_flags(flags.bits() as i32)
             .open(path)
-            .map_err(|e| Error::io(path, e))?;
+        {
+            Ok(f) => f,
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+                return Err(not_ours())
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        if !file.metadata().map_err(|e| Error::io(path, e))?.is_file() {
+            return Err(not_ours());
+        }
         match rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive) {
             Ok(()) => {}
             Err(e) if e == rustix::io::Errno::WOULDBLOCK || e == rustix::io::Errno::INTR => {
