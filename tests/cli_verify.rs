@@ -143,3 +143,45 @@ fn missing_blobs_wrong_hashes_and_dangling_rows_are_each_named() {
     .collect();
     assert_eq!(kinds, want, "{v:#}");
 }
+
+#[test]
+fn damaged_modes_are_reported_by_verify_as_rollback_refuses_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = edited();
+    env.write("collection/skills/pdf/run.sh", "#!/bin/sh\necho hi\n");
+    let script = env.path("collection/skills/pdf/run.sh");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    env.write(P, V1);
+    assert_eq!(env.run(&["sync", "skill:pdf", "--apply"]).code, 0);
+    env.write(P, "---\nname: pdf\n---\n\nversion three\n");
+    // Someone turns the stored executable bit into a setuid one.
+    let changed = db(&env)
+        .execute(
+            "UPDATE versions SET meta = ?1 WHERE meta_hash != ''",
+            [b"m\x004755\x00run.sh\x00".to_vec()],
+        )
+        .unwrap();
+    assert!(changed >= 1);
+    let number: u32 = db(&env)
+        .query_row(
+            "SELECT number FROM versions WHERE meta_hash != '' ORDER BY number LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let to = format!("v{number}");
+    let r = env.run(&["rollback", "skill:pdf", "--to", &to, "--yes"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert_eq!(env.read(P), "---\nname: pdf\n---\n\nversion three\n");
+    // What rollback refuses, verify reports.
+    let r = env.run(&["verify", "--json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = r.json();
+    let problems = v["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["kind"] == "damaged-meta"
+            && p["artifact"] == "skill:pdf"
+            && p["version"] == to),
+        "{v:#}"
+    );
+}

@@ -22,6 +22,8 @@ pub enum ProblemKind {
     DamagedBlob,
     /// A version's files no longer give the version's content hash.
     HashMismatch,
+    /// A version's stored modes, folders and links no longer match their digest.
+    DamagedMeta,
     /// A version names a parent that does not exist.
     MissingParent,
     /// A deployment's baseline names a version that does not exist.
@@ -35,6 +37,7 @@ impl ProblemKind {
             ProblemKind::MissingBlob => "missing-blob",
             ProblemKind::DamagedBlob => "damaged-blob",
             ProblemKind::HashMismatch => "hash-mismatch",
+            ProblemKind::DamagedMeta => "damaged-meta",
             ProblemKind::MissingParent => "missing-parent",
             ProblemKind::MissingBaseline => "missing-baseline",
         }
@@ -77,6 +80,8 @@ struct VersionRef {
     number: u32,
     hash: String,
     has_content: bool,
+    meta: Vec<u8>,
+    meta_hash: String,
 }
 
 fn artifact_name(kind: &str, name: &str) -> (String, bool) {
@@ -99,7 +104,8 @@ impl Store {
     }
 
     /// Checks everything stored: the database file, every blob against its SHA-256, every
-    /// version's files against its content hash, parents and deployment baselines.
+    /// version's files against its content hash and its modes, folders and links against their
+    /// digest, parents and deployment baselines.
     pub fn verify(&self) -> Result<VerifyReport> {
         let mut report = VerifyReport::default();
         let c = self.conn();
@@ -140,7 +146,7 @@ impl Store {
         let versions: Vec<VersionRef> = {
             let mut stmt = c
                 .prepare(
-                    "SELECT v.id, a.type, a.name, v.number, v.hash, v.has_content
+                    "SELECT v.id, a.type, a.name, v.number, v.hash, v.has_content, v.meta, v.meta_hash
                      FROM versions v JOIN artifacts a ON a.id = v.artifact_id
                      ORDER BY a.type, a.name, v.number",
                 )
@@ -156,6 +162,8 @@ impl Store {
                         number: r.get(3)?,
                         hash: r.get(4)?,
                         has_content: r.get(5)?,
+                        meta: r.get(6)?,
+                        meta_hash: r.get(7)?,
                     })
                 })
                 .map_err(|e| self.err(e))?;
@@ -203,6 +211,19 @@ impl Store {
             }
             if !v.has_content {
                 continue;
+            }
+            // The modes, folders and links are checked the way a restore checks them.
+            let meta_ok =
+                crate::tree::Meta::decode(&v.meta).is_some_and(|m| m.digest() == v.meta_hash);
+            if !meta_ok {
+                report.problems.push(problem(
+                    ProblemKind::DamagedMeta,
+                    None,
+                    format!(
+                        "{} v{}: its stored modes, folders and links no longer match their digest",
+                        v.artifact, v.number
+                    ),
+                ));
             }
             let rows: Vec<(String, String, Option<Vec<u8>>)> = files
                 .query_map([v.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
