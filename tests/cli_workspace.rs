@@ -36,11 +36,11 @@ fn user_with_home_claude() -> Env {
         {}
         //- home/.skillmeat/config.toml
         [settings]
-        //- home/work/new-project/README.md
+        //- home/code/new-project/README.md
         A new project.
         "#,
     );
-    std::fs::create_dir_all(env.path("home/work/new-project/src")).unwrap();
+    std::fs::create_dir_all(env.path("home/code/new-project/src")).unwrap();
     env
 }
 
@@ -49,7 +49,7 @@ fn deploy_from_a_folder_under_home_never_writes_the_users_own_claude_folder() {
     let env = user_with_home_claude();
     let r = run_in(
         &env,
-        "home/work/new-project/src",
+        "home/code/new-project/src",
         &["deploy", "command:review"],
     );
     assert_eq!(r.code, 0, "{r:?}");
@@ -61,7 +61,7 @@ fn deploy_from_a_folder_under_home_never_writes_the_users_own_claude_folder() {
     assert!(!env.path("home/.claude/.skillmeat-deployed.toml").exists());
     // With no project marker anywhere below $HOME, the folder the command ran in is the project,
     // and the command says so.
-    let project = env.path("home/work/new-project/src");
+    let project = env.path("home/code/new-project/src");
     assert_eq!(
         std::fs::read_to_string(project.join(".claude/commands/review.md")).unwrap(),
         "Review.\n"
@@ -75,16 +75,16 @@ fn deploy_from_a_folder_under_home_never_writes_the_users_own_claude_folder() {
         r.stderr
     );
     // A marker (here `.git`) makes the folder above the project, as git finds it.
-    std::fs::create_dir_all(env.path("home/work/new-project/.git")).unwrap();
-    std::fs::create_dir_all(env.path("home/work/new-project/docs")).unwrap();
+    std::fs::create_dir_all(env.path("home/code/new-project/.git")).unwrap();
+    std::fs::create_dir_all(env.path("home/code/new-project/docs")).unwrap();
     let r = run_in(
         &env,
-        "home/work/new-project/docs",
+        "home/code/new-project/docs",
         &["deploy", "command:review"],
     );
     assert_eq!(r.code, 0, "{r:?}");
     assert!(env
-        .path("home/work/new-project/.claude/commands/review.md")
+        .path("home/code/new-project/.claude/commands/review.md")
         .exists());
     assert!(!env.path("home/.claude/commands").exists());
 }
@@ -124,20 +124,20 @@ fn home_and_user_level_data_are_workspaces_only_when_named() {
 fn read_only_commands_in_a_folder_that_is_not_a_project_create_nothing() {
     let env = user_with_home_claude();
     let before = env.snapshot();
-    let r = run_in(&env, "home/work/new-project", &["status"]);
+    let r = run_in(&env, "home/code/new-project", &["status"]);
     assert_eq!(r.code, 0, "{r:?}");
-    let r = run_in(&env, "home/work/new-project", &["status", "--json"]);
-    let ws = std::fs::canonicalize(env.path("home/work/new-project")).unwrap();
+    let r = run_in(&env, "home/code/new-project", &["status", "--json"]);
+    let ws = std::fs::canonicalize(env.path("home/code/new-project")).unwrap();
     assert_eq!(r.json()["workspace"], ws.display().to_string());
     let r = run_in(
         &env,
-        "home/work/new-project",
+        "home/code/new-project",
         &["history", "command:review"],
     );
     assert_eq!(r.code, 3, "never deployed: {r:?}");
     let r = run_in(
         &env,
-        "home/work/new-project",
+        "home/code/new-project",
         &[
             "diff",
             "command:review",
