@@ -124,6 +124,7 @@ pub fn deploy(done: &[DeployOutcome]) -> Value {
         .map(|d| {
             json!({
                 "id": d.id.to_string(),
+                "profile": d.id.profile_id(),
                 "hash": d.hash,
                 "version": v(d.version),
                 "already_present": d.already_present,

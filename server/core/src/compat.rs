@@ -11,6 +11,7 @@ use toml_edit::{value, Array, ArrayOfTables, DocumentMut, Item, Table};
 
 use crate::error::{Error, IoContext, Result};
 use crate::id::{ArtifactId, ArtifactType};
+use crate::profile::Profile;
 
 pub const FILE_NAME: &str = ".skillmeat-deployed.toml";
 
@@ -55,6 +56,16 @@ fn parse(path: &Path, text: &str) -> Result<DocumentMut> {
 /// naming the file, the entry and the key; entries of types we do not track (any type beyond
 /// skill, command, agent, hook and mcp) are listed in `skipped`.
 pub fn read(path: &Path) -> Result<Option<Read>> {
+    read_as(path, None)
+}
+
+/// [`read`] for the deployed file of `profile`'s root: its entries' ids carry the profile and
+/// their `artifact_path` must be the profile's own (its path map may rename type folders).
+pub fn read_in(path: &Path, profile: &Profile) -> Result<Option<Read>> {
+    read_as(path, Some(profile))
+}
+
+fn read_as(path: &Path, profile: Option<&Profile>) -> Result<Option<Read>> {
     let Some(text) = crate::limits::read_manifest(path)? else {
         return Ok(None);
     };
@@ -71,7 +82,7 @@ pub fn read(path: &Path) -> Result<Option<Read>> {
     };
     for (i, t) in tables.iter().enumerate() {
         let at = format!("{} [[deployed]] #{}", path.display(), i + 1);
-        match entry(t) {
+        match entry(t, profile) {
             Ok(Some(d)) => out.entries.push(d),
             Ok(None) => out.skipped.push(format!(
                 "{at}: artifact_type `{}` is not tracked by skillmeat-lsp",
@@ -87,7 +98,7 @@ pub fn read(path: &Path) -> Result<Option<Read>> {
     Ok(Some(out))
 }
 
-fn entry(t: &Table) -> std::result::Result<Option<Deployed>, String> {
+fn entry(t: &Table, profile: Option<&Profile>) -> std::result::Result<Option<Deployed>, String> {
     let s = |k: &str| -> std::result::Result<Option<String>, String> {
         match t.get(k) {
             None => Ok(None),
@@ -124,13 +135,32 @@ fn entry(t: &Table) -> std::result::Result<Option<Deployed>, String> {
                 "{id}: `version_lineage` is not an array of strings"
             ))?,
     };
-    let artifact_path = match s("artifact_path")? {
+    let (id, expected) = match profile.filter(|p| p.id != crate::profile::DEFAULT) {
         Some(p) => {
+            let id = id.with_profile(Some(&p.id));
+            let rel = p.rel_path(&id);
+            (id, Some(rel))
+        }
+        None => (id, None),
+    };
+    let artifact_path = match (s("artifact_path")?, expected) {
+        (Some(p), Some(rel)) => {
+            let trimmed = p.strip_suffix('/').unwrap_or(&p);
+            if trimmed != rel {
+                return Err(format!(
+                    "{id}: `artifact_path` `{}` is not `{rel}`, where this profile keeps it",
+                    p.escape_debug()
+                ));
+            }
+            rel
+        }
+        (None, Some(rel)) => rel,
+        (Some(p), None) => {
             crate::collection::check_path(&id, &p)
                 .map_err(|why| format!("{id}: `artifact_path` {why}"))?;
             id.rel_path()
         }
-        None => id.rel_path(),
+        (None, None) => id.rel_path(),
     };
     let deployed_at = s("deployed_at")?;
     let from_collection = s("from_collection")?;
@@ -150,6 +180,8 @@ fn entry(t: &Table) -> std::result::Result<Option<Deployed>, String> {
 #[derive(Debug, Clone)]
 pub struct Baseline<'a> {
     pub id: &'a ArtifactId,
+    /// The profile whose root holds the file (what a new entry records as its profile).
+    pub profile: &'a Profile,
     pub content_hash: &'a str,
     pub deployed_at: &'a str,
     pub from_collection: &'a str,
@@ -161,7 +193,7 @@ pub fn record(path: &Path, baselines: &[Baseline<'_>], create: bool) -> Result<b
     let text = match crate::limits::read_manifest(path)? {
         Some(t) => {
             // The same checks as reading, so a file of the wrong shape is never edited.
-            read(path)?;
+            read_as(path, baselines.first().map(|b| b.profile))?;
             t
         }
         None if !create => return Ok(false),
@@ -233,14 +265,14 @@ fn fresh(b: &Baseline<'_>) -> Table {
     t["artifact_type"] = value(b.id.kind.as_str());
     t["from_collection"] = value(b.from_collection);
     t["deployed_at"] = value(b.deployed_at);
-    t["artifact_path"] = value(b.id.rel_path());
+    t["artifact_path"] = value(b.profile.rel_path(b.id));
     t["content_hash"] = value(b.content_hash);
     t["local_modifications"] = value(false);
     t["version_lineage"] = value(lineage_array(&[b.content_hash.to_string()]));
     t["merge_base_snapshot"] = value(b.content_hash);
-    t["deployment_profile_id"] = value("claude_code");
-    t["platform"] = value("claude_code");
-    t["profile_root_dir"] = value(".claude");
+    t["deployment_profile_id"] = value(b.profile.id.as_str());
+    t["platform"] = value(b.profile.platform());
+    t["profile_root_dir"] = value(b.profile.root_dir.as_str());
     t["collection_sha"] = value(b.content_hash);
     t
 }
@@ -328,8 +360,10 @@ collection_sha = "bbbb"
         let p = dir.path().join(FILE_NAME);
         fs::write(&p, SAMPLE).unwrap();
         let id = ArtifactId::new(ArtifactType::Skill, "demo-skill").unwrap();
+        let claude = crate::profile::builtins().remove(0);
         let b = Baseline {
             id: &id,
+            profile: &claude,
             content_hash: "cccc",
             deployed_at: "2026-11-22T00:00:00.000000",
             from_collection: "default",
@@ -359,8 +393,10 @@ collection_sha = "bbbb"
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(FILE_NAME);
         let id = ArtifactId::new(ArtifactType::Command, "review").unwrap();
+        let claude = crate::profile::builtins().remove(0);
         let b = Baseline {
             id: &id,
+            profile: &claude,
             content_hash: "dddd",
             deployed_at: "t",
             from_collection: "default",
@@ -383,8 +419,10 @@ collection_sha = "bbbb"
             "{msg}"
         );
         let id = ArtifactId::new(ArtifactType::Command, "x").unwrap();
+        let claude = crate::profile::builtins().remove(0);
         let b = Baseline {
             id: &id,
+            profile: &claude,
             content_hash: "e",
             deployed_at: "t",
             from_collection: "c",

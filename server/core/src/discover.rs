@@ -84,6 +84,7 @@ pub fn scan(tier_root: &Path) -> Result<Found> {
                 ArtifactId {
                     kind,
                     name: name.to_string(),
+                    profile: None,
                 },
                 entry.path(),
             );

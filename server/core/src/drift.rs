@@ -98,10 +98,8 @@ pub struct ArtifactStatus {
 impl ArtifactStatus {
     /// The id as shown and accepted: `type:name`, with `@profile` for another profile's copy.
     pub fn shown_id(&self) -> String {
-        match &self.profile {
-            Some(p) => format!("{}@{p}", self.id),
-            None => self.id.to_string(),
-        }
+        // The id carries its profile (`ArtifactId::profile`), shown as `@profile`.
+        self.id.to_string()
     }
 }
 

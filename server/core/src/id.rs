@@ -91,6 +91,11 @@ impl FromStr for ArtifactType {
 pub struct ArtifactId {
     pub kind: ArtifactType,
     pub name: String,
+    /// The deployment profile this id names (SkillMeat's profile id: `codex`, `gemini`,
+    /// `cursor`, or one its config adds); `None` is Claude Code's `.claude` and every collection
+    /// copy. Shown as `type:name@profile`; one collection artifact deployed to two roots is two
+    /// ids, each with its own lineage.
+    pub profile: Option<String>,
 }
 
 impl ArtifactId {
@@ -100,7 +105,30 @@ impl ArtifactId {
         Ok(ArtifactId {
             kind,
             name: name.to_string(),
+            profile: None,
         })
+    }
+
+    /// The same artifact under `profile` (`None`, `claude` or `claude_code`: Claude Code's).
+    pub fn with_profile(mut self, profile: Option<&str>) -> Self {
+        self.profile = profile
+            .filter(|p| !is_default_profile(p))
+            .map(str::to_string);
+        self
+    }
+
+    /// The collection artifact this deployment is a copy of (the id without its profile).
+    pub fn base(&self) -> ArtifactId {
+        ArtifactId {
+            kind: self.kind,
+            name: self.name.clone(),
+            profile: None,
+        }
+    }
+
+    /// SkillMeat's profile id of this deployment (`claude_code` when none is named).
+    pub fn profile_id(&self) -> &str {
+        self.profile.as_deref().unwrap_or(crate::profile::DEFAULT)
     }
 
     /// The artifact's path relative to `.claude/` in a project or to a collection's root.
@@ -126,19 +154,54 @@ impl ArtifactId {
 
 impl fmt::Display for ArtifactId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.kind, self.name)
+        write!(f, "{}:{}", self.kind, self.name)?;
+        match &self.profile {
+            Some(p) => write!(f, "@{p}"),
+            None => Ok(()),
+        }
     }
 }
 
-/// What a person typed: `type:name`, or a bare name to be matched against known artifacts.
+/// Whether a profile name typed or read means Claude Code's `.claude` (`claude`, `claude_code`).
+pub fn is_default_profile(p: &str) -> bool {
+    p == crate::profile::DEFAULT || p == "claude"
+}
+
+/// Checks a profile name typed in an id or flag: SkillMeat's profile ids are plain identifiers.
+pub fn validate_profile(p: &str) -> Result<()> {
+    let ok = !p.is_empty()
+        && p.len() <= 64
+        && p.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "invalid profile `{}`: profiles are SkillMeat profile ids such as `codex`, `gemini`, `cursor` or `claude`",
+            p.escape_debug()
+        )))
+    }
+}
+
+/// What a person typed: `type:name`, or a bare name to be matched against known artifacts;
+/// either may end in `@profile` (see [`ArtifactId::profile`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdQuery {
     Exact(ArtifactId),
     Bare(String),
+    /// A name or id with `@profile` naming the deployment.
+    InProfile(Box<IdQuery>, String),
 }
 
 impl IdQuery {
     pub fn parse(s: &str) -> Result<Self> {
+        if let Some((rest, profile)) = s.rsplit_once('@') {
+            validate_profile(profile)?;
+            return Ok(IdQuery::InProfile(
+                Box::new(IdQuery::parse(rest)?),
+                profile.to_string(),
+            ));
+        }
         match s.split_once(':') {
             Some((kind, name)) => Ok(IdQuery::Exact(ArtifactId::new(kind.parse()?, name)?)),
             None => {
@@ -148,36 +211,74 @@ impl IdQuery {
         }
     }
 
-    /// Picks the one id among `known` that this query names.
+    /// The profile the query names, if any (`None` for `@claude` too: that is the default).
+    pub fn profile(&self) -> Option<&str> {
+        match self {
+            IdQuery::InProfile(_, p) if !is_default_profile(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether the query names a profile at all (`@claude` included).
+    pub fn names_profile(&self) -> bool {
+        matches!(self, IdQuery::InProfile(..))
+    }
+
+    /// The query without its profile.
+    pub fn without_profile(&self) -> &IdQuery {
+        match self {
+            IdQuery::InProfile(q, _) => q,
+            q => q,
+        }
+    }
+
+    /// Whether `id` is what this query names, profile aside.
+    pub fn matches_name(&self, id: &ArtifactId) -> bool {
+        match self.without_profile() {
+            IdQuery::Exact(e) => e.kind == id.kind && e.name == id.name,
+            IdQuery::Bare(n) => &id.name == n,
+            IdQuery::InProfile(..) => false,
+        }
+    }
+
+    /// Picks the one id among `known` that this query names. Without `@profile`, Claude Code's
+    /// deployment (or a collection id) wins when it is among them, else the only one; several
+    /// are ambiguous and the error lists them.
     pub fn resolve<'a>(
         &self,
         known: impl IntoIterator<Item = &'a ArtifactId>,
     ) -> Result<ArtifactId> {
-        match self {
-            IdQuery::Exact(id) => {
-                if known.into_iter().any(|k| k == id) {
-                    Ok(id.clone())
-                } else {
-                    Err(Error::not_found(format!(
-                        "unknown artifact `{id}`: it is in neither the project nor the collection; run `skillmeat-lsp status` to list artifacts"
-                    )))
-                }
-            }
-            IdQuery::Bare(name) => {
-                let mut hits: Vec<&ArtifactId> =
-                    known.into_iter().filter(|k| &k.name == name).collect();
-                hits.sort();
-                hits.dedup();
-                match hits.as_slice() {
-                    [one] => Ok((*one).clone()),
-                    [] => Err(Error::not_found(format!(
-                        "unknown artifact `{name}`: it is in neither the project nor the collection; run `skillmeat-lsp status` to list artifacts"
-                    ))),
-                    many => Err(Error::invalid(format!(
-                        "`{name}` is ambiguous: it names {}; say which with `type:name`",
-                        many.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
-                    ))),
-                }
+        let mut hits: Vec<&ArtifactId> =
+            known.into_iter().filter(|k| self.matches_name(k)).collect();
+        hits.sort();
+        hits.dedup();
+        if self.names_profile() {
+            let want = self.profile();
+            hits.retain(|k| k.profile.as_deref() == want);
+        } else if hits.iter().any(|k| k.profile.is_none()) {
+            hits.retain(|k| k.profile.is_none());
+        }
+        let typed = match self.without_profile() {
+            IdQuery::Exact(id) => id.to_string(),
+            IdQuery::Bare(n) => n.clone(),
+            IdQuery::InProfile(..) => String::new(),
+        };
+        let typed = match self {
+            IdQuery::InProfile(_, p) => format!("{typed}@{p}"),
+            _ => typed,
+        };
+        match hits.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(Error::not_found(format!(
+                "unknown artifact `{typed}`: it is in neither the project nor the collection; run `skillmeat-lsp status` to list artifacts"
+            ))),
+            many => {
+                let profiles_differ = many.iter().any(|k| k.profile != many[0].profile);
+                Err(Error::invalid(format!(
+                    "`{typed}` is ambiguous: it names {}; say which with `{}`",
+                    many.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", "),
+                    if profiles_differ { "type:name@profile" } else { "type:name" }
+                )))
             }
         }
     }
@@ -296,5 +397,36 @@ mod tests {
         let err = IdQuery::Bare("x".into()).resolve([&a, &b]).unwrap_err();
         assert!(err.to_string().contains("ambiguous"));
         assert_eq!(IdQuery::Bare("x".into()).resolve([&a]).unwrap(), a);
+    }
+
+    #[test]
+    fn profile_suffix_names_the_deployment() {
+        let claude = ArtifactId::new(ArtifactType::Skill, "demo").unwrap();
+        let codex = claude.clone().with_profile(Some("codex"));
+        let gemini = claude.clone().with_profile(Some("gemini"));
+        assert_eq!(codex.to_string(), "skill:demo@codex");
+        assert_eq!(claude.clone().with_profile(Some("claude")), claude);
+        let q = |s: &str| IdQuery::parse(s).unwrap();
+        // Bare ids mean Claude Code's deployment when it is there...
+        assert_eq!(q("demo").resolve([&claude, &codex]).unwrap(), claude);
+        assert_eq!(
+            q("skill:demo@codex").resolve([&claude, &codex]).unwrap(),
+            codex
+        );
+        assert_eq!(q("demo@claude").resolve([&claude, &codex]).unwrap(), claude);
+        // ...else the only deployment; two others are ambiguous and both are named.
+        assert_eq!(q("skill:demo").resolve([&codex]).unwrap(), codex);
+        let err = q("demo")
+            .resolve([&codex, &gemini])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`skill:demo@codex`")
+                && err.contains("`skill:demo@gemini`")
+                && err.contains("type:name@profile"),
+            "{err}"
+        );
+        assert!(q("demo@cursor").resolve([&claude, &codex]).is_err());
+        assert!(IdQuery::parse("demo@../x").is_err());
     }
 }

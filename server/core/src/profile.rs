@@ -57,17 +57,35 @@ impl Profile {
     /// Where the deployment of `id` under this profile lives in `project`: SkillMeat's
     /// `resolve_artifact_path` (folders for skills and MCP servers, `<name>.md` otherwise).
     pub fn artifact_path(&self, project: &Path, id: &ArtifactId) -> PathBuf {
-        let dir = self
-            .path_map
-            .get(&id.kind)
-            .map(String::as_str)
-            .unwrap_or(id.kind.dir());
-        let leaf = if id.kind.is_folder() {
-            id.name.clone()
+        self.root(project).join(self.rel_path(id))
+    }
+
+    /// The deployment's path relative to the profile root: the `artifact_path` SkillMeat
+    /// records in the root's `.skillmeat-deployed.toml` (`skills/demo`, `prompts/review.md`).
+    pub fn rel_path(&self, id: &ArtifactId) -> String {
+        let dir = self.type_dir(id.kind);
+        if id.kind.is_folder() {
+            format!("{dir}/{}", id.name)
         } else {
-            format!("{}.md", id.name)
-        };
-        self.root(project).join(dir).join(leaf)
+            format!("{dir}/{}.md", id.name)
+        }
+    }
+
+    /// The folder of `kind` under the root (`skills`, or what the path map says).
+    pub fn type_dir(&self, kind: ArtifactType) -> &str {
+        self.path_map
+            .get(&kind)
+            .map(String::as_str)
+            .unwrap_or(kind.dir())
+    }
+
+    /// SkillMeat's `platform` value for a deployment under this profile (its `Platform` enum:
+    /// the built-in profile ids, else `other`).
+    pub fn platform(&self) -> &str {
+        match self.id.as_str() {
+            "claude_code" | "codex" | "gemini" | "cursor" | "bob" => &self.id,
+            _ => "other",
+        }
     }
 
     /// The short label shown in ids and tables: `claude` for Claude Code, else the profile id.
@@ -217,6 +235,14 @@ impl Profiles {
     /// Claude Code's profile, which bare ids mean (always present: overrides cannot remove it).
     pub fn default(&self) -> &Profile {
         &self.all[0]
+    }
+
+    /// The profile of a deployment id (Claude Code's when it names none).
+    pub fn of(&self, id: &ArtifactId) -> Option<&Profile> {
+        match &id.profile {
+            None => Some(self.default()),
+            Some(p) => self.get(p),
+        }
     }
 
     pub fn get(&self, id_or_label: &str) -> Option<&Profile> {

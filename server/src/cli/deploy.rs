@@ -1,4 +1,5 @@
-//! `deploy ID... [--all] [--overwrite]`: collection → project, recording the baseline.
+//! `deploy ID... [--all] [--overwrite] [--profile P]... [--all-profiles]`: collection → project
+//! (to SkillMeat's profile roots when asked), recording the baseline.
 
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
@@ -15,6 +16,13 @@ pub struct Args {
     /// Replace project copies that differ from the collection (their content is kept as a version).
     #[arg(long)]
     overwrite: bool,
+    /// Deploy to SkillMeat's profile P (`claude`, `codex` → `.agents`, `gemini`, `cursor`, or
+    /// one SkillMeat's config adds); repeatable. Default: `.claude`.
+    #[arg(long = "profile", value_name = "P")]
+    profiles: Vec<String>,
+    /// Deploy to every profile root the project has (as SkillMeat's `--all-profiles`).
+    #[arg(long, conflicts_with = "profiles")]
+    all_profiles: bool,
 }
 
 pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
@@ -26,7 +34,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     } else {
         a.ids.clone()
     };
-    let done = ws.deploy(&ids, a.overwrite)?;
+    let done = ws.deploy_to(&ids, a.overwrite, &a.profiles, a.all_profiles)?;
     if out.json {
         out.print_json(&crate::json::deploy(&done));
     } else {

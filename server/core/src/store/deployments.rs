@@ -73,11 +73,11 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare_cached(
-                "SELECT a.type, a.name, d.baseline_version_id, v.hash, v.number, d.deployed_at, d.from_collection, v.meta_hash
+                "SELECT a.type, a.name, d.baseline_version_id, v.hash, v.number, d.deployed_at, d.from_collection, v.meta_hash, a.profile
                  FROM deployments d
                  JOIN artifacts a ON a.id = d.artifact_id
                  JOIN versions v ON v.id = d.baseline_version_id
-                 ORDER BY a.type, a.name",
+                 ORDER BY a.type, a.name, a.profile",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
@@ -92,18 +92,20 @@ impl Store {
                     r.get(5)?,
                     r.get(6)?,
                     r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for r in rows {
-            let (kind, name, vid, hash, number, at, from, meta) = r.map_err(|e| self.err(e))?;
+            let (kind, name, vid, hash, number, at, from, meta, profile) =
+                r.map_err(|e| self.err(e))?;
             // Rows are only ever written from validated ids; skip anything else rather than fail.
             let Ok(kind) = kind.parse::<ArtifactType>() else {
                 continue;
             };
             out.push(Deployment {
-                id: ArtifactId { kind, name },
+                id: super::id_from_row(kind, name, &profile),
                 baseline_version_id: vid,
                 baseline_hash: hash,
                 baseline_meta: meta,

@@ -287,14 +287,14 @@ impl Store {
     pub fn artifact_row(&self, id: &crate::ArtifactId) -> Result<i64> {
         self.conn
             .execute(
-                "INSERT OR IGNORE INTO artifacts (type, name) VALUES (?1, ?2)",
-                [id.kind.as_str(), id.name.as_str()],
+                "INSERT OR IGNORE INTO artifacts (type, name, profile) VALUES (?1, ?2, ?3)",
+                [id.kind.as_str(), id.name.as_str(), profile_key(id)],
             )
             .map_err(|e| self.err(e))?;
         self.conn
             .query_row(
-                "SELECT id FROM artifacts WHERE type = ?1 AND name = ?2",
-                [id.kind.as_str(), id.name.as_str()],
+                "SELECT id FROM artifacts WHERE type = ?1 AND name = ?2 AND profile = ?3",
+                [id.kind.as_str(), id.name.as_str(), profile_key(id)],
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))
@@ -304,12 +304,30 @@ impl Store {
     pub fn find_artifact(&self, id: &crate::ArtifactId) -> Result<Option<i64>> {
         self.conn
             .query_row(
-                "SELECT id FROM artifacts WHERE type = ?1 AND name = ?2",
-                [id.kind.as_str(), id.name.as_str()],
+                "SELECT id FROM artifacts WHERE type = ?1 AND name = ?2 AND profile = ?3",
+                [id.kind.as_str(), id.name.as_str(), profile_key(id)],
                 |r| r.get(0),
             )
             .optional()
             .map_err(|e| self.err(e))
+    }
+}
+
+/// The `artifacts.profile` value of an id: `''` for Claude Code's (schema 6).
+fn profile_key(id: &crate::ArtifactId) -> &str {
+    id.profile.as_deref().unwrap_or("")
+}
+
+/// An id read back from a row (`profile` `''`: Claude Code's).
+pub(crate) fn id_from_row(
+    kind: crate::id::ArtifactType,
+    name: String,
+    profile: &str,
+) -> crate::ArtifactId {
+    crate::ArtifactId {
+        kind,
+        name,
+        profile: (!profile.is_empty()).then(|| profile.to_string()),
     }
 }
 

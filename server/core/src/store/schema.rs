@@ -193,6 +193,47 @@ DROP TABLE artifacts;
 ALTER TABLE artifacts_old RENAME TO artifacts;
 "#,
     },
+    Migration {
+        version: 6,
+        // SkillMeat's deployment profiles: one collection artifact deployed under `.claude` and
+        // `.agents` is two deployments, each with its own versions, baseline, conflicts and
+        // history, so the profile is part of an artifact row's identity ('' is Claude Code's,
+        // which every older row is). The table is rebuilt as in 5 to change its UNIQUE; ids are
+        // kept. Down removes every other profile's lineage, which an older build cannot hold.
+        up: r#"
+CREATE TABLE artifacts_new (
+    id      INTEGER PRIMARY KEY,
+    type    TEXT NOT NULL CHECK (type IN ('skill', 'command', 'agent', 'hook', 'mcp')),
+    name    TEXT NOT NULL,
+    profile TEXT NOT NULL DEFAULT '',
+    UNIQUE (type, name, profile)
+);
+INSERT INTO artifacts_new (id, type, name, profile) SELECT id, type, name, '' FROM artifacts;
+DROP TABLE artifacts;
+ALTER TABLE artifacts_new RENAME TO artifacts;
+"#,
+        down: r#"
+CREATE TEMP TABLE gone AS SELECT id FROM artifacts WHERE profile <> '';
+DELETE FROM conflicts WHERE artifact_id IN (SELECT id FROM gone);
+DELETE FROM deployments WHERE artifact_id IN (SELECT id FROM gone);
+DELETE FROM version_files WHERE version_id IN
+    (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));
+DELETE FROM version_parents WHERE version_id IN
+    (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));
+DELETE FROM versions WHERE artifact_id IN (SELECT id FROM gone);
+DELETE FROM artifacts WHERE id IN (SELECT id FROM gone);
+DROP TABLE gone;
+CREATE TABLE artifacts_old (
+    id   INTEGER PRIMARY KEY,
+    type TEXT NOT NULL CHECK (type IN ('skill', 'command', 'agent', 'hook', 'mcp')),
+    name TEXT NOT NULL,
+    UNIQUE (type, name)
+);
+INSERT INTO artifacts_old (id, type, name) SELECT id, type, name FROM artifacts;
+DROP TABLE artifacts;
+ALTER TABLE artifacts_old RENAME TO artifacts;
+"#,
+    },
 ];
 
 /// The schema this build writes.

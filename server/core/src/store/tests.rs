@@ -99,6 +99,67 @@ fn schema_5_holds_hook_and_mcp_and_its_down_step_drops_only_them() {
 }
 
 #[test]
+fn schema_6_keeps_one_lineage_per_profile_and_an_old_store_upgrades() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.db");
+    let add = |store: &Store, id: &ArtifactId, hash: &str| {
+        let mut t = Tree::default();
+        t.files.insert("SKILL.md".into(), hash.as_bytes().to_vec());
+        let v = store
+            .add_version(
+                id,
+                NewVersion {
+                    hash,
+                    origin: Origin::Deployment,
+                    parents: &[],
+                    files: Some(&t),
+                    message: None,
+                },
+            )
+            .unwrap();
+        store
+            .set_baseline(id, v.id, "2026-11-29T00:00:00Z", "default")
+            .unwrap();
+        v
+    };
+    // A schema-5 store (before profiles) with a deployed skill, opened by this build.
+    let store = Store::open_at(&path, 5).unwrap();
+    let old = add(&store, &skill("demo"), "a1");
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 6);
+    let d = store.deployment(&skill("demo")).unwrap().unwrap();
+    assert_eq!(
+        (d.baseline_version_id, d.id.profile.clone()),
+        (old.id, None)
+    );
+    // The codex deployment of the same skill is another lineage: its own v1 and baseline.
+    let codex = skill("demo").with_profile(Some("codex"));
+    let v = add(&store, &codex, "b2");
+    assert_eq!(v.number, 1);
+    assert_eq!(store.versions(&skill("demo")).unwrap().len(), 1);
+    let all: Vec<String> = store
+        .deployments()
+        .unwrap()
+        .into_iter()
+        .map(|d| format!("{} {}", d.id, d.baseline_hash))
+        .collect();
+    assert_eq!(all, ["skill:demo a1", "skill:demo@codex b2"]);
+    drop(store);
+    // Down to 5 drops only the other profile's lineage; up again finds Claude Code's intact.
+    let store = Store::open_at(&path, 5).unwrap();
+    let rows: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM versions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.deployments().unwrap().len(), 1);
+    assert!(store.versions(&codex).unwrap().is_empty());
+}
+
+#[test]
 fn newer_schema_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("l.db");

@@ -146,9 +146,10 @@ impl Store {
         let versions: Vec<VersionRef> = {
             let mut stmt = c
                 .prepare(
-                    "SELECT v.id, a.type, a.name, v.number, v.hash, v.has_content, v.meta, v.meta_hash
+                    "SELECT v.id, a.type, a.name || CASE a.profile WHEN '' THEN '' ELSE '@' || a.profile END,
+                            v.number, v.hash, v.has_content, v.meta, v.meta_hash
                      FROM versions v JOIN artifacts a ON a.id = v.artifact_id
-                     ORDER BY a.type, a.name, v.number",
+                     ORDER BY a.type, a.name, a.profile, v.number",
                 )
                 .map_err(|e| self.err(e))?;
             let rows = stmt
@@ -286,8 +287,9 @@ impl Store {
 
         let mut stmt = c
             .prepare(
-                "SELECT a.type, a.name, d.baseline_version_id FROM deployments d
-                 JOIN artifacts a ON a.id = d.artifact_id ORDER BY a.type, a.name",
+                "SELECT a.type, a.name || CASE a.profile WHEN '' THEN '' ELSE '@' || a.profile END,
+                        d.baseline_version_id FROM deployments d
+                 JOIN artifacts a ON a.id = d.artifact_id ORDER BY a.type, a.name, a.profile",
             )
             .map_err(|e| self.err(e))?;
         let deployments: Vec<(String, String, i64)> = stmt

@@ -338,8 +338,8 @@ impl Store {
         let (kind, name): (String, String) = self
             .conn()
             .query_row(
-                "SELECT a.type, a.name FROM artifacts a JOIN versions v ON v.artifact_id = a.id
-                 WHERE v.id = ?1",
+                "SELECT a.type, a.name || CASE a.profile WHEN '' THEN '' ELSE '@' || a.profile END
+                 FROM artifacts a JOIN versions v ON v.artifact_id = a.id WHERE v.id = ?1",
                 [version_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )

@@ -30,9 +30,32 @@ pub struct Located {
 
 /// Splits `path` below a tier root into an artifact and a file inside it.
 fn locate_in(root: &Path, path: &Path) -> Option<(ArtifactId, String)> {
+    locate_by(root, path, |dir| dir.parse().ok())
+}
+
+/// [`locate_in`] below a profile root, whose type folders follow the profile's path map (a
+/// codex `prompts/` may hold commands) and only the types it deploys.
+fn locate_in_profile(
+    profile: &crate::profile::Profile,
+    root: &Path,
+    path: &Path,
+) -> Option<(ArtifactId, String)> {
+    let (id, rel) = locate_by(root, path, |dir| {
+        ArtifactType::ALL
+            .into_iter()
+            .find(|k| profile.allows(*k) && profile.type_dir(*k) == dir)
+    })?;
+    Some((id.with_profile(Some(&profile.id)), rel))
+}
+
+fn locate_by(
+    root: &Path,
+    path: &Path,
+    kind_of: impl Fn(&str) -> Option<ArtifactType>,
+) -> Option<(ArtifactId, String)> {
     let rel = path.strip_prefix(root).ok()?;
     let mut parts = rel.iter().map(|p| p.to_str());
-    let kind: ArtifactType = parts.next()??.parse().ok()?;
+    let kind: ArtifactType = kind_of(parts.next()??)?;
     let first = parts.next()??;
     let rest: Vec<&str> = parts.collect::<Option<Vec<_>>>()?;
     if first.starts_with('.') {
@@ -60,6 +83,17 @@ impl Workspace {
                 rel,
             });
         }
+        // Under another profile root (`.agents/skills/x/SKILL.md` is `skill:x@codex`).
+        for profile in self.profiles.all.iter().skip(1) {
+            let root = profile.root(&self.root);
+            if let Some((id, rel)) = locate_in_profile(profile, &root, path) {
+                return Some(Located {
+                    tier: Tier::Project,
+                    id,
+                    rel,
+                });
+            }
+        }
         let (id, rel) = locate_in(&self.collection.root, path)?;
         Some(Located {
             tier: Tier::Collection,
@@ -71,10 +105,12 @@ impl Workspace {
     /// The artifact's main file in the project (`SKILL.md` for skills). An MCP server's is the
     /// first of SkillMeat's manifest names it holds, else its first file in path order.
     pub fn main_file(&self, id: &ArtifactId) -> std::path::PathBuf {
-        if let Some(rel) = id.main_file() {
-            return self.claude.join(rel);
-        }
         let dir = self.project_path(id);
+        match id.kind {
+            ArtifactType::Skill => return dir.join("SKILL.md"),
+            ArtifactType::Mcp => {}
+            _ => return dir,
+        }
         let names = id.kind.manifest_names();
         if let Some(found) = names.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
             return found;
@@ -168,7 +204,7 @@ impl Workspace {
             version,
             unresolved: None,
             error: None,
-            profile: None,
+            profile: self.profile_label(id),
         };
         self.mark_unresolved(&mut st, Some(&project))?;
         Ok(st)

@@ -35,33 +35,72 @@ impl Workspace {
     /// copy that a person changed (it differs from both its baseline and the collection) stops
     /// the whole deploy unless `overwrite` is set, and then it is stored as a version first.
     pub fn deploy(&mut self, queries: &[String], overwrite: bool) -> Result<Vec<DeployOutcome>> {
+        self.deploy_to(queries, overwrite, &[], false)
+    }
+
+    /// [`Workspace::deploy`] to SkillMeat's profiles: each id to every profile named (`codex`
+    /// writes `.agents/<type folder>/<name>`), or with `all_profiles` to every profile root the
+    /// project has (types a profile does not take are left out there); none named: `.claude`.
+    /// An id's own `@profile` names its one target. Each target is its own deployment, recorded
+    /// in its root's `.skillmeat-deployed.toml` as SkillMeat records it.
+    pub fn deploy_to(
+        &mut self,
+        queries: &[String],
+        overwrite: bool,
+        profiles: &[String],
+        all_profiles: bool,
+    ) -> Result<Vec<DeployOutcome>> {
         if queries.is_empty() {
             return Err(Error::invalid(
                 "deploy needs at least one artifact id (e.g. `skill:pdf-tools`)",
             ));
         }
+        let targets = self.deploy_profiles(profiles, all_profiles)?;
         let in_collection = self.collection_artifacts()?;
         let mut plan = Vec::new();
+        let mut ids = Vec::new();
         for q in queries {
-            let id = crate::id::IdQuery::parse(q)?.resolve(in_collection.keys()).map_err(|e| match e {
+            let query = crate::id::IdQuery::parse(q)?;
+            let base = query.without_profile().resolve(in_collection.keys()).map_err(|e| match e {
                 Error::NotFound { .. } => Error::not_found(format!(
                     "`{q}` is not in the collection at {}; list it with `skillmeat-lsp status` or add it to the collection first",
                     self.collection.root.display()
                 )),
                 e => e,
             })?;
+            if query.names_profile() {
+                let p = self
+                    .deploy_profiles(&[query.profile().unwrap_or("claude").to_string()], false)?;
+                ids.push(self.in_profile(&base, &p[0])?);
+            } else if targets.is_empty() {
+                ids.push(base);
+            } else {
+                for p in &targets {
+                    match self.in_profile(&base, p) {
+                        Ok(id) => ids.push(id),
+                        // `--all-profiles` deploys where the type is taken, as SkillMeat does.
+                        Err(_) if all_profiles => self.notes.push(format!(
+                            "{base} not deployed to {}: SkillMeat's {} profile does not take {} artifacts",
+                            p.root_dir, p.id, base.kind
+                        )),
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        for id in ids {
             if plan.iter().any(|p: &Planned| p.id == id) {
                 continue;
             }
             let folder = id.kind.is_folder();
             // Read without the collection copy's lock (another project may be pushing into it):
             // whole, by reading until two reads agree.
-            let source = write::read_stable(&in_collection[&id], folder)
+            let source = write::read_stable(&in_collection[&id.base()], folder)
                 .map_err(|e| e.context(format!("cannot deploy {id}")))?
                 .ok_or_else(|| {
                     Error::not_found(format!(
                         "{id} vanished from the collection ({}) while it was being read",
-                        in_collection[&id].display()
+                        in_collection[&id.base()].display()
                     ))
                 })?;
             self.refuse_markers(&id, &source, false, "deploy", "collection")?;

@@ -1,13 +1,16 @@
-//! Importing SkillMeat's deployment records (`.claude/.skillmeat-deployed.toml`) as baselines.
+//! Importing SkillMeat's deployment records (`.skillmeat-deployed.toml` of `.claude` and of every
+//! other profile root: `.agents`, `.gemini`, `.cursor`, configured ones) as baselines.
 //!
-//! Runs automatically when the file is new or changed since we last read or wrote it, and on
+//! Runs automatically when a root's file is new or changed since we last read or wrote it, and on
 //! demand (`import`). An entry is imported when we have no baseline for it, or when its hash is
-//! not what we last saw there (SkillMeat deployed again).
+//! not what we last saw there (SkillMeat deployed again). An entry under another root is the
+//! deployment `type:name@profile`, with its own lineage.
 
 use super::Workspace;
 use crate::compat;
 use crate::error::Result;
 use crate::id::ArtifactId;
+use crate::profile::Profile;
 use crate::store::{NewVersion, Origin};
 use crate::tree::{self, Tree};
 
@@ -22,14 +25,25 @@ pub struct ImportReport {
 
 impl Workspace {
     pub(super) fn import_if_changed(&mut self) -> Result<()> {
-        let path = compat::path_in(&self.claude);
-        let Some(stamp) = file_stamp(&path) else {
-            return Ok(());
-        };
-        if self.store.meta("compat_stamp")?.as_deref() == Some(stamp.as_str()) {
-            return Ok(());
+        let mut report = ImportReport::default();
+        for profile in self.profiles.all.clone() {
+            let path = compat::path_in(&profile.root(&self.root));
+            let Some(stamp) = file_stamp(&path) else {
+                continue;
+            };
+            if self.store.meta(&stamp_key(&profile))?.as_deref() == Some(stamp.as_str()) {
+                continue;
+            }
+            match self.import_root(&profile) {
+                Ok(r) => report.add(r),
+                // Claude Code's file must be right (nothing else is read); another root's bad
+                // file is named in a warning and its deployments are not checked.
+                Err(e) if profile.id != crate::profile::DEFAULT => {
+                    report.skipped.push(format!("profile {}: {e}", profile.id))
+                }
+                Err(e) => return Err(e),
+            }
         }
-        let report = self.import()?;
         for (id, with_content) in &report.imported {
             self.notes.push(format!(
                 "imported SkillMeat baseline of {id}{}",
@@ -50,24 +64,44 @@ impl Workspace {
         self.import_if_changed()
     }
 
-    pub(super) fn remember_compat_stamp(&self) -> Result<()> {
-        if let Some(stamp) = file_stamp(&compat::path_in(&self.claude)) {
-            self.store.set_meta("compat_stamp", &stamp)?;
+    pub(super) fn remember_compat_stamp(&self, profile: &Profile) -> Result<()> {
+        if let Some(stamp) = file_stamp(&compat::path_in(&profile.root(&self.root))) {
+            self.store.set_meta(&stamp_key(profile), &stamp)?;
         }
         Ok(())
     }
 
-    /// Imports every new or changed `[[deployed]]` entry as a baseline version (origin `import`).
+    /// Imports every new or changed `[[deployed]]` entry of every profile root as a baseline
+    /// version (origin `import`).
     pub fn import(&mut self) -> Result<ImportReport> {
-        let path = compat::path_in(&self.claude);
         let mut report = ImportReport::default();
-        let Some(read) = compat::read(&path)? else {
+        for profile in self.profiles.all.clone() {
+            let r = self.import_root(&profile)?;
+            report.add(r);
+        }
+        Ok(report)
+    }
+
+    fn import_root(&mut self, profile: &Profile) -> Result<ImportReport> {
+        let path = compat::path_in(&profile.root(&self.root));
+        let mut report = ImportReport::default();
+        let Some(read) = compat::read_in(&path, profile)? else {
             return Ok(report);
         };
         report.skipped = read.skipped;
         let started = std::time::Instant::now();
         let deployments = self.store.deployments()?;
         for entry in &read.entries {
+            if !profile.allows(entry.id.kind) {
+                report.skipped.push(format!(
+                    "{}: SkillMeat's {} profile does not deploy {} artifacts; {} there is not checked",
+                    path.display(),
+                    profile.id,
+                    entry.id.kind,
+                    entry.id
+                ));
+                continue;
+            }
             let seen_key = format!("compat_seen:{}", entry.id);
             let ours = deployments.iter().find(|d| d.id == entry.id);
             let seen = self.store.meta(&seen_key)?;
@@ -121,7 +155,7 @@ impl Workspace {
             )),
             ..Default::default()
         })?;
-        self.remember_compat_stamp()?;
+        self.remember_compat_stamp(profile)?;
         Ok(report)
     }
 
@@ -141,6 +175,23 @@ impl Workspace {
             }
         }
         self.find_in_upstream_history(id, hash)
+    }
+}
+
+impl ImportReport {
+    fn add(&mut self, mut other: ImportReport) {
+        self.imported.append(&mut other.imported);
+        self.unchanged += other.unchanged;
+        self.skipped.append(&mut other.skipped);
+    }
+}
+
+/// The meta key remembering the deployed file of `profile` as we last read or wrote it.
+fn stamp_key(profile: &Profile) -> String {
+    if profile.id == crate::profile::DEFAULT {
+        "compat_stamp".to_string()
+    } else {
+        format!("compat_stamp@{}", profile.id)
     }
 }
 

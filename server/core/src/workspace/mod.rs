@@ -193,9 +193,13 @@ impl Workspace {
         std::mem::take(&mut self.notes)
     }
 
-    /// The project copy of an artifact (its Claude Code deployment; see [`crate::profile`]).
+    /// The project copy of a deployment: under its profile's root (`.claude` for an id without
+    /// `@profile`; see [`crate::profile`]).
     pub fn project_path(&self, id: &ArtifactId) -> PathBuf {
-        self.profiles.default().artifact_path(&self.root, id)
+        self.profiles
+            .of(id)
+            .unwrap_or(self.profiles.default())
+            .artifact_path(&self.root, id)
     }
 
     /// The collection copy of an artifact. `collection.toml`'s `path` is always this one: any
@@ -237,9 +241,56 @@ impl Workspace {
         Ok(ids)
     }
 
-    /// Resolves what a person typed (`type:name` or a bare name) to a known artifact.
+    /// Resolves what a person typed (`type:name` or a bare name, either with `@profile`) to a
+    /// known artifact. Without a profile, an id means the `.claude` deployment when there is
+    /// one, else the only deployment under another root, else the collection artifact; two
+    /// deployments under other roots are ambiguous (the error lists them).
     pub fn resolve_id(&self, query: &str) -> Result<ArtifactId> {
         let q = IdQuery::parse(query)?;
+        if let Some(p) = q.profile() {
+            if self.profiles.get(p).is_none() {
+                return Err(Error::not_found(format!(
+                    "unknown profile `{p}` in `{query}`: the profiles here are {}",
+                    self.profile_names()
+                )));
+            }
+        }
+        let mut deployed: Vec<ArtifactId> = self
+            .store
+            .deployments()?
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        deployed.extend(discover::scan(&self.claude)?.artifacts.into_keys());
+        if q.names_profile() || deployed.iter().any(|d| q.matches_name(d)) {
+            if let Ok(id) = q.resolve(deployed.iter()) {
+                return Ok(id);
+            }
+            if q.profile().is_some() {
+                // `skill:x@codex` names a deployment; there is none, so say so.
+                return q.resolve(deployed.iter());
+            }
+            if !q.names_profile()
+                && deployed
+                    .iter()
+                    .any(|d| q.matches_name(d) && d.profile.is_some())
+                && !deployed
+                    .iter()
+                    .any(|d| q.matches_name(d) && d.profile.is_none())
+            {
+                return q.resolve(deployed.iter());
+            }
+        }
         q.resolve(self.known_ids()?.iter())
+    }
+
+    /// The profiles configured here, for messages (`claude, codex, gemini, cursor`).
+    pub fn profile_names(&self) -> String {
+        self.profiles
+            .all
+            .iter()
+            .map(|p| p.label())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }

@@ -68,7 +68,7 @@ impl Workspace {
             jobs.push((self.project_path(id), id.kind.is_folder()));
             jobs.push((
                 collection
-                    .get(id)
+                    .get(&id.base())
                     .cloned()
                     .unwrap_or_else(|| self.collection_path(id)),
                 id.kind.is_folder(),
@@ -109,7 +109,7 @@ impl Workspace {
                 matches_collection: None,
                 unresolved: None,
                 error: None,
-                profile: None,
+                profile: self.profile_label(&id),
             };
             if let Seen::Failed(e) = &p {
                 st.state = DriftState::Error;
@@ -259,31 +259,50 @@ impl Workspace {
         self.write_compat(&[(id, hash)])
     }
 
-    /// Records new baselines in SkillMeat's deployed file (when it exists or compat is on) and
-    /// remembers what we wrote, so the next open does not re-import our own writes.
+    /// Records new baselines in SkillMeat's deployed file of each deployment's profile root
+    /// (`.claude`'s when it exists or compat is on; another root's always, as SkillMeat keeps
+    /// one per root) and remembers what we wrote, so the next open does not re-import our own
+    /// writes.
     pub(crate) fn write_compat(&mut self, baselines: &[(&ArtifactId, &str)]) -> Result<()> {
-        let path = compat::path_in(&self.claude);
         let at = crate::time::now_naive();
-        let entries: Vec<compat::Baseline<'_>> = baselines
-            .iter()
-            .map(|(id, hash)| compat::Baseline {
-                id,
-                content_hash: hash,
-                deployed_at: &at,
-                from_collection: &self.collection.name,
-            })
-            .collect();
-        // Other threads and processes update this file too: serialize the read-modify-write.
-        let _lock = crate::sync::lock::acquire(
-            &path,
-            "the SkillMeat deployed file",
-            super::sync::LOCK_TIMEOUT,
-        )?;
-        if compat::record(&path, &entries, self.opts.skillmeat_compat)? {
-            for (id, hash) in baselines {
-                self.store.set_meta(&format!("compat_seen:{id}"), hash)?;
+        let mut by_profile: Vec<(crate::profile::Profile, Vec<(&ArtifactId, &str)>)> = Vec::new();
+        for (id, hash) in baselines {
+            let Some(profile) = self.profiles.of(id).cloned() else {
+                return Err(Error::not_found(format!(
+                    "{id}: no SkillMeat profile `{}` is configured here, so its deployed file cannot be kept current; add it to SkillMeat's config (platform.defaults) or use another profile",
+                    id.profile_id()
+                )));
+            };
+            match by_profile.iter_mut().find(|(p, _)| p.id == profile.id) {
+                Some((_, list)) => list.push((id, hash)),
+                None => by_profile.push((profile, vec![(id, hash)])),
             }
-            self.remember_compat_stamp()?;
+        }
+        for (profile, list) in by_profile {
+            let path = compat::path_in(&profile.root(&self.root));
+            let entries: Vec<compat::Baseline<'_>> = list
+                .iter()
+                .map(|(id, hash)| compat::Baseline {
+                    id,
+                    profile: &profile,
+                    content_hash: hash,
+                    deployed_at: &at,
+                    from_collection: &self.collection.name,
+                })
+                .collect();
+            let create = self.opts.skillmeat_compat || profile.id != crate::profile::DEFAULT;
+            // Other threads and processes update this file too: serialize the read-modify-write.
+            let _lock = crate::sync::lock::acquire(
+                &path,
+                "the SkillMeat deployed file",
+                super::sync::LOCK_TIMEOUT,
+            )?;
+            if compat::record(&path, &entries, create)? {
+                for (id, hash) in &list {
+                    self.store.set_meta(&format!("compat_seen:{id}"), hash)?;
+                }
+                self.remember_compat_stamp(&profile)?;
+            }
         }
         Ok(())
     }

@@ -433,7 +433,7 @@ impl Workspace {
                 let baseline_hash = source_hash.clone();
                 self.write_compat(&[(&id, &baseline_hash)])?;
                 if direction == Direction::ProjectToCollection {
-                    self.record_in_collection(&id, &out.plan.result_hash, None, false)?;
+                    self.record_in_collection(&id.base(), &out.plan.result_hash, None, false)?;
                 }
             }
         }

@@ -183,7 +183,7 @@ fn short_sha(sha: &str) -> &str {
 impl Workspace {
     /// The artifact's upstream, as `collection.toml` records it.
     fn upstream_job(&self, id: &ArtifactId) -> Result<Job> {
-        let entry = self.collection.manifest.get(id);
+        let entry = self.collection.manifest.get(&id.base());
         let up = match entry {
             Some(e) => Upstream::from_manifest(id, e)?,
             None => None,
