@@ -195,5 +195,171 @@ fn a_root_moved_by_skillmeats_config_or_env_is_followed() {
         .iter()
         .map(|a| a["id"].as_str().unwrap())
         .collect();
-    assert!(!ids.contains(&"skill:demo@codex"), "{ids:?}");
+    // The codex deployment is remembered (it has its own lineage) but its copy is not where
+    // the profile now says: removed, never read from the old root.
+    let codex = v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "skill:demo@codex")
+        .unwrap_or_else(|| panic!("{ids:?}"));
+    assert_eq!(codex["state"], "removed", "{codex}");
+}
+
+fn toml_entries(env: &Env, rel: &str) -> Vec<toml::Table> {
+    let t: toml::Table = env.read(rel).parse().unwrap();
+    t["deployed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_table().unwrap().clone())
+        .collect()
+}
+
+#[test]
+fn deploy_to_profiles_writes_each_root_and_its_deployed_file_as_skillmeat_does() {
+    let env = Env::new(FIXTURE);
+    let r = env.run(&[
+        "deploy",
+        "demo",
+        "--profile",
+        "codex",
+        "--profile",
+        "gemini",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        env.read("project/.agents/skills/demo/SKILL.md"),
+        env.read("collection/skills/demo/SKILL.md")
+    );
+    assert!(env.path("project/.gemini/skills/demo/SKILL.md").is_file());
+    assert!(!env.path("project/.claude/skills/demo").exists());
+    let h = hashes(&env);
+    let e = &toml_entries(&env, "project/.agents/.skillmeat-deployed.toml")[0];
+    assert_eq!(e["artifact_name"].as_str(), Some("demo"));
+    assert_eq!(e["artifact_path"].as_str(), Some("skills/demo"));
+    assert_eq!(e["deployment_profile_id"].as_str(), Some("codex"));
+    assert_eq!(e["platform"].as_str(), Some("codex"));
+    assert_eq!(e["profile_root_dir"].as_str(), Some(".agents"));
+    assert_eq!(
+        e["content_hash"].as_str(),
+        Some(h["skill:demo@codex"].as_str())
+    );
+    // Two deployments, no .claude one: a bare id is ambiguous and the error lists both.
+    let r = env.run(&["history", "demo"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("skill:demo@codex") && r.stderr.contains("skill:demo@gemini"),
+        "{}",
+        r.stderr
+    );
+    // A profile that does not take the type is refused, naming it; nothing is written.
+    support::assert_refused(
+        &env,
+        &["deploy", "planner", "--profile", "gemini"],
+        1,
+        &["gemini", "agent"],
+    );
+    support::assert_refused(
+        &env,
+        &["deploy", "demo", "--profile", "nope"],
+        3,
+        &["nope", "codex"],
+    );
+    // --all-profiles: every root the project has (.claude always), types a root takes.
+    let r = env.run(&["--json", "deploy", "planner", "--all-profiles"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ids: Vec<String> = r.json()["deployed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["agent:planner", "agent:planner@codex"]);
+    assert!(env.path("project/.agents/agents/planner.md").is_file());
+    assert!(!env.path("project/.gemini/agents").exists());
+}
+
+#[test]
+fn each_profiles_deployment_has_its_own_sync_history_rollback_and_diff() {
+    let env = Env::new(FIXTURE);
+    assert_eq!(env.run(&["deploy", "demo"]).code, 0);
+    assert_eq!(env.run(&["deploy", "skill:demo@codex"]).code, 0);
+    let first = env.read("collection/skills/demo/SKILL.md");
+    env.write(
+        "collection/skills/demo/SKILL.md",
+        &format!("{first}three\n"),
+    );
+    let (_, s) = states(&env);
+    assert_eq!(s["skill:demo"].0, "outdated");
+    assert_eq!(s["skill:demo@codex"].0, "outdated");
+    // Syncing the codex deployment leaves the .claude one behind.
+    let r = env.run(&["sync", "demo@codex", "--apply"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(env
+        .read("project/.agents/skills/demo/SKILL.md")
+        .ends_with("three\n"));
+    let (_, s) = states(&env);
+    assert_eq!(s["skill:demo"].0, "outdated", "{s:?}");
+    assert_eq!(s["skill:demo@codex"].0, "synced", "{s:?}");
+    // SkillMeat's record of that root follows, with its lineage.
+    let h = hashes(&env);
+    let e = &toml_entries(&env, "project/.agents/.skillmeat-deployed.toml")[0];
+    assert_eq!(
+        e["content_hash"].as_str(),
+        Some(h["skill:demo@codex"].as_str())
+    );
+    assert_eq!(e["version_lineage"].as_array().unwrap().len(), 2);
+    // Its own history: deployed, then synced; the bare id still means .claude's.
+    let hist = |id: &str| {
+        env.run(&["--json", "history", id]).json()["versions"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(hist("demo"), 1);
+    assert!(hist("skill:demo@codex") >= 2);
+    let d = env
+        .run(&[
+            "--json",
+            "diff",
+            "skill:demo@codex",
+            "--from",
+            "v1",
+            "--to",
+            "deployed",
+        ])
+        .json();
+    assert!(d["files"].to_string().contains("+three"), "{d}");
+    // Rolling the codex copy back touches only .agents.
+    let claude_before = env.read("project/.claude/skills/demo/SKILL.md");
+    let r = env.run(&["rollback", "skill:demo@codex", "--to", "v1", "--yes"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(env.read("project/.agents/skills/demo/SKILL.md"), first);
+    assert_eq!(
+        env.read("project/.claude/skills/demo/SKILL.md"),
+        claude_before
+    );
+    // A conflict in the codex copy is resolved there.
+    env.write(
+        "project/.agents/skills/demo/SKILL.md",
+        &first.replace("two", "TWO"),
+    );
+    env.write(
+        "collection/skills/demo/SKILL.md",
+        &first.replace("two", "deux"),
+    );
+    let r = env.run(&["sync", "skill:demo@codex", "--apply"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(env
+        .read("project/.agents/skills/demo/SKILL.md")
+        .contains("<<<<<<<"));
+    let r = env.run(&["resolve", "skill:demo@codex", "--take", "theirs"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(env
+        .read("project/.agents/skills/demo/SKILL.md")
+        .contains("deux"));
+    assert!(!env
+        .read("project/.claude/skills/demo/SKILL.md")
+        .contains("deux"));
 }

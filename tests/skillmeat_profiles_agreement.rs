@@ -2,7 +2,10 @@
 //! `cursor`; our `status` finds each deployment under its root (`.claude`, `.agents`, `.gemini`,
 //! `.cursor`) synced against the baseline SkillMeat recorded there, reads an edit in each root as
 //! that deployment's alone, and agrees with SkillMeat's `sync-check` on every deployment's state
-//! (SkillMeat hashes one copy for all four: we read each root's own).
+//! (SkillMeat hashes one copy for all four: we read each root's own). Then the collection moves
+//! on and our `sync --all` brings every root's copy current, with each root's
+//! `.skillmeat-deployed.toml` hash, so that SkillMeat's `sync-check` finds no drift either; and our
+//! `deploy --profile` to a root SkillMeat has not deployed to is read by SkillMeat as its own.
 //!
 //! Needs SkillMeat (installed by `scripts/setup-skillmeat.sh`); `SKILLMEAT_TESTS=skip` lets the
 //! test pass without it, saying so. About eight SkillMeat calls of ~3 s each.
@@ -233,5 +236,173 @@ fn four_profile_deployments_by_skillmeat_read_and_agree_with_sync_check() {
             .any(|id| s[*id].1 == Value::String(t[0].2.clone())),
         "SkillMeat's project hash {} is none of ours: {s:?}",
         t[0].2
+    );
+}
+
+/// Our `status --json`: id → collection hash.
+fn collection_hashes(env: &Env) -> BTreeMap<String, String> {
+    let out = env
+        .command()
+        .args(["--workspace"])
+        .arg(env.project())
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_string(),
+                a["hashes"]["collection"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `content_hash` of `name`'s entry in a root's `.skillmeat-deployed.toml`.
+fn recorded_hash(env: &Env, root: &str, name: &str) -> String {
+    let t: toml::Table = env
+        .read(&format!("project/{root}/.skillmeat-deployed.toml"))
+        .parse()
+        .unwrap();
+    t["deployed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["artifact_name"].as_str() == Some(name))
+        .and_then(|e| e["content_hash"].as_str())
+        .unwrap_or_else(|| panic!("no {name} in {root}'s deployed file"))
+        .to_string()
+}
+
+#[test]
+fn after_our_sync_every_root_is_current_and_sync_check_agrees_and_our_profile_deploys_are_skillmeats(
+) {
+    let Some(bin) = skillmeat() else { return };
+    let env = Env::new("");
+    env.write(
+        "src/demo/SKILL.md",
+        "---\nname: demo\ndescription: demo skill\n---\none\ntwo\n",
+    );
+    env.write(
+        "src/other/SKILL.md",
+        "---\nname: other\ndescription: other skill\n---\nthree\n",
+    );
+    let root = env.root().to_path_buf();
+    sm(&bin, &env, &root, &["collection", "create", "default"]);
+    for name in ["demo", "other"] {
+        let src = env.path(&format!("src/{name}")).display().to_string();
+        sm(&bin, &env, &root, &["add", "skill", &src, "--yes"]);
+    }
+    sm(
+        &bin,
+        &env,
+        &env.project(),
+        &["init", "--all-profiles", "--no-input"],
+    );
+    let project = env.project().display().to_string();
+    for profile in ["codex", "gemini", "cursor", "claude_code"] {
+        sm(
+            &bin,
+            &env,
+            &root,
+            &[
+                "deploy",
+                "demo",
+                "--project",
+                &project,
+                "--profile",
+                profile,
+            ],
+        );
+    }
+    let roots = [".claude", ".agents", ".gemini", ".cursor"];
+    let ids = [
+        "skill:demo",
+        "skill:demo@codex",
+        "skill:demo@gemini",
+        "skill:demo@cursor",
+    ];
+    // An edit in each root, and the collection moves on.
+    for (i, r) in roots.iter().enumerate() {
+        env.write(
+            &format!("project/{r}/skills/demo/SKILL.md"),
+            &format!("---\nname: demo\ndescription: demo skill\n---\none\nedit {i}\n"),
+        );
+    }
+    let collection_copy = env.path("home/.skillmeat/collections/default/skills/demo/SKILL.md");
+    let new = "---\nname: demo\ndescription: demo skill\n---\none\ntwo\nthree\n";
+    std::fs::write(&collection_copy, new).unwrap();
+    let s = ours(&env);
+    for id in ids {
+        assert_eq!(s[id].0, "conflict", "{id}: {s:?}");
+    }
+    // Our sync (taking the collection's copy) brings every root current.
+    let r = env
+        .command()
+        .args(["--workspace"])
+        .arg(env.project())
+        .args(["sync", "--all", "--strategy", "overwrite", "--apply"])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let c = collection_hashes(&env);
+    let s = ours(&env);
+    for (id, r) in ids.iter().zip(roots) {
+        assert_eq!(s[*id].0, "synced", "{id}: {s:?}");
+        assert_eq!(
+            env.read(&format!("project/{r}/skills/demo/SKILL.md")),
+            new,
+            "{r}"
+        );
+        assert_eq!(
+            recorded_hash(&env, r, "demo"),
+            c[*id],
+            "{r}'s deployed file"
+        );
+    }
+    let t = theirs(&bin, &env);
+    assert!(
+        t.is_empty(),
+        "SkillMeat still sees drift after our sync: {t:?}"
+    );
+
+    // Our deploy to profiles is recorded the way SkillMeat records its own: its sync-check
+    // lists those deployments, clean, and reads an edit in one of them.
+    let r = env
+        .command()
+        .args(["--workspace"])
+        .arg(env.project())
+        .args([
+            "deploy",
+            "other",
+            "--profile",
+            "codex",
+            "--profile",
+            "gemini",
+        ])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(env.path("project/.agents/skills/other/SKILL.md").is_file());
+    let t = theirs(&bin, &env);
+    assert!(t.is_empty(), "SkillMeat sees drift after our deploy: {t:?}");
+    env.write(
+        "project/.agents/skills/other/SKILL.md",
+        "---\nname: other\ndescription: other skill\n---\nedited\n",
+    );
+    let s = ours(&env);
+    assert_eq!(s["skill:other@codex"].0, "modified", "{s:?}");
+    assert_eq!(s["skill:other@gemini"].0, "synced", "{s:?}");
+    let t = theirs(&bin, &env);
+    assert!(
+        t.iter().any(|(n, d, _)| n == "other" && d == "modified"),
+        "SkillMeat does not see our codex deployment's edit: {t:?}"
     );
 }

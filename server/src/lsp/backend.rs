@@ -348,10 +348,8 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         let caps = self.caps();
         if caps.watched_files_dynamic {
-            let watchers = json!({ "watchers": [
-                { "globPattern": "**/.claude/**" },
-                { "globPattern": "**/.claude/.skillmeat-deployed.toml" },
-            ]});
+            // Every profile root's files (`.claude`, `.agents`, ...), deployed files included.
+            let watchers = super::profile_roots::watch_globs();
             let reg = Registration {
                 id: "skillmeat-watch".into(),
                 method: "workspace/didChangeWatchedFiles".into(),

@@ -674,7 +674,7 @@ impl State {
                     entry.1 = true;
                 } else if let Some(l) = ws.locate(path) {
                     entry.0.insert(l.id);
-                } else if path.starts_with(ws.claude_dir())
+                } else if super::profile_roots::under_a_root(ws, path)
                     || path.starts_with(&ws.collection().root)
                 {
                     entry.1 = true;
@@ -724,6 +724,7 @@ impl State {
                 dirs.insert(ws.collection().root.clone());
                 if !self.caps.watched_files_dynamic {
                     dirs.insert(ws.claude_dir().to_path_buf());
+                    dirs.extend(super::profile_roots::existing_roots(ws));
                 }
             }
         }
