@@ -257,7 +257,7 @@ fn deploy_to_profiles_writes_each_root_and_its_deployed_file_as_skillmeat_does()
     support::assert_refused(
         &env,
         &["deploy", "planner", "--profile", "gemini"],
-        1,
+        2,
         &["gemini", "agent"],
     );
     support::assert_refused(

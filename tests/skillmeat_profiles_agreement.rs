@@ -367,7 +367,11 @@ fn after_our_sync_every_root_is_current_and_sync_check_agrees_and_our_profile_de
             "{r}'s deployed file"
         );
     }
-    let t = theirs(&bin, &env);
+    // (`other` is in the collection and deployed nowhere yet: SkillMeat lists it as added.)
+    let t: Vec<_> = theirs(&bin, &env)
+        .into_iter()
+        .filter(|x| x.0 == "demo")
+        .collect();
     assert!(
         t.is_empty(),
         "SkillMeat still sees drift after our sync: {t:?}"
@@ -400,9 +404,17 @@ fn after_our_sync_every_root_is_current_and_sync_check_agrees_and_our_profile_de
     let s = ours(&env);
     assert_eq!(s["skill:other@codex"].0, "modified", "{s:?}");
     assert_eq!(s["skill:other@gemini"].0, "synced", "{s:?}");
+    // SkillMeat's sync-check hashes one copy per artifact (see above), so it sees an edit once
+    // every root's copy has one; it then reads our deployments' edit as we do.
+    env.write(
+        "project/.gemini/skills/other/SKILL.md",
+        "---\nname: other\ndescription: other skill\n---\nedited too\n",
+    );
+    let s = ours(&env);
+    assert_eq!(s["skill:other@gemini"].0, "modified", "{s:?}");
     let t = theirs(&bin, &env);
     assert!(
-        t.iter().any(|(n, d, _)| n == "other" && d == "modified"),
-        "SkillMeat does not see our codex deployment's edit: {t:?}"
+        !t.is_empty() && t.iter().all(|(n, d, _)| n == "other" && d == "modified"),
+        "SkillMeat does not see our profile deployments' edits: {t:?}"
     );
 }
