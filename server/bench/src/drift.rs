@@ -115,7 +115,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
         Ok(())
     })?;
     line("warm status, whole process", warm_proc, Some(40.0));
-    git_status_ratio(&project, &mut status_cmd())?;
+    let one_root_ratio = git_status_ratio(&project, &mut status_cmd(), &[".claude"])?;
     let cold_proc = median(5, || {
         ws.store().clear_stat_cache()?;
         report::run_child(&mut status_cmd())?;
@@ -131,7 +131,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
         report::peak_rss_mib(&status_cmd()),
         None,
     );
-    profile_roots(&mut ws, &project, warm_proc, &status_cmd)?;
+    profile_roots(&mut ws, &project, warm_proc, one_root_ratio, &status_cmd)?;
 
     let full = median(5, || {
         for id in ws.collection_artifacts()?.keys() {
@@ -161,6 +161,7 @@ fn profile_roots(
     ws: &mut Workspace,
     project: &Path,
     warm_one_root: Duration,
+    one_root_ratio: Option<f64>,
     status_cmd: &dyn Fn() -> Command,
 ) -> anyhow::Result<()> {
     let report = ws.status()?;
@@ -196,6 +197,17 @@ fn profile_roots(
         report::ms(warm_one_root) * 1000.0 / SKILLS as f64,
         report::ms(warm4) * 1000.0 / (4 * SKILLS) as f64
     );
+    // The same comparison as for one root, on the tree with all four roots committed: each
+    // root's deployments have their own lineage now, and their check must cost what git's does.
+    let roots = [".claude", ".agents", ".gemini", ".cursor"];
+    if let (Some(one), Some(four)) = (
+        one_root_ratio,
+        git_status_ratio(project, &mut status_cmd(), &roots)?,
+    ) {
+        println!(
+            "  four roots: warm status CPU / git status CPU {four:.2}× (one root {one:.2}×; must not grow)"
+        );
+    }
     Ok(())
 }
 
@@ -229,9 +241,14 @@ pub fn status_loop(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Warm `status` CPU time against `git status` CPU time on the same project tree (its
-/// `.claude/` with every deployed skill, committed to a fresh git repository), in the same run.
-fn git_status_ratio(project: &Path, status: &mut Command) -> anyhow::Result<()> {
+/// Warm `status` CPU time against `git status` CPU time on the same project tree (its profile
+/// roots `roots` with every deployed skill, committed to a git repository), in the same run;
+/// returns the ratio.
+fn git_status_ratio(
+    project: &Path,
+    status: &mut Command,
+    roots: &[&str],
+) -> anyhow::Result<Option<f64>> {
     let git = |args: &[&str]| -> anyhow::Result<()> {
         let out = Command::new("git")
             .arg("-C")
@@ -252,9 +269,11 @@ fn git_status_ratio(project: &Path, status: &mut Command) -> anyhow::Result<()> 
     };
     if git(&["init", "-q"]).is_err() {
         println!("  git status comparison: n/a (git not found)");
-        return Ok(());
+        return Ok(None);
     }
-    git(&["add", "-A", ".claude"])?;
+    let mut add = vec!["add", "-A"];
+    add.extend(roots);
+    git(&add)?;
     git(&["commit", "-q", "-m", "bench"])?;
     // Past git's racy window too, so its index vouches for every file.
     std::thread::sleep(Duration::from_millis(1100));
@@ -274,9 +293,11 @@ fn git_status_ratio(project: &Path, status: &mut Command) -> anyhow::Result<()> 
         theirs,
         None,
     );
+    let ratio = report::ms(ours) / report::ms(theirs).max(0.001);
     println!(
-        "  warm status CPU / git status CPU: {:.2}×",
-        report::ms(ours) / report::ms(theirs).max(0.001)
+        "  warm status CPU / git status CPU ({} root{}): {ratio:.2}×",
+        roots.len(),
+        if roots.len() == 1 { "" } else { "s" }
     );
-    Ok(())
+    Ok(Some(ratio))
 }

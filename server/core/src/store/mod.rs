@@ -33,6 +33,9 @@ pub const DB_NAME: &str = "lineage.db";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Opened below schema 6 (tests of older schemas): artifact rows have no `profile` column,
+    /// so only Claude Code's ids exist.
+    before_profiles: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -55,7 +58,11 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let path = PathBuf::from(":memory:");
         let conn = Connection::open_in_memory().map_err(|e| Error::db(&path, e))?;
-        let store = Store { conn, path };
+        let store = Store {
+            conn,
+            path,
+            before_profiles: Default::default(),
+        };
         store.migrate(schema::latest())?;
         Ok(store)
     }
@@ -83,6 +90,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            before_profiles: Default::default(),
         };
         store.check_ours()?;
         store
@@ -96,6 +104,7 @@ impl Store {
             )
             .map_err(|e| store.err(e))?;
         store.migrate(target)?;
+        store.before_profiles.set(target < 6);
         Ok(store)
     }
 
@@ -285,6 +294,9 @@ impl Store {
 
     /// The row id of an artifact, created on first use.
     pub fn artifact_row(&self, id: &crate::ArtifactId) -> Result<i64> {
+        if self.before_profiles.get() {
+            return self.artifact_row_before_profiles(id);
+        }
         self.conn
             .execute(
                 "INSERT OR IGNORE INTO artifacts (type, name, profile) VALUES (?1, ?2, ?3)",
@@ -302,6 +314,20 @@ impl Store {
 
     /// The row id of an artifact if it has ever been recorded.
     pub fn find_artifact(&self, id: &crate::ArtifactId) -> Result<Option<i64>> {
+        if self.before_profiles.get() {
+            if id.profile.is_some() {
+                return Ok(None);
+            }
+            return self
+                .conn
+                .query_row(
+                    "SELECT id FROM artifacts WHERE type = ?1 AND name = ?2",
+                    [id.kind.as_str(), id.name.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| self.err(e));
+        }
         self.conn
             .query_row(
                 "SELECT id FROM artifacts WHERE type = ?1 AND name = ?2 AND profile = ?3",
@@ -309,6 +335,30 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()
+            .map_err(|e| self.err(e))
+    }
+}
+
+impl Store {
+    /// [`Store::artifact_row`] on a store opened below schema 6.
+    fn artifact_row_before_profiles(&self, id: &crate::ArtifactId) -> Result<i64> {
+        if id.profile.is_some() {
+            return Err(Error::invalid(format!(
+                "{id}: this lineage database predates profiles (schema 6); open it with the current build to upgrade it"
+            )));
+        }
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO artifacts (type, name) VALUES (?1, ?2)",
+                [id.kind.as_str(), id.name.as_str()],
+            )
+            .map_err(|e| self.err(e))?;
+        self.conn
+            .query_row(
+                "SELECT id FROM artifacts WHERE type = ?1 AND name = ?2",
+                [id.kind.as_str(), id.name.as_str()],
+                |r| r.get(0),
+            )
             .map_err(|e| self.err(e))
     }
 }

@@ -261,4 +261,27 @@ mod tests {
         assert!(locate_in(root, Path::new("/w/.claude/commands/notes.txt")).is_none());
         assert!(locate_in(root, Path::new("/w/src/main.rs")).is_none());
     }
+
+    #[test]
+    fn paths_under_a_profile_root_follow_its_path_map_and_types() {
+        let toml = "[platform.defaults.codex]\nartifact_path_map = { command = \"prompts\" }\n";
+        let profiles =
+            crate::profile::Profiles::resolve(Some((Path::new("config.toml"), toml)), None);
+        let codex = profiles.get("codex").unwrap();
+        let root = Path::new("/w/.agents");
+        let skill =
+            locate_in_profile(codex, root, Path::new("/w/.agents/skills/x/SKILL.md")).unwrap();
+        assert_eq!(
+            (skill.0.to_string(), skill.1.as_str()),
+            ("skill:x@codex".into(), "SKILL.md")
+        );
+        let cmd =
+            locate_in_profile(codex, root, Path::new("/w/.agents/prompts/review.md")).unwrap();
+        assert_eq!(cmd.0.to_string(), "command:review@codex");
+        // Not the type folder under this profile, or a type it does not deploy.
+        assert!(
+            locate_in_profile(codex, root, Path::new("/w/.agents/commands/review.md")).is_none()
+        );
+        assert!(locate_in_profile(codex, root, Path::new("/w/.agents/hooks/pre.md")).is_none());
+    }
 }
