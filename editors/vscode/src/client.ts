@@ -79,7 +79,11 @@ export class Server implements vscode.Disposable {
       debug: { command: found.path, args: ["serve"] },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ scheme: "file", pattern: "**/.claude/**" }],
+      // Every SkillMeat profile root: `.claude`, `.agents` (codex), `.gemini`, `.cursor`.
+      documentSelector: [".claude", ".agents", ".gemini", ".cursor"].map((root) => ({
+        scheme: "file",
+        pattern: `**/${root}/**`,
+      })),
       initializationOptions: serverSettings(folders[0]),
       synchronize: { configurationSection: "skillmeat" },
       outputChannel: this.out,
