@@ -122,14 +122,18 @@ pub fn deploy(done: &[DeployOutcome]) -> Value {
     let items: Vec<Value> = done
         .iter()
         .map(|d| {
-            json!({
+            let mut o = json!({
                 "id": d.id.to_string(),
-                "profile": d.id.profile_id(),
                 "hash": d.hash,
                 "version": v(d.version),
                 "already_present": d.already_present,
                 "kept_previous": d.kept_previous.map(v),
-            })
+            });
+            // As in `status`: only a deployment outside `.claude` names its profile.
+            if let Some(p) = &d.id.profile {
+                o["profile"] = json!(p);
+            }
+            o
         })
         .collect();
     json!({ "deployed": items })
