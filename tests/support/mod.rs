@@ -3,6 +3,7 @@
 
 pub mod git;
 pub mod lsp;
+pub mod tree;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

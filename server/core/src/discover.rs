@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::id::{validate_name, ArtifactId, ArtifactType};
+use crate::layout;
 
 /// Everything found under one tier root, plus what was skipped and why.
 #[derive(Debug, Default)]
@@ -46,7 +47,9 @@ pub fn scan(tier_root: &Path) -> Result<Found> {
                     .push(format!("{}: name is not UTF-8", entry.path().display()));
                 continue;
             };
-            if file_name.starts_with('.') {
+            // The core's own entries beside artifacts (stages, locks: [`crate::layout`]) and
+            // every other dot-entry are never artifacts.
+            if layout::is_internal_path(Path::new(file_name)) || file_name.starts_with('.') {
                 continue;
             }
             let ft = match entry.file_type() {

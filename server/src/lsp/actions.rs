@@ -241,7 +241,7 @@ fn tree_edit(s: &State, i: usize, id: &ArtifactId, want: &Tree) -> Option<Worksp
     let folder = id.kind.is_folder();
     let root = ws.project_path(id);
     let file_path = |rel: &str| if folder { root.join(rel) } else { root.clone() };
-    let mut current = skillmeat_core::tree::read_artifact(&root, folder).ok()?;
+    let mut current = skillmeat_core::tree::read_artifact(&root, id.kind.shape()).ok()?;
     for (rel, bytes) in current.files.iter_mut() {
         if let Some(d) = uri_of(&file_path(rel)).and_then(|u| s.docs.get(&u)) {
             *bytes = d.text.clone().into_bytes();

@@ -515,7 +515,7 @@ impl State {
         );
         if moved {
             if let Ok(tree) =
-                skillmeat_core::tree::read_artifact(&ws.project_path(id), id.kind.is_folder())
+                skillmeat_core::tree::read_artifact(&ws.project_path(id), id.kind.shape())
             {
                 for rel in tree.files.keys() {
                     let p = if id.kind.is_folder() {

@@ -1,7 +1,7 @@
 //! Tests of the store: migrations both ways, refusal of foreign and newer databases, the DAG.
 
 use super::*;
-use crate::id::{ArtifactId, ArtifactType};
+use crate::id::{ArtifactId, ArtifactType, Shape};
 use crate::tree::Tree;
 
 fn skill(name: &str) -> ArtifactId {
@@ -188,7 +188,7 @@ fn same_content_twice_is_two_versions_and_blobs_are_shared() {
     a.files.insert("SKILL.md".into(), b"A".to_vec());
     let mut b = Tree::default();
     b.files.insert("SKILL.md".into(), b"B".to_vec());
-    let (ha, hb) = (a.content_hash(true), b.content_hash(true));
+    let (ha, hb) = (a.content_hash(Shape::Folder), b.content_hash(Shape::Folder));
     let v1 = store
         .add_version(
             &id,
@@ -360,7 +360,7 @@ fn a_version_keeps_its_modes_folders_and_links_and_migration_4_goes_down_and_up(
     tree.meta.dirs.insert("".into(), 0o700);
     tree.meta.dirs.insert("empty".into(), 0o755);
     tree.meta.links.insert("lib".into(), "empty".into());
-    let hash = tree.content_hash(true);
+    let hash = tree.content_hash(Shape::Folder);
     let store = Store::open(&path).unwrap();
     let v = store
         .add_version(
@@ -405,7 +405,7 @@ fn stored(store: &Store, name: &str, files: &[(&str, &str)]) -> (crate::id::Arti
         .add_version(
             &id,
             NewVersion {
-                hash: &t.content_hash(true),
+                hash: &t.content_hash(Shape::Folder),
                 origin: Origin::Deployment,
                 parents: &[],
                 files: Some(&t),
@@ -465,7 +465,7 @@ fn a_half_stored_version_is_refused_and_never_reused_as_the_kept_copy() {
         .find_or_add_version(
             &id,
             NewVersion {
-                hash: &t.content_hash(true),
+                hash: &t.content_hash(Shape::Folder),
                 origin: Origin::LocalModification,
                 parents: &[v],
                 files: Some(&t),
@@ -511,9 +511,9 @@ fn find_or_add_reuses_a_version_only_when_it_holds_the_same_modes_folders_and_li
     let (id, v, plain) = stored(&store, "tool", &[("SKILL.md", "s\n"), ("run.sh", "r\n")]);
     let mut exec = plain.clone();
     exec.meta.modes.insert("run.sh".into(), 0o755);
-    let hash = plain.content_hash(true);
+    let hash = plain.content_hash(Shape::Folder);
     assert_eq!(
-        exec.content_hash(true),
+        exec.content_hash(Shape::Folder),
         hash,
         "modes are not in the content hash"
     );

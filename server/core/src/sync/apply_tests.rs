@@ -1,6 +1,7 @@
 //! Tests of the journaled apply: commits, recovery, compare-and-swap, unique staging names.
 
 use super::*;
+use crate::id::Shape;
 
 /// The entries of a folder, sorted.
 fn names(dir: impl AsRef<Path>) -> Vec<String> {
@@ -13,9 +14,9 @@ fn names(dir: impl AsRef<Path>) -> Vec<String> {
 }
 
 /// Lays out an artifact's starting content on disk.
-fn put(target: &Path, tree: &Tree, folder: bool) {
+fn put(target: &Path, tree: &Tree, shape: Shape) {
     for (rel, bytes) in &tree.files {
-        let p = if folder {
+        let p = if shape == Shape::Folder {
             target.join(rel)
         } else {
             target.to_path_buf()
@@ -38,7 +39,7 @@ fn a_committed_swap_leaves_only_the_new_tree() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("l.db")).unwrap();
     let target = dir.path().join("skills/pdf");
-    put(&target, &tree(&[("SKILL.md", "old\n")]), true);
+    put(&target, &tree(&[("SKILL.md", "old\n")]), Shape::Folder);
     let new = tree(&[("SKILL.md", "new\n"), ("sub/x.md", "x\n")]);
     let old = tree(&[("SKILL.md", "old\n")]);
     let swap = swap_in(
@@ -46,13 +47,16 @@ fn a_committed_swap_leaves_only_the_new_tree() {
         "skill:pdf",
         &target,
         &new,
-        true,
-        Some(&old.content_hash(true)),
+        Shape::Folder,
+        Some(&old.content_hash(Shape::Folder)),
     )
     .unwrap();
     store.in_tx(|| swap.mark_committed(&store)).unwrap();
     swap.finish(&store).unwrap();
-    assert_eq!(crate::tree::read_artifact(&target, true).unwrap(), new);
+    assert_eq!(
+        crate::tree::read_artifact(&target, Shape::Folder).unwrap(),
+        new
+    );
     assert!(store.journal_rows().unwrap().is_empty());
     assert_eq!(names(dir.path().join("skills")), ["pdf"]);
 }
@@ -62,13 +66,13 @@ fn recovery_undoes_an_uncommitted_swap() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("l.db")).unwrap();
     let target = dir.path().join("commands/review.md");
-    put(&target, &tree(&[("review.md", "old\n")]), false);
+    put(&target, &tree(&[("review.md", "old\n")]), Shape::File);
     let swap = swap_in(
         &store,
         "command:review",
         &target,
         &tree(&[("review.md", "new\n")]),
-        false,
+        Shape::File,
         Some(&crate::hash::hash_bytes(b"old\n")),
     )
     .unwrap();
@@ -85,7 +89,7 @@ fn recovery_leaves_an_apply_in_flight_alone() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("l.db")).unwrap();
     let target = dir.path().join("commands/review.md");
-    put(&target, &tree(&[("review.md", "old\n")]), false);
+    put(&target, &tree(&[("review.md", "old\n")]), Shape::File);
     // A live writer (this process) holds the lock and is between its swap and its commit.
     let held = lock::acquire(&target, "command:review", Duration::ZERO).unwrap();
     let swap = swap_in(
@@ -93,7 +97,7 @@ fn recovery_leaves_an_apply_in_flight_alone() {
         "command:review",
         &target,
         &tree(&[("review.md", "new\n")]),
-        false,
+        Shape::File,
         Some(&crate::hash::hash_bytes(b"old\n")),
     )
     .unwrap();
@@ -113,14 +117,14 @@ fn recovery_takes_over_and_removes_a_dead_writers_lock() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("l.db")).unwrap();
     let target = dir.path().join("skills/pdf");
-    put(&target, &tree(&[("SKILL.md", "old\n")]), true);
+    put(&target, &tree(&[("SKILL.md", "old\n")]), Shape::Folder);
     let swap = swap_in(
         &store,
         "skill:pdf",
         &target,
         &tree(&[("SKILL.md", "new\n")]),
-        true,
-        Some(&tree(&[("SKILL.md", "old\n")]).content_hash(true)),
+        Shape::Folder,
+        Some(&tree(&[("SKILL.md", "old\n")]).content_hash(Shape::Folder)),
     )
     .unwrap();
     std::mem::forget(swap);
@@ -129,7 +133,7 @@ fn recovery_takes_over_and_removes_a_dead_writers_lock() {
     let notes = recover(&store).unwrap();
     assert!(notes[0].contains("undid"), "{notes:?}");
     assert_eq!(
-        crate::tree::read_artifact(&target, true).unwrap(),
+        crate::tree::read_artifact(&target, Shape::Folder).unwrap(),
         tree(&[("SKILL.md", "old\n")])
     );
     assert_eq!(names(dir.path().join("skills")), ["pdf"]);
@@ -145,7 +149,7 @@ fn recovery_removes_a_first_apply_the_database_never_saw() {
         "skill:new",
         &target,
         &tree(&[("SKILL.md", "n\n")]),
-        true,
+        Shape::Folder,
         None,
     )
     .unwrap();
@@ -180,7 +184,7 @@ mod cas_tests {
             "command:review",
             &target,
             &tree(&[("review.md", "new\n")]),
-            false,
+            Shape::File,
             Some(&planned),
         )
         .unwrap_err();

@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use super::git::{self, Call};
 use crate::error::{Error, IoContext, Result};
+use crate::id::Shape;
 use crate::tree::{Tree, MAX_FILE_SIZE};
 
 /// Where earlier builds kept the fetch cache inside a collection; now only named in a warning.
@@ -327,7 +328,7 @@ impl Repo {
 
     /// Reads the artifact at `path` in commit `sha`: a folder (skills) or one file, stored under
     /// `file_name` so it lines up with the collection copy whatever upstream calls it.
-    pub fn read(&self, sha: &str, path: &str, folder: bool, file_name: &str) -> Result<Tree> {
+    pub fn read(&self, sha: &str, path: &str, shape: Shape, file_name: &str) -> Result<Tree> {
         let short = &sha[..sha.len().min(12)];
         let shown = if path.is_empty() { "." } else { path };
         let entry = self.entry(sha, path)?.ok_or_else(|| {
@@ -342,7 +343,7 @@ impl Repo {
                 self.url
             )));
         }
-        if !folder {
+        if shape == Shape::File {
             if entry.kind != "blob" {
                 return Err(Error::malformed(format!(
                     "`{shown}` in {} is a folder; commands and agents are single `.md` files (a folder holding SKILL.md is a skill)",

@@ -7,6 +7,7 @@ use std::path::Path;
 use super::Workspace;
 use crate::drift::{classify_deployed, ArtifactStatus, DriftState};
 use crate::error::Result;
+use crate::id::Shape;
 use crate::id::{ArtifactId, ArtifactType};
 use crate::statcache;
 use crate::tree;
@@ -100,24 +101,24 @@ impl Workspace {
         id: &ArtifactId,
         buffers: &[(&str, &[u8])],
     ) -> Result<ArtifactStatus> {
-        let folder = id.kind.is_folder();
+        let shape = id.kind.shape();
         let project_path = self.project_path(id);
         let mut project = if project_path.symlink_metadata().is_ok() {
-            tree::read_artifact(&project_path, folder)?
+            tree::read_artifact(&project_path, shape)?
         } else {
             Default::default()
         };
-        if !folder {
+        if shape == Shape::File {
             project.files.clear();
         }
         for (rel, text) in buffers {
             project.files.insert(rel.to_string(), text.to_vec());
         }
-        let project_hash = project.content_hash(folder);
+        let project_hash = project.content_hash(shape);
         let collection_path = self.collection_path(id);
         let (collection_hash, collection_ident) = match statcache::hash_artifact(
             &collection_path,
-            folder,
+            shape,
             self.cache.get(&collection_path),
         ) {
             Ok(h) => (Some(h.hash.clone()), Some(tree::identity(&h.hash, &h.meta))),
@@ -125,7 +126,7 @@ impl Workspace {
         };
         let baseline = self.store.deployment(id)?;
         // Identities (content and modes, folders, links), as `status` compares them.
-        let project_ident = project.identity(folder);
+        let project_ident = project.identity(shape);
         let state = match &baseline {
             Some(d) => classify_deployed(
                 &tree::identity(&d.baseline_hash, &d.baseline_meta),

@@ -66,7 +66,7 @@ impl Workspace {
                     ));
                     continue;
                 }
-                let folder = id.kind.is_folder();
+                let shape = id.kind.shape();
                 let project_path = profile.artifact_path(&self.root, &id);
                 let collection_path = collection
                     .get(&id)
@@ -77,7 +77,7 @@ impl Workspace {
                         self.cache.remove(path);
                         return Ok(None);
                     }
-                    match statcache::hash_artifact(path, folder, self.cache.get(path)) {
+                    match statcache::hash_artifact(path, shape, self.cache.get(path)) {
                         Ok(mut h) => {
                             if let Some(fresh) = h.fresh.take() {
                                 self.cache.insert(path.clone(), fresh);
