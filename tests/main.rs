@@ -13,6 +13,7 @@ mod cli_deploy_history;
 mod cli_discovery;
 mod cli_drift;
 mod cli_hook_mcp;
+mod cli_json;
 mod cli_merge_file;
 mod cli_merge_file_git;
 mod cli_profiles;

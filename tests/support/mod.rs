@@ -3,6 +3,7 @@
 
 pub mod git;
 pub mod lsp;
+pub mod snapshot;
 pub mod tree;
 
 use std::collections::BTreeMap;

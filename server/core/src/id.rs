@@ -127,17 +127,6 @@ impl ArtifactId {
             format!("{}/{}.md", self.kind.dir(), self.name)
         }
     }
-
-    /// The main file, relative to the tier root, when it does not depend on what is on disk
-    /// (`skills/<name>/SKILL.md`, `commands/<name>.md`); `None` for an MCP server, whose main file
-    /// is whichever manifest it holds (see `Workspace::main_file`).
-    pub fn main_file(&self) -> Option<String> {
-        match self.kind {
-            ArtifactType::Skill => Some(format!("skills/{}/SKILL.md", self.name)),
-            ArtifactType::Mcp => None,
-            _ => Some(self.rel_path()),
-        }
-    }
 }
 
 impl fmt::Display for ArtifactId {

@@ -72,26 +72,7 @@ impl Workspace {
     /// The artifact's main file in the project (`SKILL.md` for skills). An MCP server's is the
     /// first of SkillMeat's manifest names it holds, else its first file in path order.
     pub fn main_file(&self, id: &ArtifactId) -> std::path::PathBuf {
-        if let Some(rel) = id.main_file() {
-            return self.claude.join(rel);
-        }
-        let dir = self.project_path(id);
-        let names = id.kind.manifest_names();
-        if let Some(found) = names.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
-            return found;
-        }
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .map(|e| e.path())
-            .collect();
-        files.sort();
-        files
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| dir.join(names.first().copied().unwrap_or_default()))
+        crate::discover::main_file(&self.project_path(id), id.kind)
     }
 
     /// Drift of one artifact with editor buffers (`(rel, text)`) standing in for some of its
@@ -150,10 +131,8 @@ impl Workspace {
         let mut st = ArtifactStatus {
             id: id.clone(),
             state,
-            path: project_path
-                .strip_prefix(&self.root)
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            path: self.relative(&project_path),
+            main_file: self.relative(&crate::discover::main_file(&project_path, id.kind)),
             // Buffers that reached the collection's content share it as their baseline (as
             // `status` says once that is saved): nothing drifts, not even per hunk.
             baseline: match (&baseline, state) {

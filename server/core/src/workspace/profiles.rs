@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use super::Workspace;
 use crate::compat;
+use crate::discover;
 use crate::drift::{classify_deployed, ArtifactStatus, DriftState, StatusReport};
 use crate::error::Result;
 use crate::id::ArtifactId;
@@ -98,10 +99,8 @@ impl Workspace {
                 let mut st = ArtifactStatus {
                     id: id.clone(),
                     state: DriftState::Untracked,
-                    path: project_path
-                        .strip_prefix(&self.root)
-                        .map(|p| p.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
+                    path: self.relative(&project_path),
+                    main_file: self.relative(&discover::main_file(&project_path, id.kind)),
                     baseline: Some(entry.content_hash.clone()),
                     project: None,
                     collection: collection_hash,

@@ -94,15 +94,12 @@ impl Workspace {
             let (Some(p), Some(c)) = (seen.next(), seen.next()) else {
                 break;
             };
-            let rel = self
-                .project_path(&id)
-                .strip_prefix(&self.root)
-                .map(|r| r.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let project_path = self.project_path(&id);
             let mut st = ArtifactStatus {
                 id: id.clone(),
                 state: DriftState::Untracked,
-                path: rel,
+                path: self.relative(&project_path),
+                main_file: self.relative(&discover::main_file(&project_path, id.kind)),
                 baseline: None,
                 project: p.hash().map(str::to_string),
                 collection: c.hash().map(str::to_string),
