@@ -254,7 +254,7 @@ export class Commands {
   }
 
   private async artifactActions(workspace: string, a: StatusArtifact): Promise<void> {
-    const main = a.type === "skill" ? path.join(workspace, a.path, "SKILL.md") : path.join(workspace, a.path);
+    const main = path.join(workspace, a.main_file);
     const actions: { label: string; run: () => Promise<unknown> }[] = [];
     if (fs.existsSync(main)) {
       actions.push({ label: "$(go-to-file) Open", run: async () => vscode.window.showTextDocument(vscode.Uri.file(main)) });
