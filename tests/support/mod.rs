@@ -271,3 +271,24 @@ pub fn skillmeat_world() -> Env {
     copy_tree(&capture.join("project"), &env.project());
     env
 }
+
+/// `skill:s`, `skill:other` and `command:c` in the collection, all deployed: the world of the
+/// trust and special-file tests (`cli_trust`, `cli_special_files`).
+pub fn three_deployed() -> Env {
+    let env = Env::new(
+        r#"
+        //- collection/skills/s/SKILL.md
+        S.
+        //- collection/skills/other/SKILL.md
+        Other.
+        //- collection/commands/c.md
+        C.
+        "#,
+    );
+    assert_eq!(
+        env.run(&["deploy", "skill:s", "skill:other", "command:c"])
+            .code,
+        0
+    );
+    env
+}
