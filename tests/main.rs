@@ -22,6 +22,8 @@ mod cli_special_files;
 mod cli_sync;
 mod cli_trust;
 mod cli_upstream;
+mod cli_upstream_add;
+mod cli_upstream_errors;
 mod cli_verify;
 mod cli_workspace;
 mod concurrency;

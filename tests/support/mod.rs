@@ -5,6 +5,7 @@ pub mod git;
 pub mod lsp;
 pub mod snapshot;
 pub mod tree;
+pub mod upstream;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
