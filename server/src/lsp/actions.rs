@@ -5,19 +5,20 @@
 
 use std::collections::HashMap;
 
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, NumberOrString, Range,
+    TextEdit, Url, WorkspaceEdit,
+};
 use serde_json::{json, Value};
 use skillmeat_core::drift::DriftState;
 use skillmeat_core::merge::{self, Choice, Unterminated};
 use skillmeat_core::tree::Tree;
 use skillmeat_core::workspace::{Proposal, Tier};
 use skillmeat_core::ArtifactId;
-use tower_lsp::lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, NumberOrString, Range,
-    TextEdit, Url, WorkspaceEdit,
-};
 
 use super::pos;
-use super::state::{path_of, uri_of, State};
+use super::state::State;
+use super::{from_proto, to_proto};
 
 fn kind(s: &'static str) -> CodeActionKind {
     CodeActionKind::from(s)
@@ -91,7 +92,9 @@ pub fn code_actions(
     context: &[Diagnostic],
 ) -> Vec<CodeActionOrCommand> {
     let mut out = Vec::new();
-    let Some(path) = path_of(uri) else { return out };
+    let Some(path) = from_proto::path(uri) else {
+        return out;
+    };
     let Some((i, id, rel)) = s.locate(&path) else {
         return out;
     };
@@ -243,7 +246,7 @@ fn tree_edit(s: &State, i: usize, id: &ArtifactId, want: &Tree) -> Option<Worksp
     let file_path = |rel: &str| if folder { root.join(rel) } else { root.clone() };
     let mut current = skillmeat_core::tree::read_artifact(&root, folder).ok()?;
     for (rel, bytes) in current.files.iter_mut() {
-        if let Some(d) = uri_of(&file_path(rel)).and_then(|u| s.docs.get(&u)) {
+        if let Some(d) = to_proto::uri(&file_path(rel)).and_then(|u| s.docs.get(&u)) {
             *bytes = d.text.clone().into_bytes();
         }
     }
@@ -264,7 +267,7 @@ fn tree_edit(s: &State, i: usize, id: &ArtifactId, want: &Tree) -> Option<Worksp
             std::str::from_utf8(now).ok()?,
             std::str::from_utf8(new).ok()?,
         );
-        let uri = uri_of(&file_path(rel))?;
+        let uri = to_proto::uri(&file_path(rel))?;
         changes.insert(
             uri,
             vec![TextEdit {
@@ -344,7 +347,7 @@ fn artifact_actions(
                         Some(cmd(title, "skillmeat.sync", json!({ "artifact": a, "direction": "collection-to-project", "strategy": "auto", "uri": uri }))),
                     )),
                 },
-                Err(e) => s.log(tower_lsp::lsp_types::MessageType::WARNING, format!("skillmeat: {a}: {e}")),
+                Err(e) => s.log(lsp_types::MessageType::WARNING, format!("skillmeat: {a}: {e}")),
             }
         }
         _ => {}

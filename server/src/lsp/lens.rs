@@ -1,17 +1,18 @@
 //! CodeLens on an artifact's main file (`v3 · outdated` with Update / Diff / History) and hover
 //! with the lineage on its frontmatter.
 
-use serde_json::json;
-use skillmeat_core::drift::DriftState;
-use tower_lsp::lsp_types::{
+use lsp_types::{
     CodeLens, Command, Hover, HoverContents, MarkupContent, MarkupKind, Position, Range, Url,
 };
+use serde_json::json;
+use skillmeat_core::drift::DriftState;
 
 use skillmeat_core::merge;
 use skillmeat_core::sync::Strategy;
 use skillmeat_core::workspace::Tier;
 
-use super::state::{path_of, State};
+use super::from_proto;
+use super::state::State;
 
 fn lens(title: String, command: &str, args: serde_json::Value) -> CodeLens {
     CodeLens {
@@ -27,7 +28,7 @@ fn lens(title: String, command: &str, args: serde_json::Value) -> CodeLens {
 
 /// Lenses for `uri` when it is an artifact's main file.
 pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
-    let Some(path) = path_of(uri) else {
+    let Some(path) = from_proto::path(uri) else {
         return Vec::new();
     };
     let Some((i, id, _)) = s.locate(&path) else {
@@ -161,7 +162,7 @@ fn hunk_hover(
 
 /// The lineage, when hovering the frontmatter of an artifact's main file.
 pub fn hover(s: &State, uri: &Url, at: Position) -> Option<Hover> {
-    let path = path_of(uri)?;
+    let path = from_proto::path(uri)?;
     let (i, id, rel) = s.locate(&path)?;
     let ws = s.folders[i].ws.as_ref()?;
     let text = match s.docs.get(uri) {

@@ -5,43 +5,20 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use crossbeam_channel::Sender;
+use lsp_types::{Diagnostic, MessageType, TextDocumentContentChangeEvent, Url};
 use skillmeat_core::collection::{Collection, Env};
 use skillmeat_core::drift::{ArtifactStatus, DriftState};
 use skillmeat_core::workspace::{Options, Proposal, Tier, Workspace};
 use skillmeat_core::ArtifactId;
-use tokio::sync::mpsc::UnboundedSender;
-use tower_lsp::lsp_types::{
-    Diagnostic, MessageType, ProgressToken, TextDocumentContentChangeEvent, Url, WorkDoneProgress,
-};
 
-use super::actor::Handle;
+use super::caps::ClientCaps;
+use super::client::Client;
 use super::diagnostics;
+use super::event::Event;
 use super::settings::Settings;
 use super::watch::Watcher;
-
-/// What the state sends to the client, in order, through one forwarding task.
-#[derive(Debug)]
-pub enum Outgoing {
-    Publish {
-        uri: Url,
-        diagnostics: Vec<Diagnostic>,
-        version: Option<i32>,
-    },
-    Log(MessageType, String),
-    Show(MessageType, String),
-    Progress(ProgressToken, WorkDoneProgress),
-    CodeLensRefresh,
-}
-
-/// What the client told us it can do.
-#[derive(Debug, Clone, Default)]
-pub struct ClientCaps {
-    pub work_done_progress: bool,
-    pub show_message_request: bool,
-    pub watched_files_dynamic: bool,
-    pub configuration: bool,
-    pub code_lens_refresh: bool,
-}
+use super::{from_proto, to_proto};
 
 /// One workspace folder.
 #[derive(Debug)]
@@ -62,8 +39,8 @@ pub struct Doc {
 }
 
 pub struct State {
-    pub out: UnboundedSender<Outgoing>,
-    pub handle: Handle,
+    pub client: Client,
+    pub events: Sender<Event>,
     pub settings: Settings,
     pub caps: ClientCaps,
     pub folders: Vec<Folder>,
@@ -91,19 +68,11 @@ impl std::fmt::Debug for State {
     }
 }
 
-pub fn path_of(uri: &Url) -> Option<PathBuf> {
-    uri.to_file_path().ok()
-}
-
-pub fn uri_of(path: &Path) -> Option<Url> {
-    Url::from_file_path(path).ok()
-}
-
 impl State {
-    pub fn new(out: UnboundedSender<Outgoing>, handle: Handle) -> State {
+    pub fn new(client: Client, events: Sender<Event>) -> State {
         State {
-            out,
-            handle,
+            client,
+            events,
             settings: Settings::default(),
             caps: ClientCaps::default(),
             folders: Vec::new(),
@@ -128,16 +97,17 @@ impl State {
     /// Asks the client to re-request CodeLens, when it supports being asked.
     fn lens_refresh(&self) {
         if self.caps.code_lens_refresh {
-            let _ = self.out.send(Outgoing::CodeLensRefresh);
+            self.client
+                .request::<lsp_types::request::CodeLensRefresh>(());
         }
     }
 
     pub fn log(&self, typ: MessageType, msg: impl Into<String>) {
-        let _ = self.out.send(Outgoing::Log(typ, msg.into()));
+        self.client.log(typ, msg);
     }
 
     pub fn show(&self, typ: MessageType, msg: impl Into<String>) {
-        let _ = self.out.send(Outgoing::Show(typ, msg.into()));
+        self.client.show(typ, msg);
     }
 
     /// Opens (or reopens) every folder and publishes everything: the start-up scan.
@@ -239,7 +209,9 @@ impl State {
     // ---- documents -------------------------------------------------------------------------
 
     pub fn did_open(&mut self, uri: Url, text: String, version: i32) {
-        let Some(path) = path_of(&uri) else { return };
+        let Some(path) = from_proto::path(&uri) else {
+            return;
+        };
         self.docs.insert(
             uri,
             Doc {
@@ -284,7 +256,9 @@ impl State {
     /// Saved content is recorded: drift is recomputed from disk (a changed copy becomes a
     /// version), and a file whose conflict markers are all gone records the resolution.
     pub fn did_save(&mut self, uri: Url) {
-        let Some(path) = path_of(&uri) else { return };
+        let Some(path) = from_proto::path(&uri) else {
+            return;
+        };
         let Some((i, id, _)) = self.locate(&path) else {
             return;
         };
@@ -476,7 +450,7 @@ impl State {
         }
         let main = ws.main_file(id);
         let text_of = |path: &Path| -> Option<String> {
-            let uri = uri_of(path)?;
+            let uri = to_proto::uri(path)?;
             match self.docs.get(&uri) {
                 Some(d) => Some(d.text.clone()),
                 None => std::fs::read(path)
@@ -486,9 +460,9 @@ impl State {
         };
         let id_s = id.to_string();
         let recorded = ws.open_conflict_files(id).unwrap_or_default();
-        if let (Some(uri), Some(text)) = (uri_of(&main), text_of(&main)) {
+        if let (Some(uri), Some(text)) = (to_proto::uri(&main), text_of(&main)) {
             let rel = ws.locate(&main).map(|l| l.rel).unwrap_or_default();
-            let collection = ws.collection_file(id, &rel).and_then(|p| uri_of(&p));
+            let collection = ws.collection_file(id, &rel).and_then(|p| to_proto::uri(&p));
             let mut list = Vec::new();
             if let Some(d) = diagnostics::drift(&st, &text, collection) {
                 list.push(d);
@@ -528,7 +502,7 @@ impl State {
             }
         }
         for path in files {
-            let (Some(uri), Some(text)) = (uri_of(&path), text_of(&path)) else {
+            let (Some(uri), Some(text)) = (to_proto::uri(&path), text_of(&path)) else {
                 continue;
             };
             let rel = ws.locate(&path).map(|l| l.rel).unwrap_or_default();
@@ -576,11 +550,14 @@ impl State {
             self.published
                 .insert(uri.clone(), (version, diagnostics.clone()));
         }
-        let _ = self.out.send(Outgoing::Publish {
-            uri,
-            diagnostics,
-            version,
-        });
+        self.client
+            .notify::<lsp_types::notification::PublishDiagnostics>(
+                lsp_types::PublishDiagnosticsParams {
+                    uri,
+                    diagnostics,
+                    version,
+                },
+            );
     }
 
     // ---- upstream ----------------------------------------------------------------------------
@@ -727,9 +704,9 @@ impl State {
                 }
             }
         }
-        let handle = self.handle.clone();
+        let events = self.events.clone();
         self.watcher = Watcher::start(dirs.into_iter().collect(), move |paths| {
-            handle.send(move |s: &mut State| s.files_changed(paths));
+            let _ = events.send(Event::FilesChanged(paths));
         })
         .map_err(|e| {
             self.log(
