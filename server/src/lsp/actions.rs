@@ -17,7 +17,7 @@ use skillmeat_core::workspace::{Proposal, Tier};
 use skillmeat_core::ArtifactId;
 
 use super::pos;
-use super::state::State;
+use super::state::{FolderId, State};
 use super::{from_proto, to_proto};
 
 fn kind(s: &'static str) -> CodeActionKind {
@@ -98,7 +98,7 @@ pub fn code_actions(
     let Some((i, id, rel)) = s.locate(&path) else {
         return out;
     };
-    let text = match s.docs.get(uri) {
+    let text = match s.docs.get(&path) {
         Some(d) => d.text.clone(),
         None => match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -107,7 +107,7 @@ pub fn code_actions(
     };
     // Which sides of the merge ended without a newline, so accepting one gives its exact bytes,
     // and whether the file has an open conflict record (then fenced markers count too).
-    let ws = s.folders[i].ws.as_ref();
+    let ws = s.folders[&i].ws.as_ref();
     let ends = ws
         .and_then(|ws| ws.merge_inputs_unterminated(&id, &rel).ok())
         .unwrap_or_default();
@@ -239,14 +239,14 @@ fn hunk_actions(
 
 /// Text edits that turn the project copy of `id` (open buffers included) into `want`, when that
 /// adds and removes no file and every changed file is text; otherwise `None`.
-fn tree_edit(s: &State, i: usize, id: &ArtifactId, want: &Tree) -> Option<WorkspaceEdit> {
-    let ws = s.folders[i].ws.as_ref()?;
+fn tree_edit(s: &State, i: FolderId, id: &ArtifactId, want: &Tree) -> Option<WorkspaceEdit> {
+    let ws = s.folders[&i].ws.as_ref()?;
     let folder = id.kind.is_folder();
     let root = ws.project_path(id);
     let file_path = |rel: &str| if folder { root.join(rel) } else { root.clone() };
     let mut current = skillmeat_core::tree::read_artifact(&root, folder).ok()?;
     for (rel, bytes) in current.files.iter_mut() {
-        if let Some(d) = to_proto::uri(&file_path(rel)).and_then(|u| s.docs.get(&u)) {
+        if let Some(d) = s.docs.get(&file_path(rel)) {
             *bytes = d.text.clone().into_bytes();
         }
     }
@@ -285,7 +285,7 @@ fn tree_edit(s: &State, i: usize, id: &ArtifactId, want: &Tree) -> Option<Worksp
 #[allow(clippy::too_many_arguments)]
 fn artifact_actions(
     s: &State,
-    i: usize,
+    i: FolderId,
     id: &ArtifactId,
     rel: &str,
     uri: &Url,
@@ -294,7 +294,7 @@ fn artifact_actions(
     out: &mut Vec<CodeActionOrCommand>,
 ) -> Option<Proposal> {
     let st = s.status_of(i, id)?;
-    let ws = s.folders[i].ws.as_ref()?;
+    let ws = s.folders[&i].ws.as_ref()?;
     let mut proposal = None;
     let a = id.to_string();
     let drift_diags: Vec<Diagnostic> = context

@@ -11,7 +11,7 @@ use skillmeat_core::sync::{Direction, Strategy};
 use skillmeat_core::workspace::{Bulk, Summary, SyncOutcome};
 use skillmeat_core::{ArtifactId, Error};
 
-use super::state::State;
+use super::state::{FolderId, State};
 use super::{from_proto, to_proto};
 use crate::json;
 
@@ -98,7 +98,7 @@ type Reply = Result<Value, ResponseError>;
 
 /// Which folder a command is about: `workspace` (a folder path), else the folder of `uri`, else
 /// the one folder where `artifact` is deployed, else the first.
-fn folder(s: &State, a: &Args) -> Result<usize, ResponseError> {
+fn folder(s: &State, a: &Args) -> Result<FolderId, ResponseError> {
     if s.folders.is_empty() {
         return Err(invalid("no workspace folder is open"));
     }
@@ -107,7 +107,8 @@ fn folder(s: &State, a: &Args) -> Result<usize, ResponseError> {
         return s
             .folders
             .iter()
-            .position(|f| f.root == p || Some(&f.root) == std::fs::canonicalize(&p).ok().as_ref())
+            .find(|(_, f)| f.root == p || Some(&f.root) == std::fs::canonicalize(&p).ok().as_ref())
+            .map(|(i, _)| *i)
             .ok_or_else(|| invalid(format!("`workspace`: {w} is not an open workspace folder")));
     }
     if let Some(u) = a.str("uri")? {
@@ -119,9 +120,11 @@ fn folder(s: &State, a: &Args) -> Result<usize, ResponseError> {
     if let Some(q) = a.str("artifact")? {
         // Every folder knows the collection's artifacts: what tells them apart is where the
         // artifact is deployed (or has a project copy).
-        let knowing: Vec<usize> = (0..s.folders.len())
+        let knowing: Vec<FolderId> = s
+            .folder_ids()
+            .into_iter()
             .filter(|i| {
-                s.folders[*i].ws.as_ref().is_some_and(|w| {
+                s.folders[i].ws.as_ref().is_some_and(|w| {
                     w.resolve_id(q).is_ok_and(|id| {
                         w.project_path(&id).symlink_metadata().is_ok()
                             || w.store().deployment(&id).is_ok_and(|d| d.is_some())
@@ -133,14 +136,19 @@ fn folder(s: &State, a: &Args) -> Result<usize, ResponseError> {
             return Ok(*one);
         }
     }
-    Ok(0)
+    s.folder_ids()
+        .first()
+        .copied()
+        .ok_or_else(|| invalid("no workspace folder is open"))
 }
 
 fn ws_mut(
     s: &mut State,
-    i: usize,
+    i: FolderId,
 ) -> Result<&mut skillmeat_core::workspace::Workspace, ResponseError> {
-    let f = &mut s.folders[i];
+    let Some(f) = s.folders.get_mut(&i) else {
+        return Err(invalid("the workspace folder is no longer open"));
+    };
     match f.ws.as_mut() {
         Some(w) => Ok(w),
         None => Err(to_proto::request_failed(
@@ -237,7 +245,7 @@ pub fn execute(
 /// Commands that write the project copy refuse while an editor buffer of it holds unsaved
 /// changes: the write would replace the file under the buffer, and saving the buffer afterwards
 /// would silently undo it (or lose the typing).
-fn refuse_unsaved(s: &State, i: usize, command: &str, a: &Args) -> Result<(), ResponseError> {
+fn refuse_unsaved(s: &State, i: FolderId, command: &str, a: &Args) -> Result<(), ResponseError> {
     let writes_project = match command {
         "skillmeat.sync" => {
             !a.bool("dryRun")?.unwrap_or(false)
@@ -249,7 +257,7 @@ fn refuse_unsaved(s: &State, i: usize, command: &str, a: &Args) -> Result<(), Re
         "skillmeat.rollback" | "skillmeat.deploy" => true,
         _ => false,
     };
-    let Some(ws) = s.folders.get(i).and_then(|f| f.ws.as_ref()) else {
+    let Some(ws) = s.folders.get(&i).and_then(|f| f.ws.as_ref()) else {
         return Ok(());
     };
     if !writes_project {
@@ -275,7 +283,7 @@ fn refuse_unsaved(s: &State, i: usize, command: &str, a: &Args) -> Result<(), Re
         .filter(|d| std::fs::read(&d.path).ok().as_deref() != Some(d.text.as_bytes()))
         .map(|d| {
             d.path
-                .strip_prefix(&s.folders[i].root)
+                .strip_prefix(&s.folders[&i].root)
                 .unwrap_or(&d.path)
                 .display()
                 .to_string()
@@ -297,7 +305,7 @@ fn refuse_unsaved(s: &State, i: usize, command: &str, a: &Args) -> Result<(), Re
 
 fn sync(
     s: &mut State,
-    i: usize,
+    i: FolderId,
     a: &Args,
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize, usize, &ArtifactId) + Sync),
@@ -353,7 +361,7 @@ fn sync(
     }))
 }
 
-fn check_upstream(s: &mut State, i: usize, a: &Args) -> Reply {
+fn check_upstream(s: &mut State, i: FolderId, a: &Args) -> Reply {
     let queries: Vec<String> = a
         .str("artifact")?
         .map(|q| vec![q.to_string()])

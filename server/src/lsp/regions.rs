@@ -20,11 +20,11 @@ use super::state::State;
 fn text_of(s: &State, uri: &Url) -> Option<(String, String, bool)> {
     let path = from_proto::path(uri)?;
     let (i, id, rel) = s.locate(&path)?;
-    let text = match s.docs.get(uri) {
+    let text = match s.docs.get(&path) {
         Some(d) => d.text.clone(),
         None => std::fs::read_to_string(&path).ok()?,
     };
-    let recorded = s.folders[i]
+    let recorded = s.folders[&i]
         .ws
         .as_ref()
         .and_then(|ws| ws.open_conflict_files(&id).ok())
@@ -89,7 +89,7 @@ pub fn accept(s: &State, a: &Args) -> Result<Value, ResponseError> {
     let ends = from_proto::path(&uri)
         .and_then(|p| s.locate(&p))
         .and_then(|(i, id, rel)| {
-            let ws = s.folders[i].ws.as_ref()?;
+            let ws = s.folders[&i].ws.as_ref()?;
             ws.merge_inputs_unterminated(&id, &rel).ok()
         })
         .unwrap_or_default();

@@ -66,7 +66,7 @@ pub fn progress_created(o: &mut Owner, token: String, r: Result<Value, ResponseE
 pub fn scan(o: &mut Owner) {
     let started = std::time::Instant::now();
     o.state.ensure_open();
-    let n: usize = o.state.folders.iter().map(|f| f.statuses.len()).sum();
+    let n: usize = o.state.folders.values().map(|f| f.statuses.len()).sum();
     tracing::info!(
         artifacts = n,
         ms = started.elapsed().as_millis() as u64,

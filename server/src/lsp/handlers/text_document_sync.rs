@@ -3,22 +3,31 @@
 
 use lsp_types::*;
 
+use crate::lsp::from_proto;
 use crate::lsp::main_loop::Owner;
 
 pub fn did_open(o: &mut Owner, p: DidOpenTextDocumentParams) {
     let d = p.text_document;
-    o.state.did_open(d.uri, d.text, d.version);
+    if let Some(path) = from_proto::path(&d.uri) {
+        o.state.did_open(path, d.text, d.version);
+    }
 }
 
 pub fn did_change(o: &mut Owner, p: DidChangeTextDocumentParams) {
-    let (uri, version) = (p.text_document.uri, p.text_document.version);
-    o.state.did_change(uri, version, p.content_changes);
+    if let Some(path) = from_proto::path(&p.text_document.uri) {
+        o.state
+            .did_change(path, p.text_document.version, p.content_changes);
+    }
 }
 
 pub fn did_save(o: &mut Owner, p: DidSaveTextDocumentParams) {
-    o.state.did_save(p.text_document.uri);
+    if let Some(path) = from_proto::path(&p.text_document.uri) {
+        o.state.did_save(path);
+    }
 }
 
 pub fn did_close(o: &mut Owner, p: DidCloseTextDocumentParams) {
-    o.state.did_close(p.text_document.uri);
+    if let Some(path) = from_proto::path(&p.text_document.uri) {
+        o.state.did_close(path);
+    }
 }

@@ -11,7 +11,7 @@ pub fn run(o: &mut Owner, p: DidChangeWorkspaceFoldersParams) {
     let s = &mut o.state;
     let mut roots: Vec<_> = s
         .folders
-        .iter()
+        .values()
         .map(|f| f.root.clone())
         .filter(|r| !removed.contains(r))
         .collect();

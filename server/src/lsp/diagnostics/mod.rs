@@ -12,6 +12,8 @@ use skillmeat_core::merge;
 
 use super::pos;
 
+mod choose;
+
 pub const SOURCE: &str = "skillmeat";
 
 /// Every diagnostic code, for documentation and the docs test.
