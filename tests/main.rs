@@ -18,6 +18,7 @@ mod cli_merge_file;
 mod cli_merge_file_git;
 mod cli_profiles;
 mod cli_resolve;
+mod cli_revisions;
 mod cli_special_files;
 mod cli_sync;
 mod cli_trust;

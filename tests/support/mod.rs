@@ -4,6 +4,7 @@
 pub mod git;
 pub mod lsp;
 pub mod snapshot;
+pub mod sync_world;
 pub mod tree;
 pub mod upstream;
 

@@ -49,6 +49,19 @@ pub const LOCK_SUFFIX: &str = ".skillmeat-lsp.lock";
 /// The suffix of SkillMeat's zero-byte lock sidecars (`.<name>.skillmeat-lock`).
 pub const SKILLMEAT_LOCK_SUFFIX: &str = ".skillmeat-lock";
 
+/// The name of a write's stage, moved-aside or kept tree beside the entry `name`:
+/// `.<name>.skillmeat-<tag>-<unique>` (`tag` is one of [`SIBLING_TAGS`]).
+pub fn sibling_name(name: &str, tag: &str, unique: &str) -> String {
+    debug_assert!(SIBLING_TAGS.contains(&tag), "{tag}");
+    format!(".{name}.skillmeat-{tag}-{unique}")
+}
+
+/// The name of a temporary file or folder beside the entry `name`, renamed over it (or into
+/// place) when complete: `.<name>.tmp-<unique>`.
+pub fn temp_name(name: &str, unique: &str) -> String {
+    format!(".{name}.tmp-{unique}")
+}
+
 /// What one path component names, when it is one of ours.
 fn component(name: &str) -> Option<Internal> {
     if !name.starts_with('.') {
@@ -144,6 +157,17 @@ mod tests {
             assert!(is_internal_path(Path::new(path)), "{path}");
         }
         assert!(!Internal::DeployedManifest.is_bookkeeping());
+        for made in [
+            sibling_name("pdf", "stage", "1-2"),
+            sibling_name("x.md", "kept", "1-2"),
+            temp_name(compat::FILE_NAME, "7"),
+        ] {
+            assert_eq!(
+                internal_path(Path::new(&made)),
+                Some(Internal::Transient),
+                "{made}"
+            );
+        }
         assert!(Internal::Transient.is_bookkeeping());
     }
 

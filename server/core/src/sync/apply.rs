@@ -34,12 +34,11 @@ pub struct Swap {
 /// A name beside `target` for this apply alone: two processes (two projects pushing into one
 /// collection, each with its own journal) never share one.
 fn sibling(target: &Path, tag: &str, unique: &str) -> PathBuf {
-    debug_assert!(crate::layout::SIBLING_TAGS.contains(&tag), "{tag}");
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    target.with_file_name(format!(".{name}.skillmeat-{tag}-{unique}"))
+    target.with_file_name(crate::layout::sibling_name(&name, tag, unique))
 }
 
 /// `<pid>-<random>`: the random part comes from the standard library's per-process random

@@ -130,11 +130,13 @@ impl Repo {
             // seen by a concurrent process.
             // Unique per process and call: threads of one process may create the same cache.
             static SEQ: AtomicUsize = AtomicUsize::new(0);
-            let tmp = parent.join(format!(
-                ".{}.tmp-{}-{}",
-                url_key(url),
-                std::process::id(),
-                SEQ.fetch_add(1, Ordering::Relaxed)
+            let tmp = parent.join(crate::layout::temp_name(
+                &url_key(url),
+                &format!(
+                    "{}-{}",
+                    std::process::id(),
+                    SEQ.fetch_add(1, Ordering::Relaxed)
+                ),
             ));
             let _ = fs::remove_dir_all(&tmp);
             let tmp_s = tmp.to_string_lossy().into_owned();
