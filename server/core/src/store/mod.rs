@@ -33,7 +33,7 @@ pub const DB_NAME: &str = "lineage.db";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    /// Opened below schema 6 (tests of older schemas): artifact rows have no `profile` column,
+    /// Opened below schema 7 (tests of older schemas): artifact rows have no `profile` column,
     /// so only Claude Code's ids exist.
     before_profiles: std::cell::Cell<bool>,
 }
@@ -104,7 +104,7 @@ impl Store {
             )
             .map_err(|e| store.err(e))?;
         store.migrate(target)?;
-        store.before_profiles.set(target < 6);
+        store.before_profiles.set(target < 7);
         Ok(store)
     }
 
@@ -340,11 +340,11 @@ impl Store {
 }
 
 impl Store {
-    /// [`Store::artifact_row`] on a store opened below schema 6.
+    /// [`Store::artifact_row`] on a store opened below schema 7.
     fn artifact_row_before_profiles(&self, id: &crate::ArtifactId) -> Result<i64> {
         if id.profile.is_some() {
             return Err(Error::invalid(format!(
-                "{id}: this lineage database predates profiles (schema 6); open it with the current build to upgrade it"
+                "{id}: this lineage database predates profiles (schema 7); open it with the current build to upgrade it"
             )));
         }
         self.conn
@@ -363,7 +363,7 @@ impl Store {
     }
 }
 
-/// The `artifacts.profile` value of an id: `''` for Claude Code's (schema 6).
+/// The `artifacts.profile` value of an id: `''` for Claude Code's (schema 7).
 fn profile_key(id: &crate::ArtifactId) -> &str {
     id.profile.as_deref().unwrap_or("")
 }
@@ -381,5 +381,7 @@ pub(crate) fn id_from_row(
     }
 }
 
+#[cfg(test)]
+mod schema_tests;
 #[cfg(test)]
 mod tests;

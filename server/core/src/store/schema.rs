@@ -194,7 +194,7 @@ ALTER TABLE artifacts_old RENAME TO artifacts;
 "#,
     },
     Migration {
-        version: 6,
+        version: 7,
         // SkillMeat's deployment profiles: one collection artifact deployed under `.claude` and
         // `.agents` is two deployments, each with its own versions, baseline, conflicts and
         // history, so the profile is part of an artifact row's identity ('' is Claude Code's,
