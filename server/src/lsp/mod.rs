@@ -119,28 +119,4 @@ pub fn serve() -> i32 {
 }
 
 #[cfg(test)]
-mod tests {
-
-    #[test]
-    fn every_advertised_command_is_documented() {
-        let doc = include_str!("../../../docs/lsp-extensions.md");
-        for c in super::commands::COMMANDS {
-            assert!(
-                doc.contains(&format!("`{c}`")),
-                "{c} is not in docs/lsp-extensions.md"
-            );
-        }
-        for code in super::diagnostics::CODES {
-            assert!(
-                doc.contains(&format!("`{code}`")),
-                "diagnostic {code} is not documented"
-            );
-        }
-        for s in super::settings::NAMES {
-            assert!(
-                doc.contains(&format!("`{s}`")),
-                "setting {s} is not documented"
-            );
-        }
-    }
-}
+mod tests;
