@@ -9,7 +9,7 @@
 //!   first scan rather than trigger it).
 //!
 //! Our own requests to the client (confirmation, progress, configuration, edits) are answered
-//! later: each is remembered as a [`Pending`] step, run when its response arrives.
+//! later: each is remembered as a `pending::Pending` step, run when its response arrives.
 
 mod code_action;
 mod code_lens;
@@ -27,11 +27,10 @@ use lsp_server::{ErrorCode, Notification, Request, RequestId, Response, Response
 use lsp_types::{notification as n, request as r};
 use serde::de::DeserializeOwned;
 
-use super::main_loop::Owner;
+use super::owner::Owner;
+use super::pending::Pending;
 use super::state::State;
 use super::to_proto;
-
-pub use execute_command::Job;
 
 /// Handles a client request.
 pub fn request(o: &mut Owner, req: Request) {
@@ -80,23 +79,6 @@ pub fn notification(o: &mut Owner, not: Notification) {
         .mutate::<n::DidChangeWatchedFiles>(watched_files::run)
         .mutate::<n::DidChangeWorkspaceFolders>(workspace_folders::run)
         .finish();
-}
-
-/// What to do with the client's response to one of our requests.
-#[derive(Debug)]
-pub enum Pending {
-    /// `client/registerCapability` for file watching, at start-up.
-    WatchRegistered,
-    /// `window/workDoneProgress/create` for the start-up scan.
-    StartupProgress(String),
-    /// `workspace/configuration`; `startup` when the first scan waits for it.
-    Configuration { startup: bool },
-    /// `window/showMessageRequest` before a destructive command.
-    Confirm(Job),
-    /// `window/workDoneProgress/create` for a bulk sync.
-    CommandProgress(Job, String),
-    /// `workspace/applyEdit` of an accepted conflict region: the command's answer waits for it.
-    ApplyEdit(RequestId, serde_json::Value),
 }
 
 /// Handles the client's response to one of our requests.
