@@ -100,6 +100,13 @@ pub fn response(o: &mut Owner, resp: Response) {
     }
 }
 
+/// A handler on the owner: answers now (`Some`), or later (`None`) after a round-trip.
+type OwnerHandler<R> = fn(
+    &mut Owner,
+    RequestId,
+    <R as r::Request>::Params,
+) -> Option<Result<<R as r::Request>::Result, ResponseError>>;
+
 fn params<P: DeserializeOwned>(v: serde_json::Value) -> Result<P, ResponseError> {
     serde_json::from_value(v).map_err(|e| to_proto::invalid_params(format!("invalid params: {e}")))
 }
@@ -120,10 +127,7 @@ impl Requests<'_> {
     }
 
     /// Runs before the folders are opened; answers now, or later (`None`) after a round-trip.
-    fn early<R: r::Request>(
-        mut self,
-        f: fn(&mut Owner, RequestId, R::Params) -> Option<Result<R::Result, ResponseError>>,
-    ) -> Self {
+    fn early<R: r::Request>(mut self, f: OwnerHandler<R>) -> Self {
         if let Some((id, p)) = self.take::<R>() {
             match p {
                 Ok(p) => {
@@ -138,10 +142,7 @@ impl Requests<'_> {
     }
 
     /// May change state; answers now, or later (`None`) after a round-trip to the client.
-    fn mutate<R: r::Request>(
-        self,
-        f: fn(&mut Owner, RequestId, R::Params) -> Option<Result<R::Result, ResponseError>>,
-    ) -> Self {
+    fn mutate<R: r::Request>(self, f: OwnerHandler<R>) -> Self {
         if self.req.as_ref().is_some_and(|q| q.method == R::METHOD) {
             self.o.state.ensure_open();
         }
