@@ -326,6 +326,7 @@ fn audit_events_and_conflict_records_are_kept() {
             duration_ms: 12,
             conflict_files: &files,
             detail: None,
+            version: Some(3),
         })
         .unwrap();
     let log = store.audit_log(10).unwrap();
@@ -333,6 +334,7 @@ fn audit_events_and_conflict_records_are_kept() {
     assert_eq!(log[0].artifact.as_deref(), Some("skill:a"));
     assert_eq!(log[0].conflict_files, files);
     assert_eq!(log[0].duration_ms, 12);
+    assert_eq!(log[0].version, Some(3));
     store
         .record_conflict(&ConflictRecord {
             artifact: &id,

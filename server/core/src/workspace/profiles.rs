@@ -110,6 +110,7 @@ impl Workspace {
                     unresolved: None,
                     error: None,
                     profile: Some(profile.label().to_string()),
+                    kept: None,
                 };
                 match project {
                     Ok(p) => {
