@@ -42,6 +42,9 @@ pub fn status(r: &StatusReport) -> Value {
             if let Some(p) = &a.profile {
                 v["profile"] = json!(p);
             }
+            if let Some(k) = &a.kept {
+                v["kept"] = kept(k);
+            }
             v
         })
         .collect();
@@ -222,4 +225,54 @@ pub fn add(o: &AddOutcome) -> Value {
             "resolved_version": u.tag,
         })),
     })
+}
+
+/// The `log --json` shape and the `skillmeat.log` command's result (docs/cli-json.md).
+pub fn log(
+    workspace: &std::path::Path,
+    project: &str,
+    events: &[skillmeat_core::store::AuditRow],
+) -> Value {
+    let events: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.id, "at": e.at, "operation": e.operation, "artifact": e.artifact,
+                "version": e.version.map(v), "project": project, "direction": e.direction,
+                "strategy": e.strategy, "result": e.result, "duration_ms": e.duration_ms,
+                "conflict_files": e.conflict_files, "detail": e.detail,
+            })
+        })
+        .collect();
+    json!({ "workspace": workspace, "project": project, "events": events })
+}
+
+/// The `stats --json` shape (docs/cli-json.md).
+pub fn stats(workspace: &std::path::Path, s: &skillmeat_core::workspace::Stats) -> Value {
+    json!({
+        "workspace": workspace,
+        "since": s.since,
+        "syncs": { "count": s.syncs, "timed": s.timed_syncs,
+                   "duration_ms": { "p50": s.p50_ms, "p95": s.p95_ms } },
+        "merges": { "clean": s.merges_clean, "conflicting": s.merges_conflicting,
+                    "conflict_rate": s.conflict_rate },
+        "open_conflicts": s.open_conflicts.iter().map(|c| json!({
+            "artifact": c.artifact.to_string(), "files": c.files, "since": c.since, "age_secs": c.age_secs,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The `keep --json` / `unkeep --json` shape (docs/cli-json.md).
+pub fn keep(k: &skillmeat_core::workspace::KeepOutcome, kept: bool) -> Value {
+    let mut v = json!({ "id": k.id.to_string(), "kept": kept, "reason": k.reason, "state": k.state.as_str() });
+    if !kept {
+        v["changed"] = json!(k.changed);
+    }
+    v
+}
+
+/// A status line's `kept` object: the reason and the state the keep stands in for.
+pub fn kept(k: &skillmeat_core::drift::Kept) -> Value {
+    json!({ "reason": k.reason, "kept_at": k.kept_at, "drift": k.drift.as_str(),
+            "collection_changed": k.collection_changed })
 }

@@ -50,7 +50,7 @@ pub use revision::Resolved;
 pub use rollback::RollbackOutcome;
 pub use sync::{SyncOutcome, LOCK_TIMEOUT};
 pub use tag::TagOutcome;
-pub use trail::{LogQuery, Stats, OPERATIONS};
+pub use trail::{check_operation, parse_since, LogQuery, Stats, OPERATIONS};
 pub use upstream::{UpstreamCheck, UpstreamState};
 
 /// Behaviour switches, mirrored by the server's settings.

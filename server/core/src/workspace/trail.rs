@@ -109,7 +109,8 @@ fn parse_time(t: &str) -> Option<SystemTime> {
     }
 }
 
-fn check_operation(op: &str) -> Result<()> {
+/// Refuses an operation name the audit trail never records, listing those it does.
+pub fn check_operation(op: &str) -> Result<()> {
     if OPERATIONS.contains(&op) {
         return Ok(());
     }
