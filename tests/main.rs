@@ -13,6 +13,8 @@ mod cli_deploy_history;
 mod cli_discovery;
 mod cli_drift;
 mod cli_hook_mcp;
+mod cli_keep;
+mod cli_log_stats;
 mod cli_merge_file;
 mod cli_merge_file_git;
 mod cli_profiles;
