@@ -41,6 +41,7 @@ mod lsp_lifecycle;
 mod lsp_proposals;
 mod lsp_robustness;
 mod lsp_settings;
+mod lsp_trail;
 mod lsp_watch;
 mod skillmeat_agreement;
 mod skillmeat_interop;

@@ -26,6 +26,7 @@ pub const COMMANDS: &[&str] = &[
     "skillmeat.tag",
     "skillmeat.checkUpstream",
     "skillmeat.acceptConflict",
+    "skillmeat.log",
 ];
 
 /// A command's single object argument, with errors that name the field.
@@ -227,6 +228,7 @@ pub fn execute(
         "skillmeat.sync" => sync(s, i, a, cancel, progress),
         "skillmeat.acceptConflict" => super::regions::accept(s, a),
         "skillmeat.checkUpstream" => check_upstream(s, i, a),
+        "skillmeat.log" => super::trail::log(ws_mut(s, i)?, a),
         other => Err(jsonrpc::Error {
             code: jsonrpc::ErrorCode::MethodNotFound,
             message: format!(
@@ -241,6 +243,7 @@ pub fn execute(
         && command != "skillmeat.history"
         && command != "skillmeat.diff"
         && command != "skillmeat.acceptConflict"
+        && command != "skillmeat.log"
     {
         // Whatever a command changed on disk shows up in diagnostics at once.
         s.refresh_folder(i);

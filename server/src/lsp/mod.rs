@@ -14,6 +14,7 @@ mod pos;
 mod regions;
 pub mod settings;
 mod state;
+mod trail;
 mod transport;
 mod watch;
 
