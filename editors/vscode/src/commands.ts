@@ -11,6 +11,7 @@ import type { Middleware } from "vscode-languageclient/node";
 import type { Server } from "./client";
 import { openDiff } from "./diffView";
 import { followDisk, WRITING_COMMANDS } from "./followDisk";
+import { showLog } from "./logView";
 import type { History, HistoryVersion, Status, StatusArtifact } from "./protocol";
 import { STATE_ICON, STATE_ORDER, syncMessage } from "./summary";
 
@@ -126,6 +127,8 @@ export class Commands {
           return await this.tag(given);
         case "skillmeat.checkUpstream":
           return await this.checkUpstream(given);
+        case "skillmeat.log":
+          return await showLog((c, a) => this.run(c, a), await this.folder(given), given);
         default: {
           const r = await next(command, args);
           this.refresh();
@@ -238,7 +241,7 @@ export class Commands {
         items.push({
           label: `$(${STATE_ICON[a.state] ?? "circle-outline"}) ${a.id}`,
           description: `${a.state}${a.version ? ` · ${a.version}` : ""}`,
-          detail: a.error ?? a.path,
+          detail: a.error ?? (a.kept ? `kept: ${a.kept.reason}` : a.path),
           artifact: a,
           workspace: s.workspace,
         });

@@ -39,6 +39,8 @@ export interface StatusArtifact {
   hashes: { baseline: string | null; project: string | null; collection: string | null };
   version: string | null;
   error?: string;
+  /** `keep ID --reason …`: why this copy differs on purpose, and the state the keep stands in for. */
+  kept?: { reason: string; kept_at: string; drift: string; collection_changed: boolean };
 }
 
 export interface Status {
