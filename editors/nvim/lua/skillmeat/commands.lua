@@ -10,7 +10,7 @@ local M = {}
 M.DIRECTIONS = { 'collection-to-project', 'project-to-collection', 'upstream-to-collection' }
 M.STRATEGIES = { 'auto', 'overwrite', 'ours', 'theirs', 'fork' }
 M.CHOICES = { 'ours', 'theirs', 'both', 'base', 'none', 'check' }
-M.SUBCOMMANDS = { 'status', 'sync', 'rollback', 'history', 'diff', 'resolve', 'quickfix', 'next', 'prev' }
+M.SUBCOMMANDS = { 'status', 'sync', 'rollback', 'history', 'diff', 'resolve', 'quickfix', 'next', 'prev', 'log' }
 
 local DESCRIBE = {
   ['collection-to-project'] = 'take the collection\'s version into this project',
@@ -441,10 +441,17 @@ function M.parse(sub, toks)
     o.from, o.to = toks[i], toks[i + 1]
   elseif sub == 'history' then
     o.artifact = toks[1]
+  elseif sub == 'log' then
+    o = require('skillmeat.log').parse(toks)
   elseif sub == 'next' or sub == 'prev' then
     o.kind = toks[1] == 'hunk' and 'hunk' or 'conflict'
   end
   return o
+end
+
+--- `:Skillmeat log [ID] [since=TIME] [op=OP]`: the audit trail in a scratch buffer.
+function M.log(opts)
+  return require('skillmeat.log').show(opts)
 end
 
 --- `:Skillmeat next [hunk]`: the next conflict region (or drift hunk) of the buffer.
@@ -494,6 +501,8 @@ function M.complete(arglead, cmdline)
       cands = vim.list_extend({ 'deployed', 'project', 'collection', 'upstream' }, ids)
     elseif sub == 'history' then
       cands = ids
+    elseif sub == 'log' then
+      cands = vim.list_extend({ 'since=', 'op=' }, ids)
     elseif sub == 'next' or sub == 'prev' then
       cands = { 'conflict', 'hunk' }
     end
