@@ -130,3 +130,36 @@ fn a_kept_artifact_shows_a_hint_naming_the_reason_until_the_collection_changes()
     assert!(!codes(&diags).contains(&"drift-kept".to_string()));
     lsp.finish();
 }
+
+#[test]
+fn sync_all_leaves_a_kept_artifact_alone_and_says_so() {
+    let env = deployed();
+    env.write(
+        "project/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("two", "two (staging)"),
+    );
+    env.write("collection/commands/review.md", "Review v2.\n");
+    assert_eq!(
+        env.run(&["keep", "pdf", "--reason", "points at staging"])
+            .code,
+        0
+    );
+    let mut lsp = start(&env);
+    let r = lsp
+        .command("skillmeat.sync", json!({ "all": true }))
+        .unwrap();
+    let results = r["results"].as_array().unwrap();
+    let kept: Vec<&Value> = results.iter().filter(|x| x["skipped"] == "kept").collect();
+    assert_eq!(kept.len(), 1, "{r:#}");
+    assert_eq!(kept[0]["id"], "skill:pdf");
+    assert_eq!(kept[0]["reason"], "points at staging");
+    assert_eq!(r["summary"]["skipped"], 1);
+    assert_eq!(
+        env.read("project/.claude/commands/review.md"),
+        "Review v2.\n"
+    );
+    assert!(env
+        .read("project/.claude/skills/pdf/SKILL.md")
+        .contains("two (staging)"));
+    lsp.finish();
+}

@@ -352,7 +352,7 @@ fn sync(
         return Err(failed(e));
     }
     let mut summary = Summary::default();
-    let items: Vec<Value> = results
+    let mut items: Vec<Value> = results
         .iter()
         .map(|(id, r)| {
             summary.add(r);
@@ -362,6 +362,7 @@ fn sync(
             }
         })
         .collect();
+    super::trail::kept_skips(ws, direction, all, &mut items, &mut summary.skipped);
     Ok(json!({
         "applied": !dry_run,
         "results": items,

@@ -39,6 +39,24 @@ pub fn log(ws: &Workspace, a: &Args) -> Result<Value, jsonrpc::Error> {
     Ok(crate::json::log(ws.root(), &project, &events))
 }
 
+/// `skillmeat.sync` with `all`: the kept artifacts it left out, as the CLI lists them
+/// (`{"id", "skipped": "kept", "reason"}`, counted as skipped).
+pub fn kept_skips(
+    ws: &Workspace,
+    direction: skillmeat_core::sync::Direction,
+    all: bool,
+    items: &mut Vec<Value>,
+    skipped: &mut usize,
+) {
+    if !all || direction == skillmeat_core::sync::Direction::UpstreamToCollection {
+        return;
+    }
+    for (id, k) in ws.kept_artifacts().unwrap_or_default() {
+        items.push(json!({ "id": id.to_string(), "skipped": "kept", "reason": k.reason }));
+        *skipped += 1;
+    }
+}
+
 /// The hint that stands in for a kept artifact's drift diagnostic, naming the reason.
 pub fn kept_hint(st: &ArtifactStatus, main_text: &str) -> Option<Diagnostic> {
     let k = st.kept.as_ref()?;
