@@ -66,6 +66,12 @@ H.test('a kept skill shows a drift-kept hint naming the reason', function()
   H.eq(vim.diagnostic.severity.HINT, hint.severity, 'drift-kept severity')
   H.ok(hint.message:find('points at staging', 1, true), hint.message)
   H.ok(not vim.list_contains(H.codes(H.diags(buf)), 'drift-modified'), vim.inspect(H.codes(H.diags(buf))))
+  -- The status quickfix names the reason.
+  local err, st = require('skillmeat.client').execute_sync('skillmeat.status', {})
+  H.eq(nil, err, vim.inspect(err))
+  local items = require('skillmeat.quickfix').status_items(st)
+  H.eq(1, #items, vim.inspect(items))
+  H.ok(items[1].text:find('skill:pdf kept v2 (kept: points at staging)', 1, true), items[1].text)
 end)
 
 H.finish()
