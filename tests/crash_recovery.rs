@@ -5,62 +5,14 @@
 
 use crate::support;
 
-use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use skillmeat_core::sync::failpoint::POINTS;
-use skillmeat_core::tree::Tree;
+use skillmeat_core::Shape;
+use support::tree::{files, hash_of, read_tree, Files};
 use support::Env;
-
-type Files = BTreeMap<String, Vec<u8>>;
-
-fn files(list: &[(&str, &str)]) -> Files {
-    list.iter()
-        .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
-        .collect()
-}
-
-fn hash_of(f: &Files, folder: bool) -> String {
-    Tree {
-        files: f.clone(),
-        ..Tree::default()
-    }
-    .content_hash(folder)
-}
-
-/// Every regular file below `root` (or `root` itself, keyed by its name, for a single file).
-fn read_tree(root: &Path) -> Files {
-    fn walk(dir: &Path, prefix: &str, out: &mut Files) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            let rel = if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}/{name}")
-            };
-            let ft = e.file_type().unwrap();
-            if ft.is_dir() {
-                walk(&e.path(), &rel, out);
-            } else {
-                assert!(ft.is_file(), "unexpected entry {}", e.path().display());
-                out.insert(rel, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = Files::new();
-    let md = std::fs::symlink_metadata(root)
-        .unwrap_or_else(|e| panic!("{} is gone after recovery: {e}", root.display()));
-    if md.is_dir() {
-        walk(root, "", &mut out);
-    } else {
-        let name = root.file_name().unwrap().to_string_lossy().into_owned();
-        out.insert(name, std::fs::read(root).unwrap());
-    }
-    out
-}
 
 /// The names beside the artifact that are not the artifact, split into lock files whose owner is
 /// gone (a SIGKILLed process cannot remove its lock; the next apply takes it over) and anything
@@ -116,7 +68,7 @@ fn expected_side(point: &str) -> Option<Side> {
 struct Case {
     label: &'static str,
     id: &'static str,
-    folder: bool,
+    shape: Shape,
     /// Extra `sync` arguments (the direction).
     args: &'static [&'static str],
     /// The tree the sync writes to, relative to the temporary root.
@@ -210,12 +162,12 @@ fn skill_outdated() -> Case {
     Case {
         label: "skill with nested files, outdated",
         id: "skill:pdf",
-        folder: true,
+        shape: Shape::Folder,
         args: &[],
         target: "project/.claude/skills/pdf",
         old: skill_v1(),
         new: skill_v2(),
-        new_baseline: hash_of(&skill_v2(), true),
+        new_baseline: hash_of(&skill_v2(), Shape::Folder),
         old_state: "outdated",
         new_state: "synced",
         person: None,
@@ -231,12 +183,12 @@ fn skill_merge() -> Case {
     Case {
         label: "skill with nested files, changed on both sides",
         id: "skill:pdf",
-        folder: true,
+        shape: Shape::Folder,
         args: &[],
         target: "project/.claude/skills/pdf",
         old: skill_project_edit(),
         new: skill_merged(),
-        new_baseline: hash_of(&skill_v2(), true),
+        new_baseline: hash_of(&skill_v2(), Shape::Folder),
         // Both sides moved: a conflict until the merge lands, then the project keeps its edits.
         old_state: "conflict",
         new_state: "modified",
@@ -255,7 +207,7 @@ fn command_outdated() -> Case {
     Case {
         label: "single-file command, outdated",
         id: "command:review",
-        folder: false,
+        shape: Shape::File,
         args: &[],
         target: "project/.claude/commands/review.md",
         old: files(&[("review.md", CMD_V1)]),
@@ -282,7 +234,7 @@ fn command_merge() -> Case {
     Case {
         label: "single-file command, changed on both sides",
         id: "command:review",
-        folder: false,
+        shape: Shape::File,
         args: &[],
         target: "project/.claude/commands/review.md",
         old: files(&[("review.md", &project)]),
@@ -312,12 +264,12 @@ fn skill_push() -> Case {
     Case {
         label: "skill pushed from the project into the collection",
         id: "skill:pdf",
-        folder: true,
+        shape: Shape::Folder,
         args: &["--direction", "project-to-collection"],
         target: "collection/skills/pdf",
         old: skill_v1(),
         new: pushed.clone(),
-        new_baseline: hash_of(&pushed, true),
+        new_baseline: hash_of(&pushed, Shape::Folder),
         old_state: "modified",
         new_state: "synced",
         person: Some(("SKILL.md", PERSON_LINE)),
@@ -403,7 +355,7 @@ fn assert_person_content_stored(env: &Env, case: &Case, versions: &[Value], what
     let Some((file, line)) = case.person else {
         return;
     };
-    let want = hash_of(&project_files(case), case.folder);
+    let want = hash_of(&project_files(case), case.shape);
     let v = versions
         .iter()
         .find(|v| v["hash"] == want.as_str() && v["has_content"] == Value::Bool(true))
@@ -499,7 +451,7 @@ fn crash_at(case: &Case, point: &str) {
         .iter()
         .find(|v| v["baseline"] == Value::Bool(true))
         .unwrap();
-    let new_hash = hash_of(&case.new, case.folder);
+    let new_hash = hash_of(&case.new, case.shape);
     match side {
         Side::New => {
             assert_eq!(status["state"], case.new_state, "{what}: {status}");
@@ -524,7 +476,7 @@ fn crash_at(case: &Case, point: &str) {
             );
             // Nothing but the person's own content may have been recorded since (a sync version
             // here would be a sync the disk does not have).
-            let project = hash_of(&project_files(case), case.folder);
+            let project = hash_of(&project_files(case), case.shape);
             for v in versions.iter().take(versions.len() - before.len()) {
                 assert!(
                     v["origin"] == "local_modification" && v["hash"] == project.as_str(),

@@ -2,11 +2,11 @@
 //! `drift-kept` hint. Plain functions (core types in, JSON and `lsp_types` values out), so the
 //! wiring into the dispatch and the diagnostics stays a line each.
 
+use lsp_server::ResponseError;
+use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range};
 use serde_json::{json, Value};
 use skillmeat_core::drift::{ArtifactStatus, Kept};
 use skillmeat_core::workspace::{LogQuery, Workspace};
-use tower_lsp::jsonrpc;
-use tower_lsp::lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range};
 
 use super::commands::{failed, invalid, Args};
 use super::pos;
@@ -15,7 +15,7 @@ use super::pos;
 pub const KEPT_CODE: &str = "drift-kept";
 
 /// `skillmeat.log` {artifact?, since?, op?, limit?}: the `log --json` shape, newest first.
-pub fn log(ws: &Workspace, a: &Args) -> Result<Value, jsonrpc::Error> {
+pub fn log(ws: &Workspace, a: &Args) -> Result<Value, ResponseError> {
     let limit = a
         .number("limit")?
         .map(|n| u32::try_from(n).map_err(|_| invalid("`limit` is too large")))
@@ -52,7 +52,7 @@ pub fn kept_skips(
         return;
     }
     for (id, k) in ws.kept_artifacts().unwrap_or_default() {
-        items.push(json!({ "id": id.to_string(), "skipped": "kept", "reason": k.reason }));
+        items.push(crate::json::kept_skip(&id, &k.reason));
         *skipped += 1;
     }
 }

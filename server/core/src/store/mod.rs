@@ -316,4 +316,6 @@ impl Store {
 }
 
 #[cfg(test)]
+mod schema_tests;
+#[cfg(test)]
 mod tests;

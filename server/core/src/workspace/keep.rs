@@ -75,7 +75,7 @@ impl Workspace {
             .ok()
             .and_then(|m| m.get(id).cloned())
             .unwrap_or_else(|| self.collection_path(id));
-        let h = statcache::hash_artifact(&path, id.kind.is_folder(), self.cache.get(&path)).ok()?;
+        let h = statcache::hash_artifact(&path, id.kind.shape(), self.cache.get(&path)).ok()?;
         Some(tree::identity(&h.hash, &h.meta))
     }
 
