@@ -28,6 +28,7 @@ pub const COMMANDS: &[&str] = &[
     "skillmeat.tag",
     "skillmeat.checkUpstream",
     "skillmeat.acceptConflict",
+    "skillmeat.log",
 ];
 
 type Reply = Result<Value, RequestError>;
@@ -162,6 +163,7 @@ pub fn execute(
         "skillmeat.sync" => sync(s, i, a, cancel, progress),
         "skillmeat.acceptConflict" => super::regions::accept(s, a),
         "skillmeat.checkUpstream" => check_upstream(s, i, a),
+        "skillmeat.log" => super::trail::log(ws_mut(s, i)?, a),
         other => Err(to_proto::method_not_found(format!(
             "unknown command `{other}`; the server knows {}",
             COMMANDS.join(", ")
@@ -171,6 +173,7 @@ pub fn execute(
         && command != "skillmeat.history"
         && command != "skillmeat.diff"
         && command != "skillmeat.acceptConflict"
+        && command != "skillmeat.log"
     {
         // Whatever a command changed on disk shows up in diagnostics at once.
         s.refresh_folder(i);
@@ -277,7 +280,7 @@ fn sync(
         return Err(failed(e));
     }
     let mut summary = Summary::default();
-    let items: Vec<Value> = results
+    let mut items: Vec<Value> = results
         .iter()
         .map(|(id, r)| {
             summary.add(r);
@@ -287,6 +290,7 @@ fn sync(
             }
         })
         .collect();
+    super::trail::kept_skips(ws, direction, all, &mut items, &mut summary.skipped);
     Ok(json!({
         "applied": !dry_run,
         "results": items,

@@ -35,6 +35,7 @@ mod regions;
 pub mod settings;
 mod state;
 mod to_proto;
+mod trail;
 mod transport;
 mod upstream;
 mod watcher;

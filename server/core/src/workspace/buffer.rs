@@ -149,8 +149,12 @@ impl Workspace {
             unresolved: None,
             error: None,
             profile: None,
+            kept: None,
         };
         self.mark_unresolved(&mut st, Some(&project))?;
+        if let (Some(k), true) = (self.store.kept(id)?, baseline.is_some()) {
+            super::keep::apply(&mut st, &k, collection_ident.as_deref());
+        }
         Ok(st)
     }
 

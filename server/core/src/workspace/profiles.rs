@@ -109,6 +109,7 @@ impl Workspace {
                     unresolved: None,
                     error: None,
                     profile: Some(profile.label().to_string()),
+                    kept: None,
                 };
                 match project {
                     Ok(p) => {
