@@ -2,7 +2,7 @@
 //! `drift-kept` hint. Plain functions (core types in, JSON and `lsp_types` values out), so the
 //! wiring into the dispatch and the diagnostics stays a line each.
 
-use lsp_server::ResponseError;
+use super::to_proto::RequestError;
 use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range};
 use serde_json::{json, Value};
 use skillmeat_core::drift::{ArtifactStatus, Kept};
@@ -15,7 +15,7 @@ use super::pos;
 pub const KEPT_CODE: &str = "drift-kept";
 
 /// `skillmeat.log` {artifact?, since?, op?, limit?}: the `log --json` shape, newest first.
-pub fn log(ws: &Workspace, a: &Args) -> Result<Value, ResponseError> {
+pub fn log(ws: &Workspace, a: &Args) -> Result<Value, RequestError> {
     let limit = a
         .number("limit")?
         .map(|n| u32::try_from(n).map_err(|_| invalid("`limit` is too large")))
