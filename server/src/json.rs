@@ -12,16 +12,19 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 use skillmeat_core::drift::{ArtifactStatus, StatusReport};
+use skillmeat_core::store::KeptRow;
 use skillmeat_core::sync::plan::{Action, FilePlan};
 use skillmeat_core::workspace::{Summary, SyncOutcome};
 use skillmeat_core::{ArtifactId, Error};
 
 mod revisions;
 mod store;
+mod trail;
 mod upstream;
 
 pub use revisions::*;
 pub use store::*;
+pub use trail::*;
 pub use upstream::*;
 
 /// `vN`, as versions are shown everywhere.
@@ -75,6 +78,8 @@ pub struct StatusArtifact<'a> {
     pub error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept: Option<KeptJson<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -125,6 +130,7 @@ impl<'a> StatusArtifact<'a> {
                 .map(|(file, line)| FileLine { file, line: *line }),
             error: a.error.as_deref(),
             profile: a.profile.as_deref(),
+            kept: a.kept.as_ref().map(KeptJson::new),
         }
     }
 }
@@ -223,8 +229,24 @@ pub struct ItemError {
     pub error: String,
 }
 
-/// `sync --json` over several artifacts: each result (a [`Sync`] or an [`ItemError`]) and the
-/// counts.
+/// A kept artifact a bulk sync (`sync --all`, `skillmeat.sync` with `all`) left out.
+#[derive(Debug, Serialize)]
+pub struct KeptSkip<'a> {
+    pub id: String,
+    pub skipped: &'static str,
+    pub reason: &'a str,
+}
+
+pub fn kept_skip(id: &ArtifactId, reason: &str) -> Value {
+    to_value(KeptSkip {
+        id: id.to_string(),
+        skipped: "kept",
+        reason,
+    })
+}
+
+/// `sync --json` over several artifacts: each result (a [`Sync`], an [`ItemError`] or a
+/// [`KeptSkip`]) and the counts.
 #[derive(Debug, Serialize)]
 pub struct BulkSync {
     pub applied: bool,
@@ -244,6 +266,7 @@ pub struct BulkSummary {
 pub fn bulk_sync(
     applied: bool,
     results: &[(ArtifactId, Result<SyncOutcome, Error>)],
+    kept: &[(ArtifactId, KeptRow)],
     s: &Summary,
 ) -> Value {
     let results = results
@@ -255,6 +278,7 @@ pub fn bulk_sync(
                 error: e.to_string(),
             }),
         })
+        .chain(kept.iter().map(|(id, k)| kept_skip(id, &k.reason)))
         .collect();
     to_value(BulkSync {
         applied,

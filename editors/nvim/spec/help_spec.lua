@@ -20,6 +20,7 @@ H.test('the help file has tags for every command and :help opens them', function
     ':Skillmeat-diff',
     ':Skillmeat-resolve',
     ':Skillmeat-quickfix',
+    ':Skillmeat-log',
     'skillmeat-setup',
     'skillmeat-settings',
     'skillmeat-health',

@@ -4,7 +4,7 @@
 // on a free loopback port, stopped by its pid at the end. The steps share one window and run in
 // order, as a person would: the server starts, drift shows in the Problems panel, a conflict's
 // accept-theirs quick fix rewrites the text, the palette's sync updates an outdated skill, and
-// the status bar keeps the summary.
+// the status bar keeps the summary, and the audit log lists what happened.
 //
 // Env (scripts/test-vscode.sh sets them): SKILLMEAT_LSP (the server binary, for the fixture
 // CLI), SKILLMEAT_VSIX, SKILLMEAT_E2E_NODE (Node 24), SKILLMEAT_E2E_SHOTS (where screenshots go),
@@ -495,4 +495,23 @@ step("the palette's rollback picks a version from the history and asks first", a
   await waitFor("the editor showing the rolled-back text", async () => !(await editorText()).includes("Check that tests cover"), 1_000);
   assert.ok(Date.now() - written <= 1_500, "the open editor followed the disk within a second");
   await waitFor("an all-synced status bar", async () => /SkillMeat: 4 synced/.test(await statusText()));
+});
+
+step("the palette's audit log lists the events newest first and narrows to one artifact", async () => {
+  await palette("SkillMeat: Show Audit Log");
+  await quickRow("rollback command:review").waitFor({ state: "visible" });
+  const rows = await quickInput().locator(".monaco-list-row").allTextContents();
+  assert.match(rows[0], /rollback command:review/, `newest first:\n${rows.join("\n")}`);
+  assert.ok(rows.some((r) => /deploy skill:pdf/.test(r)), rows.join("\n"));
+  await page.waitForTimeout(500); // the quick pick fades in
+  await shot("vscode-log");
+  // Picking an event of skill:pdf shows that artifact's events only.
+  await pick("sync skill:pdf");
+  const narrowed = await waitFor("only skill:pdf's events", async () => {
+    const title = (await quickInput().locator(".quick-input-title").textContent()) ?? "";
+    const r = await quickInput().locator(".monaco-list-row").allTextContents();
+    return title.includes("skill:pdf") && r.length > 0 && r.every((x) => x.includes("skill:pdf")) ? r : undefined;
+  });
+  assert.ok(narrowed.some((r) => /deploy skill:pdf/.test(r)), narrowed.join("\n"));
+  await page.keyboard.press("Escape");
 });

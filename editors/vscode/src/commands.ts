@@ -12,6 +12,7 @@ import type { Server } from "./client";
 import { openDiff } from "./diffView";
 import { type Args, type ArtifactItem, CHOICES, CommandBase, DIRECTIONS, givenArg, message, rank, STRATEGIES, versionItem } from "./commandBase";
 import { followDisk, WRITING_COMMANDS } from "./followDisk";
+import { showLog } from "./logView";
 import type { History, Status, StatusArtifact } from "./protocol";
 import { STATE_ICON, syncMessage } from "./summary";
 
@@ -68,6 +69,8 @@ export class Commands extends CommandBase {
           return await this.tag(given);
         case "skillmeat.checkUpstream":
           return await this.checkUpstream(given);
+        case "skillmeat.log":
+          return await showLog((c, a) => this.run(c, a), await this.folder(given), given);
         default: {
           const r = await next(command, args);
           this.refresh();
@@ -97,7 +100,7 @@ export class Commands extends CommandBase {
         items.push({
           label: `$(${STATE_ICON[a.state] ?? "circle-outline"}) ${a.id}`,
           description: `${a.state}${a.version ? ` · ${a.version}` : ""}`,
-          detail: a.error ?? a.path,
+          detail: a.error ?? (a.kept ? `kept: ${a.kept.reason}` : a.path),
           artifact: a,
           workspace: s.workspace,
         });

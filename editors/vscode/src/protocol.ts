@@ -45,6 +45,8 @@ export interface StatusArtifact {
   unresolved?: { file: string; line: number };
   error?: string;
   profile?: string;
+  /** `keep ID --reason …`: why this copy differs on purpose, and the state the keep stands in for. */
+  kept?: { reason: string; kept_at: string; drift: string; collection_changed: boolean };
 }
 
 export interface Status {

@@ -10,6 +10,7 @@ export const STATE_ORDER = [
   "removed",
   "orphaned",
   "untracked",
+  "kept",
   "synced",
 ];
 
@@ -21,6 +22,7 @@ export const STATE_ICON: Record<string, string> = {
   removed: "trash",
   orphaned: "question",
   untracked: "circle-outline",
+  kept: "pin",
   synced: "check",
 };
 

@@ -16,10 +16,13 @@ pub enum DriftState {
     Untracked,
     /// The artifact could not be read (see the status's `error`).
     Error,
+    /// The project copy differs on purpose (`keep ID --reason …`) and the collection has not
+    /// moved since the keep; [`ArtifactStatus::kept`] holds the reason and the state it hides.
+    Kept,
 }
 
 impl DriftState {
-    pub const ALL: [DriftState; 8] = [
+    pub const ALL: [DriftState; 9] = [
         DriftState::Synced,
         DriftState::Modified,
         DriftState::Outdated,
@@ -28,6 +31,7 @@ impl DriftState {
         DriftState::Orphaned,
         DriftState::Untracked,
         DriftState::Error,
+        DriftState::Kept,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +44,7 @@ impl DriftState {
             DriftState::Orphaned => "orphaned",
             DriftState::Untracked => "untracked",
             DriftState::Error => "error",
+            DriftState::Kept => "kept",
         }
     }
 }
@@ -96,6 +101,20 @@ pub struct ArtifactStatus {
     /// The SkillMeat profile of a deployment outside `.claude` (`codex`, `gemini`, `cursor`);
     /// `None` for Claude Code's `.claude`, which bare ids mean.
     pub profile: Option<String>,
+    /// The keep record (`keep ID --reason …`), whenever one exists, whatever the state reads.
+    pub kept: Option<Kept>,
+}
+
+/// Intentional divergence as `status` sees it (docs/design.md §4, `kept`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    pub reason: String,
+    pub kept_at: String,
+    /// The state the keep stands in for (`modified`, `outdated`, `conflict`, or `synced` once
+    /// the copies agree again).
+    pub drift: DriftState,
+    /// The collection copy changed since the keep: the state then reads `drift` again.
+    pub collection_changed: bool,
 }
 
 impl ArtifactStatus {

@@ -6,6 +6,8 @@ mod deploy;
 mod diff;
 mod history;
 mod import;
+mod keep;
+mod log;
 mod merge_file;
 mod output;
 mod resolve;
@@ -90,6 +92,14 @@ enum Command {
     CheckUpstream(check_upstream::Args),
     /// Check every stored version against its hashes, like `git fsck` (exit 1 when anything is damaged).
     Verify,
+    /// Show the audit trail (what each operation did, when), newest first.
+    Log(log::Args),
+    /// Sync count and duration (p50/p95), merges clean vs with conflicts, open conflicts and their age.
+    Stats(log::StatsArgs),
+    /// Record that this project's copy differs from the collection on purpose (status reads `kept`).
+    Keep(keep::Args),
+    /// Clear a keep: the artifact reads its drift state again.
+    Unkeep(keep::UnkeepArgs),
     /// Run the language server on stdin/stdout (what editors start).
     Serve {
         /// Accepted for editors that pass it; stdio is the only transport.
@@ -152,8 +162,18 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Diff(a) => vec![&a.id],
         Command::Tag(a) => vec![&a.id],
         Command::CheckUpstream(a) => a.ids.iter().collect(),
+        Command::Log(a) => {
+            log::check_args(a)?;
+            a.id.iter().collect()
+        }
+        Command::Keep(a) => vec![&a.id],
+        Command::Unkeep(a) => vec![&a.id],
         Command::Add(a) => {
             add::check_args(a)?;
+            vec![]
+        }
+        Command::Stats(a) => {
+            log::check_since(a.since.as_deref())?;
             vec![]
         }
         Command::Status
@@ -179,6 +199,10 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Add(a) => add::run(&mut ws, a, out),
         Command::CheckUpstream(a) => check_upstream::run(&ws, a, out),
         Command::Verify => verify::run(&ws, out),
+        Command::Log(a) => log::run(&ws, a, out),
+        Command::Stats(a) => log::stats(&ws, a, out),
+        Command::Keep(a) => keep::run(&mut ws, a, out),
+        Command::Unkeep(a) => keep::unkeep(&mut ws, a, out),
         // Handled before the workspace is opened; kept here so the match stays exhaustive.
         Command::MergeFile(_) | Command::Serve { .. } => {
             Err(Error::other("this command needs no workspace"))
@@ -202,7 +226,12 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
 fn read_only(c: &Command) -> bool {
     matches!(
         c,
-        Command::Status | Command::History(_) | Command::Diff(_) | Command::CheckUpstream(_)
+        Command::Status
+            | Command::History(_)
+            | Command::Diff(_)
+            | Command::CheckUpstream(_)
+            | Command::Log(_)
+            | Command::Stats(_)
     )
 }
 
@@ -214,7 +243,9 @@ fn writes_project(c: &Command) -> bool {
         | Command::Import
         | Command::Resolve(_)
         | Command::Rollback(_)
-        | Command::Tag(_) => true,
+        | Command::Tag(_)
+        | Command::Keep(_)
+        | Command::Unkeep(_) => true,
         _ => false,
     }
 }

@@ -84,6 +84,7 @@ impl Out {
             DriftState::Modified | DriftState::Untracked => "36",
             DriftState::Outdated | DriftState::Orphaned | DriftState::Removed => "33",
             DriftState::Conflict | DriftState::Error => "31",
+            DriftState::Kept => "34",
         };
         format!("\x1b[{code}m{text}\x1b[0m")
     }

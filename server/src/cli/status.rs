@@ -14,11 +14,14 @@ pub fn run(ws: &mut Workspace, out: &Out) -> Result<i32, Error> {
     } else {
         print_table(&report, out);
     }
-    // Untracked artifacts have no baseline to drift from, so they do not fail the check.
-    let drifted = report
-        .artifacts
-        .iter()
-        .any(|a| !matches!(a.state, DriftState::Synced | DriftState::Untracked));
+    // Untracked artifacts have no baseline to drift from, and kept ones differ on purpose, so
+    // neither fails the check.
+    let drifted = report.artifacts.iter().any(|a| {
+        !matches!(
+            a.state,
+            DriftState::Synced | DriftState::Untracked | DriftState::Kept
+        )
+    });
     Ok(if drifted {
         exit::DRIFT_OR_FAILED
     } else {
@@ -77,6 +80,9 @@ fn print_table(r: &StatusReport, out: &Out) {
                 a.id
             ));
         }
+        if let Some(k) = &a.kept {
+            line.push_str(&kept_note(&a.id, a.state, k));
+        }
         out.line(line.trim_end());
     }
     let summary: Vec<String> = r
@@ -85,4 +91,25 @@ fn print_table(r: &StatusReport, out: &Out) {
         .map(|(k, n)| format!("{n} {k}"))
         .collect();
     out.line(summary.join(", "));
+}
+
+/// The line under a kept artifact: why, and what the keep stands in for (docs/design.md §4).
+fn kept_note(
+    id: &skillmeat_core::ArtifactId,
+    state: DriftState,
+    k: &skillmeat_core::drift::Kept,
+) -> String {
+    if k.collection_changed {
+        format!(
+            "\n      kept ({}), but the collection changed since {}: sync to take the change, or `skillmeat-lsp keep {id} --reason ...` again to keep this copy",
+            k.reason, k.kept_at
+        )
+    } else if state == DriftState::Kept {
+        format!(
+            "\n      kept: {} ({} on purpose since {}; `skillmeat-lsp unkeep {id}` ends it)",
+            k.reason, k.drift, k.kept_at
+        )
+    } else {
+        format!("\n      kept: {} (the copies agree now)", k.reason)
+    }
 }

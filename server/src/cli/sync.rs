@@ -35,6 +35,12 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     if !a.all && a.ids.is_empty() {
         return Err(Error::invalid("sync needs artifact ids, or --all"));
     }
+    // Kept copies differ on purpose: `--all` leaves them out (bulk_ids), and says so.
+    let kept = if a.all && direction != Direction::UpstreamToCollection {
+        ws.kept_artifacts()?
+    } else {
+        Vec::new()
+    };
     let ids = if a.all {
         ws.bulk_ids(direction)?
     } else {
@@ -81,8 +87,9 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     for (_, r) in &results {
         summary.add(r);
     }
+    summary.skipped += kept.len();
     if out.json {
-        out.print_json(&crate::json::bulk_sync(a.apply, &results, &summary));
+        out.print_json(&crate::json::bulk_sync(a.apply, &results, &kept, &summary));
     } else {
         for (id, r) in &results {
             match r {
@@ -90,7 +97,13 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
                 Err(e) => out.item_error(id, e),
             }
         }
-        if ids.len() > 1 {
+        for (id, k) in &kept {
+            out.line(format!(
+                "{id}  skipped: kept ({}); name it to sync it anyway",
+                k.reason
+            ));
+        }
+        if ids.len() + kept.len() > 1 {
             out.line(format!(
                 "{} fast-forwarded, {} merged clean, {} with conflicts, {} skipped, {} errors",
                 summary.fast_forwarded,

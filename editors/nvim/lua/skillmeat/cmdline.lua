@@ -66,6 +66,8 @@ function M.parse(sub, toks)
     o.from, o.to = toks[i], toks[i + 1]
   elseif sub == 'history' then
     o.artifact = toks[1]
+  elseif sub == 'log' then
+    o = require('skillmeat.log').parse(toks)
   elseif sub == 'next' or sub == 'prev' then
     o.kind = toks[1] == 'hunk' and 'hunk' or 'conflict'
   end
@@ -109,6 +111,8 @@ function M.complete(arglead, cmdline)
       cands = vim.list_extend({ 'deployed', 'project', 'collection', 'upstream' }, ids)
     elseif sub == 'history' then
       cands = ids
+    elseif sub == 'log' then
+      cands = vim.list_extend({ 'since=', 'op=' }, ids)
     elseif sub == 'next' or sub == 'prev' then
       cands = { 'conflict', 'hunk' }
     end

@@ -11,7 +11,7 @@ local M = {}
 M.DIRECTIONS = { 'collection-to-project', 'project-to-collection', 'upstream-to-collection' }
 M.STRATEGIES = { 'auto', 'overwrite', 'ours', 'theirs', 'fork' }
 M.CHOICES = { 'ours', 'theirs', 'both', 'base', 'none', 'check' }
-M.SUBCOMMANDS = { 'status', 'sync', 'rollback', 'history', 'diff', 'resolve', 'quickfix', 'next', 'prev' }
+M.SUBCOMMANDS = { 'status', 'sync', 'rollback', 'history', 'diff', 'resolve', 'quickfix', 'next', 'prev', 'log' }
 
 local DESCRIBE = {
   ['collection-to-project'] = 'take the collection\'s version into this project',
@@ -380,6 +380,11 @@ function M.resolve(opts)
       run(c)
     end)
   end)
+end
+
+--- `:Skillmeat log [ID] [since=TIME] [op=OP]`: the audit trail in a scratch buffer.
+function M.log(opts)
+  return require('skillmeat.log').show(opts)
 end
 
 --- `:Skillmeat next [hunk]`: the next conflict region (or drift hunk) of the buffer.

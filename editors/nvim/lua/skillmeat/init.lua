@@ -191,7 +191,7 @@ function M.server_path()
 end
 
 -- The commands, callable from Lua too: require('skillmeat').sync({ artifact = 'skill:pdf' }).
-for _, name in ipairs({ 'status', 'sync', 'rollback', 'history', 'diff', 'resolve', 'quickfix' }) do
+for _, name in ipairs({ 'status', 'sync', 'rollback', 'history', 'diff', 'resolve', 'quickfix', 'log' }) do
   M[name] = function(...)
     return require('skillmeat.commands')[name](...)
   end

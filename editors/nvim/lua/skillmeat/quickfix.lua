@@ -60,6 +60,7 @@ local STATE_TYPE = {
   modified = 'I',
   orphaned = 'I',
   untracked = 'I',
+  kept = 'N',
 }
 
 --- Quickfix items for every artifact of a `skillmeat.status` result that is not synced.
@@ -76,6 +77,13 @@ function M.status_items(status, opts)
       local text = ('%s %s%s'):format(a.id, a.state, version)
       if type(a.error) == 'string' then
         text = text .. ': ' .. a.error
+      end
+      if type(a.kept) == 'table' then
+        text = ('%s (kept: %s%s)'):format(
+          text,
+          a.kept.reason,
+          a.kept.collection_changed and ', but the collection changed since' or ''
+        )
       end
       if type(a.unresolved) == 'table' then
         -- A sync's conflict that is still open: say where and how to finish.

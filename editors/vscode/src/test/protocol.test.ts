@@ -36,6 +36,7 @@ const artifact: Required<StatusArtifact> = {
   unresolved: { file: "SKILL.md", line: 7 },
   error: "why it could not be read",
   profile: "codex",
+  kept: { reason: "uses the staging API", kept_at: "2026-11-29T17:00:00Z", drift: "conflict", collection_changed: false },
 };
 
 test("protocol.ts's status shape is the schema's", () => {

@@ -17,11 +17,14 @@ pub struct AuditEvent<'a> {
     pub duration_ms: u64,
     pub conflict_files: &'a [String],
     pub detail: Option<&'a str>,
+    /// The `vN` the operation recorded or moved to, when it produced one.
+    pub version: Option<u32>,
 }
 
 /// An audit event as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRow {
+    pub id: i64,
     pub at: String,
     pub operation: String,
     pub artifact: Option<String>,
@@ -30,6 +33,8 @@ pub struct AuditRow {
     pub result: String,
     pub duration_ms: u64,
     pub conflict_files: Vec<String>,
+    pub detail: Option<String>,
+    pub version: Option<u32>,
 }
 
 /// A conflict as detected by a sync or merge.
@@ -48,8 +53,8 @@ impl Store {
         let files = serde_json::to_string(e.conflict_files).unwrap_or_else(|_| "[]".into());
         self.conn()
             .execute(
-                "INSERT INTO audit_events (at, operation, artifact, direction, strategy, result, duration_ms, conflict_files, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO audit_events (at, operation, artifact, direction, strategy, result, duration_ms, conflict_files, detail, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     crate::time::now_utc(),
                     e.operation,
@@ -59,7 +64,8 @@ impl Store {
                     e.result,
                     e.duration_ms as i64,
                     files,
-                    e.detail
+                    e.detail,
+                    e.version
                 ],
             )
             .map_err(|err| self.err(err))?;
@@ -68,28 +74,10 @@ impl Store {
 
     /// Recent audit events, newest first.
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditRow>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(
-                "SELECT at, operation, artifact, direction, strategy, result, duration_ms, conflict_files
-                 FROM audit_events ORDER BY id DESC LIMIT ?1",
-            )
-            .map_err(|e| self.err(e))?;
-        stmt.query_map([limit], |r| {
-            let files: String = r.get(7)?;
-            Ok(AuditRow {
-                at: r.get(0)?,
-                operation: r.get(1)?,
-                artifact: r.get(2)?,
-                direction: r.get(3)?,
-                strategy: r.get(4)?,
-                result: r.get(5)?,
-                duration_ms: r.get::<_, i64>(6)? as u64,
-                conflict_files: serde_json::from_str(&files).unwrap_or_default(),
-            })
+        self.audit_query(&super::AuditFilter {
+            limit: Some(limit),
+            ..Default::default()
         })
-        .and_then(|it| it.collect())
-        .map_err(|e| self.err(e))
     }
 
     pub fn record_conflict(&self, c: &ConflictRecord<'_>) -> Result<i64> {

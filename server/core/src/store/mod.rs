@@ -8,6 +8,7 @@ mod audit;
 mod deployments;
 pub mod schema;
 mod stat;
+mod trail;
 mod verify;
 mod versions;
 
@@ -20,6 +21,7 @@ use crate::error::{Error, IoContext, Result};
 
 pub use audit::{AuditEvent, AuditRow, ConflictRecord};
 pub use deployments::Deployment;
+pub use trail::{AuditFilter, KeptRow, OpenConflict, SyncRow};
 pub use verify::{Problem, ProblemKind, VerifyReport};
 pub use versions::{NewVersion, Origin, VersionRow};
 
@@ -360,6 +362,17 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))
+    }
+}
+
+impl Store {
+    /// The `artifacts.profile` column in a query, `''` on a store opened below schema 7.
+    pub(crate) fn profile_column(&self) -> &'static str {
+        if self.before_profiles.get() {
+            "''"
+        } else {
+            "a.profile"
+        }
     }
 }
 

@@ -194,6 +194,29 @@ ALTER TABLE artifacts_old RENAME TO artifacts;
 "#,
     },
     Migration {
+        version: 6,
+        // The audit trail, readable (issue 12, branch audit12): the `vN` an operation produced,
+        // an index for one artifact's log, and intentional divergence (`keep`). It touches only
+        // its own column, index and table, so it is independent of any other migration.
+        up: r#"
+ALTER TABLE audit_events ADD COLUMN version INTEGER;
+CREATE INDEX audit_events_by_artifact ON audit_events (artifact, id);
+-- A project copy that differs from the collection on purpose: why, since when, and the collection
+-- copy's identity at that moment (NULL when it had none), so a later collection change still shows.
+CREATE TABLE kept (
+    artifact_id INTEGER PRIMARY KEY REFERENCES artifacts (id),
+    reason      TEXT NOT NULL,
+    kept_at     TEXT NOT NULL,
+    collection  TEXT
+);
+"#,
+        down: r#"
+DROP TABLE kept;
+DROP INDEX audit_events_by_artifact;
+ALTER TABLE audit_events DROP COLUMN version;
+"#,
+    },
+    Migration {
         version: 7,
         // SkillMeat's deployment profiles: one collection artifact deployed under `.claude` and
         // `.agents` is two deployments, each with its own versions, baseline, conflicts and
@@ -215,6 +238,7 @@ ALTER TABLE artifacts_new RENAME TO artifacts;
         down: r#"
 CREATE TEMP TABLE gone AS SELECT id FROM artifacts WHERE profile <> '';
 DELETE FROM conflicts WHERE artifact_id IN (SELECT id FROM gone);
+DELETE FROM kept WHERE artifact_id IN (SELECT id FROM gone);
 DELETE FROM deployments WHERE artifact_id IN (SELECT id FROM gone);
 DELETE FROM version_files WHERE version_id IN
     (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));

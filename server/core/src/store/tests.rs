@@ -156,6 +156,7 @@ fn audit_events_and_conflict_records_are_kept() {
             duration_ms: 12,
             conflict_files: &files,
             detail: None,
+            version: Some(3),
         })
         .unwrap();
     let log = store.audit_log(10).unwrap();
@@ -163,6 +164,7 @@ fn audit_events_and_conflict_records_are_kept() {
     assert_eq!(log[0].artifact.as_deref(), Some("skill:a"));
     assert_eq!(log[0].conflict_files, files);
     assert_eq!(log[0].duration_ms, 12);
+    assert_eq!(log[0].version, Some(3));
     store
         .record_conflict(&ConflictRecord {
             artifact: &id,

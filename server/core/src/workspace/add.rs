@@ -126,6 +126,7 @@ impl Workspace {
                 result: "added",
                 duration_ms: started.elapsed().as_millis() as u64,
                 detail: Some(&fetched.describe),
+                version: Some(v.number),
                 ..AuditEvent::default()
             })?;
             Ok(v)

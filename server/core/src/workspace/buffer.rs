@@ -183,8 +183,12 @@ impl Workspace {
             unresolved: None,
             error: None,
             profile: self.profile_label(id),
+            kept: None,
         };
         self.mark_unresolved(&mut st, Some(&project))?;
+        if let (Some(k), true) = (self.store.kept(id)?, baseline.is_some()) {
+            super::keep::apply(&mut st, &k, collection_ident.as_deref());
+        }
         Ok(st)
     }
 

@@ -170,6 +170,7 @@ impl Workspace {
                 duration_ms: out.duration_ms,
                 conflict_files: &files,
                 detail: Some("modify/delete: the target copy was deleted"),
+                version: None,
             })
         })
     }

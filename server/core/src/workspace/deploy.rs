@@ -205,6 +205,7 @@ impl Workspace {
                 direction: Some("collection-to-project"),
                 strategy: Some(if kept.is_some() { "overwrite" } else { "auto" }),
                 result: "ok",
+                version: Some(v.number),
                 duration_ms: started.elapsed().as_millis() as u64,
                 ..Default::default()
             })?;

@@ -11,6 +11,7 @@ mod deploy;
 mod diff;
 mod history;
 mod import;
+mod keep;
 mod markers;
 mod profiles;
 mod proposal;
@@ -20,6 +21,7 @@ mod rollback;
 mod status;
 mod sync;
 mod tag;
+mod trail;
 mod upstream;
 mod verify;
 
@@ -40,6 +42,7 @@ pub use deploy::DeployOutcome;
 pub use diff::{diff_trees, DiffOutcome};
 pub use history::{History, HistoryEntry};
 pub use import::ImportReport;
+pub use keep::KeepOutcome;
 pub use markers::{unresolved_markers, MarkerHit};
 pub use proposal::Proposal;
 pub use resolve::{files_with_markers, ResolveOutcome};
@@ -47,6 +50,7 @@ pub use revision::Resolved;
 pub use rollback::RollbackOutcome;
 pub use sync::{SyncOutcome, LOCK_TIMEOUT};
 pub use tag::TagOutcome;
+pub use trail::{check_operation, parse_since, LogQuery, Stats, OPERATIONS};
 pub use upstream::{UpstreamCheck, UpstreamState};
 
 /// Behaviour switches, mirrored by the server's settings.

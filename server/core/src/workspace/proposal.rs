@@ -170,6 +170,7 @@ impl Workspace {
                     "conflicts"
                 },
                 conflict_files: &conflict_files,
+                version: Some(result_v.number),
                 ..Default::default()
             })?;
             Ok(result_v.number)

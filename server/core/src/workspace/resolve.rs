@@ -169,6 +169,7 @@ impl Workspace {
                     artifact: Some(&id),
                     strategy: choice.map(choice_name),
                     result: "resolved",
+                    version: Some(v.number),
                     duration_ms: started.elapsed().as_millis() as u64,
                     ..Default::default()
                 })?;

@@ -76,6 +76,7 @@ impl Workspace {
                 result: "ok",
                 duration_ms: started.elapsed().as_millis() as u64,
                 detail: Some(&format!("to {}", target.label)),
+                version: Some(v.number),
                 ..Default::default()
             })?;
             Ok(v)

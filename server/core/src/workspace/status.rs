@@ -88,6 +88,7 @@ impl Workspace {
         }
 
         let baselines: HashMap<&ArtifactId, _> = deployments.iter().map(|d| (&d.id, d)).collect();
+        let kept: HashMap<ArtifactId, _> = self.store.all_kept()?.into_iter().collect();
         let mut out = Vec::with_capacity(ids.len());
         let mut seen = seen.into_iter();
         for id in ids {
@@ -108,6 +109,7 @@ impl Workspace {
                 unresolved: None,
                 error: None,
                 profile: self.profile_label(&id),
+                kept: None,
             };
             if let Seen::Failed(e) = &p {
                 st.state = DriftState::Error;
@@ -159,6 +161,9 @@ impl Workspace {
                 None => {
                     st.matches_collection = c.identity().map(|c| Some(c) == p.identity());
                 }
+            }
+            if let (Some(k), true) = (kept.get(&id), st.baseline.is_some()) {
+                super::keep::apply(&mut st, k, c.identity().as_deref());
             }
             out.push(st);
         }

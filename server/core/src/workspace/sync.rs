@@ -409,6 +409,7 @@ impl Workspace {
                 },
                 duration_ms: out.duration_ms,
                 conflict_files: &conflict_files,
+                version: out.version,
                 detail: out
                     .forked_as
                     .as_ref()
@@ -468,12 +469,21 @@ impl Workspace {
                 .filter(|(_, m)| m.upstream.is_some())
                 .map(|(id, _)| id.clone())
                 .collect(),
-            _ => self
-                .store
-                .deployments()?
-                .into_iter()
-                .map(|d| d.id)
-                .collect(),
+            _ => {
+                // A kept copy differs on purpose: `--all` leaves it alone; naming it syncs it.
+                let kept: Vec<ArtifactId> = self
+                    .store
+                    .all_kept()?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect();
+                self.store
+                    .deployments()?
+                    .into_iter()
+                    .map(|d| d.id)
+                    .filter(|id| !kept.contains(id))
+                    .collect()
+            }
         })
     }
 }

@@ -75,7 +75,17 @@ impl Workspace {
                 }
             },
         };
-        self.store.set_tag(v.id, tag)?;
+        self.store.in_tx(|| {
+            self.store.set_tag(v.id, tag)?;
+            self.store.audit(&crate::store::AuditEvent {
+                operation: "tag",
+                artifact: Some(&id),
+                result: "tagged",
+                detail: Some(tag),
+                version: Some(v.number),
+                ..Default::default()
+            })
+        })?;
         let bump = match previous_tagged {
             Some(p) => {
                 let before = self.version_tree(&id, &p)?;

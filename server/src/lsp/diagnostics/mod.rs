@@ -26,6 +26,7 @@ pub const CODES: &[&str] = &[
     "conflict-unresolved",
     "conflict-malformed",
     "drift-hunk",
+    super::trail::KEPT_CODE,
 ];
 
 fn diag(
@@ -92,6 +93,7 @@ pub fn drift(
             DiagnosticSeverity::INFORMATION,
             format!("{id} is no longer in the collection (deployed {}); push it back or keep it as a project-only artifact", h(&st.baseline)),
         ),
+        DriftState::Kept => return super::trail::kept_hint(st, main_text),
         _ => return None,
     };
     let mut d = diag(
@@ -102,6 +104,7 @@ pub fn drift(
         json!({ "artifact": id.to_string(), "state": st.state.as_str(),
                 "hashes": { "baseline": st.baseline, "project": st.project, "collection": st.collection } }),
     );
+    super::trail::note_kept(&mut d, st.kept.as_ref());
     if let (Some((file, line)), Some(data)) = (&st.unresolved, d.data.as_mut()) {
         data["unresolved"] = json!({ "file": file, "line": line });
     }
