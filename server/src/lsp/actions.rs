@@ -236,7 +236,12 @@ fn hunk_actions(
 
 /// Text edits that turn the project copy of `id` (open buffers included) into `want`, when that
 /// adds and removes no file and every changed file is text; otherwise `None`.
-fn tree_edit(s: &State, i: usize, id: &ArtifactId, want: &Tree) -> Option<WorkspaceEdit> {
+pub(super) fn tree_edit(
+    s: &State,
+    i: usize,
+    id: &ArtifactId,
+    want: &Tree,
+) -> Option<WorkspaceEdit> {
     let ws = s.folders[i].ws.as_ref()?;
     let folder = id.kind.is_folder();
     let root = ws.project_path(id);
@@ -333,7 +338,8 @@ fn artifact_actions(
             match ws.propose(id, &buffers) {
                 Ok(p) => match tree_edit(s, i, id, &p.plan.result) {
                     Some(edit) => {
-                        out.push(action(title.into(), attach(k), drift_diags.clone(), Some(edit), None));
+                        let (edit, command) = super::update_edit::for_action(edit, title, &a, uri);
+                        out.push(action(title.into(), attach(k), drift_diags.clone(), edit, command));
                         proposal = Some(p);
                     }
                     None => out.push(action(

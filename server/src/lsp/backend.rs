@@ -261,6 +261,11 @@ fn client_caps(c: &ClientCapabilities) -> ClientCaps {
             .and_then(|w| w.code_lens.as_ref())
             .and_then(|l| l.refresh_support)
             .unwrap_or(false),
+        change_annotations: c
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .is_some_and(|e| e.change_annotation_support.is_some()),
     }
 }
 
@@ -531,7 +536,7 @@ impl LanguageServer for Backend {
         tracing::info!(command = %command, ms = started.elapsed().as_millis() as u64, ok = result.is_ok(), "command");
         self.end(progress, "done").await;
         let result = result?;
-        if command == "skillmeat.acceptConflict" {
+        if command == "skillmeat.acceptConflict" || command == super::update_edit::COMMAND {
             // The region lenses change the buffer only: the edit goes to the editor, which
             // applies it as one undoable change.
             if let Ok(edit) = serde_json::from_value(result["edit"].clone()) {

@@ -26,6 +26,7 @@ pub const COMMANDS: &[&str] = &[
     "skillmeat.tag",
     "skillmeat.checkUpstream",
     "skillmeat.acceptConflict",
+    super::update_edit::COMMAND,
 ];
 
 /// A command's single object argument, with errors that name the field.
@@ -226,6 +227,12 @@ pub fn execute(
         }
         "skillmeat.sync" => sync(s, i, a, cancel, progress),
         "skillmeat.acceptConflict" => super::regions::accept(s, a),
+        super::update_edit::COMMAND => match super::update_edit::execute(s, i, a)? {
+            Some(reply) => Ok(reply),
+            // Files added or removed: no buffer edit can say it, so the sync writes it.
+            None => refuse_unsaved(s, i, "skillmeat.sync", a)
+                .and_then(|_| sync(s, i, a, cancel, progress)),
+        },
         "skillmeat.checkUpstream" => check_upstream(s, i, a),
         other => Err(jsonrpc::Error {
             code: jsonrpc::ErrorCode::MethodNotFound,
@@ -241,6 +248,7 @@ pub fn execute(
         && command != "skillmeat.history"
         && command != "skillmeat.diff"
         && command != "skillmeat.acceptConflict"
+        && command != super::update_edit::COMMAND
     {
         // Whatever a command changed on disk shows up in diagnostics at once.
         s.refresh_folder(i);

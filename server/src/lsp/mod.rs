@@ -15,6 +15,7 @@ mod regions;
 pub mod settings;
 mod state;
 mod transport;
+mod update_edit;
 mod watch;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -41,6 +41,8 @@ pub struct ClientCaps {
     pub watched_files_dynamic: bool,
     pub configuration: bool,
     pub code_lens_refresh: bool,
+    /// `workspace.workspaceEdit.changeAnnotationSupport`: multi-file proposals ask to confirm.
+    pub change_annotations: bool,
 }
 
 /// One workspace folder.
