@@ -16,7 +16,7 @@ vim.api.nvim_create_user_command('Skillmeat', function(o)
   require('skillmeat.commands').run(o.args)
 end, {
   nargs = '*',
-  desc = 'skillmeat: status | sync | rollback | history | diff | resolve | quickfix | next | prev',
+  desc = 'skillmeat: status | sync | rollback | history | diff | resolve | quickfix | next | prev | revert',
   complete = function(arglead, cmdline)
     return require('skillmeat.commands').complete(arglead, cmdline)
   end,

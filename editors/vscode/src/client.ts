@@ -84,6 +84,8 @@ export class Server implements vscode.Disposable {
       synchronize: { configurationSection: "skillmeat" },
       outputChannel: this.out,
       middleware: this.middleware,
+      // The drift-hunk hover's "Revert this hunk" link runs this one server command.
+      markdown: { isTrusted: { enabledCommands: ["skillmeat.revertHunk"] } },
     };
     const client = new LanguageClient("skillmeat", "SkillMeat", serverOptions, clientOptions);
     this.client = client;

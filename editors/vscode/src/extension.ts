@@ -4,6 +4,7 @@
 
 import * as vscode from "vscode";
 import { Server } from "./client";
+import { handleApplyEdit } from "./applyEdit";
 import { Commands } from "./commands";
 import { RevisionProvider, SCHEME } from "./diffView";
 import { jump, NAVIGATION } from "./navigate";
@@ -19,7 +20,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   const bar = new DriftStatusBar(server);
   ctx.subscriptions.push(bar);
   // The palette flows sit in front of the server's commands as the client's middleware.
-  server.middleware = new Commands(server, out, () => bar.schedule()).middleware;
+  server.middleware = { ...new Commands(server, out, () => bar.schedule()).middleware, workspace: { handleApplyEdit } };
   ctx.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new RevisionProvider(server)),
     vscode.commands.registerCommand("skillmeat.restart", async () => {

@@ -536,7 +536,10 @@ impl LanguageServer for Backend {
         tracing::info!(command = %command, ms = started.elapsed().as_millis() as u64, ok = result.is_ok(), "command");
         self.end(progress, "done").await;
         let result = result?;
-        if command == "skillmeat.acceptConflict" || command == super::update_edit::COMMAND {
+        if command == "skillmeat.acceptConflict"
+            || command == super::update_edit::COMMAND
+            || command == super::hunk_revert::COMMAND
+        {
             // The region lenses change the buffer only: the edit goes to the editor, which
             // applies it as one undoable change.
             if let Ok(edit) = serde_json::from_value(result["edit"].clone()) {

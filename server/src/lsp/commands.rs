@@ -27,6 +27,7 @@ pub const COMMANDS: &[&str] = &[
     "skillmeat.checkUpstream",
     "skillmeat.acceptConflict",
     super::update_edit::COMMAND,
+    super::hunk_revert::COMMAND,
 ];
 
 /// A command's single object argument, with errors that name the field.
@@ -227,6 +228,7 @@ pub fn execute(
         }
         "skillmeat.sync" => sync(s, i, a, cancel, progress),
         "skillmeat.acceptConflict" => super::regions::accept(s, a),
+        super::hunk_revert::COMMAND => super::hunk_revert::execute(s, a),
         super::update_edit::COMMAND => match super::update_edit::execute(s, i, a)? {
             Some(reply) => Ok(reply),
             // Files added or removed: no buffer edit can say it, so the sync writes it.
@@ -249,6 +251,7 @@ pub fn execute(
         && command != "skillmeat.diff"
         && command != "skillmeat.acceptConflict"
         && command != super::update_edit::COMMAND
+        && command != super::hunk_revert::COMMAND
     {
         // Whatever a command changed on disk shows up in diagnostics at once.
         s.refresh_folder(i);

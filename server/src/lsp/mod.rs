@@ -9,6 +9,7 @@ mod actor;
 mod backend;
 mod commands;
 mod diagnostics;
+mod hunk_revert;
 mod lens;
 mod pos;
 mod regions;
