@@ -28,6 +28,7 @@ pub const COMMANDS: &[&str] = &[
     "skillmeat.acceptConflict",
     super::update_edit::COMMAND,
     super::hunk_revert::COMMAND,
+    super::compare::COMMAND,
 ];
 
 /// A command's single object argument, with errors that name the field.
@@ -229,6 +230,7 @@ pub fn execute(
         "skillmeat.sync" => sync(s, i, a, cancel, progress),
         "skillmeat.acceptConflict" => super::regions::accept(s, a),
         super::hunk_revert::COMMAND => super::hunk_revert::execute(s, a),
+        super::compare::COMMAND => super::compare::execute(s, a),
         super::update_edit::COMMAND => match super::update_edit::execute(s, i, a)? {
             Some(reply) => Ok(reply),
             // Files added or removed: no buffer edit can say it, so the sync writes it.
@@ -252,6 +254,7 @@ pub fn execute(
         && command != "skillmeat.acceptConflict"
         && command != super::update_edit::COMMAND
         && command != super::hunk_revert::COMMAND
+        && command != super::compare::COMMAND
     {
         // Whatever a command changed on disk shows up in diagnostics at once.
         s.refresh_folder(i);

@@ -8,6 +8,7 @@ mod actions;
 mod actor;
 mod backend;
 mod commands;
+mod compare;
 mod diagnostics;
 mod hunk_revert;
 mod lens;

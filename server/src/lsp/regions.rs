@@ -16,7 +16,7 @@ use super::state::{path_of, State};
 
 /// The document's text (the editor buffer when open) and whether its file has an open conflict
 /// record, for a project file of an artifact.
-fn text_of(s: &State, uri: &Url) -> Option<(String, String, bool)> {
+pub(super) fn text_of(s: &State, uri: &Url) -> Option<(String, String, bool)> {
     let path = path_of(uri)?;
     let (i, id, rel) = s.locate(&path)?;
     let text = match s.docs.get(uri) {
@@ -66,6 +66,7 @@ pub fn lenses(s: &State, uri: &Url) -> Vec<CodeLens> {
                 data: None,
             });
         }
+        out.push(super::compare::lens(uri, n, at));
     }
     out
 }
