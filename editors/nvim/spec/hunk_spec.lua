@@ -58,4 +58,35 @@ H.test(':Skillmeat revert off any hunk says so and changes nothing', function()
   H.eq(before, H.text(buf), 'buffer unchanged')
 end)
 
+H.test('an untracked artifact\'s hover says to add it to the collection, and the action does', function()
+  local ws = H.workspace({}, {})
+  local path = ws.project .. '/.claude/commands/x.md'
+  local text = '---\ndescription: x\n---\n\nhello\n'
+  H.write(path, text)
+  H.setup(ws)
+  vim.cmd('silent! %bwipeout!')
+  vim.cmd.edit(vim.fn.fnameescape(path))
+  local buf = vim.api.nvim_get_current_buf()
+  local client = H.wait_client(buf)
+  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  local md = H.wait('the untracked hover', function()
+    local r = client:request_sync('textDocument/hover', params, H.TIMEOUT, buf)
+    local v = r and r.result and r.result.contents.value
+    return v and v:find('untracked', 1, true) and v
+  end)
+  H.ok(md:find('[Add to collection](command:skillmeat.addToCollection?', 1, true), md)
+  H.ok(md:find('skillmeat-lsp add .claude/commands/x.md', 1, true), md)
+  H.ok(not md:find('deploy', 1, true), 'no deploy advice: ' .. md)
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(a)
+      return a.title == 'Add to collection'
+    end,
+  })
+  H.wait('the collection copy', function()
+    return H.read(ws.collection .. '/commands/x.md') == text
+  end)
+  H.eq(text, H.read(path), 'the project copy is unchanged')
+end)
+
 H.finish()

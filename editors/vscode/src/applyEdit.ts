@@ -1,8 +1,8 @@
 // Edits the server sends with `workspace/applyEdit` (the Update lens, a multi-file Merge or
 // Update, a conflict region's Accept). One that changes more than one file is made visible
-// before it applies: every file it changes opens beside the current editor, then VS Code applies
-// the edit (the server marks such edits as needing confirmation, so VS Code first lists every
-// file in its refactor preview) as one undo group across the files.
+// before it applies: a modal names every file it changes and asks, each file opens beside the
+// current editor, then VS Code applies the edit as one undo group across the files (undo in one
+// offers "Undo in N Files").
 import * as vscode from "vscode";
 import {
   ApplyWorkspaceEditParams,
@@ -29,6 +29,16 @@ export async function handleApplyEdit(
 ): Promise<ApplyWorkspaceEditResult | ResponseError<void>> {
   const uris = editedUris(params.edit);
   if (uris.length > 1) {
+    // Every file is named before anything changes; the person may decline.
+    const note = Object.values(params.edit.changeAnnotations ?? {})[0];
+    const label = note?.label ?? params.label ?? "This edit";
+    const names = uris.map((u) => vscode.Uri.parse(u).path.split("/").pop() ?? u);
+    const ok = await vscode.window.showInformationMessage(
+      `SkillMeat: ${label} changes ${uris.length} files: ${names.join(", ")}`,
+      { modal: true, detail: "The files open beside this one with the edit unsaved; one undo takes it back in every file." },
+      "Apply",
+    );
+    if (ok !== "Apply") return { applied: false, failureReason: "declined" };
     const active = vscode.window.activeTextEditor;
     const current = active?.document.uri.toString();
     for (const u of uris) {

@@ -84,8 +84,9 @@ export class Server implements vscode.Disposable {
       synchronize: { configurationSection: "skillmeat" },
       outputChannel: this.out,
       middleware: this.middleware,
-      // The drift-hunk hover's "Revert this hunk" link runs this one server command.
-      markdown: { isTrusted: { enabledCommands: ["skillmeat.revertHunk"] } },
+      // The hovers' links run these server commands only (a hunk's Revert, an untracked
+      // artifact's Add to collection).
+      markdown: { isTrusted: { enabledCommands: ["skillmeat.revertHunk", "skillmeat.addToCollection"] } },
     };
     const client = new LanguageClient("skillmeat", "SkillMeat", serverOptions, clientOptions);
     this.client = client;

@@ -355,6 +355,7 @@ fn artifact_actions(
         }
         _ => {}
     }
+    out.extend(super::untracked::action(&st, uri));
     if matches!(st.state, DriftState::Modified | DriftState::Orphaned) {
         out.push(action(
             "Push to collection".into(),

@@ -29,6 +29,7 @@ pub const COMMANDS: &[&str] = &[
     super::update_edit::COMMAND,
     super::hunk_revert::COMMAND,
     super::compare::COMMAND,
+    super::untracked::COMMAND,
 ];
 
 /// A command's single object argument, with errors that name the field.
@@ -231,6 +232,7 @@ pub fn execute(
         "skillmeat.acceptConflict" => super::regions::accept(s, a),
         super::hunk_revert::COMMAND => super::hunk_revert::execute(s, a),
         super::compare::COMMAND => super::compare::execute(s, a),
+        super::untracked::COMMAND => super::untracked::execute(s, i, a),
         super::update_edit::COMMAND => match super::update_edit::execute(s, i, a)? {
             Some(reply) => Ok(reply),
             // Files added or removed: no buffer edit can say it, so the sync writes it.

@@ -175,6 +175,9 @@ pub fn hover(s: &State, uri: &Url, at: Position) -> Option<Hover> {
         return hunk_hover(uri, s, i, &id, &rel, &text, at);
     }
     let st = s.status_of(i, &id)?;
+    if let Some(h) = super::untracked::hover(&st, uri) {
+        return Some(h);
+    }
     let mut md = format!("**{id}** — {}", st.state);
     if let Some(v) = st.version {
         md.push_str(&format!(" · v{v}"));

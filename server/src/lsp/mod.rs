@@ -17,6 +17,7 @@ mod regions;
 pub mod settings;
 mod state;
 mod transport;
+mod untracked;
 mod update_edit;
 mod watch;
 
