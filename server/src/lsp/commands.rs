@@ -177,6 +177,12 @@ pub fn execute(
     let _span = tracing::info_span!("execute", command).entered();
     let i = folder(s, a)?;
     refuse_unsaved(s, i, command, a)?;
+    if let Some(r) = (command == "skillmeat.diff")
+        .then(|| super::buffer_diff::with_buffers(s, i, a))
+        .flatten()
+    {
+        return r;
+    }
     let reply = match command {
         "skillmeat.status" => {
             let r = ws_mut(s, i)?.status().map_err(|e| failed(&e))?;

@@ -7,6 +7,7 @@
 mod actions;
 mod actor;
 mod backend;
+mod buffer_diff;
 mod commands;
 mod compare;
 mod diagnostics;
