@@ -113,12 +113,9 @@ function M.apply(edit, offset_encoding, label)
     after[buf] = seq_of(buf)
   end
   M.link_undo(before, after)
+  -- One short line, so it never stops at a hit-enter prompt.
   vim.notify(
-    ('skillmeat: %s changed %d files (unsaved; :undo in any of them undoes all): %s'):format(
-      label or 'the edit',
-      #names,
-      table.concat(names, ', ')
-    ),
+    ('skillmeat: %s%s (unsaved; :undo undoes all)'):format(label and (label .. ': ') or 'changed ', table.concat(names, ', ')),
     vim.log.levels.INFO
   )
   return true
