@@ -39,6 +39,8 @@ export async function handleApplyEdit(
       "Apply",
     );
     if (ok !== "Apply") return { applied: false, failureReason: "declined" };
+    // Confirmed here: VS Code need not ask again in its refactor preview.
+    for (const a of Object.values(params.edit.changeAnnotations ?? {})) a.needsConfirmation = false;
     const active = vscode.window.activeTextEditor;
     const current = active?.document.uri.toString();
     for (const u of uris) {

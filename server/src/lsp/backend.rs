@@ -542,8 +542,12 @@ impl LanguageServer for Backend {
         {
             // The region lenses change the buffer only: the edit goes to the editor, which
             // applies it as one undoable change.
-            if let Ok(edit) = serde_json::from_value(result["edit"].clone()) {
-                let applied = self.client.apply_edit(edit).await.is_ok_and(|r| r.applied);
+            if result["edit"].is_object() {
+                let params = super::update_edit::apply_params(&result);
+                let sent = self
+                    .client
+                    .send_request::<super::update_edit::ApplyEdit>(params);
+                let applied = sent.await.is_ok_and(|r| r["applied"] == json!(true));
                 let mut r = result;
                 r["applied"] = json!(applied);
                 return Ok(Some(r));

@@ -22,6 +22,26 @@ use super::state::State;
 /// one file.
 pub const COMMAND: &str = "skillmeat.proposeUpdate";
 
+/// `workspace/applyEdit` with the edit as JSON, as the server built it: the typed request would
+/// read an annotated text edit back as a plain one (lsp-types' untagged `OneOf` tries `TextEdit`
+/// first) and drop its `annotationId`.
+pub enum ApplyEdit {}
+
+impl tower_lsp::lsp_types::request::Request for ApplyEdit {
+    type Params = Value;
+    type Result = Value;
+    const METHOD: &'static str = "workspace/applyEdit";
+}
+
+/// The `workspace/applyEdit` params for a command's reply: its edit, labelled with its title.
+pub fn apply_params(reply: &Value) -> Value {
+    let mut p = json!({ "edit": reply["edit"] });
+    if let Some(t) = reply["title"].as_str() {
+        p["label"] = json!(t);
+    }
+    p
+}
+
 /// The id of the one change annotation a multi-file proposal carries.
 const ANNOTATION: &str = "skillmeat.proposal";
 
