@@ -3,13 +3,14 @@
 //! text and labels; the editor opens ours against theirs as a diff (VS Code: `vscode.diff` of two
 //! virtual documents; Neovim: a diff split of two scratch buffers).
 
+use lsp_server::ResponseError;
+use lsp_types::{CodeLens, Command, Range, Url};
 use serde_json::{json, Value};
 use skillmeat_core::merge::{self, Choice};
-use tower_lsp::jsonrpc;
-use tower_lsp::lsp_types::{CodeLens, Command, Range, Url};
 
 use super::commands::{failed, invalid, Args};
-use super::state::{path_of, State};
+use super::from_proto;
+use super::state::State;
 
 pub const COMMAND: &str = "skillmeat.compareConflict";
 
@@ -29,7 +30,7 @@ pub fn lens(uri: &Url, n: usize, at: Range) -> CodeLens {
 /// `skillmeat.compareConflict` {uri, region}: `{"uri", "region", "ours", "theirs", "base",
 /// "labels": {"ours", "theirs", "base"}}`, each side's exact text (`base` null in a two-way
 /// conflict).
-pub fn execute(s: &State, a: &Args) -> Result<Value, jsonrpc::Error> {
+pub fn execute(s: &State, a: &Args) -> Result<Value, ResponseError> {
     let u = a.req("uri")?;
     let uri = Url::parse(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
     let region = a
@@ -38,10 +39,10 @@ pub fn execute(s: &State, a: &Args) -> Result<Value, jsonrpc::Error> {
         as usize;
     let (text, rel, recorded) = super::regions::text_of(s, &uri)
         .ok_or_else(|| invalid(format!("`uri`: {u} is no file of a project artifact")))?;
-    let ends = path_of(&uri)
+    let ends = from_proto::path(&uri)
         .and_then(|p| s.locate(&p))
         .and_then(|(i, id, rel)| {
-            let ws = s.folders[i].ws.as_ref()?;
+            let ws = s.folders[&i].ws.as_ref()?;
             ws.merge_inputs_unterminated(&id, &rel).ok()
         })
         .unwrap_or_default();
@@ -52,7 +53,7 @@ pub fn execute(s: &State, a: &Args) -> Result<Value, jsonrpc::Error> {
             parsed.conflicts.len()
         ))
     })?;
-    let side = |choice| -> Result<String, jsonrpc::Error> {
+    let side = |choice| -> Result<String, ResponseError> {
         let b =
             merge::replacement_exact(text.as_bytes(), c, choice, ends).map_err(|e| failed(&e))?;
         Ok(String::from_utf8_lossy(&b).into_owned())

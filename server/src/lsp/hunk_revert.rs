@@ -1,17 +1,19 @@
 //! Revert one drift hunk from its hover: `skillmeat.revertHunk` {uri, line} answers with the
-//! buffer edit that puts the deployed text back for the hunk covering `line` (the backend sends
-//! it with `workspace/applyEdit`, so it is undoable and nothing is written), and `link` is the
-//! `command:` link the hover carries (VS Code runs it from a trusted hover).
+//! buffer edit that puts the deployed text back for the hunk covering `line`
+//! (`handlers::execute_command` sends it with `workspace/applyEdit`, so it is undoable and
+//! nothing is written), and `link` is the `command:` link the hover carries (VS Code runs it
+//! from a trusted hover).
 
 use std::collections::HashMap;
 
+use lsp_server::ResponseError;
+use lsp_types::{TextEdit, Url, WorkspaceEdit};
 use serde_json::{json, Value};
-use tower_lsp::jsonrpc;
-use tower_lsp::lsp_types::{TextEdit, Url, WorkspaceEdit};
 
 use super::commands::{invalid, Args};
+use super::from_proto;
 use super::pos;
-use super::state::{path_of, State};
+use super::state::State;
 
 pub const COMMAND: &str = "skillmeat.revertHunk";
 
@@ -39,21 +41,21 @@ pub fn link(uri: &Url, line: u32) -> String {
 
 /// `skillmeat.revertHunk` {uri, line}: `{"uri", "line", "edit"}` for the drift hunk covering the
 /// 0-based `line` of the document (its buffer text when open).
-pub fn execute(s: &State, a: &Args) -> Result<Value, jsonrpc::Error> {
+pub fn execute(s: &State, a: &Args) -> Result<Value, ResponseError> {
     let u = a.req("uri")?;
     let uri = Url::parse(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
     let line = a
         .number("line")?
         .ok_or_else(|| invalid("`line` is required (0-based)"))? as u32;
-    let path = path_of(&uri).ok_or_else(|| invalid("`uri` must be a file: URI"))?;
+    let path = from_proto::path(&uri).ok_or_else(|| invalid("`uri` must be a file: URI"))?;
     let (i, id, rel) = s
         .locate(&path)
         .ok_or_else(|| invalid(format!("{u} is no file of a project artifact")))?;
-    let ws = s.folders[i]
+    let ws = s.folders[&i]
         .ws
         .as_ref()
         .ok_or_else(|| invalid("the workspace could not be opened"))?;
-    let text = match s.docs.get(&uri) {
+    let text = match s.docs.get(&path) {
         Some(d) => d.text.clone(),
         None => std::fs::read_to_string(&path)
             .map_err(|e| invalid(format!("{}: {e}", path.display())))?,
@@ -104,7 +106,7 @@ pub fn execute(s: &State, a: &Args) -> Result<Value, jsonrpc::Error> {
 mod tests {
     #[test]
     fn the_link_carries_the_arguments_encoded() {
-        let uri = tower_lsp::lsp_types::Url::parse("file:///p/a%20b/SKILL.md").unwrap();
+        let uri = lsp_types::Url::parse("file:///p/a%20b/SKILL.md").unwrap();
         let l = super::link(&uri, 7);
         assert!(l.starts_with("[Revert this hunk](command:skillmeat.revertHunk?%5B%7B%22"));
         assert!(l.contains("%22line%22%3A7"), "{l}");

@@ -4,18 +4,18 @@
 
 use std::path::Path;
 
+use lsp_server::ResponseError;
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Hover, HoverContents, MarkupContent,
+    MarkupKind, Url,
+};
 use serde_json::{json, Value};
 use skillmeat_core::drift::{ArtifactStatus, DriftState};
 use skillmeat_core::workspace::AddRequest;
 use skillmeat_core::ArtifactId;
-use tower_lsp::jsonrpc;
-use tower_lsp::lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Hover, HoverContents, MarkupContent,
-    MarkupKind, Url,
-};
 
 use super::commands::{failed, invalid, Args};
-use super::state::State;
+use super::state::{FolderId, State};
 
 pub const COMMAND: &str = "skillmeat.addToCollection";
 
@@ -71,9 +71,12 @@ pub fn action(st: &ArtifactStatus, uri: &Url) -> Option<CodeActionOrCommand> {
 
 /// `skillmeat.addToCollection` {artifact}: adds the project copy to the collection, as
 /// `skillmeat-lsp add <path>` does; answers with the `add` JSON.
-pub fn execute(s: &mut State, i: usize, a: &Args) -> Result<Value, jsonrpc::Error> {
+pub fn execute(s: &mut State, i: FolderId, a: &Args) -> Result<Value, ResponseError> {
     let q = a.req("artifact")?;
-    let f = &mut s.folders[i];
+    let f = s
+        .folders
+        .get_mut(&i)
+        .ok_or_else(|| invalid("the workspace folder is no longer open"))?;
     let root = f.root.clone();
     let ws =
         f.ws.as_mut()

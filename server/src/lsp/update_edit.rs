@@ -5,18 +5,18 @@
 
 use std::collections::HashMap;
 
+use lsp_server::ResponseError;
+use lsp_types::{
+    AnnotatedTextEdit, ChangeAnnotation, Command, DocumentChanges, OneOf,
+    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, Url, WorkspaceEdit,
+};
 use serde_json::{json, Value};
 use skillmeat_core::drift::DriftState;
 use skillmeat_core::workspace::{Proposal, Tier, Workspace};
 use skillmeat_core::ArtifactId;
-use tower_lsp::jsonrpc;
-use tower_lsp::lsp_types::{
-    AnnotatedTextEdit, ChangeAnnotation, Command, DocumentChanges, OneOf,
-    OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, Url, WorkspaceEdit,
-};
 
 use super::commands::{failed, invalid, Args};
-use super::state::State;
+use super::state::{FolderId, State};
 
 /// The command the Update lens runs, and a Merge / Update code action that changes more than
 /// one file.
@@ -27,7 +27,7 @@ pub const COMMAND: &str = "skillmeat.proposeUpdate";
 /// first) and drop its `annotationId`.
 pub enum ApplyEdit {}
 
-impl tower_lsp::lsp_types::request::Request for ApplyEdit {
+impl lsp_types::request::Request for ApplyEdit {
     type Params = Value;
     type Result = Value;
     const METHOD: &'static str = "workspace/applyEdit";
@@ -155,12 +155,12 @@ fn propose(s: &State, ws: &Workspace, id: &ArtifactId) -> skillmeat_core::Result
 }
 
 /// `skillmeat.proposeUpdate` {artifact, uri?}: the update (outdated) or merge (conflict) of the
-/// open buffers with the collection, as `{"edit", "files", "title"}` for the backend to send as
+/// open buffers with the collection, as `{"edit", "files", "title"}` for `handlers::execute_command` to send as
 /// `workspace/applyEdit`; the proposal is kept, so saving its result records it. `Ok(None)`
 /// when it cannot be a text edit (files added or removed): the caller runs the sync instead.
-pub fn execute(s: &mut State, i: usize, a: &Args) -> Result<Option<Value>, jsonrpc::Error> {
+pub fn execute(s: &mut State, i: FolderId, a: &Args) -> Result<Option<Value>, ResponseError> {
     let q = a.req("artifact")?;
-    let Some(ws) = s.folders[i].ws.as_ref() else {
+    let Some(ws) = s.folders[&i].ws.as_ref() else {
         return Err(invalid("the workspace could not be opened"));
     };
     let id = ws.resolve_id(q).map_err(|e| failed(&e))?;
@@ -174,7 +174,7 @@ pub fn execute(s: &mut State, i: usize, a: &Args) -> Result<Option<Value>, jsonr
         )));
     }
     let title = title(st.state);
-    let p = match s.folders[i].ws.as_ref() {
+    let p = match s.folders[&i].ws.as_ref() {
         Some(ws) => propose(s, ws, &id).map_err(|e| failed(&e))?,
         None => return Err(invalid("the workspace could not be opened")),
     };
@@ -195,7 +195,7 @@ pub fn execute(s: &mut State, i: usize, a: &Args) -> Result<Option<Value>, jsonr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp::lsp_types::{Position, Range, TextEdit};
+    use lsp_types::{Position, Range, TextEdit};
 
     fn two_files() -> WorkspaceEdit {
         let e = |t: &str| {
