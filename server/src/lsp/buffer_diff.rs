@@ -2,17 +2,17 @@
 //! default) and an open buffer of the artifact holds unsaved text, the diff shows that text,
 //! not the file on disk — what the person sees is what is compared.
 
-use lsp_server::ResponseError;
 use serde_json::Value;
 use skillmeat_core::workspace::{DiffOutcome, Tier};
 
-use super::commands::{failed, Args};
+use super::args::{failed, Args};
 use super::state::{FolderId, State};
+use super::to_proto::RequestError;
 
 /// The diff with unsaved buffers standing in for their files, or `None` when the request is
 /// not against the project or no open buffer of the artifact differs from its file (then the
 /// ordinary diff answers).
-pub fn with_buffers(s: &State, i: FolderId, a: &Args) -> Option<Result<Value, ResponseError>> {
+pub fn with_buffers(s: &State, i: FolderId, a: &Args) -> Option<Result<Value, RequestError>> {
     let q = a.str("artifact").ok()??;
     let (from, to) = (a.str("from").ok()?, a.str("to").ok()?);
     if to.is_some_and(|t| t != "project") {

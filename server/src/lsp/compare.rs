@@ -3,36 +3,23 @@
 //! text and labels; the editor opens ours against theirs as a diff (VS Code: `vscode.diff` of two
 //! virtual documents; Neovim: a diff split of two scratch buffers).
 
-use lsp_server::ResponseError;
-use lsp_types::{CodeLens, Command, Range, Url};
 use serde_json::{json, Value};
 use skillmeat_core::merge::{self, Choice};
 
-use super::commands::{failed, invalid, Args};
+use super::args::{failed, invalid, Args};
 use super::from_proto;
 use super::state::State;
+use super::to_proto::RequestError;
 
-pub const COMMAND: &str = "skillmeat.compareConflict";
-
-/// The `Compare` lens for region `n` (0-based) of `uri`, at `at`.
-pub fn lens(uri: &Url, n: usize, at: Range) -> CodeLens {
-    CodeLens {
-        range: at,
-        command: Some(Command {
-            title: "Compare".into(),
-            command: COMMAND.into(),
-            arguments: Some(vec![json!({ "uri": uri, "region": n })]),
-        }),
-        data: None,
-    }
-}
+/// The command the region's `Compare` lens (built in `regions`, beside its Accept lenses) runs.
+pub use super::regions::COMPARE as COMMAND;
 
 /// `skillmeat.compareConflict` {uri, region}: `{"uri", "region", "ours", "theirs", "base",
 /// "labels": {"ours", "theirs", "base"}}`, each side's exact text (`base` null in a two-way
 /// conflict).
-pub fn execute(s: &State, a: &Args) -> Result<Value, ResponseError> {
+pub fn execute(s: &State, a: &Args) -> Result<Value, RequestError> {
     let u = a.req("uri")?;
-    let uri = Url::parse(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
+    let uri = from_proto::uri(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
     let region = a
         .number("region")?
         .ok_or_else(|| invalid("`region` is required (the region's 0-based index)"))?
@@ -53,7 +40,7 @@ pub fn execute(s: &State, a: &Args) -> Result<Value, ResponseError> {
             parsed.conflicts.len()
         ))
     })?;
-    let side = |choice| -> Result<String, ResponseError> {
+    let side = |choice| -> Result<String, RequestError> {
         let b =
             merge::replacement_exact(text.as_bytes(), c, choice, ends).map_err(|e| failed(&e))?;
         Ok(String::from_utf8_lossy(&b).into_owned())

@@ -6,14 +6,14 @@
 
 use std::collections::HashMap;
 
-use lsp_server::ResponseError;
 use lsp_types::{TextEdit, Url, WorkspaceEdit};
 use serde_json::{json, Value};
 
-use super::commands::{invalid, Args};
+use super::args::{invalid, Args};
 use super::from_proto;
 use super::pos;
 use super::state::State;
+use super::to_proto::RequestError;
 
 pub const COMMAND: &str = "skillmeat.revertHunk";
 
@@ -41,9 +41,9 @@ pub fn link(uri: &Url, line: u32) -> String {
 
 /// `skillmeat.revertHunk` {uri, line}: `{"uri", "line", "edit"}` for the drift hunk covering the
 /// 0-based `line` of the document (its buffer text when open).
-pub fn execute(s: &State, a: &Args) -> Result<Value, ResponseError> {
+pub fn execute(s: &State, a: &Args) -> Result<Value, RequestError> {
     let u = a.req("uri")?;
-    let uri = Url::parse(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
+    let uri = from_proto::uri(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
     let line = a
         .number("line")?
         .ok_or_else(|| invalid("`line` is required (0-based)"))? as u32;
@@ -62,7 +62,7 @@ pub fn execute(s: &State, a: &Args) -> Result<Value, ResponseError> {
     };
     let deployed = ws
         .baseline_file(&id, &rel)
-        .map_err(|e| super::commands::failed(&e))?
+        .map_err(|e| super::args::failed(&e))?
         .ok_or_else(|| invalid(format!("{id}: {rel} has no deployed version to revert to")))?;
     let deployed = String::from_utf8_lossy(&deployed);
     let hunk = super::diagnostics::hunks(&id.to_string(), &rel, &deployed, &text)
@@ -106,7 +106,7 @@ pub fn execute(s: &State, a: &Args) -> Result<Value, ResponseError> {
 mod tests {
     #[test]
     fn the_link_carries_the_arguments_encoded() {
-        let uri = lsp_types::Url::parse("file:///p/a%20b/SKILL.md").unwrap();
+        let uri = super::super::from_proto::uri("file:///p/a%20b/SKILL.md").unwrap();
         let l = super::link(&uri, 7);
         assert!(l.starts_with("[Revert this hunk](command:skillmeat.revertHunk?%5B%7B%22"));
         assert!(l.contains("%22line%22%3A7"), "{l}");

@@ -2,12 +2,16 @@
 //! one owner thread, a thin adapter over `skillmeat-core`.
 //!
 //! Layout: `transport` (framing that survives any input; reader and writer threads), `main_loop`
-//! (the owner: the one thread that holds [`state::State`]), `handlers` (the dispatch table, one
+//! (the one thread that owns [`owner::Owner`]: the [`state::State`] and the conversation's
+//! bookkeeping, `pending` our requests awaiting an answer), `handlers` (the dispatch table, one
 //! file per method), `to_proto` / `from_proto` (where LSP and core types meet), `client` (what we
-//! send), `cancel`, `progress`, `event`, `caps`; the features: `diagnostics`, `actions`, `lens`,
-//! `regions`, `commands`, `settings`, `upstream`, `watch`; `pos` (UTF-16 positions).
+//! send), `cancel`, `progress`, `event`, `caps`; state's changes by concern: `folders`,
+//! `documents`, `publish`, `diagnostics` (with `choose`), `upstream`, `files` (`watcher`); the
+//! features: `actions`, `lens`, `hover`, `regions`, `commands` (`args`), `settings`; `pos`
+//! (UTF-16 positions).
 
 mod actions;
+mod args;
 mod buffer_diff;
 mod cancel;
 mod caps;
@@ -25,6 +29,8 @@ mod hover;
 mod hunk_revert;
 mod lens;
 mod main_loop;
+mod owner;
+mod pending;
 mod pos;
 mod progress;
 mod publish;
@@ -33,6 +39,7 @@ pub mod settings;
 mod state;
 mod to_proto;
 mod transport;
+mod tree_edit;
 mod untracked;
 mod update_edit;
 mod upstream;
@@ -44,7 +51,8 @@ use std::time::Duration;
 
 use cancel::Cancels;
 use client::Client;
-use main_loop::{Gate, Owner};
+use main_loop::Gate;
+use owner::Owner;
 use state::State;
 use transport::Ended;
 
@@ -124,28 +132,4 @@ pub fn serve() -> i32 {
 }
 
 #[cfg(test)]
-mod tests {
-
-    #[test]
-    fn every_advertised_command_is_documented() {
-        let doc = include_str!("../../../docs/lsp-extensions.md");
-        for c in super::commands::COMMANDS {
-            assert!(
-                doc.contains(&format!("`{c}`")),
-                "{c} is not in docs/lsp-extensions.md"
-            );
-        }
-        for code in super::diagnostics::CODES {
-            assert!(
-                doc.contains(&format!("`{code}`")),
-                "diagnostic {code} is not documented"
-            );
-        }
-        for s in super::settings::NAMES {
-            assert!(
-                doc.contains(&format!("`{s}`")),
-                "setting {s} is not documented"
-            );
-        }
-    }
-}
+mod tests;

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use lsp_server::ResponseError;
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Command, Hover, HoverContents, MarkupContent,
     MarkupKind, Url,
@@ -14,8 +13,9 @@ use skillmeat_core::drift::{ArtifactStatus, DriftState};
 use skillmeat_core::workspace::AddRequest;
 use skillmeat_core::ArtifactId;
 
-use super::commands::{failed, invalid, Args};
+use super::args::{failed, invalid, Args};
 use super::state::{FolderId, State};
+use super::to_proto::RequestError;
 
 pub const COMMAND: &str = "skillmeat.addToCollection";
 
@@ -71,7 +71,7 @@ pub fn action(st: &ArtifactStatus, uri: &Url) -> Option<CodeActionOrCommand> {
 
 /// `skillmeat.addToCollection` {artifact}: adds the project copy to the collection, as
 /// `skillmeat-lsp add <path>` does; answers with the `add` JSON.
-pub fn execute(s: &mut State, i: FolderId, a: &Args) -> Result<Value, ResponseError> {
+pub fn execute(s: &mut State, i: FolderId, a: &Args) -> Result<Value, RequestError> {
     let q = a.req("artifact")?;
     let f = s
         .folders

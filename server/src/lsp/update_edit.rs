@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use lsp_server::ResponseError;
 use lsp_types::{
     AnnotatedTextEdit, ChangeAnnotation, Command, DocumentChanges, OneOf,
     OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, Url, WorkspaceEdit,
@@ -15,8 +14,9 @@ use skillmeat_core::drift::DriftState;
 use skillmeat_core::workspace::{Proposal, Tier, Workspace};
 use skillmeat_core::ArtifactId;
 
-use super::commands::{failed, invalid, Args};
+use super::args::{failed, invalid, Args};
 use super::state::{FolderId, State};
+use super::to_proto::RequestError;
 
 /// The command the Update lens runs, and a Merge / Update code action that changes more than
 /// one file.
@@ -158,7 +158,7 @@ fn propose(s: &State, ws: &Workspace, id: &ArtifactId) -> skillmeat_core::Result
 /// open buffers with the collection, as `{"edit", "files", "title"}` for `handlers::execute_command` to send as
 /// `workspace/applyEdit`; the proposal is kept, so saving its result records it. `Ok(None)`
 /// when it cannot be a text edit (files added or removed): the caller runs the sync instead.
-pub fn execute(s: &mut State, i: FolderId, a: &Args) -> Result<Option<Value>, ResponseError> {
+pub fn execute(s: &mut State, i: FolderId, a: &Args) -> Result<Option<Value>, RequestError> {
     let q = a.req("artifact")?;
     let Some(ws) = s.folders[&i].ws.as_ref() else {
         return Err(invalid("the workspace could not be opened"));
@@ -178,7 +178,7 @@ pub fn execute(s: &mut State, i: FolderId, a: &Args) -> Result<Option<Value>, Re
         Some(ws) => propose(s, ws, &id).map_err(|e| failed(&e))?,
         None => return Err(invalid("the workspace could not be opened")),
     };
-    let Some(edit) = super::actions::tree_edit(s, i, &id, &p.plan.result) else {
+    let Some(edit) = super::tree_edit::tree_edit(s, i, &id, &p.plan.result) else {
         return Ok(None);
     };
     let files = files(&edit);
@@ -206,8 +206,14 @@ mod tests {
         };
         WorkspaceEdit {
             changes: Some(HashMap::from([
-                (Url::parse("file:///p/s/SKILL.md").unwrap(), e("a\n")),
-                (Url::parse("file:///p/s/reference.md").unwrap(), e("b\n")),
+                (
+                    super::super::from_proto::uri("file:///p/s/SKILL.md").unwrap(),
+                    e("a\n"),
+                ),
+                (
+                    super::super::from_proto::uri("file:///p/s/reference.md").unwrap(),
+                    e("b\n"),
+                ),
             ])),
             ..Default::default()
         }
@@ -244,7 +250,7 @@ mod tests {
 
     #[test]
     fn a_multi_file_action_runs_the_command() {
-        let uri = Url::parse("file:///p/s/SKILL.md").unwrap();
+        let uri = super::super::from_proto::uri("file:///p/s/SKILL.md").unwrap();
         let (edit, cmd) = for_action(two_files(), "Merge with collection", "skill:s", &uri);
         assert!(edit.is_none());
         assert_eq!(cmd.unwrap().command, COMMAND);
