@@ -5,6 +5,12 @@
 # headless Chromium.
 #
 #   scripts/nvim-screenshot.sh [OUT.png]
+#   SKILLMEAT_SHOT_SCENE=merge scripts/nvim-screenshot.sh docs/img/neovim-merge.png
+#   SKILLMEAT_SHOT_SCENE=compare scripts/nvim-screenshot.sh docs/img/neovim-compare.png
+#
+# Scenes: `actions` (default, the code action menu on a conflict), `merge` (Merge with collection
+# on a two-file skill: both files open, sides coloured, region lenses), `compare` (a region's
+# Compare lens: ours and theirs as a diff).
 #
 # Needs tmux and chromium (Debian: apt-get install tmux chromium) and python3.
 set -euo pipefail
@@ -12,6 +18,7 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"
 out=$(realpath -m "${1:-docs/img/neovim-code-actions.png}")
+scene=${SKILLMEAT_SHOT_SCENE:-actions}
 for tool in tmux chromium python3; do
     command -v "$tool" >/dev/null || { echo "nvim-screenshot: needs $tool" >&2; exit 1; }
 done
@@ -44,12 +51,21 @@ Use `pdftotext -layout` for text.
 Tables: try `camelot` first.
 Keep page numbers in the output.
 EOF
+if [[ $scene == merge ]]; then
+    printf '# Reference\n\nTables: camelot.\nImages: skip them.\n' >"$demo/collection/skills/pdf-tools/reference.md"
+fi
 cli deploy skill:pdf-tools >/dev/null
 sed -i 's/try `camelot` first./try `camelot` first, `tabula` when it fails./' \
     "$demo/collection/skills/pdf-tools/SKILL.md"
 sed -i 's/try `camelot` first./use `pdfplumber`; it keeps merged cells./; s/Keep page numbers/Keep page numbers and headings/' \
     "$demo/project/.claude/skills/pdf-tools/SKILL.md"
-cli sync skill:pdf-tools --apply >/dev/null 2>&1 || true # leaves a conflict (exit 4)
+if [[ $scene == merge ]]; then
+    # Not synced: a conflict state, the second file changed on both sides too.
+    sed -i 's/skip them./extract them with pdfimages./' "$demo/collection/skills/pdf-tools/reference.md"
+    sed -i 's/skip them./keep them as links./' "$demo/project/.claude/skills/pdf-tools/reference.md"
+else
+    cli sync skill:pdf-tools --apply >/dev/null 2>&1 || true # leaves a conflict (exit 4)
+fi
 
 cat >"$work/init.lua" <<EOF
 vim.opt.runtimepath:prepend('$repo_root/editors/nvim')
@@ -70,18 +86,37 @@ require('skillmeat').setup({
   server_path = '$bin',
   settings = { collectionPath = '$demo/collection' },
 })
--- Once the conflict's diagnostic is in, put the cursor on it and open the code action menu.
+-- Once the conflict's diagnostic is in, put the scene on screen.
+local scene = '$scene'
 local done = false
+local function ready()
+  vim.fn.writefile({}, '$work/ready')
+end
 vim.api.nvim_create_autocmd('DiagnosticChanged', {
   callback = function(ev)
     if done then return end
+    local want = scene == 'merge' and 'drift-conflict' or 'conflict-unresolved'
     for _, d in ipairs(vim.diagnostic.get(ev.buf)) do
-      if d.code == 'conflict-unresolved' and #vim.lsp.codelens.get(ev.buf) > 0 then
+      if d.code == want and #vim.lsp.codelens.get(ev.buf) > 0 then
         done = true
         vim.api.nvim_win_set_cursor(0, { d.lnum + 1, 0 })
         vim.defer_fn(function()
-          vim.fn.writefile({}, '$work/ready')
-          vim.lsp.buf.code_action()
+          if scene == 'merge' then
+            vim.lsp.buf.code_action({ apply = true, filter = function(a) return a.title == 'Merge with collection' end })
+            vim.defer_fn(function() vim.cmd('wincmd t') ready() end, 1500)
+          elseif scene == 'compare' then
+            local client = vim.lsp.get_clients({ name = 'skillmeat' })[1]
+            for _, l in ipairs(vim.lsp.codelens.get(ev.buf)) do
+              if l.command and l.command.title == 'Compare' then
+                client:exec_cmd(l.command, { bufnr = ev.buf })
+                break
+              end
+            end
+            vim.defer_fn(ready, 800)
+          else
+            ready()
+            vim.lsp.buf.code_action()
+          end
         end, 400)
         return
       end
@@ -103,7 +138,7 @@ tmux -L "$session" -f "$work/tmux.conf" new-session -d -x "$cols" -y "$rows" \
     env -u NVIM HOME="$demo/home" XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state" \
     XDG_DATA_HOME="$work/data" COLORTERM=truecolor \
     "$nvim" -u "$work/init.lua" -i NONE -n "$demo/project/.claude/skills/pdf-tools/SKILL.md"
-for _ in $(seq 1 100); do
+for _ in $(seq 1 400); do
     [[ -f $work/ready ]] && break
     sleep 0.1
 done

@@ -321,10 +321,16 @@ fn update_from_collection_edits_every_changed_file_and_saving_them_makes_it_sync
         "on a drift diagnostic it is a quick fix"
     );
     assert_eq!(a["diagnostics"], json!([outdated]));
-    assert!(
-        a.get("command").is_none_or_null(),
-        "an edit only, nothing recorded: {a:#}"
-    );
+    // Two files change: the action is `skillmeat.proposeUpdate`, which sends one edit to the
+    // editor (nothing recorded); the edit below is what it sent.
+    assert!(a.get("edit").is_none_or_null(), "{a:#}");
+    assert_eq!(a["command"]["command"], "skillmeat.proposeUpdate");
+    lsp.command(
+        "skillmeat.proposeUpdate",
+        a["command"]["arguments"][0].clone(),
+    )
+    .unwrap();
+    let a = lsp.last_apply_edit();
     assert!(!actions
         .iter()
         .any(|x| x["title"] == "Roll back to deployed"));
@@ -563,7 +569,15 @@ fn merge_keeps_unsaved_edits_in_the_artifacts_other_open_files() {
     let d = lsp.diagnostics_at(&main, 2);
     let conflict = find(&d, "drift-conflict").clone();
     let actions = lsp.code_actions(&main, conflict["range"].clone(), &[conflict]);
+    // Two files: the action runs `skillmeat.proposeUpdate`, which sends the edit to the editor.
     let a = action(&actions, "Merge with collection");
+    assert_eq!(a["command"]["command"], "skillmeat.proposeUpdate", "{a:#}");
+    lsp.command(
+        "skillmeat.proposeUpdate",
+        a["command"]["arguments"][0].clone(),
+    )
+    .unwrap();
+    let a = &lsp.last_apply_edit();
     assert_eq!(
         apply_edits(&text.replace("one", "one (p)"), &edits_for(a, &main)),
         BASE.replace("one", "one (p)").replace("six", "six (c)")

@@ -82,7 +82,15 @@ fn code_lens_shows_version_and_state_with_update_diff_and_history() {
         ["v1 · outdated", "Update: clean", "Diff", "History"]
     );
     let update = &l[1]["command"];
-    assert_eq!(update["command"], "skillmeat.sync");
+    // The lens proposes the update as a buffer edit (nothing written) ...
+    assert_eq!(update["command"], "skillmeat.proposeUpdate");
+    let before = std::fs::read_to_string(&main).unwrap();
+    let r = lsp
+        .command("skillmeat.proposeUpdate", update["arguments"][0].clone())
+        .unwrap();
+    assert_eq!(r["applied"], true, "{r:#}");
+    assert_eq!(std::fs::read_to_string(&main).unwrap(), before);
+    // ... and the sync (the palette's) writes it.
     let r = lsp
         .command("skillmeat.sync", update["arguments"][0].clone())
         .unwrap();

@@ -337,7 +337,7 @@ fn markers_outside_a_fence_in_the_collection_are_not_deployed() {
 }
 
 #[test]
-fn update_lens_and_rollback_refuse_while_a_buffer_of_the_artifact_is_unsaved() {
+fn update_lens_merges_unsaved_typing_and_rollback_refuses_while_a_buffer_is_unsaved() {
     let env = deployed();
     let newer = BASE.replace("three", "three (c)");
     env.write("collection/skills/pdf/SKILL.md", &newer);
@@ -346,7 +346,7 @@ fn update_lens_and_rollback_refuse_while_a_buffer_of_the_artifact_is_unsaved() {
     let text = lsp.open(&main, 1);
     let typed = text.replace("five", "five (typing)");
     lsp.change_full(&main, 2, &typed);
-    // The Update lens's command: it would replace the file under the unsaved buffer.
+    // The Update lens's command proposes the update on top of the unsaved buffer.
     let lens = lsp
         .request(
             "textDocument/codeLens",
@@ -361,8 +361,18 @@ fn update_lens_and_rollback_refuse_while_a_buffer_of_the_artifact_is_unsaved() {
         .cloned()
         .expect("an Update lens");
     let c = &update["command"];
-    let e = lsp
+    let r = lsp
         .command(c["command"].as_str().unwrap(), c["arguments"][0].clone())
+        .unwrap();
+    assert_eq!(r["applied"], true, "{r:#}");
+    let edits = lsp.last_apply_edit()["edit"]["changes"][support::lsp::uri(&main)].clone();
+    assert_eq!(
+        support::lsp::apply_edits(&typed, edits.as_array().unwrap()),
+        typed.replace("three", "three (c)")
+    );
+    // The sync would replace the file under the unsaved buffer: refused.
+    let e = lsp
+        .command("skillmeat.sync", c["arguments"][0].clone())
         .unwrap_err();
     let msg = e["message"].as_str().unwrap();
     assert!(
@@ -387,7 +397,7 @@ fn update_lens_and_rollback_refuse_while_a_buffer_of_the_artifact_is_unsaved() {
     std::fs::write(&main, &typed).unwrap();
     lsp.save(&main);
     let r = lsp
-        .command(c["command"].as_str().unwrap(), c["arguments"][0].clone())
+        .command("skillmeat.sync", c["arguments"][0].clone())
         .unwrap();
     assert_eq!(r["applied"], true, "{r:#}");
     let now = env.read("project/.claude/skills/pdf/SKILL.md");

@@ -39,6 +39,7 @@ mod lsp_artifact_types;
 mod lsp_commands;
 mod lsp_diagnostics;
 mod lsp_e2e;
+mod lsp_editor_edits;
 mod lsp_flows;
 mod lsp_lens;
 mod lsp_lifecycle;

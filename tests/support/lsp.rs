@@ -451,6 +451,16 @@ impl Lsp {
     }
 
     /// Shuts down cleanly and checks nothing panicked.
+    /// The params of the last `workspace/applyEdit` the server sent (`{"edit", "label"?}`).
+    pub fn last_apply_edit(&self) -> Value {
+        self.server_requests
+            .iter()
+            .rev()
+            .find(|(m, _)| m == "workspace/applyEdit")
+            .map(|(_, p)| p.clone())
+            .expect("the server sent no workspace/applyEdit")
+    }
+
     pub fn finish(mut self) {
         let _ = self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);

@@ -38,6 +38,8 @@ return {
     },
   },
   commands = ok and client.client_commands() or nil,
+  -- Edits the server applies (Update lens, multi-file Merge): every file shown, undone as one.
+  handlers = ok and { ['workspace/applyEdit'] = require('skillmeat.edits').handler } or nil,
   before_init = function(params, config)
     -- One source of truth: the `skillmeat` settings section, overlaid by any `init_options`.
     local s = vim.deepcopy((config.settings or {}).skillmeat or {})

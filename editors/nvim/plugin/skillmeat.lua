@@ -16,7 +16,7 @@ vim.api.nvim_create_user_command('Skillmeat', function(o)
   require('skillmeat.cmdline').run(o.args)
 end, {
   nargs = '*',
-  desc = 'skillmeat: status | sync | rollback | history | diff | resolve | quickfix | next | prev | log',
+  desc = 'skillmeat: status | sync | rollback | history | diff | resolve | quickfix | next | prev | log | revert',
   complete = function(arglead, cmdline)
     return require('skillmeat.cmdline').complete(arglead, cmdline)
   end,

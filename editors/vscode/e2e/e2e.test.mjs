@@ -49,6 +49,12 @@ const PDF_NEW = PDF.replace("Use pdftotext.", "Use pdftotext -layout, then camel
 const NOTES = "---\nname: notes\ndescription: Meeting notes\n---\n\n# Notes\n\nTone: neutral.\nLength: short.\n";
 const REVIEW = "---\ndescription: Review the staged changes\n---\n\nReview the staged changes and list problems by severity.\n";
 const PLANNER = "---\nname: planner\n---\n\nPlan the work in small steps.\n";
+// Deployed synced; the last steps change them (a two-file skill, the lens, compare, hover).
+const GUIDE = "---\nname: guide\ndescription: A two-file guide\n---\n\n# Guide\n\nStep one.\nStep two.\n";
+const GUIDE_REF = "# Reference\n\nalpha\nbeta\ngamma\n";
+const LENSY = "---\nname: lensy\ndescription: Lens test\n---\n\nfirst\nsecond\nthird\n";
+const CMP = "---\nname: cmp\ndescription: Compare test\n---\n\nTone: neutral.\nLength: short.\n";
+const HOV = "---\nname: hov\ndescription: Hover test\n---\n\nalpha line\nbeta line\ngamma line\n";
 
 function write(p, text) {
   fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -66,7 +72,13 @@ function makeFixture() {
   write(path.join(collection, "commands/review.md"), REVIEW);
   write(path.join(collection, "agents/planner.md"), PLANNER);
   fs.mkdirSync(path.join(project, ".claude"), { recursive: true });
-  const d = cli("deploy", "skill:pdf", "skill:notes", "command:review", "agent:planner");
+  // Deployed and synced now (so the file search knows them); the last steps change them.
+  write(path.join(collection, "skills/guide/SKILL.md"), GUIDE);
+  write(path.join(collection, "skills/guide/reference.md"), GUIDE_REF);
+  write(path.join(collection, "skills/lensy/SKILL.md"), LENSY);
+  write(path.join(collection, "skills/cmp/SKILL.md"), CMP);
+  write(path.join(collection, "skills/hov/SKILL.md"), HOV);
+  const d = cli("deploy", "skill:pdf", "skill:notes", "command:review", "agent:planner", "skill:guide", "skill:lensy", "skill:cmp", "skill:hov");
   assert.equal(d.status, 0, d.stderr);
   // pdf: the collection moved on → outdated.
   write(path.join(collection, "skills/pdf/SKILL.md"), PDF_NEW);
@@ -494,7 +506,163 @@ step("the palette's rollback picks a version from the history and asks first", a
   const written = Date.now();
   await waitFor("the editor showing the rolled-back text", async () => !(await editorText()).includes("Check that tests cover"), 1_000);
   assert.ok(Date.now() - written <= 1_500, "the open editor followed the disk within a second");
-  await waitFor("an all-synced status bar", async () => /SkillMeat: 4 synced/.test(await statusText()));
+  await waitFor("an all-synced status bar", async () => /SkillMeat: 8 synced/.test(await statusText()));
+});
+
+// ---- editor edits are proposals: the Update lens and a two-file Merge ----------------------
+
+
+/** Opens a project file through Go to File and waits until the editor shows `expect`. */
+async function openFile(name, folder, expect) {
+  await palette("Go to File");
+  // The whole relative path: one result, so the click cannot land on a row being redrawn.
+  await quickInput().locator("input").fill(`${folder}/${name}`);
+  await pick(folder);
+  await waitFor(`${name} in the editor`, async () => (await editorText()).includes(expect));
+}
+
+/** The text of the editor in the group that is not active (the one beside). */
+async function besideText() {
+  const lines = await page.locator(".editor-group-container:not(.active) .monaco-editor .view-lines .view-line").allTextContents();
+  return lines.join("\n").replace(/\u00a0/g, " ");
+}
+
+step("Merge on a two-file skill lists both files, opens them, and one undo undoes both", async () => {
+  const dir = path.join(project, ".claude/skills/guide");
+  write(path.join(collection, "skills/guide/SKILL.md"), GUIDE.replace("Step two.", "Step two (collection)."));
+  write(path.join(collection, "skills/guide/reference.md"), GUIDE_REF.replace("beta", "beta (collection)"));
+  const mine = GUIDE.replace("Step two.", "Step two (project).");
+  const mineRef = GUIDE_REF.replace("beta", "beta (project)");
+  write(path.join(dir, "SKILL.md"), mine);
+  write(path.join(dir, "reference.md"), mineRef);
+  await closeAll();
+  await openFile("SKILL.md", ".claude/skills/guide", "Step two (project).");
+  await waitFor("the conflict lens", async () =>
+    (await page.locator(".editor-group-container.active .codelens-decoration").allTextContents()).some((t) => /· conflict/.test(t)),
+  60_000);
+  const widget = page.locator(".action-widget");
+  await waitFor("the Merge action", async () => {
+    await page.keyboard.press("Escape");
+    await page.locator(".editor-group-container.active .view-line").first().click();
+    await page.keyboard.press("Control+.");
+    await widget.locator(".monaco-list-row", { hasText: "Merge with collection" }).first().waitFor({ state: "visible", timeout: 5_000 });
+    return true;
+  }, 60_000);
+  await widget.locator(".monaco-list-row", { hasText: "Merge with collection" }).first().click();
+  // A modal lists every file before anything changes.
+  const dialog = page.locator(".monaco-dialog-box").first();
+  await dialog.waitFor({ state: "visible", timeout: 30_000 });
+  const listed = (await dialog.textContent()) ?? "";
+  assert.match(listed, /Merge with collection changes 2 files: SKILL\.md, reference\.md/);
+  await shot("vscode-merge-confirm");
+  const apply = dialog.locator(".monaco-button", { hasText: /^Apply$/ }).first();
+  await apply.click();
+  await waitFor("markers in SKILL.md", async () => (await editorText()).includes("<<<<<<<"));
+  await waitFor("reference.md open beside, with markers", async () => {
+    const t = await besideText();
+    return t.includes("beta (collection)") && t.includes("<<<<<<<");
+  });
+  await shot("vscode-merge-two-files");
+  assert.equal(fs.readFileSync(path.join(dir, "SKILL.md"), "utf8"), mine, "SKILL.md on disk untouched");
+  assert.equal(fs.readFileSync(path.join(dir, "reference.md"), "utf8"), mineRef, "reference.md on disk untouched");
+  await page.locator(".editor-group-container.active .view-line").first().click();
+  await page.keyboard.press("Control+z");
+  // VS Code may ask whether to undo across the files the edit changed.
+  const both = page.locator(".monaco-dialog-box .monaco-button", { hasText: /Undo in 2 Files/ }).first();
+  if (await both.waitFor({ state: "visible", timeout: 3_000 }).then(() => true, () => false)) await both.click();
+  await waitFor("SKILL.md undone", async () => !(await editorText()).includes("<<<<<<<") && (await editorText()).includes("Step two (project)."));
+  await waitFor("reference.md undone", async () => {
+    const t = await besideText();
+    return !t.includes("<<<<<<<") && t.includes("beta (project)");
+  });
+  const st = JSON.parse(cli("--json", "status").stdout).artifacts.find((a) => a.id === "skill:guide");
+  assert.equal(st.state, "conflict", "Merge → undo leaves the artifact in conflict");
+});
+
+step("the Update lens edits the buffer and keeps unsaved typing; nothing is written", async () => {
+  const main = path.join(project, ".claude/skills/lensy/SKILL.md");
+  write(path.join(collection, "skills/lensy/SKILL.md"), LENSY.replace("third", "third (collection)"));
+  await closeAll();
+  await openFile("SKILL.md", ".claude/skills/lensy", "first");
+  const lens = page.locator(".editor-group-container.active .codelens-decoration a", { hasText: "Update: clean" }).first();
+  await lens.waitFor({ state: "visible", timeout: 60_000 });
+  await page.locator(".editor-group-container.active .view-line", { hasText: "first" }).first().click();
+  await page.keyboard.press("End");
+  await page.keyboard.type(" (typed)");
+  await lens.click();
+  const text = await waitFor("the collection's line in the buffer", async () => {
+    const t = await editorText();
+    return t.includes("third (collection)") ? t : undefined;
+  });
+  assert.match(text, /first \(typed\)/, "the typing is kept");
+  assert.equal(fs.readFileSync(main, "utf8"), LENSY, "nothing written");
+  await shot("vscode-update-lens");
+  const st = JSON.parse(cli("--json", "status").stdout).artifacts.find((a) => a.id === "skill:lensy");
+  assert.equal(st.state, "outdated", "nothing recorded before save");
+});
+
+
+/** Closes every editor, answering "Don't Save" if VS Code asks. */
+async function closeAll() {
+  await page.keyboard.press("Escape");
+  await palette("View: Close All Editors");
+  const dontSave = page.locator(".monaco-dialog-box .monaco-button", { hasText: /Don't Save/ }).first();
+  if (await dontSave.isVisible().catch(() => false)) await dontSave.click();
+}
+
+step("conflict sides are coloured and labelled; the Compare lens opens ours ↔ theirs", async () => {
+  write(path.join(collection, "skills/cmp/SKILL.md"), CMP.replace("neutral", "friendly"));
+  write(path.join(project, ".claude/skills/cmp/SKILL.md"), CMP.replace("neutral", "formal"));
+  assert.equal(cli("sync", "skill:cmp", "--apply").status, 4);
+  await closeAll();
+  await openFile("SKILL.md", ".claude/skills/cmp", "<<<<<<<");
+  const compare = page.locator(".editor-group-container.active .codelens-decoration a", { hasText: /^Compare$/ }).first();
+  await compare.waitFor({ state: "visible", timeout: 60_000 });
+  // The side's name follows each marker line (a decoration's ::after text).
+  await waitFor("the side labels", async () => {
+    const afters = await page.evaluate(() =>
+      [...document.querySelectorAll(".editor-group-container.active .view-lines span")].map((e) => getComputedStyle(e, "::after").content),
+    );
+    return afters.some((c) => /ours/.test(c)) && afters.some((c) => /theirs/.test(c));
+  });
+  await shot("vscode-conflict-colours");
+  await compare.click();
+  const diff = page.locator(".editor-group-container.active .monaco-diff-editor");
+  await diff.waitFor({ state: "visible" });
+  const side = async (which) =>
+    (await diff.locator(`.editor.${which} .view-lines .view-line`).allTextContents()).join("\n").replace(/\u00a0/g, " ");
+  await waitFor("ours on the left, theirs on the right", async () =>
+    (await side("original")).includes("Tone: formal.") && (await side("modified")).includes("Tone: friendly."),
+  );
+  const tab = (await page.locator(".tabs-container .tab.active").textContent()) ?? "";
+  assert.match(tab, /SKILL\.md #1: ours.*↔ theirs/);
+  await shot("vscode-compare");
+});
+
+step("hovering a drift hunk shows the deployed text and its Revert link reverts the buffer", async () => {
+  const main = path.join(project, ".claude/skills/hov/SKILL.md");
+  const edited = HOV.replace("beta line", "beta line (edited)");
+  write(main, edited);
+  await closeAll();
+  await openFile("SKILL.md", ".claude/skills/hov", "beta line (edited)");
+  const hover = page.locator(".monaco-hover", { hasText: "Revert this hunk" }).first();
+  await waitFor("the hunk hover", async () => {
+    // The mouse on the changed text itself (a hover needs a character under it).
+    await page.mouse.move(0, 0);
+    await page.locator(".editor-group-container.active .view-line span span", { hasText: "(edited)" }).first().hover();
+    await hover.waitFor({ state: "visible", timeout: 4_000 });
+    return true;
+  }, 60_000);
+  const text = (await hover.textContent()) ?? "";
+  assert.match(text, /-beta line/);
+  assert.match(text, /\+beta line \(edited\)/);
+  await shot("vscode-hunk-hover");
+  await hover.locator("a", { hasText: "Revert this hunk" }).first().click();
+  await waitFor("the deployed line back in the buffer", async () => {
+    const t = await editorText();
+    return !t.includes("(edited)") && t.includes("beta line");
+  });
+  assert.equal(fs.readFileSync(main, "utf8"), edited, "nothing written: an unsaved edit");
 });
 
 step("the palette's audit log lists the events newest first and narrows to one artifact", async () => {

@@ -88,6 +88,9 @@ export class Server implements vscode.Disposable {
       synchronize: { configurationSection: "skillmeat" },
       outputChannel: this.out,
       middleware: this.middleware,
+      // The hovers' links run these server commands only (a hunk's Revert, an untracked
+      // artifact's Add to collection).
+      markdown: { isTrusted: { enabledCommands: ["skillmeat.revertHunk", "skillmeat.addToCollection"] } },
     };
     const client = new LanguageClient("skillmeat", "SkillMeat", serverOptions, clientOptions);
     this.client = client;

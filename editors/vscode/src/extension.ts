@@ -4,7 +4,10 @@
 
 import * as vscode from "vscode";
 import { Server } from "./client";
+import { handleApplyEdit } from "./applyEdit";
 import { Commands } from "./commands";
+import { compareMiddleware, RegionProvider, REGION_SCHEME } from "./compare";
+import { ConflictDecorations } from "./conflictDecorations";
 import { RevisionProvider, SCHEME } from "./diffView";
 import { jump, NAVIGATION } from "./navigate";
 import { DriftStatusBar } from "./statusBar";
@@ -19,9 +22,17 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   const bar = new DriftStatusBar(server);
   ctx.subscriptions.push(bar);
   // The palette flows sit in front of the server's commands as the client's middleware.
-  server.middleware = new Commands(server, out, () => bar.schedule()).middleware;
+  const commands = new Commands(server, out, () => bar.schedule()).middleware;
+  const regions = new RegionProvider();
+  server.middleware = {
+    ...commands,
+    executeCommand: compareMiddleware(regions, commands.executeCommand!),
+    workspace: { handleApplyEdit },
+  };
   ctx.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new RevisionProvider(server)),
+    vscode.workspace.registerTextDocumentContentProvider(REGION_SCHEME, regions),
+    new ConflictDecorations(),
     vscode.commands.registerCommand("skillmeat.restart", async () => {
       out.appendLine("Restarting the language server");
       await server?.restart();

@@ -17,9 +17,19 @@ export const CLIENT_SETTINGS = ["skillmeat.server.path"];
 
 /**
  * Server commands that are no palette command: `skillmeat.acceptConflict` is what the per-region
- * conflict lenses run (the server answers with a buffer edit through `workspace/applyEdit`).
+ * conflict lenses run, `skillmeat.proposeUpdate` what the Update lens and a multi-file Merge run
+ * and `skillmeat.revertHunk` what a drift hunk's hover links to (the server answers each with a
+ * buffer edit through `workspace/applyEdit`); `skillmeat.compareConflict` is the region's
+ * Compare lens (its sides, opened as a diff); `skillmeat.addToCollection` what an untracked
+ * artifact's hover links to and its code action runs.
  */
-export const INTERNAL_COMMANDS = ["skillmeat.acceptConflict"];
+export const INTERNAL_COMMANDS = [
+  "skillmeat.acceptConflict",
+  "skillmeat.proposeUpdate",
+  "skillmeat.revertHunk",
+  "skillmeat.compareConflict",
+  "skillmeat.addToCollection",
+];
 
 /** Palette commands the extension adds itself. */
 export const CLIENT_COMMANDS = [

@@ -12,13 +12,12 @@ use lsp_types::{
 use serde_json::{json, Value};
 use skillmeat_core::drift::DriftState;
 use skillmeat_core::merge::{self, Choice, Unterminated};
-use skillmeat_core::tree::Tree;
 use skillmeat_core::workspace::{Proposal, Tier};
 use skillmeat_core::ArtifactId;
 
+use super::from_proto;
 use super::pos;
 use super::state::{FolderId, State};
-use super::{from_proto, to_proto};
 
 fn kind(s: &'static str) -> CodeActionKind {
     CodeActionKind::from(s)
@@ -237,51 +236,6 @@ fn hunk_actions(
     }
 }
 
-/// Text edits that turn the project copy of `id` (open buffers included) into `want`, when that
-/// adds and removes no file and every changed file is text; otherwise `None`.
-fn tree_edit(s: &State, i: FolderId, id: &ArtifactId, want: &Tree) -> Option<WorkspaceEdit> {
-    let ws = s.folders[&i].ws.as_ref()?;
-    let folder = id.kind.is_folder();
-    let root = ws.project_path(id);
-    let file_path = |rel: &str| if folder { root.join(rel) } else { root.clone() };
-    let mut current = skillmeat_core::tree::read_artifact(&root, id.kind.shape()).ok()?;
-    for (rel, bytes) in current.files.iter_mut() {
-        if let Some(d) = s.docs.get(&file_path(rel)) {
-            *bytes = d.text.clone().into_bytes();
-        }
-    }
-    let same_files = if folder {
-        current.files.keys().eq(want.files.keys())
-    } else {
-        current.files.len() == 1 && want.files.len() == 1
-    };
-    if !same_files {
-        return None;
-    }
-    let mut changes = HashMap::new();
-    for ((rel, now), new) in current.files.iter().zip(want.files.values()) {
-        if now == new {
-            continue;
-        }
-        let (now, new) = (
-            std::str::from_utf8(now).ok()?,
-            std::str::from_utf8(new).ok()?,
-        );
-        let uri = to_proto::uri(&file_path(rel))?;
-        changes.insert(
-            uri,
-            vec![TextEdit {
-                range: pos::whole(now),
-                new_text: new.to_string(),
-            }],
-        );
-    }
-    (!changes.is_empty()).then(|| WorkspaceEdit {
-        changes: Some(changes),
-        ..Default::default()
-    })
-}
-
 #[allow(clippy::too_many_arguments)]
 fn artifact_actions(
     s: &State,
@@ -334,9 +288,10 @@ fn artifact_actions(
             // The edit is a proposal: nothing is recorded until the buffers are saved with its
             // result (see `State::did_save`).
             match ws.propose(id, &buffers) {
-                Ok(p) => match tree_edit(s, i, id, &p.plan.result) {
+                Ok(p) => match super::tree_edit::tree_edit(s, i, id, &p.plan.result) {
                     Some(edit) => {
-                        out.push(action(title.into(), attach(k), drift_diags.clone(), Some(edit), None));
+                        let (edit, command) = super::update_edit::for_action(edit, title, &a, uri);
+                        out.push(action(title.into(), attach(k), drift_diags.clone(), edit, command));
                         proposal = Some(p);
                     }
                     None => out.push(action(
@@ -352,6 +307,7 @@ fn artifact_actions(
         }
         _ => {}
     }
+    out.extend(super::untracked::action(&st, uri));
     if matches!(st.state, DriftState::Modified | DriftState::Orphaned) {
         out.push(action(
             "Push to collection".into(),
@@ -365,7 +321,7 @@ fn artifact_actions(
         let edit = ws
             .resolve_rev(id, "deployed")
             .ok()
-            .and_then(|b| tree_edit(s, i, id, &b.tree));
+            .and_then(|b| super::tree_edit::tree_edit(s, i, id, &b.tree));
         let title = "Roll back to deployed";
         match edit {
             Some(e) => out.push(action(

@@ -15,6 +15,8 @@ pub struct ClientCaps {
     pub configuration: bool,
     /// `workspace/codeLens/refresh`.
     pub code_lens_refresh: bool,
+    /// `workspace.workspaceEdit.changeAnnotationSupport`: multi-file proposals ask to confirm.
+    pub change_annotations: bool,
 }
 
 impl ClientCaps {
@@ -47,6 +49,11 @@ impl ClientCaps {
                 .and_then(|w| w.code_lens.as_ref())
                 .and_then(|l| l.refresh_support)
                 .unwrap_or(false),
+            change_annotations: c
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .is_some_and(|e| e.change_annotation_support.is_some()),
         }
     }
 }

@@ -29,6 +29,10 @@ pub const COMMANDS: &[&str] = &[
     "skillmeat.checkUpstream",
     "skillmeat.acceptConflict",
     "skillmeat.log",
+    super::update_edit::COMMAND,
+    super::hunk_revert::COMMAND,
+    super::compare::COMMAND,
+    super::untracked::COMMAND,
 ];
 
 type Reply = Result<Value, RequestError>;
@@ -109,6 +113,12 @@ pub fn execute(
     let _span = tracing::info_span!("execute", command).entered();
     let i = folder(s, a)?;
     refuse_unsaved(s, i, command, a)?;
+    if let Some(r) = (command == "skillmeat.diff")
+        .then(|| super::buffer_diff::with_buffers(s, i, a))
+        .flatten()
+    {
+        return r;
+    }
     let reply = match command {
         "skillmeat.status" => {
             let r = ws_mut(s, i)?.status().map_err(|e| failed(&e))?;
@@ -162,6 +172,15 @@ pub fn execute(
         }
         "skillmeat.sync" => sync(s, i, a, cancel, progress),
         "skillmeat.acceptConflict" => super::regions::accept(s, a),
+        super::hunk_revert::COMMAND => super::hunk_revert::execute(s, a),
+        super::compare::COMMAND => super::compare::execute(s, a),
+        super::untracked::COMMAND => super::untracked::execute(s, i, a),
+        super::update_edit::COMMAND => match super::update_edit::execute(s, i, a)? {
+            Some(reply) => Ok(reply),
+            // Files added or removed: no buffer edit can say it, so the sync writes it.
+            None => refuse_unsaved(s, i, "skillmeat.sync", a)
+                .and_then(|_| sync(s, i, a, cancel, progress)),
+        },
         "skillmeat.checkUpstream" => check_upstream(s, i, a),
         "skillmeat.log" => super::trail::log(ws_mut(s, i)?, a),
         other => Err(to_proto::method_not_found(format!(
@@ -174,6 +193,9 @@ pub fn execute(
         && command != "skillmeat.diff"
         && command != "skillmeat.acceptConflict"
         && command != "skillmeat.log"
+        && command != super::update_edit::COMMAND
+        && command != super::hunk_revert::COMMAND
+        && command != super::compare::COMMAND
     {
         // Whatever a command changed on disk shows up in diagnostics at once.
         s.refresh_folder(i);

@@ -19,6 +19,7 @@ fn frontmatter(text: &str) -> Option<std::ops::Range<u32>> {
 /// Over a hunk changed since deployed: the deployed text beside the buffer's, as a diff, and
 /// where the Revert is (the hunk's quick fix).
 fn hunk_hover(
+    uri: &Url,
     s: &State,
     i: FolderId,
     id: &skillmeat_core::ArtifactId,
@@ -54,8 +55,9 @@ fn hunk_hover(
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value: format!(
-                "**{id}** · {rel}: {}\n\n```diff\n{diff}```\n\nRevert: the quick fix *Revert this hunk to the deployed version* on this line.",
-                d.message
+                "**{id}** · {rel}: {}\n\n```diff\n{diff}```\n\n{} · or the quick fix *Revert this hunk to the deployed version*",
+                d.message,
+                super::hunk_revert::link(uri, at.line)
             ),
         }),
         range: Some(d.range),
@@ -73,9 +75,12 @@ pub fn hover(s: &State, uri: &Url, at: Position) -> Option<Hover> {
     };
     let in_frontmatter = frontmatter(&text).is_some_and(|f| f.contains(&at.line));
     if ws.main_file(&id) != path || !in_frontmatter {
-        return hunk_hover(s, i, &id, &rel, &text, at);
+        return hunk_hover(uri, s, i, &id, &rel, &text, at);
     }
     let st = s.status_of(i, &id)?;
+    if let Some(h) = super::untracked::hover(&st, uri) {
+        return Some(h);
+    }
     let mut md = format!("**{id}** — {}", st.state);
     if let Some(v) = st.version {
         md.push_str(&format!(" · v{v}"));

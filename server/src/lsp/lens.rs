@@ -54,7 +54,7 @@ pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
     if matches!(st.state, DriftState::Outdated | DriftState::Conflict) {
         out.push(lens(
             update_title(s, i, &id),
-            "skillmeat.sync",
+            super::update_edit::COMMAND,
             json!({ "artifact": id.to_string(), "uri": uri, "direction": "collection-to-project" }),
         ));
     }

@@ -12,10 +12,12 @@
 
 mod actions;
 mod args;
+mod buffer_diff;
 mod cancel;
 mod caps;
 mod client;
 mod commands;
+mod compare;
 mod diagnostics;
 mod documents;
 mod event;
@@ -24,6 +26,7 @@ mod folders;
 mod from_proto;
 mod handlers;
 mod hover;
+mod hunk_revert;
 mod lens;
 mod main_loop;
 mod owner;
@@ -38,6 +41,9 @@ mod state;
 mod to_proto;
 mod trail;
 mod transport;
+mod tree_edit;
+mod untracked;
+mod update_edit;
 mod upstream;
 mod watcher;
 

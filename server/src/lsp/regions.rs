@@ -17,7 +17,7 @@ use super::to_proto::RequestError;
 
 /// The document's text (the editor buffer when open) and whether its file has an open conflict
 /// record, for a project file of an artifact.
-fn text_of(s: &State, uri: &Url) -> Option<(String, String, bool)> {
+pub(super) fn text_of(s: &State, uri: &Url) -> Option<(String, String, bool)> {
     let path = from_proto::path(uri)?;
     let (i, id, rel) = s.locate(&path)?;
     let text = match s.docs.get(&path) {
@@ -67,6 +67,7 @@ pub fn lenses(s: &State, uri: &Url) -> Vec<CodeLens> {
                 data: None,
             });
         }
+        out.push(compare_lens(uri, n, at));
     }
     out
 }
@@ -112,4 +113,20 @@ pub fn accept(s: &State, a: &Args) -> Result<Value, RequestError> {
         ..Default::default()
     };
     Ok(json!({ "uri": uri, "region": region, "choice": choice.to_string(), "edit": edit }))
+}
+
+/// `skillmeat.compareConflict` (answered by `compare`): a region's sides as a diff.
+pub const COMPARE: &str = "skillmeat.compareConflict";
+
+/// The `Compare` lens for region `n` (0-based) of `uri`, at `at`.
+fn compare_lens(uri: &Url, n: usize, at: Range) -> CodeLens {
+    CodeLens {
+        range: at,
+        command: Some(Command {
+            title: "Compare".into(),
+            command: COMPARE.into(),
+            arguments: Some(vec![json!({ "uri": uri, "region": n })]),
+        }),
+        data: None,
+    }
 }

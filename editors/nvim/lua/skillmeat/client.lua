@@ -308,6 +308,9 @@ function M.client_commands()
       views().resolve_summary(r)
     end),
     ['skillmeat.deploy'] = forward(),
+    ['skillmeat.compareConflict'] = forward(function(r)
+      require('skillmeat.compare').open(r)
+    end),
   }
 end
 

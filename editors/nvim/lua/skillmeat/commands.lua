@@ -11,7 +11,7 @@ local M = {}
 M.DIRECTIONS = { 'collection-to-project', 'project-to-collection', 'upstream-to-collection' }
 M.STRATEGIES = { 'auto', 'overwrite', 'ours', 'theirs', 'fork' }
 M.CHOICES = { 'ours', 'theirs', 'both', 'base', 'none', 'check' }
-M.SUBCOMMANDS = { 'status', 'sync', 'rollback', 'history', 'diff', 'resolve', 'quickfix', 'next', 'prev', 'log' }
+M.SUBCOMMANDS = { 'status', 'sync', 'rollback', 'history', 'diff', 'resolve', 'quickfix', 'next', 'prev', 'log', 'revert' }
 
 local DESCRIBE = {
   ['collection-to-project'] = 'take the collection\'s version into this project',
@@ -395,6 +395,11 @@ end
 --- `:Skillmeat prev [hunk]`: the previous one.
 function M.prev(opts)
   return require('skillmeat.navigate').jump(-1, opts.kind)
+end
+
+--- `:Skillmeat revert`: the drift hunk under the cursor back to the deployed text (a buffer edit).
+function M.revert()
+  return require('skillmeat.hunks').revert(0)
 end
 
 return M

@@ -58,6 +58,7 @@ function M.on_attach(client, bufnr)
   if M.config.mappings then
     require('skillmeat.navigate').map(bufnr, M.config.mappings)
   end
+  require('skillmeat.highlights').attach(bufnr, group)
   if M.config.diagnostics then
     -- A conflict's Error must not hide under a hunk's Hint on the same line, and hints must not
     -- push gitsigns' signs off the sign column. With severity_sort a sign's priority is the base

@@ -94,8 +94,15 @@ test("setting defaults agree with docs/lsp-extensions.md", () => {
     assert.ok(row, `docs/lsp-extensions.md has no row for ${s}`);
     const documented = row![1].trim().replace(/`/g, "");
     const dflt = contributes.configuration.properties[`skillmeat.${s}`].default;
-    const want = documented === "unset" ? null : JSON.parse(documented);
+    // "unset" is null, or "" for a string setting (the Settings UI edits only a single type).
+    const want = documented === "unset" ? (dflt === "" ? "" : null) : JSON.parse(documented);
     assert.deepEqual(dflt, want, `default of skillmeat.${s}`);
+  }
+});
+
+test("paths the person sets are plain strings, so the Settings UI can edit them", () => {
+  for (const s of ["skillmeat.collectionPath"]) {
+    assert.equal(contributes.configuration.properties[s].type, "string", `${s} must have type "string"`);
   }
 });
 

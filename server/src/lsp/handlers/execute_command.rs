@@ -1,6 +1,7 @@
 //! `workspace/executeCommand` (the commands are `lsp::commands`). The steps that need the
 //! client — asking before a destructive command, creating a bulk sync's progress, applying an
-//! accepted region's edit — are `Pending` steps; the command itself runs on the owner, and
+//! accepted region's, Update lens's or reverted hunk's edit — are `Pending` steps; the command
+//! itself runs on the owner, and
 //! stops between artifacts when its flag (`cancel`) is set.
 
 use std::sync::atomic::Ordering;
@@ -13,7 +14,7 @@ use crate::lsp::args::Args;
 use crate::lsp::commands;
 use crate::lsp::owner::Owner;
 use crate::lsp::pending::{Job, Pending};
-use crate::lsp::{progress, to_proto};
+use crate::lsp::{hunk_revert, progress, to_proto, update_edit};
 
 pub fn run(
     o: &mut Owner,
@@ -143,16 +144,17 @@ fn execute(o: &mut Owner, job: Job) {
     if let Some(t) = &job.progress {
         progress::end(&o.client, t, "done");
     }
-    if let (Ok(r), "skillmeat.acceptConflict") = (&result, job.command.as_str()) {
-        // The region lenses change the buffer only: the edit goes to the editor, which
-        // applies it as one undoable change.
-        if let Ok(edit) = serde_json::from_value::<WorkspaceEdit>(r["edit"].clone()) {
+    let edits_buffer = job.command == "skillmeat.acceptConflict"
+        || job.command == update_edit::COMMAND
+        || job.command == hunk_revert::COMMAND;
+    if let (Ok(r), true) = (&result, edits_buffer) {
+        // The region lenses, the Update lens and a hunk's Revert change the buffer only: the
+        // edit goes to the editor, which applies it as one undoable change. It goes out as the
+        // JSON the command built, so an annotated edit keeps its `annotationId`.
+        if r["edit"].is_object() {
             let pending = Pending::ApplyEdit(job.id.clone(), r.clone());
             o.cancels.done(&job.id, None);
-            o.ask::<request::ApplyWorkspaceEdit>(
-                ApplyWorkspaceEditParams { label: None, edit },
-                pending,
-            );
+            o.ask::<update_edit::ApplyEdit>(update_edit::apply_params(r), pending);
             return;
         }
     }

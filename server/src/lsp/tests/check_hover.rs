@@ -21,7 +21,12 @@ const MAIN: &str = "project/.claude/skills/pdf/SKILL.md";
 fn hover_at(w: &World, rel: &str, line: u32) -> String {
     match hover::hover(&w.state, &w.uri(rel), Position::new(line, 0)) {
         Some(h) => match h.contents {
-            HoverContents::Markup(m) => w.redact(&m.value),
+            HoverContents::Markup(m) => {
+                // The Revert link carries the file's URI percent-encoded.
+                let root = w.dir.path().display().to_string();
+                let encoded = crate::lsp::hunk_revert::encode(&format!("file://{root}"));
+                w.redact(&m.value.replace(&encoded, "$ROOT_URI"))
+            }
             other => format!("{other:?}"),
         },
         None => "(no hover)".into(),
@@ -69,7 +74,7 @@ fn a_changed_hunk_shows_the_deployed_text() {
         +two, changed
         ```
 
-        Revert: the quick fix *Revert this hunk to the deployed version* on this line.
+        [Revert this hunk](command:skillmeat.revertHunk?%5B%7B%22uri%22%3A%22$ROOT_URI%2Fproject%2F.claude%2Fskills%2Fpdf%2FSKILL.md%22%2C%22line%22%3A5%7D%5D \"Put the deployed text back (an unsaved, undoable edit)\") · or the quick fix *Revert this hunk to the deployed version*
         ",
     );
     // An unchanged line below the frontmatter has nothing to say.
