@@ -155,6 +155,8 @@ pub fn tag(t: &TagOutcome) -> Value {
     json!({
         "id": t.id.to_string(), "tag": t.tag, "version": v(t.version),
         "hash": t.hash, "semver": t.bump.as_str(),
+        "since": t.since.as_ref().map(|(tag, n)| json!({ "tag": tag, "version": v(*n) })),
+        "moved_from": t.moved_from.map(v),
     })
 }
 
@@ -165,6 +167,7 @@ pub fn resolve(r: &ResolveOutcome) -> Value {
         "remaining": r.remaining.iter().map(|(p, l)| json!({"path": p, "line": l})).collect::<Vec<_>>(),
         "version": r.version.map(v),
         "kept_previous": r.kept_previous.map(v),
+        "nothing_to_resolve": r.nothing_to_resolve,
     })
 }
 
