@@ -38,6 +38,7 @@ mod lsp_e2e;
 mod lsp_flows;
 mod lsp_lens;
 mod lsp_lifecycle;
+mod lsp_projects;
 mod lsp_proposals;
 mod lsp_robustness;
 mod lsp_settings;

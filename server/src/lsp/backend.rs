@@ -470,7 +470,12 @@ impl LanguageServer for Backend {
     async fn code_lens(&self, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let r = self
             .handle
-            .call(move |s: &mut State| lens::code_lens(s, &p.text_document.uri))
+            .call(move |s: &mut State| {
+                let uri = &p.text_document.uri;
+                let mut l = lens::code_lens(s, uri);
+                l.extend(super::projects::code_lens(s, uri));
+                l
+            })
             .await
             .map_err(gone)?;
         Ok(Some(r))
@@ -479,7 +484,10 @@ impl LanguageServer for Backend {
     async fn hover(&self, p: HoverParams) -> Result<Option<Hover>> {
         let at = p.text_document_position_params;
         self.handle
-            .call(move |s: &mut State| lens::hover(s, &at.text_document.uri, at.position))
+            .call(move |s: &mut State| {
+                let uri = &at.text_document.uri;
+                lens::hover(s, uri, at.position).or_else(|| super::projects::hover(s, uri))
+            })
             .await
             .map_err(gone)
     }

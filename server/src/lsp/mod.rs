@@ -11,6 +11,7 @@ mod commands;
 mod diagnostics;
 mod lens;
 mod pos;
+mod projects;
 mod regions;
 pub mod settings;
 mod state;
