@@ -54,8 +54,11 @@ fn canon(env: &Env, p: &str) -> String {
         .to_string()
 }
 
-/// (project path → [(id, state, version)]) from `projects --json`.
-fn listed(v: &serde_json::Value) -> Vec<(String, Vec<(String, String, String)>)> {
+/// One deployment as (id, state, version).
+type Row = (String, String, String);
+
+/// (project path → its deployments) from `projects --json`.
+fn listed(v: &serde_json::Value) -> Vec<(String, Vec<Row>)> {
     v["projects"]
         .as_array()
         .unwrap()

@@ -156,7 +156,7 @@ impl IdQuery {
         match self {
             IdQuery::Exact(id) => {
                 let known: Vec<&ArtifactId> = known.into_iter().collect();
-                if known.iter().any(|k| *k == id) {
+                if known.contains(&id) {
                     Ok(id.clone())
                 } else {
                     Err(Error::not_found(format!(

@@ -59,7 +59,7 @@ fn each<T: Send>(projects: &[Known], f: impl Fn(&Known) -> T + Sync) -> Vec<T> {
     };
     std::thread::scope(|s| {
         for _ in 1..workers {
-            s.spawn(&run);
+            s.spawn(run);
         }
         run();
     });
