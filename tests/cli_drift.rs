@@ -219,12 +219,22 @@ fn status_json_has_the_documented_shape() {
     let keys: Vec<&str> = a.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["id", "type", "name", "state", "path", "hashes", "version"]
+        [
+            "id",
+            "type",
+            "name",
+            "state",
+            "path",
+            "main_file",
+            "hashes",
+            "version"
+        ]
     );
     assert_eq!(a["id"], "command:review");
     assert_eq!(a["type"], "command");
     assert_eq!(a["name"], "review");
     assert_eq!(a["path"], ".claude/commands/review.md");
+    assert_eq!(a["main_file"], ".claude/commands/review.md");
     assert_eq!(a["version"], "v1");
     assert_eq!(v["summary"]["synced"], 1);
     let h = a["hashes"]["project"].as_str().unwrap();

@@ -6,27 +6,7 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 
-use support::Env;
-
-/// `skill:s`, `skill:other` and `command:c`, deployed.
-fn deployed() -> Env {
-    let env = Env::new(
-        r#"
-        //- collection/skills/s/SKILL.md
-        S.
-        //- collection/skills/other/SKILL.md
-        Other.
-        //- collection/commands/c.md
-        C.
-        "#,
-    );
-    assert_eq!(
-        env.run(&["deploy", "skill:s", "skill:other", "command:c"])
-            .code,
-        0
-    );
-    env
-}
+use support::{three_deployed as deployed, Env};
 
 /// Runs the binary on `env`, killing it after 10 s; returns (exit code, stderr, time taken).
 fn run_bounded(env: &Env, args: &[&str]) -> (Option<i32>, String, Duration) {

@@ -139,24 +139,9 @@ fn hooks_never_run_even_from_the_users_own_cache() {
     assert!(!marker.exists(), "git ran a hook of the cache repository");
 }
 
-/// A collection with `skill:s`, `skill:other`, `command:c`, deployed, and a versioned rollback
-/// target for `skill:s`.
+/// [`support::three_deployed`], and a versioned rollback target for `skill:s`.
 fn deployed() -> Env {
-    let env = Env::new(
-        r#"
-        //- collection/skills/s/SKILL.md
-        S.
-        //- collection/skills/other/SKILL.md
-        Other.
-        //- collection/commands/c.md
-        C.
-        "#,
-    );
-    assert_eq!(
-        env.run(&["deploy", "skill:s", "skill:other", "command:c"])
-            .code,
-        0
-    );
+    let env = support::three_deployed();
     env.write("project/.claude/skills/s/SKILL.md", "S edited.\n");
     assert_eq!(env.run(&["status"]).code, 1);
     env

@@ -4,37 +4,13 @@
 
 use crate::support;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::tree::{read_tree, Files};
 use support::{Env, Run};
-
-type Files = BTreeMap<String, Vec<u8>>;
-
-fn read_tree(root: &Path) -> Files {
-    fn walk(dir: &Path, prefix: &str, out: &mut Files) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            let rel = if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}/{name}")
-            };
-            if e.file_type().unwrap().is_dir() {
-                walk(&e.path(), &rel, out);
-            } else {
-                out.insert(rel, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = Files::new();
-    walk(root, "", &mut out);
-    out
-}
 
 /// Names in `dir` that start with a dot: stages, moved-aside trees and lock files.
 fn dot_entries(dir: &Path) -> Vec<String> {

@@ -5,62 +5,17 @@
 
 use crate::support;
 
-use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use skillmeat_core::sync::failpoint::POINTS;
-use skillmeat_core::tree::Tree;
+use support::tree::{hash_of, read_tree, Files};
 use support::Env;
 
-type Files = BTreeMap<String, Vec<u8>>;
+mod cases;
 
-fn files(list: &[(&str, &str)]) -> Files {
-    list.iter()
-        .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
-        .collect()
-}
-
-fn hash_of(f: &Files, folder: bool) -> String {
-    Tree {
-        files: f.clone(),
-        ..Tree::default()
-    }
-    .content_hash(folder)
-}
-
-/// Every regular file below `root` (or `root` itself, keyed by its name, for a single file).
-fn read_tree(root: &Path) -> Files {
-    fn walk(dir: &Path, prefix: &str, out: &mut Files) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            let rel = if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}/{name}")
-            };
-            let ft = e.file_type().unwrap();
-            if ft.is_dir() {
-                walk(&e.path(), &rel, out);
-            } else {
-                assert!(ft.is_file(), "unexpected entry {}", e.path().display());
-                out.insert(rel, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = Files::new();
-    let md = std::fs::symlink_metadata(root)
-        .unwrap_or_else(|e| panic!("{} is gone after recovery: {e}", root.display()));
-    if md.is_dir() {
-        walk(root, "", &mut out);
-    } else {
-        let name = root.file_name().unwrap().to_string_lossy().into_owned();
-        out.insert(name, std::fs::read(root).unwrap());
-    }
-    out
-}
+use cases::*;
 
 /// The names beside the artifact that are not the artifact, split into lock files whose owner is
 /// gone (a SIGKILLed process cannot remove its lock; the next apply takes it over) and anything
@@ -110,224 +65,6 @@ fn expected_side(point: &str) -> Option<Side> {
         | "after-backup" | "after-swap" | "store-blob" | "before-commit" => Some(Side::Old),
         "after-commit" | "after-cleanup" => Some(Side::New),
         _ => None,
-    }
-}
-
-struct Case {
-    label: &'static str,
-    id: &'static str,
-    folder: bool,
-    /// Extra `sync` arguments (the direction).
-    args: &'static [&'static str],
-    /// The tree the sync writes to, relative to the temporary root.
-    target: &'static str,
-    old: Files,
-    new: Files,
-    /// The baseline hash a completed sync records.
-    new_baseline: String,
-    old_state: &'static str,
-    new_state: &'static str,
-    /// A line a person wrote in the project that must survive, with the file holding it.
-    person: Option<(&'static str, &'static str)>,
-    /// Builds the deployed, drifted workspace.
-    setup: fn(&Env),
-}
-
-const SKILL_V1: &str = "---\nname: pdf\ndescription: PDF tools\n---\nline 1\nline 2\nline 3\nline 4\nline 5\nline 6\nline 7\nline 8\nlast line\n";
-const COLLECTION_EDIT: (&str, &str) = ("line 1\n", "line 1, changed in the collection\n");
-const PROJECT_EDIT: (&str, &str) = ("last line\n", "last line, written by a person\n");
-const PERSON_LINE: &str = "last line, written by a person";
-
-fn skill_v1() -> Files {
-    files(&[
-        ("SKILL.md", SKILL_V1),
-        ("scripts/extract.py", "print('extract')\n"),
-        ("sub/gone.md", "to be deleted\n"),
-        ("docs/keep.md", "docs v1\n"),
-    ])
-}
-
-/// The collection moved on: SKILL.md edited, a nested file deleted (its folder with it), a
-/// nested file added, another modified.
-fn skill_v2() -> Files {
-    files(&[
-        (
-            "SKILL.md",
-            &SKILL_V1.replace(COLLECTION_EDIT.0, COLLECTION_EDIT.1),
-        ),
-        ("scripts/extract.py", "print('extract')\n"),
-        ("added/deep/new.md", "added in the collection\n"),
-        ("docs/keep.md", "docs v2\n"),
-    ])
-}
-
-/// The person's edit of the project copy: SKILL.md's last line and a file of their own.
-fn skill_project_edit() -> Files {
-    let mut f = skill_v1();
-    f.insert(
-        "SKILL.md".into(),
-        SKILL_V1
-            .replace(PROJECT_EDIT.0, PROJECT_EDIT.1)
-            .into_bytes(),
-    );
-    f.insert("notes/mine.md".into(), b"my own notes\n".to_vec());
-    f
-}
-
-fn skill_merged() -> Files {
-    let mut f = skill_v2();
-    f.insert(
-        "SKILL.md".into(),
-        SKILL_V1
-            .replace(COLLECTION_EDIT.0, COLLECTION_EDIT.1)
-            .replace(PROJECT_EDIT.0, PROJECT_EDIT.1)
-            .into_bytes(),
-    );
-    f.insert("notes/mine.md".into(), b"my own notes\n".to_vec());
-    f
-}
-
-const CMD_V1: &str = "line 1\nline 2\nline 3\nline 4\nline 5\nline 6\nline 7\nline 8\nlast line\n";
-
-fn write_files(env: &Env, root: &str, f: &Files) {
-    let dir = env.path(root);
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-    for (rel, bytes) in f {
-        let p = dir.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, bytes).unwrap();
-    }
-}
-
-fn deploy(env: &Env, id: &str) {
-    let r = env.run(&["deploy", id]);
-    assert_eq!(r.code, 0, "deploy {id}: {r:?}");
-}
-
-fn skill_outdated() -> Case {
-    Case {
-        label: "skill with nested files, outdated",
-        id: "skill:pdf",
-        folder: true,
-        args: &[],
-        target: "project/.claude/skills/pdf",
-        old: skill_v1(),
-        new: skill_v2(),
-        new_baseline: hash_of(&skill_v2(), true),
-        old_state: "outdated",
-        new_state: "synced",
-        person: None,
-        setup: |env| {
-            write_files(env, "collection/skills/pdf", &skill_v1());
-            deploy(env, "skill:pdf");
-            write_files(env, "collection/skills/pdf", &skill_v2());
-        },
-    }
-}
-
-fn skill_merge() -> Case {
-    Case {
-        label: "skill with nested files, changed on both sides",
-        id: "skill:pdf",
-        folder: true,
-        args: &[],
-        target: "project/.claude/skills/pdf",
-        old: skill_project_edit(),
-        new: skill_merged(),
-        new_baseline: hash_of(&skill_v2(), true),
-        // Both sides moved: a conflict until the merge lands, then the project keeps its edits.
-        old_state: "conflict",
-        new_state: "modified",
-        person: Some(("SKILL.md", PERSON_LINE)),
-        setup: |env| {
-            write_files(env, "collection/skills/pdf", &skill_v1());
-            deploy(env, "skill:pdf");
-            write_files(env, "collection/skills/pdf", &skill_v2());
-            write_files(env, "project/.claude/skills/pdf", &skill_project_edit());
-        },
-    }
-}
-
-fn command_outdated() -> Case {
-    let new = CMD_V1.replace(COLLECTION_EDIT.0, COLLECTION_EDIT.1);
-    Case {
-        label: "single-file command, outdated",
-        id: "command:review",
-        folder: false,
-        args: &[],
-        target: "project/.claude/commands/review.md",
-        old: files(&[("review.md", CMD_V1)]),
-        new: files(&[("review.md", &new)]),
-        new_baseline: skillmeat_core::hash::hash_bytes(new.as_bytes()),
-        old_state: "outdated",
-        new_state: "synced",
-        person: None,
-        setup: |env| {
-            env.write("collection/commands/review.md", CMD_V1);
-            deploy(env, "command:review");
-            env.write(
-                "collection/commands/review.md",
-                &CMD_V1.replace(COLLECTION_EDIT.0, COLLECTION_EDIT.1),
-            );
-        },
-    }
-}
-
-fn command_merge() -> Case {
-    let collection = CMD_V1.replace(COLLECTION_EDIT.0, COLLECTION_EDIT.1);
-    let project = CMD_V1.replace(PROJECT_EDIT.0, PROJECT_EDIT.1);
-    let merged = collection.replace(PROJECT_EDIT.0, PROJECT_EDIT.1);
-    Case {
-        label: "single-file command, changed on both sides",
-        id: "command:review",
-        folder: false,
-        args: &[],
-        target: "project/.claude/commands/review.md",
-        old: files(&[("review.md", &project)]),
-        new: files(&[("review.md", &merged)]),
-        new_baseline: skillmeat_core::hash::hash_bytes(collection.as_bytes()),
-        old_state: "conflict",
-        new_state: "modified",
-        person: Some(("review.md", PERSON_LINE)),
-        setup: |env| {
-            env.write("collection/commands/review.md", CMD_V1);
-            deploy(env, "command:review");
-            env.write(
-                "collection/commands/review.md",
-                &CMD_V1.replace(COLLECTION_EDIT.0, COLLECTION_EDIT.1),
-            );
-            env.write(
-                "project/.claude/commands/review.md",
-                &CMD_V1.replace(PROJECT_EDIT.0, PROJECT_EDIT.1),
-            );
-        },
-    }
-}
-
-fn skill_push() -> Case {
-    let mut pushed = skill_project_edit();
-    pushed.remove("sub/gone.md");
-    Case {
-        label: "skill pushed from the project into the collection",
-        id: "skill:pdf",
-        folder: true,
-        args: &["--direction", "project-to-collection"],
-        target: "collection/skills/pdf",
-        old: skill_v1(),
-        new: pushed.clone(),
-        new_baseline: hash_of(&pushed, true),
-        old_state: "modified",
-        new_state: "synced",
-        person: Some(("SKILL.md", PERSON_LINE)),
-        setup: |env| {
-            write_files(env, "collection/skills/pdf", &skill_v1());
-            deploy(env, "skill:pdf");
-            let mut pushed = skill_project_edit();
-            pushed.remove("sub/gone.md");
-            write_files(env, "project/.claude/skills/pdf", &pushed);
-        },
     }
 }
 
@@ -403,7 +140,7 @@ fn assert_person_content_stored(env: &Env, case: &Case, versions: &[Value], what
     let Some((file, line)) = case.person else {
         return;
     };
-    let want = hash_of(&project_files(case), case.folder);
+    let want = hash_of(&project_files(case), case.shape);
     let v = versions
         .iter()
         .find(|v| v["hash"] == want.as_str() && v["has_content"] == Value::Bool(true))
@@ -499,7 +236,7 @@ fn crash_at(case: &Case, point: &str) {
         .iter()
         .find(|v| v["baseline"] == Value::Bool(true))
         .unwrap();
-    let new_hash = hash_of(&case.new, case.folder);
+    let new_hash = hash_of(&case.new, case.shape);
     match side {
         Side::New => {
             assert_eq!(status["state"], case.new_state, "{what}: {status}");
@@ -524,7 +261,7 @@ fn crash_at(case: &Case, point: &str) {
             );
             // Nothing but the person's own content may have been recorded since (a sync version
             // here would be a sync the disk does not have).
-            let project = hash_of(&project_files(case), case.folder);
+            let project = hash_of(&project_files(case), case.shape);
             for v in versions.iter().take(versions.len() - before.len()) {
                 assert!(
                     v["origin"] == "local_modification" && v["hash"] == project.as_str(),

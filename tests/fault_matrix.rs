@@ -8,54 +8,20 @@
 
 use crate::support;
 
-use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 
 use skillmeat_core::id::{ArtifactId, ArtifactType};
 use skillmeat_core::store::Store;
 use skillmeat_core::sync::failpoint::POINTS;
-use skillmeat_core::tree::Tree;
+use skillmeat_core::Shape;
+use support::tree::{hash_of, try_read_tree as read_tree, Files};
 use support::Env;
-
-type Files = BTreeMap<String, Vec<u8>>;
-
-/// Every regular file of the artifact at `root` (`None`: nothing there).
-fn read_tree(root: &Path) -> Option<Files> {
-    let md = std::fs::symlink_metadata(root).ok()?;
-    let mut out = Files::new();
-    if md.is_dir() {
-        fn walk(dir: &Path, prefix: &str, out: &mut Files) {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let e = e.unwrap();
-                let rel = format!("{prefix}{}", e.file_name().to_string_lossy());
-                if e.file_type().unwrap().is_dir() {
-                    walk(&e.path(), &format!("{rel}/"), out);
-                } else {
-                    out.insert(rel, std::fs::read(e.path()).unwrap());
-                }
-            }
-        }
-        walk(root, "", &mut out);
-    } else {
-        let name = root.file_name().unwrap().to_string_lossy().into_owned();
-        out.insert(name, std::fs::read(root).unwrap());
-    }
-    Some(out)
-}
-
-fn hash_of(f: &Files, folder: bool) -> String {
-    Tree {
-        files: f.clone(),
-        ..Tree::default()
-    }
-    .content_hash(folder)
-}
 
 /// Names beside the artifact other than itself and lock files of dead processes.
 fn leftovers(target: &Path) -> Vec<String> {
     let name = target.file_name().unwrap().to_string_lossy().into_owned();
-    let lock = format!(".{name}.skillmeat-lsp.lock");
+    let lock = format!(".{name}{}", skillmeat_core::layout::LOCK_SUFFIX);
     let Ok(entries) = std::fs::read_dir(target.parent().unwrap()) else {
         return Vec::new();
     };
@@ -69,7 +35,7 @@ struct Writer {
     label: &'static str,
     /// The artifact written, relative to the temporary root.
     target: &'static str,
-    folder: bool,
+    shape: Shape,
     /// Builds the workspace up to the moment before the write.
     setup: fn(&Env),
     args: fn(&Env) -> Vec<String>,
@@ -121,7 +87,7 @@ fn writers() -> Vec<Writer> {
         Writer {
             label: "deploy --overwrite over a person's edit",
             target: "project/.claude/skills/pdf",
-            folder: true,
+            shape: Shape::Folder,
             setup: both_changed,
             args: |_| vec!["deploy".into(), "skill:pdf".into(), "--overwrite".into()],
             person: true,
@@ -129,7 +95,7 @@ fn writers() -> Vec<Writer> {
         Writer {
             label: "sync merging into a person's edit",
             target: "project/.claude/skills/pdf",
-            folder: true,
+            shape: Shape::Folder,
             setup: both_changed,
             args: |_| vec!["sync".into(), "skill:pdf".into(), "--apply".into()],
             person: true,
@@ -137,7 +103,7 @@ fn writers() -> Vec<Writer> {
         Writer {
             label: "sync --strategy overwrite",
             target: "project/.claude/skills/pdf",
-            folder: true,
+            shape: Shape::Folder,
             setup: both_changed,
             args: |_| {
                 ["sync", "skill:pdf", "--strategy", "overwrite", "--apply"]
@@ -149,7 +115,7 @@ fn writers() -> Vec<Writer> {
         Writer {
             label: "sync pushing into the collection",
             target: "collection/skills/pdf",
-            folder: true,
+            shape: Shape::Folder,
             setup: |env| {
                 put_skill(env, "collection/skills/pdf", SKILL, &[]);
                 ok(env, &["deploy", "skill:pdf"]);
@@ -176,7 +142,7 @@ fn writers() -> Vec<Writer> {
         Writer {
             label: "rollback over a person's edit",
             target: "project/.claude/commands/review.md",
-            folder: false,
+            shape: Shape::File,
             setup: |env| {
                 env.write("collection/commands/review.md", "review v1\n");
                 ok(env, &["deploy", "command:review"]);
@@ -197,7 +163,7 @@ fn writers() -> Vec<Writer> {
         Writer {
             label: "resolve --take theirs",
             target: "project/.claude/commands/review.md",
-            folder: false,
+            shape: Shape::File,
             setup: |env| {
                 env.write("collection/commands/review.md", "a\nb\nc\n");
                 ok(env, &["deploy", "command:review"]);
@@ -222,7 +188,7 @@ fn writers() -> Vec<Writer> {
         Writer {
             label: "add from a local folder",
             target: "collection/skills/fresh",
-            folder: true,
+            shape: Shape::Folder,
             setup: |env| {
                 put_skill(
                     env,
@@ -353,13 +319,13 @@ fn fault(w: &Writer, want: &Outcome, point: &str, action: &str) {
     // What a person wrote is on disk or stored, whole.
     if let (true, Some(old)) = (w.person, &old) {
         if now.as_ref() != Some(old) {
-            let id = if w.folder {
+            let id = if w.shape == Shape::Folder {
                 ArtifactId::new(ArtifactType::Skill, "pdf")
             } else {
                 ArtifactId::new(ArtifactType::Command, "review")
             }
             .unwrap();
-            let h = hash_of(old, w.folder);
+            let h = hash_of(old, w.shape);
             let stored = store.as_ref().is_some_and(|store| {
                 store.versions(&id).unwrap().into_iter().any(|v| {
                     v.hash == h && v.has_content && store.version_files(v.id).unwrap().is_some()

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use skillmeat_core::collection::{Collection, Source};
-use skillmeat_core::id::{ArtifactId, ArtifactType};
+use skillmeat_core::id::{ArtifactId, ArtifactType, Shape};
 use skillmeat_core::store::Store;
 use skillmeat_core::sync::{Direction, Strategy};
 use skillmeat_core::workspace::{Options, Workspace};
@@ -188,7 +188,8 @@ fn a_sync_on_a_full_disk_stores_no_half_version_and_the_next_one_keeps_everythin
         "---\nname: s1\n---\nv1 edited by a person\n",
     );
     let person =
-        skillmeat_core::tree::read_artifact(&env.path("project/.claude/skills/s1"), true).unwrap();
+        skillmeat_core::tree::read_artifact(&env.path("project/.claude/skills/s1"), Shape::Folder)
+            .unwrap();
     let big: String = (0..12000).map(|i| format!("big line {i:08}\n")).collect();
     env.write("collection/skills/s1/big.md", &big);
     let filler = fs.dir.path().join("filler");
@@ -206,7 +207,7 @@ fn a_sync_on_a_full_disk_stores_no_half_version_and_the_next_one_keeps_everythin
         store.verify_version(v).unwrap();
     }
     let id = ArtifactId::new(ArtifactType::Skill, "s1").unwrap();
-    let h = person.content_hash(true);
+    let h = person.content_hash(Shape::Folder);
     let kept = store
         .versions(&id)
         .unwrap()
@@ -287,7 +288,11 @@ fn two_projects_pushing_and_pulling_one_skill_never_leave_a_mixed_tree() {
             .deploy(&["skill:big".to_string()], false)
             .unwrap();
     }
-    let read = |p: &Path| skillmeat_core::tree::read_artifact(p, true).unwrap().files;
+    let read = |p: &Path| {
+        skillmeat_core::tree::read_artifact(p, Shape::Folder)
+            .unwrap()
+            .files
+    };
     let started = Instant::now();
     for round in 1..=200 {
         std::thread::scope(|s| {

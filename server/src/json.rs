@@ -1,228 +1,273 @@
 //! The JSON shapes of results, shared by the CLI's `--json` and the language server's commands,
-//! so both speak the same language (documented in docs/cli-json.md and docs/lsp-extensions.md).
+//! so both speak the same language (documented in docs/cli-json.md and docs/lsp-extensions.md,
+//! with JSON Schemas of what the editors read under docs/schema/).
+//!
+//! Each shape is a `#[derive(Serialize)]` type whose fields are in the order the documents show;
+//! the functions build one from the core's result and hand it out as a `Value`. Status and sync
+//! are here; `json/revisions.rs`, `json/upstream.rs`, `json/store.rs` and `json/projects.rs` hold the
+//! others.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
-use serde_json::{json, Map, Value};
-use skillmeat_core::drift::StatusReport;
-use skillmeat_core::sync::plan::Action;
-use skillmeat_core::workspace::{
-    AddOutcome, DeployOutcome, DiffOutcome, History, ResolveOutcome, RollbackOutcome, SyncOutcome,
-    TagOutcome, UpstreamCheck, Workspace,
-};
+use serde::Serialize;
+use serde_json::Value;
+use skillmeat_core::drift::{ArtifactStatus, StatusReport};
+use skillmeat_core::sync::plan::{Action, FilePlan};
+use skillmeat_core::workspace::{Summary, SyncOutcome};
 use skillmeat_core::{ArtifactId, Error};
 
-fn v(n: u32) -> String {
-    format!("v{n}")
+mod projects;
+mod revisions;
+mod store;
+mod upstream;
+
+pub use projects::*;
+pub use revisions::*;
+pub use store::*;
+pub use upstream::*;
+
+/// `vN`, as versions are shown everywhere.
+#[derive(Debug, Clone, Copy)]
+pub struct V(pub u32);
+
+impl Serialize for V {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("v{}", self.0))
+    }
+}
+
+fn v(n: Option<u32>) -> Option<V> {
+    n.map(V)
+}
+
+fn to_value(shape: impl Serialize) -> Value {
+    // These types hold strings, numbers and maps with string keys only: serialising cannot fail.
+    serde_json::to_value(shape).unwrap_or(Value::Null)
+}
+
+// ---- status ------------------------------------------------------------------------------------
+
+/// `status --json` and the server's `skillmeat.status`.
+#[derive(Debug, Serialize)]
+pub struct Status<'a> {
+    pub workspace: &'a Path,
+    pub collection: &'a Path,
+    pub collection_source: &'a str,
+    pub artifacts: Vec<StatusArtifact<'a>>,
+    pub summary: BTreeMap<&'static str, usize>,
+    pub warnings: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusArtifact<'a> {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub state: &'static str,
+    pub path: &'a str,
+    pub main_file: &'a str,
+    pub hashes: StatusHashes<'a>,
+    pub version: Option<V>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matches_collection: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<FileLine<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusHashes<'a> {
+    pub baseline: Option<&'a str>,
+    pub project: Option<&'a str>,
+    pub collection: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileLine<'a> {
+    pub file: &'a str,
+    pub line: usize,
+}
+
+impl<'a> Status<'a> {
+    pub fn new(r: &'a StatusReport) -> Status<'a> {
+        Status {
+            workspace: &r.workspace,
+            collection: &r.collection,
+            collection_source: r.collection_source,
+            artifacts: r.artifacts.iter().map(StatusArtifact::new).collect(),
+            summary: r.summary(),
+            warnings: &r.warnings,
+        }
+    }
+}
+
+impl<'a> StatusArtifact<'a> {
+    fn new(a: &'a ArtifactStatus) -> StatusArtifact<'a> {
+        StatusArtifact {
+            id: a.shown_id(),
+            kind: a.id.kind.as_str(),
+            name: &a.id.name,
+            state: a.state.as_str(),
+            path: &a.path,
+            main_file: &a.main_file,
+            hashes: StatusHashes {
+                baseline: a.baseline.as_deref(),
+                project: a.project.as_deref(),
+                collection: a.collection.as_deref(),
+            },
+            version: v(a.version),
+            matches_collection: a.matches_collection,
+            unresolved: a
+                .unresolved
+                .as_ref()
+                .map(|(file, line)| FileLine { file, line: *line }),
+            error: a.error.as_deref(),
+            profile: a.profile.as_deref(),
+        }
+    }
 }
 
 pub fn status(r: &StatusReport) -> Value {
-    let artifacts: Vec<Value> = r
-        .artifacts
-        .iter()
-        .map(|a| {
-            let mut v = json!({
-                "id": a.shown_id(),
-                "type": a.id.kind.as_str(),
-                "name": a.id.name,
-                "state": a.state.as_str(),
-                "path": a.path,
-                "hashes": { "baseline": a.baseline, "project": a.project, "collection": a.collection },
-                "version": a.version.map(self::v),
-            });
-            if let Some(m) = a.matches_collection {
-                v["matches_collection"] = json!(m);
-            }
-            if let Some((file, line)) = &a.unresolved {
-                v["unresolved"] = json!({ "file": file, "line": line });
-            }
-            if let Some(e) = &a.error {
-                v["error"] = json!(e);
-            }
-            if let Some(p) = &a.profile {
-                v["profile"] = json!(p);
-            }
-            v
-        })
-        .collect();
-    let summary: Map<String, Value> = r
-        .summary()
-        .into_iter()
-        .map(|(k, n)| (k.to_string(), json!(n)))
-        .collect();
-    json!({
-        "workspace": r.workspace,
-        "collection": r.collection,
-        "collection_source": r.collection_source,
-        "artifacts": artifacts,
-        "summary": summary,
-        "warnings": r.warnings,
-    })
+    to_value(Status::new(r))
+}
+
+// ---- sync --------------------------------------------------------------------------------------
+
+/// One artifact's `sync --json` result (the plan, and what was applied).
+#[derive(Debug, Serialize)]
+pub struct Sync<'a> {
+    pub id: String,
+    pub direction: &'static str,
+    pub strategy: &'static str,
+    pub kind: &'static str,
+    pub applied: bool,
+    pub files: Vec<SyncFile<'a>>,
+    pub conflicts: usize,
+    pub hashes: SyncHashes<'a>,
+    pub semver: &'static str,
+    pub meta_changes: &'a [String],
+    pub version: Option<V>,
+    pub kept_previous: Option<V>,
+    pub forked_as: Option<String>,
+    pub warnings: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+pub struct SyncFile<'a> {
+    pub path: &'a str,
+    pub action: &'static str,
+    pub result_hash: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SyncHashes<'a> {
+    pub base: &'a Option<String>,
+    pub source: &'a str,
+    pub target: &'a Option<String>,
+    pub result: &'a str,
+}
+
+impl<'a> Sync<'a> {
+    pub fn new(o: &'a SyncOutcome) -> Sync<'a> {
+        let file = |f: &'a FilePlan| SyncFile {
+            path: &f.path,
+            action: f.action.as_str(),
+            result_hash: &f.result_hash,
+            conflict: match &f.action {
+                Action::Conflict(c) => Some(c.describe()),
+                _ => None,
+            },
+        };
+        Sync {
+            id: o.id.to_string(),
+            direction: o.direction.as_str(),
+            strategy: o.strategy.as_str(),
+            kind: o.plan.kind.as_str(),
+            applied: o.applied,
+            files: o
+                .plan
+                .files
+                .iter()
+                .filter(|f| f.action != Action::Keep)
+                .map(file)
+                .collect(),
+            conflicts: o.plan.conflicts,
+            hashes: SyncHashes {
+                base: &o.plan.base_hash,
+                source: &o.plan.source_hash,
+                target: &o.plan.target_hash,
+                result: &o.plan.result_hash,
+            },
+            semver: o.plan.bump.as_str(),
+            meta_changes: &o.plan.meta_changes,
+            version: v(o.version),
+            kept_previous: v(o.kept_previous),
+            forked_as: o.forked_as.as_ref().map(ArtifactId::to_string),
+            warnings: &o.plan.warnings,
+        }
+    }
 }
 
 pub fn sync(o: &SyncOutcome) -> Value {
-    let files: Vec<Value> = o
-        .plan
-        .files
-        .iter()
-        .filter(|f| f.action != Action::Keep)
-        .map(|f| {
-            let mut v = json!({ "path": f.path, "action": f.action.as_str(), "result_hash": f.result_hash });
-            if let Action::Conflict(c) = &f.action {
-                v["conflict"] = json!(c.describe());
-            }
-            v
-        })
-        .collect();
-    json!({
-        "id": o.id.to_string(),
-        "direction": o.direction.as_str(),
-        "strategy": o.strategy.as_str(),
-        "kind": o.plan.kind.as_str(),
-        "applied": o.applied,
-        "files": files,
-        "conflicts": o.plan.conflicts,
-        "hashes": {
-            "base": o.plan.base_hash,
-            "source": o.plan.source_hash,
-            "target": o.plan.target_hash,
-            "result": o.plan.result_hash,
-        },
-        "semver": o.plan.bump.as_str(),
-        "meta_changes": o.plan.meta_changes,
-        "version": o.version.map(v),
-        "kept_previous": o.kept_previous.map(v),
-        "forked_as": o.forked_as.as_ref().map(|f| f.to_string()),
-        "warnings": o.plan.warnings,
-    })
+    to_value(Sync::new(o))
 }
 
-pub fn history(h: &History) -> Value {
-    let versions: Vec<Value> = h
-        .entries
-        .iter()
-        .map(|e| {
-            json!({
-                "version": v(e.number),
-                "hash": e.hash,
-                "origin": e.origin.as_str(),
-                "created_at": e.created_at,
-                "parents": e.parents.iter().map(|p| v(*p)).collect::<Vec<_>>(),
-                "tag": e.tag,
-                "message": e.message,
-                "has_content": e.has_content,
-                "baseline": e.is_baseline,
-            })
-        })
-        .collect();
-    json!({ "id": h.id.to_string(), "versions": versions })
+/// An artifact a bulk sync could not plan or apply.
+#[derive(Debug, Serialize)]
+pub struct ItemError {
+    pub id: String,
+    pub error: String,
 }
 
-pub fn deploy(done: &[DeployOutcome]) -> Value {
-    let items: Vec<Value> = done
-        .iter()
-        .map(|d| {
-            json!({
-                "id": d.id.to_string(),
-                "hash": d.hash,
-                "version": v(d.version),
-                "already_present": d.already_present,
-                "kept_previous": d.kept_previous.map(v),
-            })
-        })
-        .collect();
-    json!({ "deployed": items })
+/// `sync --json` over several artifacts: each result (a [`Sync`] or an [`ItemError`]) and the
+/// counts.
+#[derive(Debug, Serialize)]
+pub struct BulkSync {
+    pub applied: bool,
+    pub results: Vec<Value>,
+    pub summary: BulkSummary,
 }
 
-pub fn diff(d: &DiffOutcome) -> Value {
-    json!({
-        "from": d.from, "to": d.to, "from_hash": d.from_hash, "to_hash": d.to_hash,
-        "files": d.files.iter().map(|(p, t)| json!({"path": p, "diff": t})).collect::<Vec<_>>(),
-        "meta_changes": d.meta_changes,
-    })
+#[derive(Debug, Default, Serialize)]
+pub struct BulkSummary {
+    pub fast_forwarded: usize,
+    pub merged_clean: usize,
+    pub conflicts: usize,
+    pub skipped: usize,
+    pub errors: usize,
 }
 
-pub fn rollback(r: &RollbackOutcome) -> Value {
-    json!({
-        "id": r.id.to_string(),
-        "to": r.to,
-        "version": v(r.version),
-        "kept_previous": r.kept_previous.map(v),
-    })
-}
-
-pub fn tag(t: &TagOutcome) -> Value {
-    json!({
-        "id": t.id.to_string(), "tag": t.tag, "version": v(t.version),
-        "hash": t.hash, "semver": t.bump.as_str(),
-        "since": t.since.as_ref().map(|(tag, n)| json!({ "tag": tag, "version": v(*n) })),
-        "moved_from": t.moved_from.map(v),
-    })
-}
-
-pub fn resolve(r: &ResolveOutcome) -> Value {
-    json!({
-        "id": r.id.to_string(),
-        "rewritten": r.rewritten.iter().map(|(p, n)| json!({"path": p, "regions": n})).collect::<Vec<_>>(),
-        "remaining": r.remaining.iter().map(|(p, l)| json!({"path": p, "line": l})).collect::<Vec<_>>(),
-        "version": r.version.map(v),
-        "kept_previous": r.kept_previous.map(v),
-        "nothing_to_resolve": r.nothing_to_resolve,
-    })
-}
-
-/// The `check-upstream --json` shape (docs/cli-json.md).
-pub fn check_upstream(
-    ws: &Workspace,
-    results: &[(ArtifactId, Result<UpstreamCheck, Error>)],
+pub fn bulk_sync(
+    applied: bool,
+    results: &[(ArtifactId, Result<SyncOutcome, Error>)],
+    s: &Summary,
 ) -> Value {
-    let mut summary: BTreeMap<&str, usize> = BTreeMap::new();
-    let artifacts: Vec<Value> = results
+    let results = results
         .iter()
         .map(|(id, r)| match r {
-            Ok(c) => {
-                *summary.entry(c.state.as_str()).or_default() += 1;
-                json!({
-                    "id": id.to_string(),
-                    "state": c.state.as_str(),
-                    "upstream": {
-                        "url": c.upstream.url,
-                        "path": c.upstream.path,
-                        "ref": c.upstream.version_spec(),
-                    },
-                    "resolved_sha": c.resolved_sha,
-                    "current_sha": c.current_sha,
-                    "hashes": { "collection": c.collection_hash, "upstream": c.upstream_hash },
-                    "warnings": c.warnings,
-                })
-            }
-            Err(e) => {
-                *summary.entry("error").or_default() += 1;
-                json!({ "id": id.to_string(), "state": "error", "error": e.to_string() })
-            }
+            Ok(o) => sync(o),
+            Err(e) => to_value(ItemError {
+                id: id.to_string(),
+                error: e.to_string(),
+            }),
         })
         .collect();
-    json!({
-        "collection": ws.collection().root,
-        "artifacts": artifacts,
-        "summary": summary,
-    })
-}
-
-/// The `add --json` shape.
-pub fn add(o: &AddOutcome) -> Value {
-    json!({
-        "id": o.id.to_string(),
-        "path": o.path,
-        "hash": o.hash,
-        "files": o.files,
-        "version": format!("v{}", o.version),
-        "upstream": o.upstream.as_ref().map(|u| json!({
-            "url": u.upstream.url,
-            "path": u.upstream.path,
-            "ref": u.upstream.version_spec(),
-            "resolved_sha": u.resolved_sha,
-            "resolved_version": u.tag,
-        })),
+    to_value(BulkSync {
+        applied,
+        results,
+        summary: BulkSummary {
+            fast_forwarded: s.fast_forwarded,
+            merged_clean: s.merged_clean,
+            conflicts: s.conflicts,
+            skipped: s.skipped,
+            errors: s.errors,
+        },
     })
 }

@@ -3,6 +3,10 @@
 
 pub mod git;
 pub mod lsp;
+pub mod snapshot;
+pub mod sync_world;
+pub mod tree;
+pub mod upstream;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -268,5 +272,26 @@ pub fn skillmeat_world() -> Env {
     );
     std::fs::copy(capture.join("config.toml"), home.join("config.toml")).unwrap();
     copy_tree(&capture.join("project"), &env.project());
+    env
+}
+
+/// `skill:s`, `skill:other` and `command:c` in the collection, all deployed: the world of the
+/// trust and special-file tests (`cli_trust`, `cli_special_files`).
+pub fn three_deployed() -> Env {
+    let env = Env::new(
+        r#"
+        //- collection/skills/s/SKILL.md
+        S.
+        //- collection/skills/other/SKILL.md
+        Other.
+        //- collection/commands/c.md
+        C.
+        "#,
+    );
+    assert_eq!(
+        env.run(&["deploy", "skill:s", "skill:other", "command:c"])
+            .code,
+        0
+    );
     env
 }

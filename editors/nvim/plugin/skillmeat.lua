@@ -13,11 +13,11 @@ end
 require('skillmeat').init()
 
 vim.api.nvim_create_user_command('Skillmeat', function(o)
-  require('skillmeat.commands').run(o.args)
+  require('skillmeat.cmdline').run(o.args)
 end, {
   nargs = '*',
   desc = 'skillmeat: status | sync | rollback | history | diff | resolve | quickfix | next | prev',
   complete = function(arglead, cmdline)
-    return require('skillmeat.commands').complete(arglead, cmdline)
+    return require('skillmeat.cmdline').complete(arglead, cmdline)
   end,
 })

@@ -10,74 +10,16 @@ import * as vscode from "vscode";
 import type { Middleware } from "vscode-languageclient/node";
 import type { Server } from "./client";
 import { openDiff } from "./diffView";
+import { type Args, type ArtifactItem, CHOICES, CommandBase, DIRECTIONS, givenArg, message, rank, STRATEGIES, versionItem } from "./commandBase";
 import { followDisk, WRITING_COMMANDS } from "./followDisk";
-import type { History, HistoryVersion, Status, StatusArtifact } from "./protocol";
-import { STATE_ICON, STATE_ORDER, syncMessage } from "./summary";
+import type { History, Status, StatusArtifact } from "./protocol";
+import { STATE_ICON, syncMessage } from "./summary";
 
-type Args = Record<string, unknown>;
-
-interface ArtifactItem extends vscode.QuickPickItem {
-  artifact?: StatusArtifact;
-  all?: boolean;
-}
-
-const DIRECTIONS = [
-  { label: "Collection → project", description: "update the project's copy (default)", value: "collection-to-project" },
-  { label: "Project → collection", description: "push the project's changes to the collection", value: "project-to-collection" },
-  { label: "Upstream → collection", description: "bring the git upstream's changes into the collection", value: "upstream-to-collection" },
-];
-
-const STRATEGIES = [
-  { label: "auto", description: "fast-forward, else three-way merge; conflicts left as markers (default)" },
-  { label: "overwrite", description: "take the source; the replaced content is kept as a version" },
-  { label: "ours", description: "three-way merge, conflicting hunks keep the target's side" },
-  { label: "theirs", description: "three-way merge, conflicting hunks take the source's side" },
-  { label: "fork", description: "project → collection: write it as <name>-fork" },
-];
-
-const CHOICES = [
-  { label: "theirs", description: "take the incoming side of every conflict region" },
-  { label: "ours", description: "keep the project's side of every conflict region" },
-  { label: "both", description: "keep both sides, ours first" },
-  { label: "base", description: "go back to the common ancestor" },
-  { label: "check", description: "no rewrite: check that no markers remain and record the resolution", value: undefined },
-];
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function rank(state: string): number {
-  const i = STATE_ORDER.indexOf(state);
-  return i < 0 ? STATE_ORDER.length : i;
-}
-
-function givenArg(args: unknown[]): Args | undefined {
-  const a = args[0];
-  if (a && typeof a === "object" && !(a instanceof vscode.Uri) && !Array.isArray(a)) return a as Args;
-  return undefined;
-}
-
-function versionItem(v: HistoryVersion): vscode.QuickPickItem & { v: HistoryVersion } {
-  const marks = [v.origin.replace(/_/g, " "), v.tag ? `tag ${v.tag}` : "", v.baseline ? "deployed" : ""]
-    .filter(Boolean)
-    .join(" · ");
-  return {
-    label: v.version,
-    description: marks,
-    detail: `${v.created_at.replace("T", " ").replace(/\.\d+Z$/, "Z")} · ${v.hash.slice(0, 12)}${v.message ? ` · ${v.message}` : ""}`,
-    v,
-  };
-}
-
-export class Commands {
+export class Commands extends CommandBase {
   readonly middleware: Middleware;
 
-  constructor(
-    private readonly server: Server,
-    private readonly out: vscode.LogOutputChannel,
-    private readonly refresh: () => void,
-  ) {
+  constructor(server: Server, out: vscode.LogOutputChannel, refresh: () => void) {
+    super(server, out, refresh);
     this.middleware = {
       executeCommand: (command, args, next) => this.handle(command, args, next),
     };
@@ -135,89 +77,6 @@ export class Commands {
     }
   }
 
-  private log(title: string, value: unknown): void {
-    this.out.appendLine(`[${new Date().toISOString()}] ${title}`);
-    this.out.appendLine(JSON.stringify(value, null, 2));
-  }
-
-  private async run<T>(command: string, arg: Args): Promise<T> {
-    const r = await this.server.run<T>(command, arg);
-    this.log(`${command} ${JSON.stringify(arg)}`, r);
-    return r;
-  }
-
-  // ---- choosing what a command is about -------------------------------------------------
-
-  /** The workspace folder: the argument's, the active editor's, the only one, or asked. */
-  private async folder(given?: Args): Promise<string | undefined> {
-    if (typeof given?.workspace === "string") return given.workspace;
-    if (typeof given?.uri === "string") {
-      const f = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(given.uri));
-      if (f) return f.uri.fsPath;
-    }
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    if (folders.length === 0) throw new Error("open a folder first");
-    if (folders.length === 1) return folders[0].uri.fsPath;
-    const active = vscode.window.activeTextEditor?.document.uri;
-    const f = active && vscode.workspace.getWorkspaceFolder(active);
-    if (f) return f.uri.fsPath;
-    return (await vscode.window.showWorkspaceFolderPick({ placeHolder: "Which project?" }))?.uri.fsPath;
-  }
-
-  /** The artifact whose files the active editor shows, if any. */
-  private activeArtifact(workspace: string, status: Status): StatusArtifact | undefined {
-    const doc = vscode.window.activeTextEditor?.document;
-    if (!doc || doc.uri.scheme !== "file") return undefined;
-    const p = doc.uri.fsPath;
-    return status.artifacts.find((a) => {
-      const root = path.join(workspace, a.path);
-      return p === root || p.startsWith(root + path.sep);
-    });
-  }
-
-  private async getStatus(workspace: string): Promise<Status> {
-    return this.run<Status>("skillmeat.status", { workspace });
-  }
-
-  private async pickArtifact(
-    workspace: string,
-    opts: { title: string; all?: string; prefer?: (a: StatusArtifact) => string | undefined },
-  ): Promise<ArtifactItem | undefined> {
-    const status = await this.getStatus(workspace);
-    const active = this.activeArtifact(workspace, status);
-    const sorted = [...status.artifacts].sort(
-      (a, b) =>
-        Number(b === active) - Number(a === active) ||
-        Number(!!opts.prefer?.(b)) - Number(!!opts.prefer?.(a)) ||
-        rank(a.state) - rank(b.state) ||
-        a.id.localeCompare(b.id),
-    );
-    const items: ArtifactItem[] = sorted.map((a) => ({
-      label: `$(${STATE_ICON[a.state] ?? "circle-outline"}) ${a.id}`,
-      description: [a.state, a.version, a === active ? "active editor" : "", opts.prefer?.(a) ?? ""]
-        .filter(Boolean)
-        .join(" · "),
-      detail: a.path,
-      artifact: a,
-    }));
-    if (opts.all) items.unshift({ label: "$(list-flat) All artifacts", description: opts.all, all: true });
-    if (items.length === 0) throw new Error(`no deployed artifacts in ${workspace}; deploy one first (SkillMeat: Deploy Artifact from Collection)`);
-    return vscode.window.showQuickPick(items, {
-      title: opts.title,
-      placeHolder: "Which artifact?",
-      matchOnDescription: true,
-    });
-  }
-
-  private async pickVersion(workspace: string, id: string, title: string, extra: vscode.QuickPickItem[] = []) {
-    const h = await this.run<History>("skillmeat.history", { workspace, artifact: id });
-    const items: (vscode.QuickPickItem & { rev: string })[] = [
-      ...extra.map((e) => ({ ...e, rev: e.label })),
-      ...h.versions.filter((v) => v.has_content).map((v) => ({ ...versionItem(v), rev: v.version })),
-    ];
-    return (await vscode.window.showQuickPick(items, { title, placeHolder: "Which version?", matchOnDescription: true }))?.rev;
-  }
-
   // ---- the commands ---------------------------------------------------------------------
 
   /** The status view: every artifact with its state; picking one offers what fits its state. */
@@ -254,7 +113,7 @@ export class Commands {
   }
 
   private async artifactActions(workspace: string, a: StatusArtifact): Promise<void> {
-    const main = a.type === "skill" ? path.join(workspace, a.path, "SKILL.md") : path.join(workspace, a.path);
+    const main = path.join(workspace, a.main_file);
     const actions: { label: string; run: () => Promise<unknown> }[] = [];
     if (fs.existsSync(main)) {
       actions.push({ label: "$(go-to-file) Open", run: async () => vscode.window.showTextDocument(vscode.Uri.file(main)) });

@@ -1,6 +1,7 @@
 // What the extension knows of the server's protocol (docs/lsp-extensions.md, docs/cli-json.md):
 // the settings it forwards, the commands the palette does not offer, and the result shapes it
-// reads. Pure: the manifest test checks these lists against `skillmeat-lsp serve --describe`.
+// reads. Pure: the manifest test checks these lists against `skillmeat-lsp serve --describe`, and
+// the protocol test checks the result shapes against docs/schema/*.schema.json and the real CLI.
 
 /** The settings the server reads; `contributes.configuration` has each as `skillmeat.<name>`. */
 export const SERVER_SETTINGS = [
@@ -31,23 +32,28 @@ export const CLIENT_COMMANDS = [
 
 export interface StatusArtifact {
   id: string;
-  type: "skill" | "command" | "agent";
+  type: "skill" | "command" | "agent" | "hook" | "mcp";
   name: string;
   state: string;
   /** Relative to the workspace folder: `.claude/skills/pdf` or `.claude/commands/review.md`. */
   path: string;
+  /** The file to open, relative to the workspace folder: `.claude/skills/pdf/SKILL.md`. */
+  main_file: string;
   hashes: { baseline: string | null; project: string | null; collection: string | null };
   version: string | null;
+  matches_collection?: boolean;
+  unresolved?: { file: string; line: number };
   error?: string;
+  profile?: string;
 }
 
 export interface Status {
   workspace: string;
-  collection: string | null;
-  collection_source?: string;
+  collection: string;
+  collection_source: string;
   artifacts: StatusArtifact[];
   summary: Record<string, number>;
-  warnings?: string[];
+  warnings: string[];
 }
 
 export interface HistoryVersion {
@@ -73,5 +79,22 @@ export interface DiffResult {
   from_hash: string;
   to_hash: string;
   files: { path: string; diff: string }[];
+  meta_changes: string[];
+}
+
+/** The counts of a `skillmeat.sync` result. */
+export interface SyncSummary {
+  fast_forwarded: number;
+  merged_clean: number;
+  conflicts: number;
+  skipped: number;
+  errors: number;
+}
+
+/** A `skillmeat.sync` result as the notification reads it: each artifact's id (or error). */
+export interface SyncResult {
+  applied: boolean;
+  results: { id: string; error?: string }[];
+  summary: SyncSummary;
 }
 

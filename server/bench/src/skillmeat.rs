@@ -191,7 +191,8 @@ fn write_skillmeat_layout(home: &Path, project: &Path, n: usize) -> anyhow::Resu
     let mut deployed = String::new();
     for name in &names {
         let rel = format!("skills/{name}");
-        let hash = tree::read_artifact(&coll.join(&rel), true)?.content_hash(true);
+        let hash = tree::read_artifact(&coll.join(&rel), skillmeat_core::Shape::Folder)?
+            .content_hash(skillmeat_core::Shape::Folder);
         let description = toml_str("generated SKILL.md");
         let q = toml_str(name);
         let at = time::now_naive();

@@ -264,7 +264,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = dir.join(crate::layout::temp_name(
+        &name,
+        &std::process::id().to_string(),
+    ));
     let result = (|| {
         let mut f = fs::File::create(&tmp).at(&tmp)?;
         f.write_all(bytes).at(&tmp)?;

@@ -13,7 +13,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::id::{validate_name, ArtifactId, ArtifactType};
+use crate::id::{validate_name, ArtifactId, ArtifactType, Shape};
+use crate::layout;
 
 /// Everything found under one tier root, plus what was skipped and why.
 #[derive(Debug, Default)]
@@ -25,6 +26,34 @@ pub struct Found {
 /// Where an artifact of `id` lives below a tier root (`.claude/` or a collection).
 pub fn artifact_path(tier_root: &Path, id: &ArtifactId) -> PathBuf {
     tier_root.join(id.rel_path())
+}
+
+/// The main file of the artifact of type `kind` at `artifact` (in any tier or profile): the file
+/// itself for a single-file artifact, `SKILL.md` for a skill; an MCP server's is the first of
+/// SkillMeat's manifest names it holds, else its first file in path order.
+pub fn main_file(artifact: &Path, kind: ArtifactType) -> PathBuf {
+    if kind.shape() == Shape::File {
+        return artifact.to_path_buf();
+    }
+    let names = kind.manifest_names();
+    if kind == ArtifactType::Skill {
+        return artifact.join(names[0]);
+    }
+    if let Some(found) = names.iter().map(|n| artifact.join(n)).find(|p| p.is_file()) {
+        return found;
+    }
+    let mut files: Vec<_> = fs::read_dir(artifact)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| artifact.join(names.first().copied().unwrap_or_default()))
 }
 
 /// Lists skills, commands and agents under `tier_root`. A missing root or type folder is empty.
@@ -46,7 +75,9 @@ pub fn scan(tier_root: &Path) -> Result<Found> {
                     .push(format!("{}: name is not UTF-8", entry.path().display()));
                 continue;
             };
-            if file_name.starts_with('.') {
+            // The core's own entries beside artifacts (stages, locks: [`crate::layout`]) and
+            // every other dot-entry are never artifacts.
+            if layout::is_internal_path(Path::new(file_name)) || file_name.starts_with('.') {
                 continue;
             }
             let ft = match entry.file_type() {
@@ -135,6 +166,28 @@ fn nested_commands(dir: &Path, ns: &str, skipped: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_main_file_is_the_file_skill_md_or_the_mcp_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let cmd = root.join("commands/review.md");
+        assert_eq!(main_file(&cmd, ArtifactType::Command), cmd);
+        let skill = root.join("skills/pdf");
+        assert_eq!(
+            main_file(&skill, ArtifactType::Skill),
+            skill.join("SKILL.md")
+        );
+        let mcp = root.join("mcp/github");
+        fs::create_dir_all(&mcp).unwrap();
+        fs::write(mcp.join("b.txt"), "").unwrap();
+        fs::write(mcp.join("a.txt"), "").unwrap();
+        assert_eq!(main_file(&mcp, ArtifactType::Mcp), mcp.join("a.txt"));
+        fs::write(mcp.join("mcp.json"), "{}").unwrap();
+        assert_eq!(main_file(&mcp, ArtifactType::Mcp), mcp.join("mcp.json"));
+        fs::write(mcp.join(".mcp.json"), "{}").unwrap();
+        assert_eq!(main_file(&mcp, ArtifactType::Mcp), mcp.join(".mcp.json"));
+    }
 
     #[test]
     fn lock_sidecars_and_non_md_files_are_not_artifacts() {

@@ -79,6 +79,9 @@ pub struct ArtifactStatus {
     pub state: DriftState,
     /// The project copy, relative to the workspace root (`.claude/skills/x`).
     pub path: String,
+    /// Its main file, relative to the workspace root (`.claude/skills/x/SKILL.md`,
+    /// `.claude/commands/x.md`): what an editor opens for the artifact.
+    pub main_file: String,
     pub baseline: Option<String>,
     pub project: Option<String>,
     pub collection: Option<String>,

@@ -17,6 +17,14 @@ pub enum ArtifactType {
     Mcp,
 }
 
+/// How an artifact sits on disk: a folder of files (skills, MCP servers) or one Markdown file
+/// (commands, agents, hooks). It decides how the tree is read, hashed and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shape {
+    Folder,
+    File,
+}
+
 impl ArtifactType {
     pub const ALL: [ArtifactType; 5] = [
         ArtifactType::Skill,
@@ -50,7 +58,15 @@ impl ArtifactType {
     /// Skills and MCP servers are folders; commands, agents and hooks are single `.md` files
     /// (SkillMeat's `resolve_artifact_path`).
     pub fn is_folder(self) -> bool {
-        matches!(self, ArtifactType::Skill | ArtifactType::Mcp)
+        self.shape() == Shape::Folder
+    }
+
+    /// How an artifact of this type sits on disk (see [`Shape`]).
+    pub fn shape(self) -> Shape {
+        match self {
+            ArtifactType::Skill | ArtifactType::Mcp => Shape::Folder,
+            ArtifactType::Command | ArtifactType::Agent | ArtifactType::Hook => Shape::File,
+        }
     }
 
     /// The files a folder artifact's main file is looked for among, in order: `SKILL.md` for a
@@ -109,17 +125,6 @@ impl ArtifactId {
             format!("{}/{}", self.kind.dir(), self.name)
         } else {
             format!("{}/{}.md", self.kind.dir(), self.name)
-        }
-    }
-
-    /// The main file, relative to the tier root, when it does not depend on what is on disk
-    /// (`skills/<name>/SKILL.md`, `commands/<name>.md`); `None` for an MCP server, whose main file
-    /// is whichever manifest it holds (see `Workspace::main_file`).
-    pub fn main_file(&self) -> Option<String> {
-        match self.kind {
-            ArtifactType::Skill => Some(format!("skills/{}/SKILL.md", self.name)),
-            ArtifactType::Mcp => None,
-            _ => Some(self.rel_path()),
         }
     }
 }
@@ -346,12 +351,12 @@ mod tests {
             panic!("{hook:?}")
         };
         assert_eq!(hook.rel_path(), "hooks/pre-commit.md");
-        assert!(!hook.kind.is_folder());
+        assert_eq!(hook.kind.shape(), Shape::File);
         let IdQuery::Exact(mcp) = IdQuery::parse("mcp:github").unwrap() else {
             panic!()
         };
         assert_eq!(mcp.rel_path(), "mcp/github");
-        assert!(mcp.kind.is_folder());
+        assert_eq!(mcp.kind.shape(), Shape::Folder);
         assert_eq!(mcp.to_string(), "mcp:github");
         assert_eq!(
             "mcp_server".parse::<ArtifactType>().unwrap(),

@@ -11,6 +11,7 @@ pub mod drift;
 pub mod error;
 pub mod hash;
 pub mod id;
+pub mod layout;
 pub mod limits;
 pub mod merge;
 pub mod profile;
@@ -25,4 +26,4 @@ pub mod upstream;
 pub mod workspace;
 
 pub use error::{Error, ErrorKind, Result};
-pub use id::{ArtifactId, ArtifactType};
+pub use id::{ArtifactId, ArtifactType, Shape};

@@ -12,6 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+use crate::id::Shape;
 use crate::time::now_ns;
 use crate::tree::{self, Stat, Tree};
 
@@ -209,14 +210,14 @@ fn still_valid(root: &Path, entry: &Entry, base: Option<&Base>) -> bool {
 /// Pure with respect to the cache (it only reads `cached`), so callers can hash many artifacts on
 /// several threads and apply the returned `fresh` entries afterwards. `base`, when given, must be
 /// an open handle on `root`'s parent folder.
-pub fn hash_artifact(root: &Path, folder: bool, cached: Option<&Entry>) -> Result<Hashed> {
-    hash_artifact_in(None, root, folder, cached)
+pub fn hash_artifact(root: &Path, shape: Shape, cached: Option<&Entry>) -> Result<Hashed> {
+    hash_artifact_in(None, root, shape, cached)
 }
 
 pub fn hash_artifact_in(
     base: Option<&Base>,
     root: &Path,
-    folder: bool,
+    shape: Shape,
     cached: Option<&Entry>,
 ) -> Result<Hashed> {
     if let Some(entry) = cached {
@@ -230,9 +231,9 @@ pub fn hash_artifact_in(
         }
     }
     let recorded_ns = now_ns();
-    let listing = tree::walk(root, folder)?;
+    let listing = tree::walk(root, shape)?;
     let tree = tree::read_listing(&listing)?;
-    let hash = tree.content_hash(folder);
+    let hash = tree.content_hash(shape);
     let meta = tree.meta_digest();
     Ok(Hashed {
         fresh: Some(Entry {
@@ -280,10 +281,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("c.md");
         fs::write(&f, "one").unwrap();
-        let first = hash_artifact(&f, false, None).unwrap();
+        let first = hash_artifact(&f, Shape::File, None).unwrap();
         let entry = first.fresh.unwrap();
         // Written just now: the entry must not be trusted even though stats match.
-        let again = hash_artifact(&f, false, Some(&entry)).unwrap();
+        let again = hash_artifact(&f, Shape::File, Some(&entry)).unwrap();
         assert!(again.tree.is_some(), "a racy entry was trusted");
     }
 
@@ -294,18 +295,21 @@ mod tests {
         fs::create_dir(&skill).unwrap();
         fs::write(skill.join("SKILL.md"), "one").unwrap();
         age(&skill.join("SKILL.md"), 10);
-        let mut entry = hash_artifact(&skill, true, None).unwrap().fresh.unwrap();
+        let mut entry = hash_artifact(&skill, Shape::Folder, None)
+            .unwrap()
+            .fresh
+            .unwrap();
         // Pretend the folder and file settled long before hashing.
         entry.recorded_ns += 10 * RACY_WINDOW_NS;
-        let hit = hash_artifact(&skill, true, Some(&entry)).unwrap();
+        let hit = hash_artifact(&skill, Shape::Folder, Some(&entry)).unwrap();
         assert!(hit.tree.is_none(), "unchanged artifact was re-read");
         assert_eq!(hit.hash, entry.hash);
         let base = Base::open(dir.path()).unwrap();
-        let hit = hash_artifact_in(Some(&base), &skill, true, Some(&entry)).unwrap();
+        let hit = hash_artifact_in(Some(&base), &skill, Shape::Folder, Some(&entry)).unwrap();
         assert!(hit.tree.is_none(), "stat relative to the parent disagreed");
 
         fs::write(skill.join("extra.md"), "new").unwrap();
-        let miss = hash_artifact_in(Some(&base), &skill, true, Some(&entry)).unwrap();
+        let miss = hash_artifact_in(Some(&base), &skill, Shape::Folder, Some(&entry)).unwrap();
         assert!(miss.tree.is_some());
         assert_ne!(miss.hash, entry.hash);
     }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, IoContext, Result};
 use crate::hash;
+use crate::id::Shape;
 use crate::limits;
 
 pub mod meta;
@@ -31,8 +32,8 @@ pub struct Tree {
 
 impl Tree {
     /// The SkillMeat-compatible content hash of this tree, for a folder or a single-file artifact.
-    pub fn content_hash(&self, folder: bool) -> String {
-        if folder {
+    pub fn content_hash(&self, shape: Shape) -> String {
+        if shape == Shape::Folder {
             hash::hash_folder(self.files.iter().map(|(p, b)| (p.as_str(), b)))
         } else {
             hash::hash_bytes(
@@ -52,8 +53,8 @@ impl Tree {
     }
 
     /// What "the same copy" means on disk: the content hash, and the meta digest when there is one.
-    pub fn identity(&self, folder: bool) -> String {
-        identity(&self.content_hash(folder), &self.meta_digest())
+    pub fn identity(&self, shape: Shape) -> String {
+        identity(&self.content_hash(shape), &self.meta_digest())
     }
 }
 
@@ -111,10 +112,10 @@ pub struct Listing {
 /// For a single-file artifact, `root` is the file and its one entry is named by `file_name`.
 /// Anything a copy could not carry is an error naming its path: a FIFO, socket or device, a
 /// symlink that is absolute, climbs out of the artifact, or is broken.
-pub fn walk(root: &Path, folder: bool) -> Result<Listing> {
+pub fn walk(root: &Path, shape: Shape) -> Result<Listing> {
     let md = fs::symlink_metadata(root).at(root)?;
     let mut out = Listing::default();
-    if !folder {
+    if shape == Shape::File {
         let target_md = if md.file_type().is_symlink() {
             check_link(root, root.parent().unwrap_or(root))?
         } else {
@@ -339,8 +340,8 @@ pub fn read_listing(listing: &Listing) -> Result<Tree> {
 }
 
 /// Reads a whole artifact.
-pub fn read_artifact(root: &Path, folder: bool) -> Result<Tree> {
-    read_listing(&walk(root, folder)?)
+pub fn read_artifact(root: &Path, shape: Shape) -> Result<Tree> {
+    read_listing(&walk(root, shape)?)
 }
 
 #[cfg(test)]
@@ -354,7 +355,9 @@ mod tests {
         fs::create_dir(&skill).unwrap();
         fs::write(dir.path().join("secret"), "x").unwrap();
         std::os::unix::fs::symlink(dir.path().join("secret"), skill.join("leak")).unwrap();
-        let err = read_artifact(&skill, true).unwrap_err().to_string();
+        let err = read_artifact(&skill, Shape::Folder)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("leak") && err.contains("outside the artifact"),
             "{err}"
@@ -370,7 +373,9 @@ mod tests {
             fs::write(skill.join(format!("f{i}")), "").unwrap();
         }
         let started = std::time::Instant::now();
-        let err = read_artifact(&skill, true).unwrap_err().to_string();
+        let err = read_artifact(&skill, Shape::Folder)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("many") && err.contains("10000 files"), "{err}");
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
 
@@ -382,7 +387,7 @@ mod tests {
             f.set_len(30 * 1024 * 1024).unwrap();
         }
         let started = std::time::Instant::now();
-        let err = read_artifact(&big, true).unwrap_err().to_string();
+        let err = read_artifact(&big, Shape::Folder).unwrap_err().to_string();
         assert!(err.contains("big") && err.contains("64 MiB"), "{err}");
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
@@ -395,7 +400,7 @@ mod tests {
         fs::write(skill.join("a.md"), "A").unwrap();
         std::os::unix::fs::symlink("a.md", skill.join("b.md")).unwrap();
         std::os::unix::fs::symlink("sub", skill.join("linkdir")).unwrap();
-        let tree = read_artifact(&skill, true).unwrap();
+        let tree = read_artifact(&skill, Shape::Folder).unwrap();
         let names: Vec<_> = tree.files.keys().cloned().collect();
         assert_eq!(names, ["a.md", "b.md"]);
         assert_eq!(tree.files["b.md"], b"A");
@@ -420,7 +425,7 @@ mod tests {
         set(&skill.join("scripts"), 0o700);
         set(&skill.join("empty"), 0o755);
         set(&skill, 0o755);
-        let tree = read_artifact(&skill, true).unwrap();
+        let tree = read_artifact(&skill, Shape::Folder).unwrap();
         assert_eq!(
             tree.meta.modes.iter().collect::<Vec<_>>(),
             [(&"scripts/run.sh".to_string(), &0o755)]
@@ -441,7 +446,9 @@ mod tests {
         fs::create_dir_all(&skill).unwrap();
         fs::write(skill.join("a.md"), "A").unwrap();
         std::os::unix::fs::symlink(skill.join("a.md"), skill.join("abs.md")).unwrap();
-        let err = read_artifact(&skill, true).unwrap_err().to_string();
+        let err = read_artifact(&skill, Shape::Folder)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("abs.md") && err.contains("absolute"), "{err}");
         fs::remove_file(skill.join("abs.md")).unwrap();
         rustix::fs::mknodat(
@@ -452,7 +459,9 @@ mod tests {
             0,
         )
         .unwrap();
-        let err = read_artifact(&skill, true).unwrap_err().to_string();
+        let err = read_artifact(&skill, Shape::Folder)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("pipe") && err.contains("FIFO"), "{err}");
     }
 }

@@ -1,6 +1,5 @@
 //! `import`: read SkillMeat's `.claude/.skillmeat-deployed.toml` into the lineage store.
 
-use serde_json::json;
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
 
@@ -11,17 +10,7 @@ pub fn run(ws: &mut Workspace, out: &Out) -> Result<i32, Error> {
     let earlier = ws.take_notes();
     let r = ws.import()?;
     if out.json {
-        let imported: Vec<_> = r
-            .imported
-            .iter()
-            .map(|(id, c)| json!({ "id": id.to_string(), "content_stored": c }))
-            .collect();
-        out.print_json(&json!({
-            "imported": imported,
-            "unchanged": r.unchanged,
-            "skipped": r.skipped,
-            "notes": earlier,
-        }));
+        out.print_json(&crate::json::import(&r, &earlier));
     } else {
         for n in &earlier {
             out.line(n);

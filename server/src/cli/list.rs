@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
 use skillmeat_core::drift::ArtifactStatus;
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::{ArtifactId, Error};
@@ -18,35 +17,7 @@ pub fn run(ws: &mut Workspace, out: &Out) -> Result<i32, Error> {
         here.entry(&a.id).or_default().push(a);
     }
     if out.json {
-        let items: Vec<Value> = in_collection
-            .keys()
-            .map(|id| {
-                let deployed: Vec<Value> = here
-                    .get(id)
-                    .into_iter()
-                    .flatten()
-                    .map(|a| {
-                        json!({
-                            "profile": a.profile,
-                            "path": a.path,
-                            "state": a.state.as_str(),
-                            "version": a.version.map(|n| format!("v{n}")),
-                        })
-                    })
-                    .collect();
-                json!({
-                    "id": id.to_string(),
-                    "type": id.kind.as_str(),
-                    "name": id.name,
-                    "deployed": deployed,
-                })
-            })
-            .collect();
-        out.print_json(&json!({
-            "workspace": ws.root().display().to_string(),
-            "collection": ws.collection().root.display().to_string(),
-            "artifacts": items,
-        }));
+        out.print_json(&crate::json::list(ws, in_collection.keys(), &here));
         return Ok(exit::OK);
     }
     out.line(format!(

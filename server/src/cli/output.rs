@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use skillmeat_core::drift::DriftState;
 use skillmeat_core::Error;
 
@@ -68,10 +68,7 @@ impl Out {
 
     pub fn error(&self, e: &Error, code: i32) {
         if self.json {
-            let kind = format!("{:?}", e.kind()).to_lowercase();
-            self.print_json(
-                &json!({ "error": { "code": code, "kind": kind, "message": e.to_string() } }),
-            );
+            self.print_json(&crate::json::failure(e, code));
         }
         self.flush();
         let _ = writeln!(std::io::stderr().lock(), "error: {e}");

@@ -2,7 +2,6 @@
 //! collection artifact, its state and version; and `sync ID --all-projects`, the same sync in
 //! each of them.
 
-use serde_json::{json, Value};
 use skillmeat_core::collection::{Collection, Env};
 use skillmeat_core::projects::{self, ProjectReport, ProjectSync};
 use skillmeat_core::registry::{self, Known, Registry};
@@ -50,7 +49,7 @@ pub fn run(env: &Env, collection: &Collection, a: &Args, out: &Out) -> Result<i3
     let reports = projects::report(&known, collection, only.as_ref());
     let failed = reports.iter().any(|r| r.error.is_some());
     if out.json {
-        out.print_json(&to_json(collection, only.as_ref(), &reports));
+        out.print_json(&crate::json::projects(collection, only.as_ref(), &reports));
     } else {
         print(&known, only.as_ref(), &reports, out);
     }
@@ -108,45 +107,6 @@ fn shown(d: &projects::Deployment) -> String {
     }
 }
 
-fn to_json(collection: &Collection, only: Option<&ArtifactId>, reports: &[ProjectReport]) -> Value {
-    let items: Vec<Value> = reports
-        .iter()
-        .filter(|r| only.is_none() || r.error.is_some() || !r.deployments.is_empty())
-        .map(|r| {
-            json!({
-                "path": r.path.display().to_string(),
-                "source": r.source.as_str(),
-                "error": r.error.as_ref().map(|e| e.to_string()),
-                "deployments": r.deployments.iter().map(|d| json!({
-                    "id": d.id.to_string(),
-                    "profile": d.profile,
-                    "state": d.state.as_str(),
-                    "version": d.version.map(|n| format!("v{n}")),
-                    "path": d.path,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let mut v = json!({
-        "collection": collection.root.display().to_string(),
-        "artifact": only.map(|i| i.to_string()),
-        "projects": items,
-    });
-    if let Some(id) = only {
-        let (n, counts) = projects::tally(reports, id);
-        let states: serde_json::Map<String, Value> = counts
-            .iter()
-            .map(|(s, c)| (s.as_str().to_string(), json!(c)))
-            .collect();
-        v["summary"] = json!({
-            "projects": n,
-            "states": states,
-            "text": projects::describe(reports, id),
-        });
-    }
-    v
-}
-
 /// `sync ID --all-projects [--strategy S] [--apply]`: the plan (or its result) per project; the
 /// exit code is 1 when any project failed, else 4 when any was left with conflicts.
 pub fn sync_all(
@@ -169,28 +129,9 @@ pub fn sync_all(
         .filter(|r| !matches!(r.result, Ok(None)))
         .collect();
     if out.json {
-        let items: Vec<Value> = touched
-            .iter()
-            .map(|r| match &r.result {
-                Ok(Some(o)) => json!({
-                    "path": r.path.display().to_string(),
-                    "result": crate::json::sync(o),
-                    "error": null,
-                }),
-                Err(e) => json!({
-                    "path": r.path.display().to_string(),
-                    "result": null,
-                    "error": e.to_string(),
-                }),
-                Ok(None) => Value::Null,
-            })
-            .collect();
-        out.print_json(&json!({
-            "id": id.to_string(),
-            "applied": apply,
-            "projects": items,
-            "summary": { "projects": touched.len(), "failed": failed, "conflicts": conflicts },
-        }));
+        out.print_json(&crate::json::sync_all_projects(
+            &id, apply, &touched, failed, conflicts,
+        ));
     } else {
         if touched.is_empty() {
             out.line(format!("{id} is not deployed in any known project"));

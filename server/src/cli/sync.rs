@@ -1,7 +1,6 @@
 //! `sync [ID...|--all] [--direction D] [--strategy S] [--apply]`: show the plan, apply it with `--apply`.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::{json, Value};
 use skillmeat_core::sync::plan::Action;
 use skillmeat_core::sync::{Direction, Strategy};
 use skillmeat_core::workspace::{Bulk, Summary, SyncOutcome, Workspace};
@@ -109,24 +108,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         summary.add(r);
     }
     if out.json {
-        let items: Vec<Value> = results
-            .iter()
-            .map(|(id, r)| match r {
-                Ok(o) => crate::json::sync(o),
-                Err(e) => json!({ "id": id.to_string(), "error": e.to_string() }),
-            })
-            .collect();
-        out.print_json(&json!({
-            "applied": a.apply,
-            "results": items,
-            "summary": {
-                "fast_forwarded": summary.fast_forwarded,
-                "merged_clean": summary.merged_clean,
-                "conflicts": summary.conflicts,
-                "skipped": summary.skipped,
-                "errors": summary.errors,
-            }
-        }));
+        out.print_json(&crate::json::bulk_sync(a.apply, &results, &summary));
     } else {
         for (id, r) in &results {
             match r {

@@ -1,7 +1,6 @@
 //! `verify`: check every stored version of the workspace against its hashes, like `git fsck`
 //! (exit 0 when the store is whole, 1 when anything is damaged).
 
-use serde_json::json;
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
 
@@ -10,17 +9,7 @@ use super::{exit, Out};
 pub fn run(ws: &Workspace, out: &Out) -> Result<i32, Error> {
     let r = ws.verify()?;
     if out.json {
-        out.print_json(&json!({
-            "ok": r.is_clean(),
-            "checked": { "artifacts": r.artifacts, "versions": r.versions, "blobs": r.blobs },
-            "problems": r.problems.iter().map(|p| json!({
-                "kind": p.kind.as_str(),
-                "artifact": p.artifact,
-                "version": p.version.map(|n| format!("v{n}")),
-                "file": p.file,
-                "message": p.message,
-            })).collect::<Vec<_>>(),
-        }));
+        out.print_json(&crate::json::verify(&r));
     } else {
         for p in &r.problems {
             out.line(format!("{}: {}", p.kind.as_str(), p.message));

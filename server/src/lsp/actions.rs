@@ -5,19 +5,20 @@
 
 use std::collections::HashMap;
 
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, NumberOrString, Range,
+    TextEdit, Url, WorkspaceEdit,
+};
 use serde_json::{json, Value};
 use skillmeat_core::drift::DriftState;
 use skillmeat_core::merge::{self, Choice, Unterminated};
 use skillmeat_core::tree::Tree;
 use skillmeat_core::workspace::{Proposal, Tier};
 use skillmeat_core::ArtifactId;
-use tower_lsp::lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, NumberOrString, Range,
-    TextEdit, Url, WorkspaceEdit,
-};
 
 use super::pos;
-use super::state::{path_of, uri_of, State};
+use super::state::{FolderId, State};
+use super::{from_proto, to_proto};
 
 fn kind(s: &'static str) -> CodeActionKind {
     CodeActionKind::from(s)
@@ -91,11 +92,13 @@ pub fn code_actions(
     context: &[Diagnostic],
 ) -> Vec<CodeActionOrCommand> {
     let mut out = Vec::new();
-    let Some(path) = path_of(uri) else { return out };
+    let Some(path) = from_proto::path(uri) else {
+        return out;
+    };
     let Some((i, id, rel)) = s.locate(&path) else {
         return out;
     };
-    let text = match s.docs.get(uri) {
+    let text = match s.docs.get(&path) {
         Some(d) => d.text.clone(),
         None => match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -104,7 +107,7 @@ pub fn code_actions(
     };
     // Which sides of the merge ended without a newline, so accepting one gives its exact bytes,
     // and whether the file has an open conflict record (then fenced markers count too).
-    let ws = s.folders[i].ws.as_ref();
+    let ws = s.folders[&i].ws.as_ref();
     let ends = ws
         .and_then(|ws| ws.merge_inputs_unterminated(&id, &rel).ok())
         .unwrap_or_default();
@@ -236,14 +239,14 @@ fn hunk_actions(
 
 /// Text edits that turn the project copy of `id` (open buffers included) into `want`, when that
 /// adds and removes no file and every changed file is text; otherwise `None`.
-fn tree_edit(s: &State, i: usize, id: &ArtifactId, want: &Tree) -> Option<WorkspaceEdit> {
-    let ws = s.folders[i].ws.as_ref()?;
+fn tree_edit(s: &State, i: FolderId, id: &ArtifactId, want: &Tree) -> Option<WorkspaceEdit> {
+    let ws = s.folders[&i].ws.as_ref()?;
     let folder = id.kind.is_folder();
     let root = ws.project_path(id);
     let file_path = |rel: &str| if folder { root.join(rel) } else { root.clone() };
-    let mut current = skillmeat_core::tree::read_artifact(&root, folder).ok()?;
+    let mut current = skillmeat_core::tree::read_artifact(&root, id.kind.shape()).ok()?;
     for (rel, bytes) in current.files.iter_mut() {
-        if let Some(d) = uri_of(&file_path(rel)).and_then(|u| s.docs.get(&u)) {
+        if let Some(d) = s.docs.get(&file_path(rel)) {
             *bytes = d.text.clone().into_bytes();
         }
     }
@@ -264,7 +267,7 @@ fn tree_edit(s: &State, i: usize, id: &ArtifactId, want: &Tree) -> Option<Worksp
             std::str::from_utf8(now).ok()?,
             std::str::from_utf8(new).ok()?,
         );
-        let uri = uri_of(&file_path(rel))?;
+        let uri = to_proto::uri(&file_path(rel))?;
         changes.insert(
             uri,
             vec![TextEdit {
@@ -282,7 +285,7 @@ fn tree_edit(s: &State, i: usize, id: &ArtifactId, want: &Tree) -> Option<Worksp
 #[allow(clippy::too_many_arguments)]
 fn artifact_actions(
     s: &State,
-    i: usize,
+    i: FolderId,
     id: &ArtifactId,
     rel: &str,
     uri: &Url,
@@ -291,7 +294,7 @@ fn artifact_actions(
     out: &mut Vec<CodeActionOrCommand>,
 ) -> Option<Proposal> {
     let st = s.status_of(i, id)?;
-    let ws = s.folders[i].ws.as_ref()?;
+    let ws = s.folders[&i].ws.as_ref()?;
     let mut proposal = None;
     let a = id.to_string();
     let drift_diags: Vec<Diagnostic> = context
@@ -344,7 +347,7 @@ fn artifact_actions(
                         Some(cmd(title, "skillmeat.sync", json!({ "artifact": a, "direction": "collection-to-project", "strategy": "auto", "uri": uri }))),
                     )),
                 },
-                Err(e) => s.log(tower_lsp::lsp_types::MessageType::WARNING, format!("skillmeat: {a}: {e}")),
+                Err(e) => s.log(lsp_types::MessageType::WARNING, format!("skillmeat: {a}: {e}")),
             }
         }
         _ => {}

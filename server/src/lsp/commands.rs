@@ -4,14 +4,15 @@
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
+use lsp_server::ResponseError;
 use serde_json::{json, Map, Value};
 use skillmeat_core::merge::Choice;
 use skillmeat_core::sync::{Direction, Strategy};
 use skillmeat_core::workspace::{Bulk, Summary, SyncOutcome};
 use skillmeat_core::{ArtifactId, Error};
-use tower_lsp::jsonrpc;
 
-use super::state::State;
+use super::state::{FolderId, State};
+use super::{from_proto, to_proto};
 use crate::json;
 
 /// Every command the server executes, as advertised in `executeCommandProvider`.
@@ -29,23 +30,20 @@ pub const COMMANDS: &[&str] = &[
 ];
 
 /// A command's single object argument, with errors that name the field.
+#[derive(Debug)]
 pub struct Args(Map<String, Value>);
 
-pub fn invalid(msg: impl Into<String>) -> jsonrpc::Error {
-    jsonrpc::Error::invalid_params(msg.into())
+pub fn invalid(msg: impl Into<String>) -> ResponseError {
+    to_proto::invalid_params(msg)
 }
 
 /// Core errors become request failures carrying the message and its kind.
-pub fn failed(e: &Error) -> jsonrpc::Error {
-    jsonrpc::Error {
-        code: jsonrpc::ErrorCode::ServerError(-32803),
-        message: e.to_string().into(),
-        data: Some(json!({ "kind": format!("{:?}", e.kind()).to_lowercase() })),
-    }
+pub fn failed(e: &Error) -> ResponseError {
+    to_proto::core_error(e)
 }
 
 impl Args {
-    pub fn parse(command: &str, arguments: &[Value]) -> Result<Args, jsonrpc::Error> {
+    pub fn parse(command: &str, arguments: &[Value]) -> Result<Args, ResponseError> {
         match arguments {
             [] => Ok(Args(Map::new())),
             [Value::Object(m)] => Ok(Args(m.clone())),
@@ -53,7 +51,7 @@ impl Args {
         }
     }
 
-    pub fn str(&self, key: &str) -> Result<Option<&str>, jsonrpc::Error> {
+    pub fn str(&self, key: &str) -> Result<Option<&str>, ResponseError> {
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
@@ -61,7 +59,7 @@ impl Args {
         }
     }
 
-    pub fn number(&self, key: &str) -> Result<Option<u64>, jsonrpc::Error> {
+    pub fn number(&self, key: &str) -> Result<Option<u64>, ResponseError> {
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => v
@@ -71,12 +69,12 @@ impl Args {
         }
     }
 
-    pub fn req(&self, key: &str) -> Result<&str, jsonrpc::Error> {
+    pub fn req(&self, key: &str) -> Result<&str, ResponseError> {
         self.str(key)?
             .ok_or_else(|| invalid(format!("`{key}` is required")))
     }
 
-    pub fn bool(&self, key: &str) -> Result<Option<bool>, jsonrpc::Error> {
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, ResponseError> {
         match self.0.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
@@ -89,18 +87,18 @@ impl Args {
     pub fn parsed<T: std::str::FromStr<Err = Error>>(
         &self,
         key: &str,
-    ) -> Result<Option<T>, jsonrpc::Error> {
+    ) -> Result<Option<T>, ResponseError> {
         self.str(key)?
             .map(|s| s.parse::<T>().map_err(|e| invalid(format!("`{key}`: {e}"))))
             .transpose()
     }
 }
 
-type Reply = Result<Value, jsonrpc::Error>;
+type Reply = Result<Value, ResponseError>;
 
 /// Which folder a command is about: `workspace` (a folder path), else the folder of `uri`, else
 /// the one folder where `artifact` is deployed, else the first.
-fn folder(s: &State, a: &Args) -> Result<usize, jsonrpc::Error> {
+fn folder(s: &State, a: &Args) -> Result<FolderId, ResponseError> {
     if s.folders.is_empty() {
         return Err(invalid("no workspace folder is open"));
     }
@@ -109,15 +107,12 @@ fn folder(s: &State, a: &Args) -> Result<usize, jsonrpc::Error> {
         return s
             .folders
             .iter()
-            .position(|f| f.root == p || Some(&f.root) == std::fs::canonicalize(&p).ok().as_ref())
+            .find(|(_, f)| f.root == p || Some(&f.root) == std::fs::canonicalize(&p).ok().as_ref())
+            .map(|(i, _)| *i)
             .ok_or_else(|| invalid(format!("`workspace`: {w} is not an open workspace folder")));
     }
     if let Some(u) = a.str("uri")? {
-        let url =
-            tower_lsp::lsp_types::Url::parse(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
-        let path = url
-            .to_file_path()
-            .map_err(|_| invalid("`uri` must be a file: URI"))?;
+        let path = from_proto::path_of_str(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
         return s
             .folder_of(&path)
             .ok_or_else(|| invalid(format!("`uri`: {u} is in no open workspace folder")));
@@ -125,9 +120,11 @@ fn folder(s: &State, a: &Args) -> Result<usize, jsonrpc::Error> {
     if let Some(q) = a.str("artifact")? {
         // Every folder knows the collection's artifacts: what tells them apart is where the
         // artifact is deployed (or has a project copy).
-        let knowing: Vec<usize> = (0..s.folders.len())
+        let knowing: Vec<FolderId> = s
+            .folder_ids()
+            .into_iter()
             .filter(|i| {
-                s.folders[*i].ws.as_ref().is_some_and(|w| {
+                s.folders[i].ws.as_ref().is_some_and(|w| {
                     w.resolve_id(q).is_ok_and(|id| {
                         w.project_path(&id).symlink_metadata().is_ok()
                             || w.store().deployment(&id).is_ok_and(|d| d.is_some())
@@ -139,25 +136,27 @@ fn folder(s: &State, a: &Args) -> Result<usize, jsonrpc::Error> {
             return Ok(*one);
         }
     }
-    Ok(0)
+    s.folder_ids()
+        .first()
+        .copied()
+        .ok_or_else(|| invalid("no workspace folder is open"))
 }
 
 fn ws_mut(
     s: &mut State,
-    i: usize,
-) -> Result<&mut skillmeat_core::workspace::Workspace, jsonrpc::Error> {
-    let f = &mut s.folders[i];
+    i: FolderId,
+) -> Result<&mut skillmeat_core::workspace::Workspace, ResponseError> {
+    let Some(f) = s.folders.get_mut(&i) else {
+        return Err(invalid("the workspace folder is no longer open"));
+    };
     match f.ws.as_mut() {
         Some(w) => Ok(w),
-        None => Err(jsonrpc::Error {
-            code: jsonrpc::ErrorCode::ServerError(-32803),
-            message: f
-                .error
+        None => Err(to_proto::request_failed(
+            f.error
                 .clone()
-                .unwrap_or_else(|| "the workspace could not be opened".into())
-                .into(),
-            data: None,
-        }),
+                .unwrap_or_else(|| "the workspace could not be opened".into()),
+            None,
+        )),
     }
 }
 
@@ -227,15 +226,10 @@ pub fn execute(
         "skillmeat.sync" => sync(s, i, a, cancel, progress),
         "skillmeat.acceptConflict" => super::regions::accept(s, a),
         "skillmeat.checkUpstream" => check_upstream(s, i, a),
-        other => Err(jsonrpc::Error {
-            code: jsonrpc::ErrorCode::MethodNotFound,
-            message: format!(
-                "unknown command `{other}`; the server knows {}",
-                COMMANDS.join(", ")
-            )
-            .into(),
-            data: None,
-        }),
+        other => Err(to_proto::method_not_found(format!(
+            "unknown command `{other}`; the server knows {}",
+            COMMANDS.join(", ")
+        ))),
     };
     if command != "skillmeat.status"
         && command != "skillmeat.history"
@@ -251,7 +245,7 @@ pub fn execute(
 /// Commands that write the project copy refuse while an editor buffer of it holds unsaved
 /// changes: the write would replace the file under the buffer, and saving the buffer afterwards
 /// would silently undo it (or lose the typing).
-fn refuse_unsaved(s: &State, i: usize, command: &str, a: &Args) -> Result<(), jsonrpc::Error> {
+fn refuse_unsaved(s: &State, i: FolderId, command: &str, a: &Args) -> Result<(), ResponseError> {
     let writes_project = match command {
         "skillmeat.sync" => {
             !a.bool("dryRun")?.unwrap_or(false)
@@ -263,7 +257,7 @@ fn refuse_unsaved(s: &State, i: usize, command: &str, a: &Args) -> Result<(), js
         "skillmeat.rollback" | "skillmeat.deploy" => true,
         _ => false,
     };
-    let Some(ws) = s.folders.get(i).and_then(|f| f.ws.as_ref()) else {
+    let Some(ws) = s.folders.get(&i).and_then(|f| f.ws.as_ref()) else {
         return Ok(());
     };
     if !writes_project {
@@ -289,7 +283,7 @@ fn refuse_unsaved(s: &State, i: usize, command: &str, a: &Args) -> Result<(), js
         .filter(|d| std::fs::read(&d.path).ok().as_deref() != Some(d.text.as_bytes()))
         .map(|d| {
             d.path
-                .strip_prefix(&s.folders[i].root)
+                .strip_prefix(&s.folders[&i].root)
                 .unwrap_or(&d.path)
                 .display()
                 .to_string()
@@ -299,21 +293,19 @@ fn refuse_unsaved(s: &State, i: usize, command: &str, a: &Args) -> Result<(), js
         return Ok(());
     }
     dirty.sort();
-    Err(jsonrpc::Error {
-        code: jsonrpc::ErrorCode::ServerError(-32803),
-        message: format!(
+    Err(to_proto::request_failed(
+        format!(
             "{} {} unsaved changes in the editor; save or undo them first, then run {command} again (it writes the project copy and would replace the file under the buffer). Nothing was changed.",
             dirty.join(", "),
             if dirty.len() == 1 { "has" } else { "have" }
-        )
-        .into(),
-        data: Some(json!({ "kind": "unsaved", "files": dirty })),
-    })
+        ),
+        Some(json!({ "kind": "unsaved", "files": dirty })),
+    ))
 }
 
 fn sync(
     s: &mut State,
-    i: usize,
+    i: FolderId,
     a: &Args,
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize, usize, &ArtifactId) + Sync),
@@ -369,7 +361,7 @@ fn sync(
     }))
 }
 
-fn check_upstream(s: &mut State, i: usize, a: &Args) -> Reply {
+fn check_upstream(s: &mut State, i: FolderId, a: &Args) -> Reply {
     let queries: Vec<String> = a
         .str("artifact")?
         .map(|q| vec![q.to_string()])

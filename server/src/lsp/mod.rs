@@ -1,36 +1,49 @@
-//! The language server: tower-lsp over stdio, a thin adapter over `skillmeat-core`.
+//! The language server over stdio: rust-analyzer's `lsp-server` messages, our own transport and
+//! one owner thread, a thin adapter over `skillmeat-core`.
 //!
-//! Layout: `backend` (the LSP handlers), `actor` (the one owner of state), `state` (folders,
-//! documents, publishing), `diagnostics`, `actions`, `lens`, `commands`, `settings`, `pos`
-//! (UTF-16 positions), `watch` (our own file watching).
+//! Layout: `transport` (framing that survives any input; reader and writer threads), `main_loop`
+//! (the owner: the one thread that holds [`state::State`]), `handlers` (the dispatch table, one
+//! file per method), `to_proto` / `from_proto` (where LSP and core types meet), `client` (what we
+//! send), `cancel`, `progress`, `event`, `caps`; the features: `diagnostics`, `actions`, `lens`,
+//! `regions`, `commands`, `settings`, `upstream`, `watch`, `projects` (the collection-file lens and
+//! hover, registering opened folders); `pos` (UTF-16 positions).
 
 mod actions;
-mod actor;
-mod backend;
+mod cancel;
+mod caps;
+mod client;
 mod commands;
 mod diagnostics;
+mod documents;
+mod event;
+mod files;
+mod folders;
+mod from_proto;
+mod handlers;
+mod hover;
 mod lens;
+mod main_loop;
 mod pos;
+mod progress;
 mod projects;
+mod publish;
 mod regions;
 pub mod settings;
 mod state;
+mod to_proto;
 mod transport;
-mod watch;
+mod upstream;
+mod watcher;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::sync::Notify;
-use tower_lsp::jsonrpc::{Request, Response};
-use tower_lsp::lsp_types::{notification, ProgressParams, ProgressParamsValue};
-use tower_lsp::{LspService, Server};
-
-use actor::Handle;
-use backend::Backend;
-use state::{Outgoing, State};
+use cancel::Cancels;
+use client::Client;
+use main_loop::{Gate, Owner};
+use state::State;
+use transport::Ended;
 
 /// What the server offers, for editor clients to check their manifests against.
 pub fn describe() -> serde_json::Value {
@@ -46,8 +59,16 @@ pub fn describe() -> serde_json::Value {
 /// Set when `shutdown` was answered: `exit` (or the end of stdin) then exits 0, else 1.
 pub(super) static SHUT_DOWN: AtomicBool = AtomicBool::new(false);
 
-/// How long the end of the server waits for the job in flight.
+/// How long the end of the server waits for the work in flight.
 const STOP_WAIT: Duration = Duration::from_millis(700);
+
+/// The log level from `SKILLMEAT_LOG` (`error`, `warn`, `info`, `debug`, `trace`; default `warn`).
+fn log_level() -> tracing_subscriber::filter::LevelFilter {
+    std::env::var("SKILLMEAT_LOG")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(tracing_subscriber::filter::LevelFilter::WARN)
+}
 
 /// Runs the server on stdin/stdout until the client exits or closes stdin (exit code 0 after
 /// `shutdown`, else 1). Logs go to stderr (and to the client as `window/logMessage`), never to
@@ -56,122 +77,72 @@ pub fn serve() -> i32 {
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
-        // Every span (a command, its execution on the state thread) logs its duration on close.
+        // Every span (a command, a scan) logs its duration on close.
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SKILLMEAT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
+        .with_max_level(log_level())
         .try_init();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
+    let cancels = Cancels::default();
+    let io = match transport::spawn(std::io::stdin(), std::io::stdout(), cancels.clone()) {
+        Ok(io) => io,
         Err(e) => {
-            tracing::error!("cannot start the async runtime: {e}");
+            tracing::error!("cannot start the transport: {e}");
             return 1;
         }
     };
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
-    let handle = match Handle::spawn(move |h| State::new(tx, h)) {
-        Ok(h) => h,
-        Err(e) => {
-            tracing::error!("cannot start the state thread: {e}");
-            return 1;
-        }
+    let client = Client::new(io.out.clone());
+    let (events_tx, events) = crossbeam_channel::unbounded();
+    let gate = Arc::new(Gate::default());
+    let owner = Owner::new(State::new(client.clone(), events_tx), client, cancels);
+    let (messages, g) = (io.messages, gate.clone());
+    let started = std::thread::Builder::new()
+        .name("skillmeat-state".into())
+        .spawn(move || main_loop::run(owner, messages, events, g));
+    if let Err(e) = started {
+        tracing::error!("cannot start the state thread: {e}");
+        return 1;
+    }
+    match io.ended.recv() {
+        Ok(Ended::Exit) => {}
+        _ => tracing::info!("stdin closed; stopping"),
+    }
+    // The spec's rule for `exit`, kept for a client that just goes away: 0 only after `shutdown`.
+    let code = if SHUT_DOWN.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
     };
-    let stopper = handle.clone();
-    let code = rt.block_on(async {
-        let (service, socket) = LspService::build(move |client| {
-            // One task sends everything the state produces, in the order it was produced.
-            let c = client.clone();
-            tokio::spawn(async move {
-                while let Some(msg) = rx.recv().await {
-                    match msg {
-                        Outgoing::Publish {
-                            uri,
-                            diagnostics,
-                            version,
-                        } => c.publish_diagnostics(uri, diagnostics, version).await,
-                        Outgoing::Log(t, m) => c.log_message(t, m).await,
-                        Outgoing::Show(t, m) => c.show_message(t, m).await,
-                        Outgoing::Progress(token, value) => {
-                            c.send_notification::<notification::Progress>(ProgressParams {
-                                token,
-                                value: ProgressParamsValue::WorkDone(value),
-                            })
-                            .await
-                        }
-                        Outgoing::CodeLensRefresh => {
-                            let _ = c.code_lens_refresh().await;
-                        }
-                    }
-                }
-            });
-            Backend::new(client, handle)
-        })
-        .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
-        .finish();
-        let exited = Arc::new(Notify::new());
-        let service = ExitWatch {
-            inner: service,
-            exited: exited.clone(),
-        };
-        let pipes = transport::spawn(tokio::io::stdin(), tokio::io::stdout());
-        // Whichever comes first ends serving; dropping `serve` drops every handler in flight,
-        // which cancels its work as `$/cancelRequest` does (see `Backend::execute_command`).
-        tokio::select! {
-            _ = Server::new(pipes.input, pipes.output, socket).serve(service) => {
-                tracing::info!("the client closed the connection");
-            }
-            _ = pipes.closed => tracing::info!("stdin closed; stopping"),
-            _ = exited.notified() => {}
-        }
-        // The spec's rule for `exit`, kept for a client that just goes away: 0 only after
-        // `shutdown`.
-        if SHUT_DOWN.load(Ordering::SeqCst) {
-            0
-        } else {
-            1
-        }
-    });
-    // The stdin reader blocks in a read the client may never end; don't wait for it after `exit`.
-    rt.shutdown_background();
-    // Let the job in flight (an apply of a bulk sync, whose remaining artifacts were cancelled)
-    // end before the process does; a job still running then (a long scan) is read-only or, if an
-    // apply, rolled back by its journal when the workspace is next opened.
-    if !stopper.stop(STOP_WAIT) {
+    // Let the work in flight (an apply of a bulk sync, whose remaining artifacts were
+    // cancelled) end before the process does; work still running then (a long scan) is
+    // read-only or, if an apply, rolled back by its journal when the workspace is next opened.
+    if !gate.stop(STOP_WAIT) {
         tracing::warn!("exiting while a job still runs");
     }
     code
 }
 
-/// Notices the `exit` notification: tower-lsp stops serving requests after it but keeps reading
-/// stdin until the client closes it, and the spec wants the process to end.
-struct ExitWatch<S> {
-    inner: S,
-    exited: Arc<Notify>,
-}
+#[cfg(test)]
+mod tests {
 
-impl<S: tower::Service<Request, Response = Option<Response>>> tower::Service<Request>
-    for ExitWatch<S>
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = S::Future;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: Request) -> Self::Future {
-        let exit = req.method() == "exit";
-        let fut = self.inner.call(req);
-        if exit {
-            self.exited.notify_one();
+    #[test]
+    fn every_advertised_command_is_documented() {
+        let doc = include_str!("../../../docs/lsp-extensions.md");
+        for c in super::commands::COMMANDS {
+            assert!(
+                doc.contains(&format!("`{c}`")),
+                "{c} is not in docs/lsp-extensions.md"
+            );
         }
-        fut
+        for code in super::diagnostics::CODES {
+            assert!(
+                doc.contains(&format!("`{code}`")),
+                "diagnostic {code} is not documented"
+            );
+        }
+        for s in super::settings::NAMES {
+            assert!(
+                doc.contains(&format!("`{s}`")),
+                "setting {s} is not documented"
+            );
+        }
     }
 }

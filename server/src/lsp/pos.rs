@@ -1,7 +1,7 @@
 //! Positions: LSP's (line, UTF-16 column) against byte offsets into our UTF-8 text, and applying
 //! incremental changes. The one place that knows about UTF-16.
 
-use tower_lsp::lsp_types::{Position, Range, TextDocumentContentChangeEvent};
+use lsp_types::{Position, Range, TextDocumentContentChangeEvent};
 
 /// Byte offset of `pos` in `text`, clamped to the line's end and the text's end.
 pub fn offset(text: &str, pos: Position) -> usize {

@@ -7,16 +7,17 @@
 
 use std::path::{Path, PathBuf};
 
+use lsp_types::{
+    CodeLens, Command, Hover, HoverContents, MarkupContent, MarkupKind, Position, Range, Url,
+};
 use skillmeat_core::collection::{Collection, Env};
 use skillmeat_core::projects::{self, ProjectReport};
 use skillmeat_core::registry::{self, Registry};
 use skillmeat_core::workspace::{Tier, Workspace};
-use skillmeat_core::ArtifactId;
-use tower_lsp::lsp_types::{
-    CodeLens, Command, Hover, HoverContents, MarkupContent, MarkupKind, Position, Range, Url,
-};
+use skillmeat_core::{discover, ArtifactId};
 
-use super::state::{path_of, State};
+use super::from_proto;
+use super::state::State;
 
 /// Remembers an opened workspace folder (a project, not the collection itself). A state folder
 /// that cannot be written costs the registry, never the folder.
@@ -34,17 +35,14 @@ pub fn register(ws: &Workspace) {
 /// The collection artifact whose main file `path` is, with the collection holding it.
 fn collection_artifact(s: &State, path: &Path) -> Option<(Collection, ArtifactId)> {
     s.folders
-        .iter()
+        .values()
         .filter_map(|f| f.ws.as_ref())
         .find_map(|ws| {
             let l = ws.locate(path)?;
             if l.tier != Tier::Collection {
                 return None;
             }
-            let main = match l.id.main_file() {
-                Some(rel) => ws.collection().root.join(rel) == path,
-                None => l.id.kind.manifest_names().contains(&l.rel.as_str()),
-            };
+            let main = discover::main_file(&ws.collection_path(&l.id), l.id.kind) == path;
             main.then(|| (ws.collection().clone(), l.id))
         })
 }
@@ -62,7 +60,7 @@ fn reports(collection: &Collection, id: &ArtifactId) -> Vec<ProjectReport> {
 /// The lens on a collection artifact's main file: where it is deployed. It runs no command (the
 /// hover lists the projects).
 pub fn code_lens(s: &State, uri: &Url) -> Option<CodeLens> {
-    let path = path_of(uri)?;
+    let path = from_proto::path(uri)?;
     let (collection, id) = collection_artifact(s, &path)?;
     let title = projects::describe(&reports(&collection, &id), &id);
     Some(CodeLens {
@@ -78,7 +76,7 @@ pub fn code_lens(s: &State, uri: &Url) -> Option<CodeLens> {
 
 /// The hover anywhere on a collection artifact's main file: the summary and one row per project.
 pub fn hover(s: &State, uri: &Url) -> Option<Hover> {
-    let path = path_of(uri)?;
+    let path = from_proto::path(uri)?;
     let (collection, id) = collection_artifact(s, &path)?;
     let reports = reports(&collection, &id);
     let mut md = format!(

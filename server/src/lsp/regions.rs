@@ -5,25 +5,26 @@
 
 use std::collections::HashMap;
 
+use lsp_server::ResponseError;
+use lsp_types::{CodeLens, Command, Position, Range, TextEdit, Url, WorkspaceEdit};
 use serde_json::{json, Value};
 use skillmeat_core::merge::{self, Choice};
-use tower_lsp::jsonrpc;
-use tower_lsp::lsp_types::{CodeLens, Command, Position, Range, TextEdit, Url, WorkspaceEdit};
 
 use super::commands::{invalid, Args};
+use super::from_proto;
 use super::pos;
-use super::state::{path_of, State};
+use super::state::State;
 
 /// The document's text (the editor buffer when open) and whether its file has an open conflict
 /// record, for a project file of an artifact.
 fn text_of(s: &State, uri: &Url) -> Option<(String, String, bool)> {
-    let path = path_of(uri)?;
+    let path = from_proto::path(uri)?;
     let (i, id, rel) = s.locate(&path)?;
-    let text = match s.docs.get(uri) {
+    let text = match s.docs.get(&path) {
         Some(d) => d.text.clone(),
         None => std::fs::read_to_string(&path).ok()?,
     };
-    let recorded = s.folders[i]
+    let recorded = s.folders[&i]
         .ws
         .as_ref()
         .and_then(|ws| ws.open_conflict_files(&id).ok())
@@ -72,7 +73,7 @@ pub fn lenses(s: &State, uri: &Url) -> Vec<CodeLens> {
 
 /// `skillmeat.acceptConflict` {uri, region, choice}: the edit that replaces that region of the
 /// document by the chosen side, as `{"edit": WorkspaceEdit}` (the backend applies it).
-pub fn accept(s: &State, a: &Args) -> Result<Value, jsonrpc::Error> {
+pub fn accept(s: &State, a: &Args) -> Result<Value, ResponseError> {
     let u = a.req("uri")?;
     let uri = Url::parse(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
     let region = a
@@ -85,10 +86,10 @@ pub fn accept(s: &State, a: &Args) -> Result<Value, jsonrpc::Error> {
     let (text, rel, recorded) = text_of(s, &uri)
         .ok_or_else(|| invalid(format!("`uri`: {u} is no file of a project artifact")))?;
     // Which sides ended without a final newline, so the region gives back that side's exact bytes.
-    let ends = path_of(&uri)
+    let ends = from_proto::path(&uri)
         .and_then(|p| s.locate(&p))
         .and_then(|(i, id, rel)| {
-            let ws = s.folders[i].ws.as_ref()?;
+            let ws = s.folders[&i].ws.as_ref()?;
             ws.merge_inputs_unterminated(&id, &rel).ok()
         })
         .unwrap_or_default();

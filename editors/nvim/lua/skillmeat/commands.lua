@@ -1,5 +1,6 @@
--- The `:Skillmeat status|sync|rollback|history|diff|resolve|quickfix` user commands: argument
--- parsing, `vim.ui.select` pickers for what is missing, and the server command each one runs.
+-- The `:Skillmeat status|sync|rollback|history|diff|resolve|quickfix` user commands:
+-- `vim.ui.select` pickers for what is missing, and the server command each one runs. The command
+-- line itself (parsing, dispatch, completion) is `skillmeat.cmdline`.
 
 local C = require('skillmeat.client')
 local views = require('skillmeat.views')
@@ -32,17 +33,11 @@ local CHOICE_DESCRIBE = {
   theirs = 'keep theirs (the collection\'s side)',
 }
 
-local REVISION_WORDS = { deployed = true, project = true, collection = true, upstream = true }
-
 --- The last `skillmeat.status` result (for completion and pickers).
 M.last_status = nil
 
 local function config()
   return require('skillmeat').config
-end
-
-local function is_rev(tok)
-  return REVISION_WORDS[tok] or tok:match('^v%d+$') ~= nil or tok:match('^%x%x%x%x+$') ~= nil
 end
 
 local function cancelled(what)
@@ -387,66 +382,6 @@ function M.resolve(opts)
   end)
 end
 
---- Parses `:Skillmeat` arguments into the options of the subcommand.
----@param sub string
----@param toks string[]
-function M.parse(sub, toks)
-  local o = {}
-  local set = function(list)
-    local s = {}
-    for _, x in ipairs(list) do
-      s[x] = true
-    end
-    return s
-  end
-  if sub == 'sync' then
-    local dirs, strats = set(M.DIRECTIONS), set(M.STRATEGIES)
-    for _, t in ipairs(toks) do
-      if t == 'all' or t == '--all' then
-        o.all = true
-      elseif t == 'dry-run' or t == '--dry-run' or t == 'dry' then
-        o.dryRun = true
-      elseif dirs[t] then
-        o.direction = t
-      elseif strats[t] then
-        o.strategy = t
-      else
-        o.artifact = t
-      end
-    end
-  elseif sub == 'resolve' then
-    local choices = set(M.CHOICES)
-    for _, t in ipairs(toks) do
-      if choices[t] then
-        o.choice = t
-      else
-        o.artifact = t
-      end
-    end
-  elseif sub == 'rollback' then
-    if #toks >= 2 then
-      o.artifact, o.to = toks[1], toks[2]
-    elseif #toks == 1 then
-      if not toks[1]:find(':', 1, true) and (is_rev(toks[1]) or C.artifact_of_buf(0)) then
-        o.to = toks[1]
-      else
-        o.artifact = toks[1]
-      end
-    end
-  elseif sub == 'diff' then
-    local i = 1
-    if toks[1] and (toks[1]:find(':', 1, true) or not is_rev(toks[1])) then
-      o.artifact, i = toks[1], 2
-    end
-    o.from, o.to = toks[i], toks[i + 1]
-  elseif sub == 'history' then
-    o.artifact = toks[1]
-  elseif sub == 'next' or sub == 'prev' then
-    o.kind = toks[1] == 'hunk' and 'hunk' or 'conflict'
-  end
-  return o
-end
-
 --- `:Skillmeat next [hunk]`: the next conflict region (or drift hunk) of the buffer.
 function M.next(opts)
   return require('skillmeat.navigate').jump(1, opts.kind)
@@ -455,52 +390,6 @@ end
 --- `:Skillmeat prev [hunk]`: the previous one.
 function M.prev(opts)
   return require('skillmeat.navigate').jump(-1, opts.kind)
-end
-
---- Runs `:Skillmeat {sub} [args]`.
-function M.run(line)
-  local toks = vim.split(vim.trim(line or ''), '%s+', { trimempty = true })
-  local sub = table.remove(toks, 1) or 'status'
-  local fn = M[sub]
-  if not vim.list_contains(M.SUBCOMMANDS, sub) or type(fn) ~= 'function' then
-    C.notify(
-      ('unknown subcommand `%s`; use one of: %s'):format(sub, table.concat(M.SUBCOMMANDS, ', ')),
-      vim.log.levels.ERROR
-    )
-    return
-  end
-  fn(M.parse(sub, toks))
-end
-
---- Command-line completion for `:Skillmeat`.
-function M.complete(arglead, cmdline)
-  local toks = vim.split(cmdline, '%s+', { trimempty = false })
-  local n = #toks - 1 -- the position being completed (1 = subcommand)
-  local cands = {}
-  if n <= 1 then
-    cands = M.SUBCOMMANDS
-  else
-    local sub = toks[2]
-    local ids = {}
-    for _, a in ipairs((M.last_status or {}).artifacts or {}) do
-      table.insert(ids, a.id)
-    end
-    if sub == 'sync' then
-      cands = vim.list_extend({ 'all', 'dry-run' }, M.DIRECTIONS)
-      cands = vim.list_extend(vim.list_extend(cands, M.STRATEGIES), ids)
-    elseif sub == 'resolve' then
-      cands = vim.list_extend(vim.deepcopy(M.CHOICES), ids)
-    elseif sub == 'rollback' or sub == 'diff' then
-      cands = vim.list_extend({ 'deployed', 'project', 'collection', 'upstream' }, ids)
-    elseif sub == 'history' then
-      cands = ids
-    elseif sub == 'next' or sub == 'prev' then
-      cands = { 'conflict', 'hunk' }
-    end
-  end
-  return vim.tbl_filter(function(c)
-    return vim.startswith(c, arglead)
-  end, cands)
 end
 
 return M

@@ -43,15 +43,13 @@ function M.diagnostic_items(opts)
   return items
 end
 
---- The main file of a `status` artifact (SKILL.md for skills, the .md file otherwise).
+--- The main file of a `status` artifact, as the server names it (`main_file`, relative to the
+--- workspace root: SKILL.md for skills, the .md file for commands, agents and hooks, an MCP
+--- server's manifest).
 ---@param root string
 ---@param a table a `status` artifact
 function M.main_file(root, a)
-  local p = vim.fs.joinpath(root, a.path)
-  if a.type == 'skill' then
-    return vim.fs.joinpath(p, 'SKILL.md')
-  end
-  return p
+  return vim.fs.joinpath(root, a.main_file)
 end
 
 local STATE_TYPE = {

@@ -314,4 +314,6 @@ impl Store {
 }
 
 #[cfg(test)]
+mod schema_tests;
+#[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@ use super::Store;
 use crate::error::Result;
 use crate::hash;
 use crate::id::ArtifactType;
+use crate::id::Shape;
 use crate::tree::Tree;
 
 /// What is wrong with one stored thing.
@@ -76,7 +77,7 @@ impl VerifyReport {
 struct VersionRef {
     id: i64,
     artifact: String,
-    folder: bool,
+    shape: Shape,
     number: u32,
     hash: String,
     has_content: bool,
@@ -84,12 +85,12 @@ struct VersionRef {
     meta_hash: String,
 }
 
-fn artifact_name(kind: &str, name: &str) -> (String, bool) {
-    let folder = kind
+fn artifact_name(kind: &str, name: &str) -> (String, Shape) {
+    let shape = kind
         .parse::<ArtifactType>()
-        .map(ArtifactType::is_folder)
-        .unwrap_or(true);
-    (format!("{kind}:{name}"), folder)
+        .map(ArtifactType::shape)
+        .unwrap_or(Shape::Folder);
+    (format!("{kind}:{name}"), shape)
 }
 
 impl Store {
@@ -153,12 +154,12 @@ impl Store {
                 .map_err(|e| self.err(e))?;
             let rows = stmt
                 .query_map([], |r| {
-                    let (artifact, folder) =
+                    let (artifact, shape) =
                         artifact_name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?);
                     Ok(VersionRef {
                         id: r.get(0)?,
                         artifact,
-                        folder,
+                        shape,
                         number: r.get(3)?,
                         hash: r.get(4)?,
                         has_content: r.get(5)?,
@@ -267,7 +268,7 @@ impl Store {
             // A damaged file already explains a wrong content hash; report the hash only when
             // every file is intact (a file missing from the version, or a wrong recorded hash).
             if whole {
-                let got = tree.content_hash(v.folder);
+                let got = tree.content_hash(v.shape);
                 if got != v.hash {
                     report.problems.push(problem(
                         ProblemKind::HashMismatch,

@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use super::Store;
 use crate::error::{Error, Result};
 use crate::hash;
+use crate::id::Shape;
 use crate::id::{ArtifactId, ArtifactType};
 use crate::tree::Tree;
 
@@ -126,14 +127,14 @@ impl Store {
     ) -> Result<(VersionRow, bool)> {
         self.atomically(|| {
             if let Some(files) = v.files {
-                let folder = artifact.kind.is_folder();
+                let shape = artifact.kind.shape();
                 let meta_hash = files.meta_digest();
                 for known in self.versions(artifact)?.into_iter().rev() {
                     if !known.holds(v.hash, &meta_hash) {
                         continue;
                     }
                     if let Ok(Some(t)) = self.read_version_files(known.id) {
-                        if t.content_hash(folder) == v.hash && t.meta == files.meta {
+                        if t.content_hash(shape) == v.hash && t.meta == files.meta {
                             return Ok((known, false));
                         }
                     }
@@ -376,8 +377,10 @@ impl Store {
             tree.files.insert(p, d);
         }
         // The type decides how the hash is taken (one file's bytes, or a folder walk).
-        let folder = kind.parse::<ArtifactType>().is_ok_and(|t| t.is_folder());
-        if tree.content_hash(folder) != v.hash {
+        let shape = kind
+            .parse::<ArtifactType>()
+            .map_or(Shape::File, ArtifactType::shape);
+        if tree.content_hash(shape) != v.hash {
             // Name the culprit when one file's bytes no longer match their own hash.
             for (p, h) in &blob_hashes {
                 if hash::hash_bytes(&tree.files[p]) != *h {

@@ -19,6 +19,7 @@ use rusqlite::params;
 
 use super::{failpoint, lock, materialise};
 use crate::error::{Error, ErrorKind, IoContext, Result};
+use crate::id::Shape;
 use crate::store::Store;
 use crate::tree::Tree;
 
@@ -37,7 +38,7 @@ fn sibling(target: &Path, tag: &str, unique: &str) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    target.with_file_name(format!(".{name}.skillmeat-{tag}-{unique}"))
+    target.with_file_name(crate::layout::sibling_name(&name, tag, unique))
 }
 
 /// `<pid>-<random>`: the random part comes from the standard library's per-process random
@@ -94,12 +95,12 @@ fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
 
 /// The identity ([`Tree::identity`]: content hash, and modes, folders and links) of what is at
 /// `path` now (`None`: nothing), so an editor's chmod counts as a change like a save.
-fn hash_now(path: &Path, folder: bool) -> Result<Option<String>> {
+fn hash_now(path: &Path, shape: Shape) -> Result<Option<String>> {
     if fs::symlink_metadata(path).is_err() {
         return Ok(None);
     }
     Ok(Some(
-        crate::tree::read_artifact(path, folder)?.identity(folder),
+        crate::tree::read_artifact(path, shape)?.identity(shape),
     ))
 }
 
@@ -121,7 +122,7 @@ pub fn swap_in(
     artifact: &str,
     target: &Path,
     tree: &Tree,
-    folder: bool,
+    shape: Shape,
     against: Option<&str>,
 ) -> Result<Swap> {
     crate::apply::check_write_target(target)?;
@@ -133,7 +134,7 @@ pub fn swap_in(
     let stage = sibling(target, "stage", &unique);
     let old = sibling(target, "old", &unique);
     failpoint::hit("before-journal").at(store.path())?;
-    let new_hash = tree.identity(folder);
+    let new_hash = tree.identity(shape);
     let journal_id =
         store.journal_prepare(artifact, target, against.is_some(), &stage, &old, &new_hash)?;
     failpoint::hit("after-journal").at(store.path())?;
@@ -142,14 +143,14 @@ pub fn swap_in(
         let _ = store.journal_delete(journal_id);
         e
     };
-    if let Err(e) = materialise::write_tree(&stage, tree, folder) {
+    if let Err(e) = materialise::write_tree(&stage, tree, shape) {
         return Err(undo(e));
     }
     sync_dir(parent);
     failpoint::hit("after-stage").at(target).map_err(undo)?;
     failpoint::hit("before-swap").at(target).map_err(undo)?;
     // Compare-and-swap: editors take no lock, so one may have saved since the plan was made.
-    match hash_now(target, folder) {
+    match hash_now(target, shape) {
         Ok(now) if now.as_deref() == against => {}
         Ok(_) => return Err(undo(changed_meanwhile(artifact, target))),
         Err(e) => return Err(undo(e)),
@@ -194,7 +195,7 @@ pub fn swap_in(
     sync_dir(parent);
     // A write into the old tree between the check and the move (an editor holding a file open)
     // went with it: put everything back rather than delete it with the old tree.
-    if against.is_some() && hash_now(&old, folder).ok().flatten().as_deref() != against {
+    if against.is_some() && hash_now(&old, shape).ok().flatten().as_deref() != against {
         let _ = fs::rename(target, &stage);
         let _ = fs::rename(&old, target);
         sync_dir(parent);
@@ -276,10 +277,16 @@ pub fn recover(store: &Store) -> Result<Vec<String>> {
 
 fn recover_row(store: &Store, r: &JournalRow) -> Result<String> {
     let what = format!("{} ({})", r.artifact, r.target.display());
-    let folder = r.artifact.starts_with("skill:");
+    // The journal names the artifact as `type:name`; its type decides how the tree is read
+    // (an MCP server is a folder as a skill is).
+    let shape = r
+        .artifact
+        .split_once(':')
+        .and_then(|(kind, _)| kind.parse::<crate::id::ArtifactType>().ok())
+        .map_or(Shape::File, crate::id::ArtifactType::shape);
     // Whether what is at the target is the tree this apply wrote (and so may be taken away).
     let target_is_ours = || -> bool {
-        match (&r.new_hash, hash_now(&r.target, folder)) {
+        match (&r.new_hash, hash_now(&r.target, shape)) {
             (_, Ok(None)) => true,
             (Some(h), Ok(Some(now))) => *h == now,
             (None, Ok(Some(_))) => fs::symlink_metadata(&r.stage).is_err(),

@@ -1,6 +1,7 @@
 //! Tests of the journaled apply: commits, recovery, compare-and-swap, unique staging names.
 
 use super::*;
+use crate::id::Shape;
 
 /// The entries of a folder, sorted.
 fn names(dir: impl AsRef<Path>) -> Vec<String> {
@@ -13,9 +14,9 @@ fn names(dir: impl AsRef<Path>) -> Vec<String> {
 }
 
 /// Lays out an artifact's starting content on disk.
-fn put(target: &Path, tree: &Tree, folder: bool) {
+fn put(target: &Path, tree: &Tree, shape: Shape) {
     for (rel, bytes) in &tree.files {
-        let p = if folder {
+        let p = if shape == Shape::Folder {
             target.join(rel)
         } else {
             target.to_path_buf()
@@ -33,51 +34,116 @@ fn tree(files: &[(&str, &str)]) -> Tree {
     t
 }
 
-#[test]
-fn a_committed_swap_leaves_only_the_new_tree() {
+/// A store and an artifact at `rel` holding `old` (nothing when `None`), in a temporary folder.
+struct World {
+    dir: tempfile::TempDir,
+    store: Store,
+    target: PathBuf,
+}
+
+fn world(rel: &str, old: Option<&Tree>, shape: Shape) -> World {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("l.db")).unwrap();
-    let target = dir.path().join("skills/pdf");
-    put(&target, &tree(&[("SKILL.md", "old\n")]), true);
-    let new = tree(&[("SKILL.md", "new\n"), ("sub/x.md", "x\n")]);
-    let old = tree(&[("SKILL.md", "old\n")]);
-    let swap = swap_in(
-        &store,
-        "skill:pdf",
-        &target,
-        &new,
-        true,
-        Some(&old.content_hash(true)),
-    )
-    .unwrap();
-    store.in_tx(|| swap.mark_committed(&store)).unwrap();
-    swap.finish(&store).unwrap();
-    assert_eq!(crate::tree::read_artifact(&target, true).unwrap(), new);
-    assert!(store.journal_rows().unwrap().is_empty());
-    assert_eq!(names(dir.path().join("skills")), ["pdf"]);
+    let target = dir.path().join(rel);
+    if let Some(old) = old {
+        put(&target, old, shape);
+    }
+    World { dir, store, target }
+}
+
+impl World {
+    /// Stages `new` for `id` and swaps it in, planned against `old`'s content hash.
+    fn swap(&self, id: &str, new: &Tree, shape: Shape, old: Option<&Tree>) -> Swap {
+        let against = old.map(|t| t.content_hash(shape));
+        swap_in(
+            &self.store,
+            id,
+            &self.target,
+            new,
+            shape,
+            against.as_deref(),
+        )
+        .unwrap()
+    }
+
+    fn names(&self, dir: &str) -> Vec<String> {
+        names(self.dir.path().join(dir))
+    }
 }
 
 #[test]
-fn recovery_undoes_an_uncommitted_swap() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("l.db")).unwrap();
-    let target = dir.path().join("commands/review.md");
-    put(&target, &tree(&[("review.md", "old\n")]), false);
-    let swap = swap_in(
-        &store,
-        "command:review",
-        &target,
-        &tree(&[("review.md", "new\n")]),
-        false,
-        Some(&crate::hash::hash_bytes(b"old\n")),
-    )
-    .unwrap();
-    // The process "dies" here: no commit, no finish.
-    std::mem::forget(swap);
-    let notes = recover(&store).unwrap();
-    assert!(notes[0].contains("undid"), "{notes:?}");
-    assert_eq!(fs::read_to_string(&target).unwrap(), "old\n");
-    assert_eq!(names(dir.path().join("commands")), ["review.md"]);
+fn a_committed_swap_leaves_only_the_new_tree() {
+    let old = tree(&[("SKILL.md", "old\n")]);
+    let new = tree(&[("SKILL.md", "new\n"), ("sub/x.md", "x\n")]);
+    let w = world("skills/pdf", Some(&old), Shape::Folder);
+    let swap = w.swap("skill:pdf", &new, Shape::Folder, Some(&old));
+    w.store.in_tx(|| swap.mark_committed(&w.store)).unwrap();
+    swap.finish(&w.store).unwrap();
+    assert_eq!(
+        crate::tree::read_artifact(&w.target, Shape::Folder).unwrap(),
+        new
+    );
+    assert!(w.store.journal_rows().unwrap().is_empty());
+    assert_eq!(w.names("skills"), ["pdf"]);
+}
+
+/// A swap whose process died before its commit is undone on the next open: for a single file
+/// and for a folder, and whether or not the dead writer's lock file is still there (a pid far
+/// above any live process: recovery takes it over and removes it).
+#[test]
+fn recovery_undoes_an_uncommitted_swap_and_takes_over_a_dead_writers_lock() {
+    struct Case {
+        id: &'static str,
+        rel: &'static str,
+        dir: &'static str,
+        shape: Shape,
+        old: Tree,
+        new: Tree,
+        dead_lock: bool,
+    }
+    let cases = [
+        Case {
+            id: "command:review",
+            rel: "commands/review.md",
+            dir: "commands",
+            shape: Shape::File,
+            old: tree(&[("review.md", "old\n")]),
+            new: tree(&[("review.md", "new\n")]),
+            dead_lock: false,
+        },
+        Case {
+            id: "skill:pdf",
+            rel: "skills/pdf",
+            dir: "skills",
+            shape: Shape::Folder,
+            old: tree(&[("SKILL.md", "old\n")]),
+            new: tree(&[("SKILL.md", "new\n")]),
+            dead_lock: true,
+        },
+    ];
+    for c in cases {
+        let w = world(c.rel, Some(&c.old), c.shape);
+        let swap = w.swap(c.id, &c.new, c.shape, Some(&c.old));
+        // The process "dies" here: no commit, no finish.
+        std::mem::forget(swap);
+        if c.dead_lock {
+            fs::write(
+                lock::lock_path(&w.target),
+                "999999999 2026-01-01T00:00:00Z\n",
+            )
+            .unwrap();
+        }
+        let notes = recover(&w.store).unwrap();
+        assert!(notes[0].contains("undid"), "{}: {notes:?}", c.id);
+        assert_eq!(
+            crate::tree::read_artifact(&w.target, c.shape).unwrap(),
+            c.old,
+            "{}",
+            c.id
+        );
+        let name = c.rel.rsplit('/').next().unwrap();
+        assert_eq!(w.names(c.dir), [name], "{}", c.id);
+    }
 }
 
 #[test]
@@ -85,7 +151,7 @@ fn recovery_leaves_an_apply_in_flight_alone() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("l.db")).unwrap();
     let target = dir.path().join("commands/review.md");
-    put(&target, &tree(&[("review.md", "old\n")]), false);
+    put(&target, &tree(&[("review.md", "old\n")]), Shape::File);
     // A live writer (this process) holds the lock and is between its swap and its commit.
     let held = lock::acquire(&target, "command:review", Duration::ZERO).unwrap();
     let swap = swap_in(
@@ -93,7 +159,7 @@ fn recovery_leaves_an_apply_in_flight_alone() {
         "command:review",
         &target,
         &tree(&[("review.md", "new\n")]),
-        false,
+        Shape::File,
         Some(&crate::hash::hash_bytes(b"old\n")),
     )
     .unwrap();
@@ -109,61 +175,21 @@ fn recovery_leaves_an_apply_in_flight_alone() {
 }
 
 #[test]
-fn recovery_takes_over_and_removes_a_dead_writers_lock() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("l.db")).unwrap();
-    let target = dir.path().join("skills/pdf");
-    put(&target, &tree(&[("SKILL.md", "old\n")]), true);
-    let swap = swap_in(
-        &store,
-        "skill:pdf",
-        &target,
-        &tree(&[("SKILL.md", "new\n")]),
-        true,
-        Some(&tree(&[("SKILL.md", "old\n")]).content_hash(true)),
-    )
-    .unwrap();
-    std::mem::forget(swap);
-    // The writer died holding its lock: a pid far above any live process.
-    fs::write(lock::lock_path(&target), "999999999 2026-01-01T00:00:00Z\n").unwrap();
-    let notes = recover(&store).unwrap();
-    assert!(notes[0].contains("undid"), "{notes:?}");
-    assert_eq!(
-        crate::tree::read_artifact(&target, true).unwrap(),
-        tree(&[("SKILL.md", "old\n")])
-    );
-    assert_eq!(names(dir.path().join("skills")), ["pdf"]);
-}
-
-#[test]
 fn recovery_removes_a_first_apply_the_database_never_saw() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("l.db")).unwrap();
-    let target = dir.path().join("skills/new");
-    let swap = swap_in(
-        &store,
+    let w = world("skills/new", None, Shape::Folder);
+    let swap = w.swap(
         "skill:new",
-        &target,
         &tree(&[("SKILL.md", "n\n")]),
-        true,
+        Shape::Folder,
         None,
-    )
-    .unwrap();
+    );
     std::mem::forget(swap);
-    recover(&store).unwrap();
-    assert!(!target.exists());
+    recover(&w.store).unwrap();
+    assert!(!w.target.exists());
 }
 
 mod cas_tests {
     use super::*;
-
-    fn tree(files: &[(&str, &str)]) -> Tree {
-        let mut t = Tree::default();
-        for (p, c) in files {
-            t.files.insert(p.to_string(), c.as_bytes().to_vec());
-        }
-        t
-    }
 
     #[test]
     fn a_target_changed_since_the_plan_is_left_alone_and_nothing_is_journaled() {
@@ -180,7 +206,7 @@ mod cas_tests {
             "command:review",
             &target,
             &tree(&[("review.md", "new\n")]),
-            false,
+            Shape::File,
             Some(&planned),
         )
         .unwrap_err();

@@ -47,7 +47,7 @@ pub fn lock_path(artifact_path: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    artifact_path.with_file_name(format!(".{name}.skillmeat-lsp.lock"))
+    artifact_path.with_file_name(format!(".{name}{}", crate::layout::LOCK_SUFFIX))
 }
 
 /// The start time of process `pid` in clock ticks after boot (`/proc/<pid>/stat` field 22).

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use crate::apply::check_rel;
 use crate::error::{Error, IoContext, Result};
+use crate::id::Shape;
 use crate::tree::{meta, Tree};
 
 fn sync_dir(dir: &Path) {
@@ -63,9 +64,9 @@ pub fn check(tree: &Tree) -> Result<()> {
 }
 
 /// Writes `tree` at `dest` (a new folder for a skill, a new file otherwise); `dest` must not exist.
-pub fn write_tree(dest: &Path, tree: &Tree, folder: bool) -> Result<()> {
+pub fn write_tree(dest: &Path, tree: &Tree, shape: Shape) -> Result<()> {
     check(tree)?;
-    if !folder {
+    if shape == Shape::File {
         let (name, bytes) = tree
             .files
             .iter()
@@ -166,8 +167,8 @@ mod tests {
             .links
             .insert("scripts/alias2.py".into(), "alias.py".into());
         let dest = dir.path().join("s");
-        write_tree(&dest, &t, true).unwrap();
-        assert_eq!(read_artifact(&dest, true).unwrap(), t);
+        write_tree(&dest, &t, Shape::Folder).unwrap();
+        assert_eq!(read_artifact(&dest, Shape::Folder).unwrap(), t);
         assert_eq!(
             fs::read_to_string(dest.join("scripts/lib/m.py")).unwrap(),
             "m"
@@ -181,8 +182,8 @@ mod tests {
         t.files.insert("ro/x".into(), b"x".to_vec());
         t.meta.dirs.insert("ro".into(), 0o500);
         let dest = dir.path().join("s");
-        write_tree(&dest, &t, true).unwrap();
-        assert_eq!(read_artifact(&dest, true).unwrap(), t);
+        write_tree(&dest, &t, Shape::Folder).unwrap();
+        assert_eq!(read_artifact(&dest, Shape::Folder).unwrap(), t);
         make_removable(&dest);
         fs::remove_dir_all(&dest).unwrap();
     }
@@ -194,7 +195,9 @@ mod tests {
         t.files.insert("SKILL.md".into(), b"s".to_vec());
         t.meta.links.insert("x".into(), "../../etc".into());
         let dest = dir.path().join("s");
-        let err = write_tree(&dest, &t, true).unwrap_err().to_string();
+        let err = write_tree(&dest, &t, Shape::Folder)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`x`"), "{err}");
         assert!(!dest.exists());
     }

@@ -24,6 +24,7 @@ use std::time::Duration;
 use super::{apply, failpoint, lock};
 use crate::error::{Error, IoContext, Result};
 use crate::id::ArtifactId;
+use crate::id::Shape;
 use crate::store::{NewVersion, Origin, Store, VersionRow};
 use crate::tree::{self, Tree};
 
@@ -70,7 +71,7 @@ impl Writer {
 
     /// The target as it is now (`None`: absent), read under the lock.
     pub fn read_target(&self) -> Result<Option<Tree>> {
-        read_optional(&self.target, self.id.kind.is_folder())
+        read_optional(&self.target, self.id.kind.shape())
     }
 
     /// Swaps `new` in when the target still holds `against` (see the module documentation);
@@ -81,17 +82,17 @@ impl Writer {
         against: Option<&Tree>,
         new: Option<&Tree>,
     ) -> Result<Applied> {
-        let folder = self.id.kind.is_folder();
+        let shape = self.id.kind.shape();
         let swap = match new {
             Some(tree) => {
                 // Content and modes, folders, links: a chmod since the plan is a change too.
-                let against = against.map(|t| t.identity(folder));
+                let against = against.map(|t| t.identity(shape));
                 Some(apply::swap_in(
                     store,
                     &self.id.to_string(),
                     &self.target,
                     tree,
-                    folder,
+                    shape,
                     against.as_deref(),
                 )?)
             }
@@ -115,11 +116,11 @@ impl Applied {
         keep: Option<Keep<'_>>,
         record: impl FnOnce(Option<&VersionRow>) -> Result<T>,
     ) -> Result<T> {
-        let folder = self.id.kind.is_folder();
+        let shape = self.id.kind.shape();
         let committed = store.in_tx(|| {
             let kept = match keep {
                 Some(k) => {
-                    let hash = k.tree.content_hash(folder);
+                    let hash = k.tree.content_hash(shape);
                     let (v, _) = store.find_or_add_version(
                         &self.id,
                         NewVersion {
@@ -164,11 +165,11 @@ impl Applied {
     }
 }
 
-fn read_optional(path: &Path, folder: bool) -> Result<Option<Tree>> {
+fn read_optional(path: &Path, shape: Shape) -> Result<Option<Tree>> {
     if path.symlink_metadata().is_err() {
         return Ok(None);
     }
-    tree::read_artifact(path, folder).map(Some)
+    tree::read_artifact(path, shape).map(Some)
 }
 
 /// How many reads [`read_stable`] makes at most before it gives up.
@@ -176,10 +177,10 @@ const STABLE_READS: usize = 6;
 
 /// Reads a copy that another process may be writing (a source side, read without its lock):
 /// again and again until two reads in a row agree, so the content is one whole version of it.
-pub fn read_stable(path: &Path, folder: bool) -> Result<Option<Tree>> {
+pub fn read_stable(path: &Path, shape: Shape) -> Result<Option<Tree>> {
     let mut last: Option<Result<Option<Tree>>> = None;
     for _ in 0..STABLE_READS {
-        let now = read_optional(path, folder);
+        let now = read_optional(path, shape);
         if let (Some(Ok(prev)), Ok(cur)) = (&last, &now) {
             if prev == cur {
                 return now;

@@ -91,8 +91,8 @@ impl Workspace {
         };
         let id = ArtifactId::new(fetched.kind, &fetched.name)?;
         self.ensure_new(&id)?;
-        let folder = id.kind.is_folder();
-        let hash = fetched.tree.content_hash(folder);
+        let shape = id.kind.shape();
+        let hash = fetched.tree.content_hash(shape);
         let dest = crate::discover::artifact_path(&self.collection.root, &id);
 
         let writer = Writer::begin(&id, &dest, LOCK_TIMEOUT)?;
@@ -167,7 +167,7 @@ impl Workspace {
             req.kind,
             &abs.display().to_string(),
         )?;
-        let tree = tree::read_artifact(&abs, kind.is_folder())?;
+        let tree = tree::read_artifact(&abs, kind.shape())?;
         if kind == ArtifactType::Skill && !tree.files.contains_key("SKILL.md") {
             return Err(no_skill_md(&abs.display().to_string()));
         }
@@ -225,7 +225,7 @@ impl Workspace {
             .unwrap_or_else(|| up.name_hint());
         // The single file is stored under its collection name, as reading the copy back gives.
         let file_name = collection_file_name(&ArtifactId::new(kind, &name)?);
-        let tree = repo.read(&sha, &up.path, kind.is_folder(), &file_name)?;
+        let tree = repo.read(&sha, &up.path, kind.shape(), &file_name)?;
         if kind == ArtifactType::Skill && !tree.files.contains_key("SKILL.md") {
             return Err(no_skill_md(&what));
         }

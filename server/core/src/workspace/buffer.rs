@@ -7,6 +7,7 @@ use std::path::Path;
 use super::Workspace;
 use crate::drift::{classify_deployed, ArtifactStatus, DriftState};
 use crate::error::Result;
+use crate::id::Shape;
 use crate::id::{ArtifactId, ArtifactType};
 use crate::statcache;
 use crate::tree;
@@ -71,26 +72,7 @@ impl Workspace {
     /// The artifact's main file in the project (`SKILL.md` for skills). An MCP server's is the
     /// first of SkillMeat's manifest names it holds, else its first file in path order.
     pub fn main_file(&self, id: &ArtifactId) -> std::path::PathBuf {
-        if let Some(rel) = id.main_file() {
-            return self.claude.join(rel);
-        }
-        let dir = self.project_path(id);
-        let names = id.kind.manifest_names();
-        if let Some(found) = names.iter().map(|n| dir.join(n)).find(|p| p.is_file()) {
-            return found;
-        }
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .map(|e| e.path())
-            .collect();
-        files.sort();
-        files
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| dir.join(names.first().copied().unwrap_or_default()))
+        crate::discover::main_file(&self.project_path(id), id.kind)
     }
 
     /// Drift of one artifact with editor buffers (`(rel, text)`) standing in for some of its
@@ -100,24 +82,24 @@ impl Workspace {
         id: &ArtifactId,
         buffers: &[(&str, &[u8])],
     ) -> Result<ArtifactStatus> {
-        let folder = id.kind.is_folder();
+        let shape = id.kind.shape();
         let project_path = self.project_path(id);
         let mut project = if project_path.symlink_metadata().is_ok() {
-            tree::read_artifact(&project_path, folder)?
+            tree::read_artifact(&project_path, shape)?
         } else {
             Default::default()
         };
-        if !folder {
+        if shape == Shape::File {
             project.files.clear();
         }
         for (rel, text) in buffers {
             project.files.insert(rel.to_string(), text.to_vec());
         }
-        let project_hash = project.content_hash(folder);
+        let project_hash = project.content_hash(shape);
         let collection_path = self.collection_path(id);
         let (collection_hash, collection_ident) = match statcache::hash_artifact(
             &collection_path,
-            folder,
+            shape,
             self.cache.get(&collection_path),
         ) {
             Ok(h) => (Some(h.hash.clone()), Some(tree::identity(&h.hash, &h.meta))),
@@ -125,7 +107,7 @@ impl Workspace {
         };
         let baseline = self.store.deployment(id)?;
         // Identities (content and modes, folders, links), as `status` compares them.
-        let project_ident = project.identity(folder);
+        let project_ident = project.identity(shape);
         let state = match &baseline {
             Some(d) => classify_deployed(
                 &tree::identity(&d.baseline_hash, &d.baseline_meta),
@@ -149,10 +131,8 @@ impl Workspace {
         let mut st = ArtifactStatus {
             id: id.clone(),
             state,
-            path: project_path
-                .strip_prefix(&self.root)
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            path: self.relative(&project_path),
+            main_file: self.relative(&crate::discover::main_file(&project_path, id.kind)),
             // Buffers that reached the collection's content share it as their baseline (as
             // `status` says once that is saved): nothing drifts, not even per hunk.
             baseline: match (&baseline, state) {

@@ -55,7 +55,7 @@ impl Workspace {
         }
         let (src, dst) = out.direction.tiers();
         let id = out.id.clone();
-        let folder = id.kind.is_folder();
+        let shape = id.kind.shape();
         let changed = out.plan.source_hash != base.hash;
         // The files the source changed since the baseline: what the deletion conflicts with.
         let empty = Tree::default();
@@ -76,7 +76,7 @@ impl Workspace {
         let hint = restore_hint(out);
         let plan = &mut out.plan;
         plan.result = Tree::default();
-        plan.result_hash = plan.result.content_hash(folder);
+        plan.result_hash = plan.result.content_hash(shape);
         plan.files.clear();
         plan.conflicts = 0;
         let outcome = if changed && out.strategy == Strategy::Auto {

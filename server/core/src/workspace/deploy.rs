@@ -56,10 +56,10 @@ impl Workspace {
             if plan.iter().any(|p: &Planned| p.id == id) {
                 continue;
             }
-            let folder = id.kind.is_folder();
+            let shape = id.kind.shape();
             // Read without the collection copy's lock (another project may be pushing into it):
             // whole, by reading until two reads agree.
-            let source = write::read_stable(&in_collection[&id], folder)
+            let source = write::read_stable(&in_collection[&id], shape)
                 .map_err(|e| e.context(format!("cannot deploy {id}")))?
                 .ok_or_else(|| {
                     Error::not_found(format!(
@@ -68,13 +68,13 @@ impl Workspace {
                     ))
                 })?;
             self.refuse_markers(&id, &source, false, "deploy", "collection")?;
-            let hash = source.content_hash(folder);
-            let ident = source.identity(folder);
+            let hash = source.content_hash(shape);
+            let ident = source.identity(shape);
             let dest = self.project_path(&id);
             let existing = if dest.symlink_metadata().is_ok() {
-                let t = tree::read_artifact(&dest, folder)
+                let t = tree::read_artifact(&dest, shape)
                     .map_err(|e| e.context(format!("cannot deploy {id} over its project copy")))?;
-                let h = t.identity(folder);
+                let h = t.identity(shape);
                 Some((t, h))
             } else {
                 None
@@ -110,11 +110,11 @@ impl Workspace {
 
     fn deploy_one(&mut self, p: Planned) -> Result<DeployOutcome> {
         let started = std::time::Instant::now();
-        let folder = p.id.kind.is_folder();
+        let shape = p.id.kind.shape();
         let dest = self.project_path(&p.id);
         let writer = Writer::begin(&p.id, &dest, LOCK_TIMEOUT)?;
         // The copy was checked before the lock was held: make sure it is still what was checked.
-        let now = writer.read_target()?.map(|t| t.identity(folder));
+        let now = writer.read_target()?.map(|t| t.identity(shape));
         if now.as_deref() != p.existing.as_ref().map(|(_, h)| h.as_str()) {
             return Err(Error::conflict(format!(
                 "{} changed while {} was being deployed; run the deploy again",

@@ -134,8 +134,8 @@ impl Workspace {
             }
         }
         for path in [self.project_path(id), self.collection_path(id)] {
-            if let Ok(tree) = tree::read_artifact(&path, id.kind.is_folder()) {
-                if tree.content_hash(id.kind.is_folder()) == hash {
+            if let Ok(tree) = tree::read_artifact(&path, id.kind.shape()) {
+                if tree.content_hash(id.kind.shape()) == hash {
                     return Ok(Some(tree));
                 }
             }

@@ -143,8 +143,7 @@ impl Workspace {
         let tree = match tree {
             Some(t) => t,
             None => {
-                read =
-                    crate::tree::read_artifact(&self.project_path(&st.id), st.id.kind.is_folder())?;
+                read = crate::tree::read_artifact(&self.project_path(&st.id), st.id.kind.shape())?;
                 &read
             }
         };

@@ -198,6 +198,14 @@ impl Workspace {
         self.profiles.default().artifact_path(&self.root, id)
     }
 
+    /// `path` relative to the workspace root, as the status report shows paths (`""` when it
+    /// is not below the root).
+    pub(crate) fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .map(|r| r.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     /// The collection copy of an artifact. `collection.toml`'s `path` is always this one: any
     /// other is refused when the collection is opened.
     pub fn collection_path(&self, id: &ArtifactId) -> PathBuf {

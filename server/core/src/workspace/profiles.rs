@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use super::Workspace;
 use crate::compat;
+use crate::discover;
 use crate::drift::{classify_deployed, ArtifactStatus, DriftState, StatusReport};
 use crate::error::Result;
 use crate::id::ArtifactId;
@@ -66,7 +67,7 @@ impl Workspace {
                     ));
                     continue;
                 }
-                let folder = id.kind.is_folder();
+                let shape = id.kind.shape();
                 let project_path = profile.artifact_path(&self.root, &id);
                 let collection_path = collection
                     .get(&id)
@@ -77,7 +78,7 @@ impl Workspace {
                         self.cache.remove(path);
                         return Ok(None);
                     }
-                    match statcache::hash_artifact(path, folder, self.cache.get(path)) {
+                    match statcache::hash_artifact(path, shape, self.cache.get(path)) {
                         Ok(mut h) => {
                             if let Some(fresh) = h.fresh.take() {
                                 self.cache.insert(path.clone(), fresh);
@@ -98,10 +99,8 @@ impl Workspace {
                 let mut st = ArtifactStatus {
                     id: id.clone(),
                     state: DriftState::Untracked,
-                    path: project_path
-                        .strip_prefix(&self.root)
-                        .map(|p| p.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
+                    path: self.relative(&project_path),
+                    main_file: self.relative(&discover::main_file(&project_path, id.kind)),
                     baseline: Some(entry.content_hash.clone()),
                     project: None,
                     collection: collection_hash,

@@ -9,6 +9,7 @@ use super::Workspace;
 use crate::error::Result;
 use crate::hash;
 use crate::id::ArtifactId;
+use crate::id::Shape;
 use crate::store::{AuditEvent, ConflictRecord, NewVersion, Origin};
 use crate::sync::plan::{Action, Plan};
 use crate::sync::{lock, Direction, Strategy};
@@ -38,14 +39,14 @@ impl Workspace {
     /// standing in for project files, without writing anything.
     pub fn propose(&self, id: &ArtifactId, buffers: &[(&str, &[u8])]) -> Result<Proposal> {
         let plan = self.plan_with_buffers(id, Strategy::Auto, buffers)?;
-        let folder = id.kind.is_folder();
+        let shape = id.kind.shape();
         let path = self.project_path(id);
         let mut target = if path.symlink_metadata().is_ok() {
-            tree::read_artifact(&path, folder)?
+            tree::read_artifact(&path, shape)?
         } else {
             Tree::default()
         };
-        if !folder {
+        if shape == Shape::File {
             target.files.clear();
         }
         for (rel, text) in buffers {
@@ -65,24 +66,24 @@ impl Workspace {
     /// when the saved copy is not the proposal's result or the collection or baseline moved
     /// since it was proposed.
     pub fn adopt_saved(&mut self, id: &ArtifactId, p: &Proposal) -> Result<Option<u32>> {
-        let folder = id.kind.is_folder();
+        let shape = id.kind.shape();
         let path = self.project_path(id);
         if path.symlink_metadata().is_err() {
             return Ok(None);
         }
         let _lock = lock::acquire(&path, &id.to_string(), LOCK_TIMEOUT)?;
-        let saved = tree::read_artifact(&path, folder)?;
-        if saved.content_hash(folder) != p.plan.result_hash {
+        let saved = tree::read_artifact(&path, shape)?;
+        if saved.content_hash(shape) != p.plan.result_hash {
             return Ok(None);
         }
         let sides = self.sides(id, Direction::CollectionToProject, Strategy::Auto)?;
-        let source_hash = sides.source.content_hash(folder);
+        let source_hash = sides.source.content_hash(shape);
         if source_hash != p.plan.source_hash
             || sides.base_version.as_ref().map(|v| v.id) != p.base_version
         {
             return Ok(None);
         }
-        let target_hash = p.target.content_hash(folder);
+        let target_hash = p.target.content_hash(shape);
         let conflict_files: Vec<String> = p
             .plan
             .files

@@ -4,6 +4,7 @@
 use super::Workspace;
 use crate::error::{Error, Result};
 use crate::id::ArtifactId;
+use crate::id::Shape;
 use crate::merge::{self, Choice, Unterminated};
 use crate::store::{AuditEvent, NewVersion, Origin};
 use crate::sync::write::{Keep, Writer};
@@ -65,7 +66,7 @@ impl Workspace {
     ) -> Result<ResolveOutcome> {
         let started = std::time::Instant::now();
         let id = self.resolve_id(query)?;
-        let folder = id.kind.is_folder();
+        let shape = id.kind.shape();
         let path = self.project_path(&id);
         if path.symlink_metadata().is_err() {
             return Err(Error::not_found(format!(
@@ -77,7 +78,8 @@ impl Workspace {
         let before = writer.read_target()?.unwrap_or_default();
         let mut tree = before.clone();
         if let Some(f) = file {
-            let known = tree.files.contains_key(f) || (!folder && tree.files.len() == 1);
+            let known =
+                tree.files.contains_key(f) || (shape == Shape::File && tree.files.len() == 1);
             if !known {
                 return Err(Error::not_found(format!(
                     "{id} has no file `{f}`; its files are: {}",
@@ -106,7 +108,7 @@ impl Workspace {
         if let Some(choice) = choice {
             let before = tree.clone();
             for (p, bytes) in tree.files.iter_mut() {
-                if file.is_some_and(|f| f != p.as_str()) && folder {
+                if file.is_some_and(|f| f != p.as_str()) && shape == Shape::Folder {
                     continue;
                 }
                 let parsed = merge::parse_live(bytes, p, recorded.contains(p));
@@ -151,7 +153,7 @@ impl Workspace {
             .collect();
         let mut version = None;
         if remaining.is_empty() {
-            let hash = tree.content_hash(folder);
+            let hash = tree.content_hash(shape);
             let latest = self.store.latest_version(&id)?;
             let v = self.store.in_tx(|| {
                 let parent = kept_as.as_ref().or(latest.as_ref());
@@ -175,8 +177,11 @@ impl Workspace {
                         },
                     )?,
                 };
-                self.store
-                    .resolve_conflicts(&id, file.filter(|_| folder), &hash)?;
+                self.store.resolve_conflicts(
+                    &id,
+                    file.filter(|_| shape == Shape::Folder),
+                    &hash,
+                )?;
                 self.store.audit(&AuditEvent {
                     operation: "resolve",
                     artifact: Some(&id),

@@ -22,7 +22,7 @@ pub struct Resolved {
 impl Workspace {
     /// Resolves what a person typed as a revision of `id`.
     pub fn resolve_rev(&self, id: &ArtifactId, rev: &str) -> Result<Resolved> {
-        let folder = id.kind.is_folder();
+        let shape = id.kind.shape();
         let from_disk = |label: &str, path: std::path::PathBuf| -> Result<Resolved> {
             if path.symlink_metadata().is_err() {
                 return Err(Error::not_found(format!(
@@ -30,10 +30,10 @@ impl Workspace {
                     path.display()
                 )));
             }
-            let tree = tree::read_artifact(&path, folder)?;
+            let tree = tree::read_artifact(&path, shape)?;
             Ok(Resolved {
                 label: label.to_string(),
-                hash: tree.content_hash(folder),
+                hash: tree.content_hash(shape),
                 tree,
                 version: None,
             })

@@ -25,12 +25,12 @@ impl Workspace {
         let started = std::time::Instant::now();
         let id = self.resolve_id(query)?;
         let target = self.resolve_rev(&id, rev)?;
-        let folder = id.kind.is_folder();
+        let shape = id.kind.shape();
         let path = self.project_path(&id);
         let writer = Writer::begin(&id, &path, super::sync::LOCK_TIMEOUT)?;
         let current = writer.read_target()?;
         // Identities: a rollback that only brings modes, folders or links back is a change too.
-        let changed = current.as_ref().map(|t| t.identity(folder))
+        let changed = current.as_ref().map(|t| t.identity(shape))
             != Some(tree::identity(&target.hash, &target.tree.meta_digest()));
         if !changed {
             return Err(Error::invalid(format!(

@@ -9,6 +9,7 @@ use crate::discover;
 use crate::drift::{classify_deployed, ArtifactStatus, DriftState, StatusReport};
 use crate::error::{Error, Result};
 use crate::id::ArtifactId;
+use crate::id::Shape;
 use crate::statcache::{self, Hashed};
 use crate::store::{NewVersion, Origin};
 use crate::tree::{self, identity, Tree};
@@ -63,15 +64,15 @@ impl Workspace {
         };
 
         // Hash the project and collection copies of every id, in parallel.
-        let mut jobs: Vec<(PathBuf, bool)> = Vec::with_capacity(ids.len() * 2);
+        let mut jobs: Vec<(PathBuf, Shape)> = Vec::with_capacity(ids.len() * 2);
         for id in &ids {
-            jobs.push((self.project_path(id), id.kind.is_folder()));
+            jobs.push((self.project_path(id), id.kind.shape()));
             jobs.push((
                 collection
                     .get(id)
                     .cloned()
                     .unwrap_or_else(|| self.collection_path(id)),
-                id.kind.is_folder(),
+                id.kind.shape(),
             ));
         }
         let mut seen = hash_all(&jobs, &self.cache);
@@ -93,15 +94,12 @@ impl Workspace {
             let (Some(p), Some(c)) = (seen.next(), seen.next()) else {
                 break;
             };
-            let rel = self
-                .project_path(&id)
-                .strip_prefix(&self.root)
-                .map(|r| r.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let project_path = self.project_path(&id);
             let mut st = ArtifactStatus {
                 id: id.clone(),
                 state: DriftState::Untracked,
-                path: rel,
+                path: self.relative(&project_path),
+                main_file: self.relative(&discover::main_file(&project_path, id.kind)),
                 baseline: None,
                 project: p.hash().map(str::to_string),
                 collection: c.hash().map(str::to_string),
@@ -210,9 +208,9 @@ impl Workspace {
         }
         let tree = match tree {
             Some(t) => t,
-            None => tree::read_artifact(&self.project_path(id), id.kind.is_folder())?,
+            None => tree::read_artifact(&self.project_path(id), id.kind.shape())?,
         };
-        if tree.content_hash(id.kind.is_folder()) != hash || tree.meta_digest() != meta {
+        if tree.content_hash(id.kind.shape()) != hash || tree.meta_digest() != meta {
             // Changed again while we looked; the next check records it.
             return Ok(latest.map(|v| v.number).unwrap_or_default());
         }
@@ -290,7 +288,7 @@ impl Workspace {
 }
 
 /// Hashes every job through the cache on all cores; order of results matches `jobs`.
-fn hash_all(jobs: &[(PathBuf, bool)], cache: &statcache::StatCache) -> Vec<Seen> {
+fn hash_all(jobs: &[(PathBuf, Shape)], cache: &statcache::StatCache) -> Vec<Seen> {
     // One open handle per parent folder (`.claude/skills`, `<collection>/commands`, ...); there
     // are at most six, so a list beats hashing paths (which walks their components).
     let mut bases: Vec<(&Path, Option<statcache::Base>)> = Vec::new();
@@ -305,13 +303,13 @@ fn hash_all(jobs: &[(PathBuf, bool)], cache: &statcache::StatCache) -> Vec<Seen>
         }
     }
     let bases = &bases;
-    let one = |(path, folder): &(PathBuf, bool)| -> Seen {
+    let one = |(path, shape): &(PathBuf, Shape)| -> Seen {
         let parent = path.parent().map(Path::as_os_str);
         let base = bases
             .iter()
             .find(|(p, _)| Some(p.as_os_str()) == parent)
             .and_then(|(_, b)| b.as_ref());
-        match statcache::hash_artifact_in(base, path, *folder, cache.get(path)) {
+        match statcache::hash_artifact_in(base, path, *shape, cache.get(path)) {
             Ok(h) => Seen::Hashed(h),
             Err(Error::Io { source, .. })
                 if source.kind() == std::io::ErrorKind::NotFound && !exists(path) =>

@@ -97,7 +97,7 @@ impl Workspace {
         let sides = self.sides(&id, direction, strategy)?;
         self.refuse_onward(&id, direction, &sides.source)?;
         let (src_tier, dst_tier) = direction.tiers();
-        let short = |t: &Tree| hash::short(&t.content_hash(id.kind.is_folder())).to_string();
+        let short = |t: &Tree| hash::short(&t.content_hash(id.kind.shape())).to_string();
         let labels = Labels::new(
             format!(
                 "{dst_tier} ({})",
@@ -113,7 +113,7 @@ impl Workspace {
             base: sides.base.as_ref(),
             source: &sides.source,
             target: sides.target.as_ref(),
-            folder: id.kind.is_folder(),
+            shape: id.kind.shape(),
             strategy: if strategy == Strategy::Fork {
                 Strategy::Overwrite
             } else {
@@ -159,7 +159,7 @@ impl Workspace {
             target.files.insert(rel.to_string(), text.to_vec());
         }
         let (src_tier, dst_tier) = Direction::CollectionToProject.tiers();
-        let short = |t: &Tree| hash::short(&t.content_hash(id.kind.is_folder())).to_string();
+        let short = |t: &Tree| hash::short(&t.content_hash(id.kind.shape())).to_string();
         let labels = Labels::new(
             format!(
                 "{dst_tier} ({})",
@@ -175,7 +175,7 @@ impl Workspace {
             base: sides.base.as_ref(),
             source: &sides.source,
             target: sides.target.as_ref(),
-            folder: id.kind.is_folder(),
+            shape: id.kind.shape(),
             strategy,
             labels: &labels,
         }))
@@ -187,19 +187,19 @@ impl Workspace {
         direction: Direction,
         strategy: Strategy,
     ) -> Result<Sides> {
-        let folder = id.kind.is_folder();
+        let shape = id.kind.shape();
         let read = |path: &std::path::Path| -> Result<Option<Tree>> {
             if path.symlink_metadata().is_err() {
                 return Ok(None);
             }
-            tree::read_artifact(path, folder).map(Some)
+            tree::read_artifact(path, shape).map(Some)
         };
         let (source_path, mut target_path) = match direction {
             Direction::CollectionToProject => (self.collection_path(id), self.project_path(id)),
             _ => (self.project_path(id), self.collection_path(id)),
         };
         // The source is read without its lock (another project may be writing it): whole.
-        let source = write::read_stable(&source_path, folder)?.ok_or_else(|| {
+        let source = write::read_stable(&source_path, shape)?.ok_or_else(|| {
             Error::not_found(format!(
                 "{id} has no {} copy to sync from (looked at {})",
                 direction.tiers().0,

@@ -13,6 +13,7 @@ use super::Workspace;
 use crate::error::{Error, Result};
 use crate::hash;
 use crate::id::ArtifactId;
+use crate::id::Shape;
 use crate::merge::Labels;
 use crate::sync::plan;
 use crate::sync::{Direction, Strategy};
@@ -80,19 +81,19 @@ struct Job {
 }
 
 impl Job {
-    fn folder(&self) -> bool {
-        self.id.kind.is_folder()
+    fn shape(&self) -> Shape {
+        self.id.kind.shape()
     }
 
     fn read(&self, repo: &Repo, sha: &str) -> Result<Tree> {
-        repo.read(sha, &self.up.path, self.folder(), &self.file_name)
+        repo.read(sha, &self.up.path, self.shape(), &self.file_name)
     }
 
     fn collection_copy(&self) -> Result<Option<Tree>> {
         if self.collection_path.symlink_metadata().is_err() {
             return Ok(None);
         }
-        tree::read_artifact(&self.collection_path, self.folder()).map(Some)
+        tree::read_artifact(&self.collection_path, self.shape()).map(Some)
     }
 
     /// The upstream content at `resolved_sha` — the merge base — or why it cannot be had.
@@ -111,7 +112,7 @@ impl Job {
     fn check(&self) -> Result<UpstreamCheck> {
         let repo = Repo::open(&self.up.url)?;
         let head = upstream::fetch_head(&repo, &self.up)?;
-        let folder = self.folder();
+        let shape = self.shape();
         let collection = self.collection_copy()?.ok_or_else(|| {
             Error::not_found(format!(
                 "{} has no collection copy (looked at {})",
@@ -119,13 +120,13 @@ impl Job {
                 self.collection_path.display()
             ))
         })?;
-        let collection_hash = collection.content_hash(folder);
+        let collection_hash = collection.content_hash(shape);
         let mut warnings: Vec<String> = upstream::old_cache_warning(&self.collection_root)
             .into_iter()
             .collect();
         let now_entry = repo.entry(&head.sha, &self.up.path)?;
         let upstream_hash = match &now_entry {
-            Some(_) => Some(self.read(&repo, &head.sha)?.content_hash(folder)),
+            Some(_) => Some(self.read(&repo, &head.sha)?.content_hash(shape)),
             None => {
                 warnings.push(format!(
                     "upstream no longer has `{}` at {}",
@@ -142,7 +143,7 @@ impl Job {
                 let behind = base_sha != head.sha
                     && repo.entry(&base_sha, &self.up.path)?.map(|e| e.oid)
                         != now_entry.as_ref().map(|e| e.oid.clone());
-                (behind, base.content_hash(folder) != collection_hash)
+                (behind, base.content_hash(shape) != collection_hash)
             }
             Err(why) => {
                 warnings.push(format!("{why}; comparing with upstream's content instead"));
@@ -229,7 +230,7 @@ impl Workspace {
         };
         for sha in repo.commits_touching(&job.up.path, DEPTH)? {
             if let Ok(tree) = job.read(&repo, &sha) {
-                if tree.content_hash(id.kind.is_folder()) == hash {
+                if tree.content_hash(id.kind.shape()) == hash {
                     return Ok(Some(tree));
                 }
             }
@@ -248,7 +249,7 @@ impl Workspace {
                 job.up.describe(),
                 short_sha(&head.sha)
             ),
-            hash: tree.content_hash(id.kind.is_folder()),
+            hash: tree.content_hash(id.kind.shape()),
             tree,
             version: None,
         })
@@ -325,7 +326,7 @@ impl Workspace {
     ) -> Result<SyncOutcome> {
         let started = Instant::now();
         let job = self.upstream_job(id)?;
-        let folder = job.folder();
+        let shape = job.shape();
         let repo = Repo::open(&job.up.url)?;
         let head = upstream::fetch_head(&repo, &job.up)?;
         let source = job.read(&repo, &head.sha).map_err(|e| {
@@ -350,7 +351,7 @@ impl Workspace {
             None
         };
         let target = job.collection_copy()?;
-        let short_hash = |t: &Tree| hash::short(&t.content_hash(folder)).to_string();
+        let short_hash = |t: &Tree| hash::short(&t.content_hash(shape)).to_string();
         let labels = Labels::new(
             format!(
                 "collection ({})",
@@ -371,7 +372,7 @@ impl Workspace {
             base: base.as_ref(),
             source: &source,
             target: target.as_ref(),
-            folder,
+            shape,
             strategy,
             labels: &labels,
         });

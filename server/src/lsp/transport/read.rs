@@ -2,7 +2,7 @@
 //! stretch becomes one [`Frame::Bad`] and reading resumes at the next `Content-Length:` header,
 //! so no input can leave the reader waiting for something that will never come.
 
-use tokio::io::{AsyncRead, AsyncReadExt};
+use std::io::Read;
 
 /// The biggest body from the client kept in memory; a longer frame's body is read and dropped.
 pub const MAX_BODY: u64 = 64 << 20;
@@ -68,7 +68,7 @@ pub fn find_header(hay: &[u8]) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(HEADER))
 }
 
-impl<R: AsyncRead + Unpin> FrameReader<R> {
+impl<R: Read> FrameReader<R> {
     /// A reader of `r` keeping bodies up to `max_body` bytes.
     pub fn new(r: R, max_body: u64) -> Self {
         FrameReader {
@@ -86,7 +86,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     }
 
     /// Reads more input; `false` at the end of it.
-    async fn fill(&mut self) -> std::io::Result<bool> {
+    fn fill(&mut self) -> std::io::Result<bool> {
         if self.eof {
             return Ok(false);
         }
@@ -96,7 +96,12 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
         }
         let len = self.buf.len();
         self.buf.resize(len + CHUNK, 0);
-        let n = self.r.read(&mut self.buf[len..]).await;
+        let n = loop {
+            match self.r.read(&mut self.buf[len..]) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                n => break n,
+            }
+        };
         self.buf.truncate(len + *n.as_ref().unwrap_or(&0));
         if n? == 0 {
             self.eof = true;
@@ -116,13 +121,13 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     }
 
     /// The next frame. I/O errors other than the end of input are returned as they are.
-    pub async fn next(&mut self) -> std::io::Result<Frame> {
+    pub fn next(&mut self) -> std::io::Result<Frame> {
         self.last_body = None;
-        match self.header().await? {
+        match self.header()? {
             Header::End => Ok(Frame::End),
             Header::Bad(why, resume) => {
                 self.pos += resume;
-                let skipped = self.scan().await?;
+                let skipped = self.scan()?;
                 Ok(Frame::Bad { why, skipped })
             }
             Header::Length(n) if n > self.max_body => {
@@ -134,7 +139,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                     if left == 0 {
                         return Ok(Frame::Oversize(n));
                     }
-                    if !self.fill().await? {
+                    if !self.fill()? {
                         return Ok(Frame::End);
                     }
                 }
@@ -142,7 +147,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             Header::Length(n) => {
                 let n = n as usize;
                 while self.avail().len() < n {
-                    if !self.fill().await? {
+                    if !self.fill()? {
                         return Ok(Frame::End);
                     }
                 }
@@ -156,7 +161,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
 
     /// Reads a header block and consumes it when it is good. A line that cannot be a header is
     /// noticed as soon as its first wrong byte arrives, not when (or if) its line ends.
-    async fn header(&mut self) -> std::io::Result<Header> {
+    fn header(&mut self) -> std::io::Result<Header> {
         // Blank lines between frames are tolerated.
         loop {
             let skip = self
@@ -168,7 +173,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             if !self.avail().is_empty() {
                 break;
             }
-            if !self.fill().await? {
+            if !self.fill()? {
                 return Ok(Header::End);
             }
         }
@@ -218,7 +223,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
             if self.avail().len() > MAX_HEADER {
                 return Ok(Header::Bad(too_long(), 1));
             }
-            if !self.fill().await? {
+            if !self.fill()? {
                 return Ok(Header::End);
             }
         }
@@ -244,7 +249,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
     /// Skips to the next `Content-Length:` header (or the end of input), returning what was
     /// skipped when small enough to keep. Stops early when the skipped bytes are one complete
     /// JSON value: the message of a frame whose header was bad, which is answered at once.
-    async fn scan(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+    fn scan(&mut self) -> std::io::Result<Option<Vec<u8>>> {
         let mut skipped = Some(Vec::new());
         loop {
             let avail = self.avail();
@@ -270,7 +275,7 @@ impl<R: AsyncRead + Unpin> FrameReader<R> {
                 keep(&mut skipped, &tail);
                 return Ok(skipped);
             }
-            if !self.fill().await? {
+            if !self.fill()? {
                 let tail = self.avail().to_vec();
                 self.pos += tail.len();
                 keep(&mut skipped, &tail);
@@ -305,9 +310,6 @@ fn shorten(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
-    use tokio::io::ReadBuf;
 
     /// Gives its bytes `step` at a time, as a pipe under load may.
     struct Trickle {
@@ -316,47 +318,38 @@ mod tests {
         step: usize,
     }
 
-    impl AsyncRead for Trickle {
-        fn poll_read(
-            mut self: Pin<&mut Self>,
-            _: &mut Context<'_>,
-            buf: &mut ReadBuf<'_>,
-        ) -> Poll<std::io::Result<()>> {
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
             let end = self
                 .at
                 .saturating_add(self.step)
                 .min(self.data.len())
-                .min(self.at + buf.remaining());
-            let chunk = self.data[self.at..end].to_vec();
-            buf.put_slice(&chunk);
+                .min(self.at + buf.len());
+            let n = end - self.at;
+            buf[..n].copy_from_slice(&self.data[self.at..end]);
             self.at = end;
-            Poll::Ready(Ok(()))
+            Ok(n)
         }
     }
 
     fn frames(input: &[u8], step: usize, max_body: u64) -> Vec<Frame> {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime");
-        rt.block_on(async {
-            let mut r = FrameReader::new(
-                Trickle {
-                    data: input.to_vec(),
-                    at: 0,
-                    step,
-                },
-                max_body,
-            );
-            let mut out = Vec::new();
-            loop {
-                let f = r.next().await.expect("read");
-                let end = f == Frame::End;
-                out.push(f);
-                if end {
-                    return out;
-                }
+        let mut r = FrameReader::new(
+            Trickle {
+                data: input.to_vec(),
+                at: 0,
+                step,
+            },
+            max_body,
+        );
+        let mut out = Vec::new();
+        loop {
+            let f = r.next().expect("read");
+            let end = f == Frame::End;
+            out.push(f);
+            if end {
+                return out;
             }
-        })
+        }
     }
 
     /// The frames of `input` read whole, and the same frames read one byte at a time.
@@ -501,19 +494,14 @@ mod tests {
 
     #[test]
     fn a_body_can_be_read_again_from_a_header_inside_it() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime");
-        rt.block_on(async {
-            let input = [&b"Content-Length: 30\r\n\r\n{\"id\":6}"[..], GOOD, b"xxxx"].concat();
-            let mut r = FrameReader::new(&input[..], MAX_BODY);
-            let Ok(Frame::Body(b)) = r.next().await else {
-                panic!("no body")
-            };
-            let at = find_header(&b).expect("header inside");
-            assert_eq!(at, 8);
-            r.unread_body_from(at);
-            assert_eq!(r.next().await.ok(), Some(body(b"{}")));
-        });
+        let input = [&b"Content-Length: 30\r\n\r\n{\"id\":6}"[..], GOOD, b"xxxx"].concat();
+        let mut r = FrameReader::new(&input[..], MAX_BODY);
+        let Ok(Frame::Body(b)) = r.next() else {
+            panic!("no body")
+        };
+        let at = find_header(&b).expect("header inside");
+        assert_eq!(at, 8);
+        r.unread_body_from(at);
+        assert_eq!(r.next().ok(), Some(body(b"{}")));
     }
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 
 use super::Strategy;
 use crate::hash;
+use crate::id::Shape;
 use crate::merge::{self, ConflictStyle, Favor, Labels, MergeOptions, MergeOutcome};
 use crate::tree::Tree;
 
@@ -179,19 +180,19 @@ pub struct Input<'a> {
     pub source: &'a Tree,
     /// `None` when the target has no copy yet.
     pub target: Option<&'a Tree>,
-    pub folder: bool,
+    pub shape: Shape,
     pub strategy: Strategy,
     /// Conflict labels: target first (ours), then base, then source (theirs).
     pub labels: &'a Labels,
 }
 
 pub fn plan(input: Input<'_>) -> Plan {
-    let folder = input.folder;
+    let shape = input.shape;
     let empty = Tree::default();
     let target = input.target.unwrap_or(&empty);
-    let source_hash = input.source.content_hash(folder);
-    let target_hash = input.target.map(|t| t.content_hash(folder));
-    let base_hash = input.base.map(|b| b.content_hash(folder));
+    let source_hash = input.source.content_hash(shape);
+    let target_hash = input.target.map(|t| t.content_hash(shape));
+    let base_hash = input.base.map(|b| b.content_hash(shape));
     let mut warnings = Vec::new();
 
     // Same content and same modes, folders and links.
@@ -293,7 +294,7 @@ pub fn plan(input: Input<'_>) -> Plan {
             m
         }
     };
-    if folder {
+    if shape == Shape::Folder {
         warnings.extend(result.meta.normalize(&result.files));
     } else {
         // A single-file artifact is stored under its own name on each side: keep only its mode.
@@ -320,7 +321,7 @@ pub fn plan(input: Input<'_>) -> Plan {
         result.meta.normalize(&result.files);
     }
     let meta_changes = crate::tree::meta::describe_changes(&target.meta, &result.meta);
-    let result_hash = result.content_hash(folder);
+    let result_hash = result.content_hash(shape);
     let result_meta = result.meta_digest();
     let target_meta = input.target.map(Tree::meta_digest);
     Plan {

@@ -1,6 +1,7 @@
 //! Data-driven tests of the per-file rules: base, source, target trees → actions and result.
 
 use super::*;
+use crate::id::Shape;
 
 fn tree(files: &[(&str, &str)]) -> Tree {
     let mut t = Tree::default();
@@ -20,7 +21,7 @@ fn run(base: Option<&Tree>, source: &Tree, target: Option<&Tree>, strategy: Stra
         base,
         source,
         target,
-        folder: true,
+        shape: Shape::Folder,
         strategy,
         labels: &l,
     })
@@ -215,7 +216,7 @@ fn single_file_artifacts_hash_as_their_bytes() {
         base: None,
         source: &source,
         target: None,
-        folder: false,
+        shape: Shape::File,
         strategy: Strategy::Auto,
         labels: &l,
     });

@@ -1,16 +1,18 @@
 //! Diagnostics (docs/design.md §8): artifact drift on the main file's first line, one Error per conflict
 //! region with its exact range, malformed regions, and optional per-hunk drift hints.
 
+use lsp_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Position, Range, Url,
+};
 use serde_json::json;
 use skillmeat_core::drift::{ArtifactStatus, DriftState};
 use skillmeat_core::hash::short;
 use skillmeat_core::merge;
-use tower_lsp::lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
-    Position, Range, Url,
-};
 
 use super::pos;
+
+mod choose;
 
 pub const SOURCE: &str = "skillmeat";
 

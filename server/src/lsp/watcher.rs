@@ -21,15 +21,9 @@ impl std::fmt::Debug for Watcher {
     }
 }
 
-/// Our own transient entries (stage and old trees, locks) are not changes worth a refresh.
+/// The core's own entries (stages, locks, the store, the fetch cache) are not changes worth a refresh.
 fn ours(p: &std::path::Path) -> bool {
-    p.components().any(|c| {
-        let s = c.as_os_str().to_string_lossy();
-        s.contains(".skillmeat-stage-")
-            || s.contains(".skillmeat-old-")
-            || s.ends_with(".skillmeat-lsp.lock")
-            || s.contains(".tmp-")
-    })
+    skillmeat_core::layout::internal_path(p).is_some_and(|k| k.is_bookkeeping())
 }
 
 impl Watcher {

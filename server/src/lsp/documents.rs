@@ -1,0 +1,112 @@
+//! Document sync on the state: open documents are buffers whose unsaved text counts for drift;
+//! a save records what the file now holds (a proposal's result, a resolution).
+
+use std::path::PathBuf;
+
+use lsp_types::{MessageType, TextDocumentContentChangeEvent};
+
+use super::state::{Doc, State};
+use super::{pos, to_proto};
+
+impl State {
+    pub fn did_open(&mut self, path: PathBuf, text: String, version: i32) {
+        self.docs.insert(
+            path.clone(),
+            Doc {
+                text,
+                version,
+                path: path.clone(),
+            },
+        );
+        if let Some((i, id, _)) = self.locate(&path) {
+            self.refresh_artifact(i, &id);
+        }
+    }
+
+    /// Applies changes in arrival order, which is the order the client sent them: every handler
+    /// is handled by the owner in arrival order. Versions only have to grow (Neovim numbers
+    /// changes with `b:changedtick`, which skips); a change not newer than the document is stale
+    /// and ignored.
+    pub fn did_change(
+        &mut self,
+        path: PathBuf,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) {
+        let Some(doc) = self.docs.get_mut(&path) else {
+            return;
+        };
+        if version <= doc.version {
+            let current = doc.version;
+            self.log(MessageType::WARNING, format!("skillmeat: ignored a stale change to {} (version {version}, document at {current})", to_proto::uri(&path).map(|u| u.to_string()).unwrap_or_default()));
+            return;
+        }
+        for c in &changes {
+            pos::apply(&mut doc.text, c);
+        }
+        doc.version = version;
+        if let Some((i, id, _)) = self.locate(&path) {
+            self.refresh_artifact(i, &id);
+        }
+    }
+
+    /// Saved content is recorded: drift is recomputed from disk (a changed copy becomes a
+    /// version), and a file whose conflict markers are all gone records the resolution.
+    pub fn did_save(&mut self, path: PathBuf) {
+        let Some((i, id, _)) = self.locate(&path) else {
+            return;
+        };
+        // A proposed update or merge is recorded once the saved copy is its result.
+        if let (Some(p), Some(ws)) = (
+            self.proposals.get(&(i, id.clone())),
+            self.folders.get_mut(&i).and_then(|f| f.ws.as_mut()),
+        ) {
+            let what = if p.is_update() {
+                "update from the collection"
+            } else {
+                "merge with the collection"
+            };
+            match ws.adopt_saved(&id, p) {
+                Ok(Some(v)) => {
+                    self.log(
+                        MessageType::INFO,
+                        format!("skillmeat: {id}: saved the {what}; recorded as v{v}"),
+                    );
+                    self.proposals.remove(&(i, id.clone()));
+                }
+                Ok(None) => {}
+                Err(e) => self.log(MessageType::WARNING, format!("skillmeat: {id}: {e}")),
+            }
+        }
+        let Some(ws) = self.folders.get_mut(&i).and_then(|f| f.ws.as_mut()) else {
+            return;
+        };
+        // `resolve` parses every file of the artifact and records only when no marker region is
+        // left; otherwise it changes nothing.
+        if ws
+            .store()
+            .open_conflicts(&id)
+            .is_ok_and(|open| !open.is_empty())
+        {
+            match ws.resolve(&id.to_string(), None, None) {
+                Ok(r) if r.version.is_some() => {
+                    self.log(
+                        MessageType::INFO,
+                        format!("{id}: conflicts resolved and recorded"),
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => self.log(MessageType::WARNING, format!("{id}: {e}")),
+            }
+        }
+        self.refresh_from_disk(i, &[id]);
+    }
+
+    pub fn did_close(&mut self, path: PathBuf) {
+        if let Some(doc) = self.docs.remove(&path) {
+            if let Some((i, id, _)) = self.locate(&doc.path) {
+                self.refresh_artifact(i, &id);
+            }
+        }
+    }
+}
