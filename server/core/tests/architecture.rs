@@ -1,6 +1,8 @@
 //! Checks the invariants of ARCHITECTURE.md that a machine can check: the core knows nothing of
-//! LSP or async, protocol types stay in the language server's folder, every Rust module opens with
-//! a `//!` line, and the declared `rust-version` is at least what every locked dependency needs.
+//! LSP or async, protocol types stay in the language server's folder and its JSON-RPC layer and
+//! URI conversions at its boundary, the server's modules import each other without cycles, every
+//! Rust module opens with a `//!` line, and the declared `rust-version` is at least what every
+//! locked dependency needs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -123,6 +125,167 @@ fn every_rust_module_opens_with_a_doc_line() {
         missing.is_empty(),
         "modules without a `//!` opening line:\n{}",
         missing.join("\n")
+    );
+}
+
+/// The language server's modules (files and folders right under `server/src/lsp/`) that `file`
+/// imports: `super::x` from a file right under `lsp/`, `crate::lsp::x` from anywhere, each also
+/// in a `{a, b}` group.
+fn lsp_imports(lsp: &Path, file: &Path, modules: &[String]) -> Vec<String> {
+    let text = std::fs::read_to_string(file).expect("readable source");
+    let top_level = file.parent() == Some(lsp);
+    let mut prefixes = vec!["crate::lsp::"];
+    if top_level {
+        prefixes.push("super::");
+    }
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        for prefix in &prefixes {
+            for (at, _) in code.match_indices(prefix) {
+                let rest = &code[at + prefix.len()..];
+                let names: Vec<&str> = match rest.strip_prefix('{') {
+                    Some(group) => group
+                        .split('}')
+                        .next()
+                        .unwrap_or("")
+                        .split(',')
+                        .map(|n| n.trim().split("::").next().unwrap_or(""))
+                        .collect(),
+                    None => vec![rest
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .next()
+                        .unwrap_or("")],
+                };
+                for n in names {
+                    if modules.iter().any(|m| m == n) && !out.iter().any(|o| o == n) {
+                        out.push(n.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_language_servers_modules_import_each_other_without_cycles() {
+    let lsp = repo_root().join("server/src/lsp");
+    let mut modules: Vec<String> = std::fs::read_dir(&lsp)
+        .expect("server/src/lsp")
+        .flatten()
+        .map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_string()
+        })
+        .filter(|m| m != "mod" && m != "tests")
+        .collect();
+    modules.sort();
+    let mut edges: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for file in rust_files(&lsp) {
+        let rel = file.strip_prefix(&lsp).expect("inside lsp");
+        let top = rel
+            .components()
+            .next()
+            .map(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        // The root wires everything together, and the in-process tests use everything.
+        if top == "mod" || top == "tests" {
+            continue;
+        }
+        for m in lsp_imports(&lsp, &file, &modules) {
+            let e = edges.entry(top.clone()).or_default();
+            if m != top && !e.contains(&m) {
+                e.push(m);
+            }
+        }
+    }
+    // Depth-first search for a cycle, reporting the first one found as a path.
+    fn visit(
+        m: &str,
+        edges: &std::collections::BTreeMap<String, Vec<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| p == m) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(m.to_string());
+            return Some(cycle);
+        }
+        if done.contains(m) {
+            return None;
+        }
+        path.push(m.to_string());
+        for n in edges.get(m).into_iter().flatten() {
+            if let Some(c) = visit(n, edges, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(m.to_string());
+        None
+    }
+    let mut done = Default::default();
+    for m in &modules {
+        if let Some(cycle) = visit(m, &edges, &mut Vec::new(), &mut done) {
+            panic!(
+                "server/src/lsp modules import each other in a cycle: {}",
+                cycle.join(" → ")
+            );
+        }
+    }
+}
+
+#[test]
+fn the_json_rpc_layer_and_uri_conversions_stay_at_the_boundary() {
+    let lsp = repo_root().join("server/src/lsp");
+    // Where `lsp_server` (messages, ids, request errors) may be named: the transport, the main
+    // loop and its owner, what we send, cancellation, the handlers and `to_proto`.
+    let json_rpc = [
+        "transport/",
+        "main_loop.rs",
+        "owner.rs",
+        "pending.rs",
+        "client.rs",
+        "cancel.rs",
+        "handlers/",
+        "to_proto.rs",
+    ];
+    // Where a URI becomes a path or back: `from_proto` and `to_proto` (and the tests).
+    let uris = ["from_proto.rs", "to_proto.rs", "tests/"];
+    let mut offenders = Vec::new();
+    for file in rust_files(&lsp) {
+        let rel = file
+            .strip_prefix(&lsp)
+            .expect("inside lsp")
+            .display()
+            .to_string();
+        let text = std::fs::read_to_string(&file).expect("readable source");
+        let code: Vec<&str> = text
+            .lines()
+            .map(|l| l.split("//").next().unwrap_or(""))
+            .collect();
+        let allowed = |list: &[&str]| list.iter().any(|a| rel == *a || rel.starts_with(a));
+        if !allowed(&json_rpc) && code.iter().any(|l| l.contains("lsp_server")) {
+            offenders.push(format!("{rel} names lsp_server (the JSON-RPC layer)"));
+        }
+        for call in ["to_file_path", "from_file_path", "Url::parse"] {
+            if !allowed(&uris) && code.iter().any(|l| l.contains(call)) {
+                offenders.push(format!("{rel} calls {call}: use from_proto / to_proto"));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "protocol details outside the boundary modules of server/src/lsp:\n{}",
+        offenders.join("\n")
     );
 }
 

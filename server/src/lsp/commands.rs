@@ -1,17 +1,18 @@
 //! `workspace/executeCommand`: one JSON object argument each, JSON results (docs/lsp-extensions.md).
-//! Runs on the state thread; the backend does the asking (confirmation, progress) around it.
+//! Runs on the owner; `handlers::execute_command` does the asking (confirmation, progress) around it.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use lsp_server::ResponseError;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use skillmeat_core::merge::Choice;
 use skillmeat_core::sync::{Direction, Strategy};
 use skillmeat_core::workspace::{Bulk, Summary, SyncOutcome};
 use skillmeat_core::{ArtifactId, Error};
 
+use super::args::{failed, invalid, Args};
 use super::state::{FolderId, State};
+use super::to_proto::RequestError;
 use super::{from_proto, to_proto};
 use crate::json;
 
@@ -29,76 +30,11 @@ pub const COMMANDS: &[&str] = &[
     "skillmeat.acceptConflict",
 ];
 
-/// A command's single object argument, with errors that name the field.
-#[derive(Debug)]
-pub struct Args(Map<String, Value>);
-
-pub fn invalid(msg: impl Into<String>) -> ResponseError {
-    to_proto::invalid_params(msg)
-}
-
-/// Core errors become request failures carrying the message and its kind.
-pub fn failed(e: &Error) -> ResponseError {
-    to_proto::core_error(e)
-}
-
-impl Args {
-    pub fn parse(command: &str, arguments: &[Value]) -> Result<Args, ResponseError> {
-        match arguments {
-            [] => Ok(Args(Map::new())),
-            [Value::Object(m)] => Ok(Args(m.clone())),
-            _ => Err(invalid(format!("{command} takes one JSON object argument, e.g. {{\"artifact\": \"skill:pdf-tools\"}}"))),
-        }
-    }
-
-    pub fn str(&self, key: &str) -> Result<Option<&str>, ResponseError> {
-        match self.0.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(other) => Err(invalid(format!("`{key}` must be a string, not {other}"))),
-        }
-    }
-
-    pub fn number(&self, key: &str) -> Result<Option<u64>, ResponseError> {
-        match self.0.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => v
-                .as_u64()
-                .map(Some)
-                .ok_or_else(|| invalid(format!("`{key}` must be a whole number, not {v}"))),
-        }
-    }
-
-    pub fn req(&self, key: &str) -> Result<&str, ResponseError> {
-        self.str(key)?
-            .ok_or_else(|| invalid(format!("`{key}` is required")))
-    }
-
-    pub fn bool(&self, key: &str) -> Result<Option<bool>, ResponseError> {
-        match self.0.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(other) => Err(invalid(format!(
-                "`{key}` must be true or false, not {other}"
-            ))),
-        }
-    }
-
-    pub fn parsed<T: std::str::FromStr<Err = Error>>(
-        &self,
-        key: &str,
-    ) -> Result<Option<T>, ResponseError> {
-        self.str(key)?
-            .map(|s| s.parse::<T>().map_err(|e| invalid(format!("`{key}`: {e}"))))
-            .transpose()
-    }
-}
-
-type Reply = Result<Value, ResponseError>;
+type Reply = Result<Value, RequestError>;
 
 /// Which folder a command is about: `workspace` (a folder path), else the folder of `uri`, else
 /// the one folder where `artifact` is deployed, else the first.
-fn folder(s: &State, a: &Args) -> Result<FolderId, ResponseError> {
+fn folder(s: &State, a: &Args) -> Result<FolderId, RequestError> {
     if s.folders.is_empty() {
         return Err(invalid("no workspace folder is open"));
     }
@@ -145,7 +81,7 @@ fn folder(s: &State, a: &Args) -> Result<FolderId, ResponseError> {
 fn ws_mut(
     s: &mut State,
     i: FolderId,
-) -> Result<&mut skillmeat_core::workspace::Workspace, ResponseError> {
+) -> Result<&mut skillmeat_core::workspace::Workspace, RequestError> {
     let Some(f) = s.folders.get_mut(&i) else {
         return Err(invalid("the workspace folder is no longer open"));
     };
@@ -245,7 +181,7 @@ pub fn execute(
 /// Commands that write the project copy refuse while an editor buffer of it holds unsaved
 /// changes: the write would replace the file under the buffer, and saving the buffer afterwards
 /// would silently undo it (or lose the typing).
-fn refuse_unsaved(s: &State, i: FolderId, command: &str, a: &Args) -> Result<(), ResponseError> {
+fn refuse_unsaved(s: &State, i: FolderId, command: &str, a: &Args) -> Result<(), RequestError> {
     let writes_project = match command {
         "skillmeat.sync" => {
             !a.bool("dryRun")?.unwrap_or(false)

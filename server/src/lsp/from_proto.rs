@@ -10,10 +10,14 @@ pub fn path(uri: &Url) -> Option<PathBuf> {
     uri.to_file_path().ok()
 }
 
-/// The local path of a URI given as text (a command's `uri` argument).
-pub fn path_of_str(uri: &str) -> Result<PathBuf, String> {
-    let url = Url::parse(uri).map_err(|e| e.to_string())?;
-    path(&url).ok_or_else(|| "it must be a file: URI".to_string())
+/// A URI given as text (a command's `uri` argument).
+pub fn uri(text: &str) -> Result<Url, String> {
+    Url::parse(text).map_err(|e| e.to_string())
+}
+
+/// The local path of a URI given as text.
+pub fn path_of_str(text: &str) -> Result<PathBuf, String> {
+    path(&uri(text)?).ok_or_else(|| "it must be a file: URI".to_string())
 }
 
 /// The workspace folders `initialize` names (its `rootUri` when it names none).

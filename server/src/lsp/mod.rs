@@ -2,13 +2,16 @@
 //! one owner thread, a thin adapter over `skillmeat-core`.
 //!
 //! Layout: `transport` (framing that survives any input; reader and writer threads), `main_loop`
-//! (the owner: the one thread that holds [`state::State`]), `handlers` (the dispatch table, one
+//! (the one thread that owns [`owner::Owner`]: the [`state::State`] and the conversation's
+//! bookkeeping, `pending` our requests awaiting an answer), `handlers` (the dispatch table, one
 //! file per method), `to_proto` / `from_proto` (where LSP and core types meet), `client` (what we
-//! send), `cancel`, `progress`, `event`, `caps`; the features: `diagnostics`, `actions`, `lens`,
-//! `regions`, `commands`, `settings`, `upstream`, `watch`, `projects` (the collection-file lens and
-//! hover, registering opened folders); `pos` (UTF-16 positions).
+//! send), `cancel`, `progress`, `event`, `caps`; state's changes by concern: `folders`,
+//! `documents`, `publish`, `diagnostics` (with `choose`), `upstream`, `files` (`watcher`); the
+//! features: `actions`, `lens`, `hover`, `regions`, `commands` (`args`), `settings`, `projects` (the
+//! collection-file lens and hover, registering opened folders); `pos` (UTF-16 positions).
 
 mod actions;
+mod args;
 mod cancel;
 mod caps;
 mod client;
@@ -23,6 +26,8 @@ mod handlers;
 mod hover;
 mod lens;
 mod main_loop;
+mod owner;
+mod pending;
 mod pos;
 mod progress;
 mod projects;
@@ -41,7 +46,8 @@ use std::time::Duration;
 
 use cancel::Cancels;
 use client::Client;
-use main_loop::{Gate, Owner};
+use main_loop::Gate;
+use owner::Owner;
 use state::State;
 use transport::Ended;
 
@@ -121,28 +127,4 @@ pub fn serve() -> i32 {
 }
 
 #[cfg(test)]
-mod tests {
-
-    #[test]
-    fn every_advertised_command_is_documented() {
-        let doc = include_str!("../../../docs/lsp-extensions.md");
-        for c in super::commands::COMMANDS {
-            assert!(
-                doc.contains(&format!("`{c}`")),
-                "{c} is not in docs/lsp-extensions.md"
-            );
-        }
-        for code in super::diagnostics::CODES {
-            assert!(
-                doc.contains(&format!("`{code}`")),
-                "diagnostic {code} is not documented"
-            );
-        }
-        for s in super::settings::NAMES {
-            assert!(
-                doc.contains(&format!("`{s}`")),
-                "setting {s} is not documented"
-            );
-        }
-    }
-}
+mod tests;

@@ -1,13 +1,13 @@
 //! Server-initiated work-done progress (`$/progress`): tokens, and the begin / report / end
 //! values. Creating a token is a request to the client (`window/workDoneProgress/create`); its
-//! answer is awaited as a `handlers::Pending` step.
+//! answer is awaited as a `pending::Pending` step.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use lsp_types::*;
 
 use super::client::Client;
-use super::main_loop::Owner;
+use super::owner::Owner;
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
 

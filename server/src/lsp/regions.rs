@@ -5,15 +5,15 @@
 
 use std::collections::HashMap;
 
-use lsp_server::ResponseError;
 use lsp_types::{CodeLens, Command, Position, Range, TextEdit, Url, WorkspaceEdit};
 use serde_json::{json, Value};
 use skillmeat_core::merge::{self, Choice};
 
-use super::commands::{invalid, Args};
+use super::args::{failed, invalid, Args};
 use super::from_proto;
 use super::pos;
 use super::state::State;
+use super::to_proto::RequestError;
 
 /// The document's text (the editor buffer when open) and whether its file has an open conflict
 /// record, for a project file of an artifact.
@@ -73,9 +73,9 @@ pub fn lenses(s: &State, uri: &Url) -> Vec<CodeLens> {
 
 /// `skillmeat.acceptConflict` {uri, region, choice}: the edit that replaces that region of the
 /// document by the chosen side, as `{"edit": WorkspaceEdit}` (the backend applies it).
-pub fn accept(s: &State, a: &Args) -> Result<Value, ResponseError> {
+pub fn accept(s: &State, a: &Args) -> Result<Value, RequestError> {
     let u = a.req("uri")?;
-    let uri = Url::parse(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
+    let uri = from_proto::uri(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
     let region = a
         .number("region")?
         .ok_or_else(|| invalid("`region` is required (the region's 0-based index)"))?
@@ -100,8 +100,7 @@ pub fn accept(s: &State, a: &Args) -> Result<Value, ResponseError> {
             parsed.conflicts.len()
         ))
     })?;
-    let new = merge::replacement_exact(text.as_bytes(), c, choice, ends)
-        .map_err(|e| super::commands::failed(&e))?;
+    let new = merge::replacement_exact(text.as_bytes(), c, choice, ends).map_err(|e| failed(&e))?;
     let edit = WorkspaceEdit {
         changes: Some(HashMap::from([(
             uri.clone(),

@@ -12,6 +12,9 @@ pub fn uri(path: &Path) -> Option<Url> {
     Url::from_file_path(path).ok()
 }
 
+/// A request's error answer: `{code, message, data}`.
+pub type RequestError = ResponseError;
+
 /// A request error: `{code, message, data}`.
 pub fn error(code: i32, message: impl Into<String>, data: Option<Value>) -> ResponseError {
     ResponseError {

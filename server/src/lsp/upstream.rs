@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use lsp_types::MessageType;
 use skillmeat_core::ArtifactId;
 
-use super::main_loop::Owner;
+use super::owner::Owner;
 use super::state::{FolderId, State};
 
 /// How soon a check that is off looks at the setting again.

@@ -5,7 +5,7 @@ use lsp_server::{RequestId, ResponseError};
 use lsp_types::{CodeActionParams, CodeActionResponse};
 
 use crate::lsp::actions;
-use crate::lsp::main_loop::Owner;
+use crate::lsp::owner::Owner;
 
 pub fn run(
     o: &mut Owner,

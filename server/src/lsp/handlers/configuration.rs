@@ -5,8 +5,9 @@ use lsp_server::ResponseError;
 use lsp_types::*;
 use serde_json::Value;
 
-use super::{initialized, Pending};
-use crate::lsp::main_loop::Owner;
+use super::initialized;
+use crate::lsp::owner::Owner;
+use crate::lsp::pending::Pending;
 use crate::lsp::state::State;
 
 pub fn did_change(o: &mut Owner, p: DidChangeConfigurationParams) {

@@ -1,30 +1,19 @@
 //! `workspace/executeCommand` (the commands are `lsp::commands`). The steps that need the
 //! client — asking before a destructive command, creating a bulk sync's progress, applying an
-//! accepted region's edit — are [`Pending`] steps; the command itself runs on the owner, and
+//! accepted region's edit — are `Pending` steps; the command itself runs on the owner, and
 //! stops between artifacts when its flag (`cancel`) is set.
 
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 
 use lsp_server::{RequestId, ResponseError};
 use lsp_types::*;
 use serde_json::{json, Value};
 
-use super::Pending;
-use crate::lsp::cancel::Flag;
-use crate::lsp::commands::{self, Args};
-use crate::lsp::main_loop::Owner;
+use crate::lsp::args::Args;
+use crate::lsp::commands;
+use crate::lsp::owner::Owner;
+use crate::lsp::pending::{Job, Pending};
 use crate::lsp::{progress, to_proto};
-
-/// A command on its way: waiting for the client, or about to run.
-#[derive(Debug)]
-pub struct Job {
-    id: RequestId,
-    command: String,
-    args: Args,
-    flag: Arc<Flag>,
-    progress: Option<String>,
-}
 
 pub fn run(
     o: &mut Owner,

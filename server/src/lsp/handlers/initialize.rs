@@ -7,7 +7,7 @@ use lsp_types::*;
 use crate::lsp::caps::ClientCaps;
 use crate::lsp::commands::COMMANDS;
 use crate::lsp::from_proto;
-use crate::lsp::main_loop::Owner;
+use crate::lsp::owner::Owner;
 
 pub fn run(
     o: &mut Owner,

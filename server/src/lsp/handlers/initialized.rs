@@ -7,8 +7,9 @@ use lsp_server::ResponseError;
 use lsp_types::*;
 use serde_json::{json, Value};
 
-use super::{configuration, Pending};
-use crate::lsp::main_loop::Owner;
+use super::configuration;
+use crate::lsp::owner::Owner;
+use crate::lsp::pending::Pending;
 use crate::lsp::{progress, upstream};
 
 pub fn run(o: &mut Owner, _: InitializedParams) {

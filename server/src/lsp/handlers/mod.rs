@@ -9,7 +9,7 @@
 //!   first scan rather than trigger it).
 //!
 //! Our own requests to the client (confirmation, progress, configuration, edits) are answered
-//! later: each is remembered as a [`Pending`] step, run when its response arrives.
+//! later: each is remembered as a `pending::Pending` step, run when its response arrives.
 
 mod code_action;
 mod code_lens;
@@ -27,11 +27,10 @@ use lsp_server::{ErrorCode, Notification, Request, RequestId, Response, Response
 use lsp_types::{notification as n, request as r};
 use serde::de::DeserializeOwned;
 
-use super::main_loop::Owner;
+use super::owner::Owner;
+use super::pending::Pending;
 use super::state::State;
 use super::to_proto;
-
-pub use execute_command::Job;
 
 /// Handles a client request.
 pub fn request(o: &mut Owner, req: Request) {
@@ -82,23 +81,6 @@ pub fn notification(o: &mut Owner, not: Notification) {
         .finish();
 }
 
-/// What to do with the client's response to one of our requests.
-#[derive(Debug)]
-pub enum Pending {
-    /// `client/registerCapability` for file watching, at start-up.
-    WatchRegistered,
-    /// `window/workDoneProgress/create` for the start-up scan.
-    StartupProgress(String),
-    /// `workspace/configuration`; `startup` when the first scan waits for it.
-    Configuration { startup: bool },
-    /// `window/showMessageRequest` before a destructive command.
-    Confirm(Job),
-    /// `window/workDoneProgress/create` for a bulk sync.
-    CommandProgress(Job, String),
-    /// `workspace/applyEdit` of an accepted conflict region: the command's answer waits for it.
-    ApplyEdit(RequestId, serde_json::Value),
-}
-
 /// Handles the client's response to one of our requests.
 pub fn response(o: &mut Owner, resp: Response) {
     let Some(then) = o.pending.remove(&resp.id) else {
@@ -117,6 +99,13 @@ pub fn response(o: &mut Owner, resp: Response) {
         Pending::ApplyEdit(id, answer) => execute_command::edit_applied(o, id, answer, result),
     }
 }
+
+/// A handler on the owner: answers now (`Some`), or later (`None`) after a round-trip.
+type OwnerHandler<R> = fn(
+    &mut Owner,
+    RequestId,
+    <R as r::Request>::Params,
+) -> Option<Result<<R as r::Request>::Result, ResponseError>>;
 
 fn params<P: DeserializeOwned>(v: serde_json::Value) -> Result<P, ResponseError> {
     serde_json::from_value(v).map_err(|e| to_proto::invalid_params(format!("invalid params: {e}")))
@@ -138,10 +127,7 @@ impl Requests<'_> {
     }
 
     /// Runs before the folders are opened; answers now, or later (`None`) after a round-trip.
-    fn early<R: r::Request>(
-        mut self,
-        f: fn(&mut Owner, RequestId, R::Params) -> Option<Result<R::Result, ResponseError>>,
-    ) -> Self {
+    fn early<R: r::Request>(mut self, f: OwnerHandler<R>) -> Self {
         if let Some((id, p)) = self.take::<R>() {
             match p {
                 Ok(p) => {
@@ -156,10 +142,7 @@ impl Requests<'_> {
     }
 
     /// May change state; answers now, or later (`None`) after a round-trip to the client.
-    fn mutate<R: r::Request>(
-        self,
-        f: fn(&mut Owner, RequestId, R::Params) -> Option<Result<R::Result, ResponseError>>,
-    ) -> Self {
+    fn mutate<R: r::Request>(self, f: OwnerHandler<R>) -> Self {
         if self.req.as_ref().is_some_and(|q| q.method == R::METHOD) {
             self.o.state.ensure_open();
         }

@@ -3,7 +3,7 @@
 use lsp_server::{RequestId, ResponseError};
 use std::sync::atomic::Ordering;
 
-use crate::lsp::main_loop::Owner;
+use crate::lsp::owner::Owner;
 
 pub fn run(o: &mut Owner, _: RequestId, _: ()) -> Option<Result<(), ResponseError>> {
     crate::lsp::SHUT_DOWN.store(true, Ordering::SeqCst);

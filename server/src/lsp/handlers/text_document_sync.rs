@@ -4,7 +4,7 @@
 use lsp_types::*;
 
 use crate::lsp::from_proto;
-use crate::lsp::main_loop::Owner;
+use crate::lsp::owner::Owner;
 
 pub fn did_open(o: &mut Owner, p: DidOpenTextDocumentParams) {
     let d = p.text_document;

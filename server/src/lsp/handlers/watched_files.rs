@@ -3,7 +3,7 @@
 use lsp_types::DidChangeWatchedFilesParams;
 
 use crate::lsp::from_proto;
-use crate::lsp::main_loop::Owner;
+use crate::lsp::owner::Owner;
 
 pub fn run(o: &mut Owner, p: DidChangeWatchedFilesParams) {
     let paths = p
