@@ -88,9 +88,16 @@ pub fn report(
     collection: &Collection,
     only: Option<&ArtifactId>,
 ) -> Vec<ProjectReport> {
+    // The collection is read once for every project (a failed scan: each project's own error).
+    let scan = crate::workspace::scan_collection(collection)
+        .ok()
+        .map(std::sync::Arc::new);
     each(projects, |p| {
         let read = || -> Result<Vec<Deployment>> {
             let mut ws = open(p, collection, true)?;
+            if let Some(scan) = &scan {
+                ws.share_collection_scan(scan.clone());
+            }
             let status = match only {
                 // Only the one artifact, when this project has it deployed: no full scan.
                 Some(id) => {
