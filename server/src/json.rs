@@ -4,7 +4,8 @@
 //!
 //! Each shape is a `#[derive(Serialize)]` type whose fields are in the order the documents show;
 //! the functions build one from the core's result and hand it out as a `Value`. Status and sync
-//! are here; `json/revisions.rs`, `json/upstream.rs` and `json/store.rs` hold the others.
+//! are here; `json/revisions.rs`, `json/upstream.rs`, `json/store.rs` and `json/projects.rs` hold the
+//! others.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,11 +18,13 @@ use skillmeat_core::sync::plan::{Action, FilePlan};
 use skillmeat_core::workspace::{Summary, SyncOutcome};
 use skillmeat_core::{ArtifactId, Error};
 
+mod projects;
 mod revisions;
 mod store;
 mod trail;
 mod upstream;
 
+pub use projects::*;
 pub use revisions::*;
 pub use store::*;
 pub use trail::*;

@@ -159,6 +159,7 @@ impl Lsp {
             .env_remove("SKILLMEAT_COLLECTION")
             .env_remove("SKILLMEAT_CONFIG_DIR")
             .env_remove("XDG_CACHE_HOME")
+            .env_remove("XDG_STATE_HOME")
             .env("HOME", env.root().join("home"))
             .env("SKILLMEAT_LOG", "info");
         for (k, v) in &how.env {

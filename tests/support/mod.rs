@@ -134,6 +134,7 @@ impl Env {
         c.env_remove("SKILLMEAT_COLLECTION")
             .env_remove("SKILLMEAT_CONFIG_DIR")
             .env_remove("XDG_CACHE_HOME")
+            .env_remove("XDG_STATE_HOME")
             .env("HOME", self.root().join("home"))
             .env("NO_COLOR", "1")
             .current_dir(self.root());

@@ -2,7 +2,8 @@
 //! warm status CPU time against `git status` CPU time on the same tree), a full hash pass,
 //! SkillMeat's `sync-check` where installed, the merge engine against `git merge-file`, and sync
 //! (one artifact, and `sync --all` over 100 outdated skills), and the language server (start →
-//! first diagnostics, edit → published diagnostics, resident memory, on 1,000 skills).
+//! first diagnostics, edit → published diagnostics, resident memory, on 1,000 skills), and
+//! `projects` over 20 registered workspaces of 100 skills each.
 //!
 //! Run it with `scripts/bench.sh` (builds the release binary first). Figures are printed with the
 //! budget next to them; nothing here asserts on time.
@@ -10,6 +11,7 @@
 mod drift;
 mod lsp;
 mod merge;
+mod projects;
 mod report;
 mod skillmeat;
 mod sync;
@@ -50,6 +52,9 @@ fn run() -> anyhow::Result<()> {
     }
     if only("lsp") {
         lsp::run(&bin)?;
+    }
+    if only("projects") {
+        projects::run(&bin)?;
     }
     Ok(())
 }

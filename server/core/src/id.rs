@@ -253,8 +253,12 @@ impl IdQuery {
         &self,
         known: impl IntoIterator<Item = &'a ArtifactId>,
     ) -> Result<ArtifactId> {
-        let mut hits: Vec<&ArtifactId> =
-            known.into_iter().filter(|k| self.matches_name(k)).collect();
+        let known: Vec<&ArtifactId> = known.into_iter().collect();
+        let mut hits: Vec<&ArtifactId> = known
+            .iter()
+            .copied()
+            .filter(|k| self.matches_name(k))
+            .collect();
         hits.sort();
         hits.dedup();
         if self.names_profile() {
@@ -275,18 +279,93 @@ impl IdQuery {
         match hits.as_slice() {
             [one] => Ok((*one).clone()),
             [] => Err(Error::not_found(format!(
-                "unknown artifact `{typed}`: it is in neither the project nor the collection; run `skillmeat-lsp status` to list artifacts"
+                "unknown artifact `{typed}`: it is in neither the project nor the collection; {}",
+                hint(&typed, &known)
             ))),
             many => {
                 let profiles_differ = many.iter().any(|k| k.profile != many[0].profile);
                 Err(Error::invalid(format!(
                     "`{typed}` is ambiguous: it names {}; say which with `{}`",
-                    many.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", "),
-                    if profiles_differ { "type:name@profile" } else { "type:name" }
+                    many.iter()
+                        .map(|i| format!("`{i}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if profiles_differ {
+                        "type:name@profile"
+                    } else {
+                        "type:name"
+                    }
                 )))
             }
         }
     }
+}
+
+impl fmt::Display for IdQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IdQuery::Exact(id) => write!(f, "{id}"),
+            IdQuery::Bare(name) => f.write_str(name),
+            IdQuery::InProfile(q, p) => write!(f, "{q}@{p}"),
+        }
+    }
+}
+
+/// What to say after "unknown artifact": the closest known id when one is near, and where to
+/// see them all.
+fn hint(query: &str, known: &[&ArtifactId]) -> String {
+    match did_you_mean(query, known.iter().copied()) {
+        Some(id) => {
+            format!("did you mean `{id}`? (`skillmeat-lsp list` shows the collection's artifacts)")
+        }
+        None => "run `skillmeat-lsp list` to see the collection's artifacts".to_string(),
+    }
+}
+
+/// The known id closest to what a person typed (`type:name` or a bare name), when it is close
+/// enough to be a typo: the same name of another type, or an edit distance of at most 2 (at most
+/// a third of the name for longer names).
+pub fn did_you_mean<'a>(
+    query: &str,
+    known: impl IntoIterator<Item = &'a ArtifactId>,
+) -> Option<ArtifactId> {
+    let (kind, name) = match query.split_once(':') {
+        Some((k, n)) => (Some(k), n),
+        None => (None, query),
+    };
+    let limit = (name.chars().count() / 3).max(2);
+    known
+        .into_iter()
+        .filter_map(|k| {
+            let mut d = edit_distance(name, &k.name);
+            // A wrong type costs a little, so a same-typed near name wins over it.
+            if kind.is_some_and(|t| t != k.kind.as_str()) {
+                d += 1;
+            }
+            (d > 0 && d <= limit).then_some((d, k))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, k)| k.clone())
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
 
 /// Rejects names that could escape a folder, hide or pass for another: `/`, `\`, `..`, NUL, a
@@ -433,5 +512,24 @@ mod tests {
         );
         assert!(q("demo@cursor").resolve([&claude, &codex]).is_err());
         assert!(IdQuery::parse("demo@../x").is_err());
+    }
+
+    #[test]
+    fn a_typo_gets_the_nearest_known_id() {
+        let tools = ArtifactId::new(ArtifactType::Skill, "pdf-tools").unwrap();
+        let review = ArtifactId::new(ArtifactType::Command, "review").unwrap();
+        let known = [&tools, &review];
+        assert_eq!(did_you_mean("pdf-tool", known), Some(tools.clone()));
+        assert_eq!(did_you_mean("skill:review", known), Some(review.clone()));
+        assert_eq!(did_you_mean("revue", known), Some(review.clone()));
+        assert_eq!(did_you_mean("something-else", known), None);
+        let err = IdQuery::parse("pdf-tool")
+            .unwrap()
+            .resolve(known)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("did you mean `skill:pdf-tools`?"),
+            "{err}"
+        );
     }
 }

@@ -15,6 +15,8 @@ pub mod layout;
 pub mod limits;
 pub mod merge;
 pub mod profile;
+pub mod projects;
+pub mod registry;
 pub mod statcache;
 pub mod store;
 pub mod sync;

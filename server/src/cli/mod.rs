@@ -7,9 +7,11 @@ mod diff;
 mod history;
 mod import;
 mod keep;
+mod list;
 mod log;
 mod merge_file;
 mod output;
+mod projects;
 mod resolve;
 mod rollback;
 mod status;
@@ -17,6 +19,7 @@ mod sync;
 mod tag;
 mod verify;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
@@ -100,6 +103,11 @@ enum Command {
     Keep(keep::Args),
     /// Clear a keep: the artifact reads its drift state again.
     Unkeep(keep::UnkeepArgs),
+    /// List the collection's artifacts and where each is deployed in this project.
+    List,
+    /// Every known project's deployments of collection artifacts, with state and version
+    /// (projects are remembered when a command runs in them or an editor opens them).
+    Projects(projects::Args),
     /// Run the language server on stdin/stdout (what editors start).
     Serve {
         /// Accepted for editors that pass it; stdio is the only transport.
@@ -115,9 +123,21 @@ enum Command {
 pub fn main() -> i32 {
     // merge-file reads its arguments as git does (`--` included), so clap does not see them.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if args.get(1).is_some_and(|a| a == "merge-file") {
-        return merge_file::main(&args[2..]);
+    if let Some(rest) = merge_file_args(&args) {
+        return merge_file::main(&rest);
     }
+    // A lock held by another process: after a second, say what we wait for (the core only
+    // reports the wait; printing is the CLI's).
+    skillmeat_core::sync::lock::on_wait(|what, lock| {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "note: waiting for {what}: another skillmeat-lsp holds {} (pid and start: {}); \
+             waiting up to {} ms (SKILLMEAT_LOCK_TIMEOUT_MS)",
+            lock.path.display(),
+            lock.holder,
+            lock.timeout.as_millis()
+        );
+    });
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -152,6 +172,10 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Serve { .. } => return Ok(crate::lsp::serve()),
         _ => {}
     }
+    // Commands over every known project open each project themselves.
+    if let Some(code) = every_project(cli, out)? {
+        return Ok(code);
+    }
     // Reject malformed ids before anything is opened or created.
     let ids: Vec<&String> = match &cli.command {
         Command::Deploy(a) => a.ids.iter().collect(),
@@ -176,7 +200,9 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
             log::check_since(a.since.as_deref())?;
             vec![]
         }
+        Command::Projects(a) => a.id.iter().collect(),
         Command::Status
+        | Command::List
         | Command::Import
         | Command::Verify
         | Command::MergeFile(_)
@@ -203,8 +229,9 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         Command::Stats(a) => log::stats(&ws, a, out),
         Command::Keep(a) => keep::run(&mut ws, a, out),
         Command::Unkeep(a) => keep::unkeep(&mut ws, a, out),
+        Command::List => list::run(&mut ws, out),
         // Handled before the workspace is opened; kept here so the match stays exhaustive.
-        Command::MergeFile(_) | Command::Serve { .. } => {
+        Command::MergeFile(_) | Command::Serve { .. } | Command::Projects(_) => {
             Err(Error::other("this command needs no workspace"))
         }
     };
@@ -213,6 +240,9 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         if n.contains("interrupted apply") {
             out.note(n);
         }
+    }
+    if result.is_ok() {
+        remember(ws.root());
     }
     if result.is_err() {
         ws.discard_if_new();
@@ -232,6 +262,7 @@ fn read_only(c: &Command) -> bool {
             | Command::CheckUpstream(_)
             | Command::Log(_)
             | Command::Stats(_)
+            | Command::List
     )
 }
 
@@ -248,6 +279,70 @@ fn writes_project(c: &Command) -> bool {
         | Command::Unkeep(_) => true,
         _ => false,
     }
+}
+
+/// `projects` and `sync ID --all-projects`: run over every known project, not one workspace.
+/// `None` for every other command.
+fn every_project(cli: &Cli, out: &Out) -> Result<Option<i32>, Error> {
+    let all_projects_sync = matches!(&cli.command, Command::Sync(a) if a.all_projects);
+    if !matches!(cli.command, Command::Projects(_)) && !all_projects_sync {
+        return Ok(None);
+    }
+    let env = Env::from_process(cli.collection.clone());
+    let collection = Collection::resolve(&env)?;
+    // The project this runs in (when it is one) counts as opened.
+    if let Ok(cwd) = std::env::current_dir() {
+        let here = cli
+            .workspace
+            .clone()
+            .map(Ok)
+            .unwrap_or_else(|| find_project_root(&cwd, &env));
+        if let Ok(here) = here {
+            if skillmeat_core::workspace::is_project(&here) {
+                remember(&here);
+            }
+        }
+    }
+    let code = match &cli.command {
+        Command::Projects(a) => projects::run(&env, &collection, a, out)?,
+        Command::Sync(a) => {
+            let (id, strategy) = sync::all_projects_args(a)?;
+            projects::sync_all(&env, &collection, id, strategy, a.apply, out)?
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(code))
+}
+
+/// Adds a project to the registry of workspaces (`skillmeat_core::registry`); a state folder
+/// that cannot be written costs the registry, never the command.
+fn remember(root: &Path) {
+    if !skillmeat_core::workspace::is_project(root) {
+        return;
+    }
+    if let Some(reg) = skillmeat_core::registry::Registry::from_process() {
+        let _ = reg.register(root);
+    }
+}
+
+/// The arguments of `merge-file` when it is the command (after any global options, or as
+/// `help merge-file`, which shows merge-file's own options only), read as git reads them.
+fn merge_file_args(args: &[std::ffi::OsString]) -> Option<Vec<std::ffi::OsString>> {
+    let mut i = 1;
+    while let Some(a) = args.get(i) {
+        let a = a.to_string_lossy();
+        match a.as_ref() {
+            "merge-file" => return Some(args[i + 1..].to_vec()),
+            "help" if args.get(i + 1).is_some_and(|n| n == "merge-file") => {
+                return Some(vec!["-h".into()])
+            }
+            "--workspace" | "--collection" => i += 2,
+            "--json" | "--skillmeat-compat" => i += 1,
+            _ if a.starts_with("--workspace=") || a.starts_with("--collection=") => i += 1,
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn open_workspace(cli: &Cli) -> Result<Workspace, Error> {

@@ -24,6 +24,8 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     let r = ws.resolve(&a.id, a.file.as_deref(), choice)?;
     if out.json {
         out.print_json(&crate::json::resolve(&r));
+    } else if let Some(why) = &r.nothing_to_resolve {
+        out.line(format!("{}: nothing to resolve: {why}", r.id));
     } else {
         for (p, n) in &r.rewritten {
             out.line(format!(

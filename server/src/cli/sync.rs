@@ -24,9 +24,35 @@ pub struct Args {
     /// Write the plan; without it the plan is only shown.
     #[arg(long)]
     pub apply: bool,
+    /// Sync one collection artifact into every known project that has it deployed (see
+    /// `projects`); each project's outcome is reported, one failing never stops the rest.
+    #[arg(long, conflicts_with = "all")]
+    pub all_projects: bool,
     /// How many artifacts `--all` works on at once.
     #[arg(long, default_value_t = 4)]
     jobs: usize,
+}
+
+/// The one id and the strategy of `sync ID --all-projects` (collection-to-project only).
+pub fn all_projects_args(a: &Args) -> Result<(&str, Strategy), Error> {
+    let direction: Direction = a.direction.parse()?;
+    if direction != Direction::CollectionToProject {
+        return Err(Error::invalid(
+            "--all-projects syncs from the collection into each project: it takes no other --direction",
+        ));
+    }
+    let strategy: Strategy = a.strategy.parse()?;
+    if strategy == Strategy::Fork {
+        return Err(Error::invalid(
+            "the fork strategy only applies to project-to-collection",
+        ));
+    }
+    match a.ids.as_slice() {
+        [one] => Ok((one.as_str(), strategy)),
+        _ => Err(Error::invalid(
+            "sync --all-projects takes exactly one artifact id (e.g. `sync skill:pdf --all-projects`)",
+        )),
+    }
 }
 
 pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
@@ -168,7 +194,16 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
     for m in &p.meta_changes {
         out.line(format!("  {m}"));
     }
-    if o.applied {
+    if p.is_noop() {
+        // Nothing to write: say so, whether or not --apply was given.
+        out.line(match (p.kind, o.version) {
+            (skillmeat_core::sync::plan::Kind::NothingToTake, _) => {
+                "  nothing to take: the target is left as it is".to_string()
+            }
+            (_, Some(v)) => format!("  already up to date (v{v})"),
+            (_, None) => "  already up to date".to_string(),
+        });
+    } else if o.applied {
         let mut done = String::from("  applied");
         if let Some(v) = o.version {
             done.push_str(&format!(", now v{v}"));

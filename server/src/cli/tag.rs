@@ -1,4 +1,4 @@
-//! `tag ID TAG [--rev REV]`: name a version.
+//! `tag ID TAG [--rev REV] [--force]`: name a version (an existing tag moves only with --force).
 
 use skillmeat_core::workspace::Workspace;
 use skillmeat_core::Error;
@@ -14,21 +14,34 @@ pub struct Args {
     /// The revision to tag (default: the project copy).
     #[arg(long)]
     rev: Option<String>,
+    /// Move the tag when it already names another version (like `git tag -f`).
+    #[arg(long, short = 'f')]
+    force: bool,
 }
 
 pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
-    let t = ws.tag(&a.id, &a.tag, a.rev.as_deref())?;
+    let t = ws.tag_with(&a.id, &a.tag, a.rev.as_deref(), a.force)?;
     if out.json {
         out.print_json(&crate::json::tag(&t));
     } else {
-        out.line(format!(
-            "tagged {} v{} ({}) as {}; change since the previous tag: {}",
+        let mut line = format!(
+            "tagged {} v{} ({}) as {}",
             t.id,
             t.version,
             skillmeat_core::hash::short(&t.hash),
             t.tag,
-            t.bump.as_str()
-        ));
+        );
+        if let Some(from) = t.moved_from {
+            line.push_str(&format!(" (moved from v{from})"));
+        }
+        match &t.since {
+            Some((prev, n)) => line.push_str(&format!(
+                "; change since {prev} (v{n}): {}",
+                t.bump.as_str()
+            )),
+            None => line.push_str("; no earlier tag to compare with"),
+        }
+        out.line(line);
     }
     Ok(exit::OK)
 }

@@ -138,6 +138,15 @@ pub struct Tag<'a> {
     pub version: V,
     pub hash: &'a str,
     pub semver: &'static str,
+    pub since: Option<Since<'a>>,
+    pub moved_from: Option<V>,
+}
+
+/// The nearest tagged version before a tagged one: what `semver` is measured from.
+#[derive(Debug, Serialize)]
+pub struct Since<'a> {
+    pub tag: &'a str,
+    pub version: V,
 }
 
 pub fn tag(t: &TagOutcome) -> Value {
@@ -147,6 +156,11 @@ pub fn tag(t: &TagOutcome) -> Value {
         version: V(t.version),
         hash: &t.hash,
         semver: t.bump.as_str(),
+        since: t.since.as_ref().map(|(tag, n)| Since {
+            tag,
+            version: V(*n),
+        }),
+        moved_from: v(t.moved_from),
     })
 }
 
@@ -157,6 +171,7 @@ pub struct Resolve<'a> {
     pub remaining: Vec<Remaining<'a>>,
     pub version: Option<V>,
     pub kept_previous: Option<V>,
+    pub nothing_to_resolve: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -186,5 +201,6 @@ pub fn resolve(r: &ResolveOutcome) -> Value {
             .collect(),
         version: v(r.version),
         kept_previous: v(r.kept_previous),
+        nothing_to_resolve: r.nothing_to_resolve.as_deref(),
     })
 }

@@ -85,6 +85,7 @@ impl State {
                         ws.collection().source.describe()
                     ),
                 );
+                super::projects::register(&ws);
                 folder.ws = Some(ws);
             }
             Err(e) => {

@@ -7,8 +7,8 @@
 //! file per method), `to_proto` / `from_proto` (where LSP and core types meet), `client` (what we
 //! send), `cancel`, `progress`, `event`, `caps`; state's changes by concern: `folders`,
 //! `documents`, `publish`, `diagnostics` (with `choose`), `upstream`, `files` (`watcher`); the
-//! features: `actions`, `lens`, `hover`, `regions`, `commands` (`args`), `settings`; `pos`
-//! (UTF-16 positions).
+//! features: `actions`, `lens`, `hover`, `regions`, `commands` (`args`), `settings`, `projects` (the
+//! collection-file lens and hover, registering opened folders); `pos` (UTF-16 positions).
 
 mod actions;
 mod args;
@@ -34,6 +34,7 @@ mod pending;
 mod pos;
 mod profile_roots;
 mod progress;
+mod projects;
 mod publish;
 mod regions;
 pub mod settings;

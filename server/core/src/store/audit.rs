@@ -144,4 +144,18 @@ impl Store {
             .and_then(|it| it.collect())
             .map_err(|e| self.err(e))
     }
+
+    /// Whether the artifact ever had a conflict record, open or resolved.
+    pub fn ever_conflicted(&self, artifact: &ArtifactId) -> Result<bool> {
+        let Some(aid) = self.find_artifact(artifact)? else {
+            return Ok(false);
+        };
+        self.conn()
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM conflicts WHERE artifact_id = ?1)",
+                [aid],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
 }

@@ -195,6 +195,29 @@ fn effective_timeout(timeout: Duration) -> Duration {
         .unwrap_or(timeout)
 }
 
+/// What a taker is waiting for, as given to the [`on_wait`] observer.
+#[derive(Debug)]
+pub struct Waiting<'a> {
+    /// The lock file.
+    pub path: &'a Path,
+    /// The holder as its lock file names it (`<pid> <taken at> [<start ticks>]`).
+    pub holder: &'a str,
+    /// How long the taker waits in all.
+    pub timeout: Duration,
+}
+
+/// How long a taker waits before it tells the [`on_wait`] observer.
+pub const WAIT_NOTICE_AFTER: Duration = Duration::from_secs(1);
+
+static ON_WAIT: std::sync::OnceLock<fn(&str, &Waiting<'_>)> = std::sync::OnceLock::new();
+
+/// Sets the process's observer of long lock waits: called once per wait that lasts
+/// [`WAIT_NOTICE_AFTER`], with what is locked and by whom. The core prints nothing; the CLI
+/// says what it waits for. The first observer set stays.
+pub fn on_wait(f: fn(&str, &Waiting<'_>)) {
+    let _ = ON_WAIT.set(f);
+}
+
 /// Takes the lock on the artifact at `artifact_path`, waiting up to `timeout`.
 pub fn acquire(artifact_path: &Path, what: &str, timeout: Duration) -> Result<Lock> {
     let timeout = effective_timeout(timeout);
@@ -203,9 +226,24 @@ pub fn acquire(artifact_path: &Path, what: &str, timeout: Duration) -> Result<Lo
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     let started = Instant::now();
+    let mut told = false;
     loop {
         if let Some(lock) = try_take(&path)? {
             return Ok(lock);
+        }
+        if !told && started.elapsed() >= WAIT_NOTICE_AFTER && timeout > WAIT_NOTICE_AFTER {
+            told = true;
+            if let Some(f) = ON_WAIT.get() {
+                let holder = fs::read_to_string(&path).unwrap_or_default();
+                f(
+                    what,
+                    &Waiting {
+                        path: &path,
+                        holder: holder.trim(),
+                        timeout,
+                    },
+                );
+            }
         }
         if started.elapsed() >= timeout {
             let holder = fs::read_to_string(&path).unwrap_or_default();

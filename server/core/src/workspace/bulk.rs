@@ -62,6 +62,7 @@ impl Workspace {
             notes: Vec::new(),
             created_state: false,
             unfound: Default::default(),
+            collection_scan: self.collection_scan.clone(),
         })
     }
 

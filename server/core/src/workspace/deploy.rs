@@ -63,8 +63,11 @@ impl Workspace {
             let query = crate::id::IdQuery::parse(q)?;
             let base = query.without_profile().resolve(in_collection.keys()).map_err(|e| match e {
                 Error::NotFound { .. } => Error::not_found(format!(
-                    "`{q}` is not in the collection at {}; list it with `skillmeat-lsp status` or add it to the collection first",
-                    self.collection.root.display()
+                    "`{q}` is not in the collection at {}; {}see what it holds with `skillmeat-lsp list`, or add it to the collection first",
+                    self.collection.root.display(),
+                    crate::id::did_you_mean(q, in_collection.keys())
+                        .map(|id| format!("did you mean `{id}`? "))
+                        .unwrap_or_default()
                 )),
                 e => e,
             })?;

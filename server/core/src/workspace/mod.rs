@@ -94,6 +94,9 @@ pub struct Workspace {
     /// Versions known only by hash whose content was searched for and not found since the last
     /// disk check.
     unfound: std::cell::RefCell<std::collections::HashSet<i64>>,
+    /// The collection's artifacts scanned once for many workspaces (see
+    /// [`Workspace::share_collection_scan`]); `None`: scanned on each call.
+    collection_scan: Option<std::sync::Arc<BTreeMap<ArtifactId, PathBuf>>>,
 }
 
 impl Workspace {
@@ -161,6 +164,7 @@ impl Workspace {
             profiles,
             created_state,
             unfound: Default::default(),
+            collection_scan: None,
         };
         ws.import_if_changed()?;
         Ok(ws)
@@ -222,20 +226,17 @@ impl Workspace {
 
     /// Artifacts in the collection: those found on disk plus those its manifest lists.
     pub fn collection_artifacts(&self) -> Result<BTreeMap<ArtifactId, PathBuf>> {
-        let found = discover::scan(&self.collection.root)?;
-        let mut all = found.artifacts;
-        for id in self.collection.manifest.keys() {
-            let p = self.collection_path(id);
-            // SkillMeat's manifest lists every artifact at the path the scan already found: only
-            // entries elsewhere cost a stat (this runs on every drift check).
-            if all.get(id) == Some(&p) {
-                continue;
-            }
-            if p.exists() {
-                all.insert(id.clone(), p);
-            }
+        if let Some(scan) = &self.collection_scan {
+            return Ok(scan.as_ref().clone());
         }
-        Ok(all)
+        scan_collection(&self.collection)
+    }
+
+    /// Uses `scan` (another workspace's [`Workspace::collection_artifacts`] over the same
+    /// collection) instead of scanning the collection again: for short-lived workspaces opened
+    /// over many projects at once, which would otherwise each read the same collection.
+    pub fn share_collection_scan(&mut self, scan: std::sync::Arc<BTreeMap<ArtifactId, PathBuf>>) {
+        self.collection_scan = Some(scan);
     }
 
     /// Every id this workspace knows: deployed, in the project, or in the collection.
@@ -305,4 +306,23 @@ impl Workspace {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// Artifacts in `collection`: those found on disk plus those its manifest lists (what
+/// [`Workspace::collection_artifacts`] returns).
+pub fn scan_collection(collection: &Collection) -> Result<BTreeMap<ArtifactId, PathBuf>> {
+    let found = discover::scan(&collection.root)?;
+    let mut all = found.artifacts;
+    for id in collection.manifest.keys() {
+        let p = discover::artifact_path(&collection.root, id);
+        // SkillMeat's manifest lists every artifact at the path the scan already found: only
+        // entries elsewhere cost a stat (this runs on every drift check).
+        if all.get(id) == Some(&p) {
+            continue;
+        }
+        if p.exists() {
+            all.insert(id.clone(), p);
+        }
+    }
+    Ok(all)
 }

@@ -21,6 +21,9 @@ pub struct ResolveOutcome {
     pub version: Option<u32>,
     /// The version holding the file as it was before regions were rewritten.
     pub kept_previous: Option<u32>,
+    /// Set when there was nothing to resolve (no open conflict record, no markers): why, e.g.
+    /// "it never had a conflict". Nothing was written or recorded then.
+    pub nothing_to_resolve: Option<String>,
 }
 
 fn choice_name(c: Choice) -> &'static str {
@@ -85,6 +88,21 @@ impl Workspace {
             }
         }
         let recorded = self.open_conflict_files(&id)?;
+        if recorded.is_empty() && files_with_markers(&tree, &[]).is_empty() {
+            let why = if self.store.ever_conflicted(&id)? {
+                "it has no open conflict (the last one is resolved) and no conflict markers"
+            } else {
+                "it never had a conflict, and its files hold no conflict markers"
+            };
+            return Ok(ResolveOutcome {
+                id,
+                rewritten: Vec::new(),
+                remaining: Vec::new(),
+                version: None,
+                kept_previous: None,
+                nothing_to_resolve: Some(why.to_string()),
+            });
+        }
         let mut rewritten = Vec::new();
         let mut kept_as = None;
         if let Some(choice) = choice {
@@ -183,6 +201,7 @@ impl Workspace {
             remaining,
             version,
             kept_previous: kept_as.map(|v| v.number),
+            nothing_to_resolve: None,
         })
     }
 

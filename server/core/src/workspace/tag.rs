@@ -13,8 +13,13 @@ pub struct TagOutcome {
     pub tag: String,
     pub version: u32,
     pub hash: String,
-    /// The semantic-version bump the tagged content is from the previous tag (or the first version).
+    /// The semantic-version bump from the nearest earlier tagged version to the tagged one
+    /// (`None` when there is no earlier tag).
     pub bump: Bump,
+    /// That earlier tag and its `vN`, which `bump` compares against.
+    pub since: Option<(String, u32)>,
+    /// With `force`: the `vN` the tag named before it was moved.
+    pub moved_from: Option<u32>,
 }
 
 const RESERVED: &[&str] = &["deployed", "project", "collection", "upstream"];
@@ -39,42 +44,67 @@ fn check_tag(tag: &str) -> Result<()> {
 
 impl Workspace {
     /// Tags revision `rev` (default: the project copy) as `tag`; the project copy is recorded as a
-    /// version first when it is not one yet.
+    /// version first when it is not one yet. A tag already naming another version is moved only
+    /// with `force` (as `git tag -f`); without it nothing is written.
     pub fn tag(&mut self, query: &str, tag: &str, rev: Option<&str>) -> Result<TagOutcome> {
+        self.tag_with(query, tag, rev, false)
+    }
+
+    /// [`Workspace::tag`], moving an existing tag when `force` is set.
+    pub fn tag_with(
+        &mut self,
+        query: &str,
+        tag: &str,
+        rev: Option<&str>,
+        force: bool,
+    ) -> Result<TagOutcome> {
         check_tag(tag)?;
         let id = self.resolve_id(query)?;
         let r = self.resolve_rev(&id, rev.unwrap_or("project"))?;
-        let previous_tagged = self
-            .store
-            .versions(&id)?
-            .into_iter()
-            .rev()
-            .find(|v| v.tag.is_some() && v.tag.as_deref() != Some(tag));
-        let v = match r.version {
-            Some(v) => v,
-            None => match self
-                .store
-                .versions(&id)?
-                .into_iter()
-                .rev()
-                .find(|v| v.hash == r.hash)
-            {
-                Some(v) => v,
-                None => {
-                    let latest = self.store.latest_version(&id)?;
-                    self.store.add_version(
-                        &id,
-                        NewVersion {
-                            hash: &r.hash,
-                            origin: Origin::LocalModification,
-                            parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
-                            files: Some(&r.tree),
-                            message: Some(&format!("{} copy, tagged {tag}", r.label)),
-                        },
-                    )?
-                }
-            },
+        let versions = self.store.versions(&id)?;
+        let existing = versions
+            .iter()
+            .find(|v| v.tag.as_deref() == Some(tag))
+            .cloned();
+        // The version the tag will name, when it is one already.
+        let found = match r.version {
+            Some(v) => Some(v),
+            None => versions.iter().rev().find(|v| v.hash == r.hash).cloned(),
         };
+        let moves = existing
+            .as_ref()
+            .filter(|e| found.as_ref().is_none_or(|f| f.id != e.id));
+        if let (Some(e), false) = (moves, force) {
+            return Err(Error::invalid(format!(
+                "tag `{tag}` already names v{} of {id}; pass --force to move it to the {} copy (as `git tag -f` does)",
+                e.number, r.label
+            )));
+        }
+        let moved_from = moves.map(|e| e.number);
+        let v = match found {
+            Some(v) => v,
+            None => {
+                let latest = self.store.latest_version(&id)?;
+                self.store.add_version(
+                    &id,
+                    NewVersion {
+                        hash: &r.hash,
+                        origin: Origin::LocalModification,
+                        parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
+                        files: Some(&r.tree),
+                        message: Some(&format!("{} copy, tagged {tag}", r.label)),
+                    },
+                )?
+            }
+        };
+        // The semver note compares the tagged version with the nearest tagged version before it
+        // (not the newest tag, which may be later than the version being tagged).
+        let previous = versions
+            .iter()
+            .rev()
+            .filter(|p| p.number < v.number && p.id != v.id)
+            .find(|p| p.tag.as_deref().is_some_and(|t| t != tag))
+            .cloned();
         self.store.in_tx(|| {
             self.store.set_tag(v.id, tag)?;
             self.store.audit(&crate::store::AuditEvent {
@@ -86,21 +116,22 @@ impl Workspace {
                 ..Default::default()
             })
         })?;
-        let bump = match previous_tagged {
+        let tagged = &r.tree;
+        let (bump, since) = match previous {
             Some(p) => {
                 let before = self.version_tree(&id, &p)?;
                 let mut b = Bump::None;
-                for path in before.files.keys().chain(r.tree.files.keys()) {
-                    b = b.max(match (before.files.get(path), r.tree.files.get(path)) {
+                for path in before.files.keys().chain(tagged.files.keys()) {
+                    b = b.max(match (before.files.get(path), tagged.files.get(path)) {
                         (Some(_), None) => Bump::Major,
                         (None, Some(_)) => Bump::Minor,
                         (Some(x), Some(y)) if x != y => Bump::Patch,
                         _ => Bump::None,
                     });
                 }
-                b
+                (b, Some((p.tag.clone().unwrap_or_default(), p.number)))
             }
-            None => Bump::None,
+            None => (Bump::None, None),
         };
         Ok(TagOutcome {
             id,
@@ -108,6 +139,8 @@ impl Workspace {
             version: v.number,
             hash: v.hash,
             bump,
+            since,
+            moved_from,
         })
     }
 }

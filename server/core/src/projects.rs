@@ -1,0 +1,227 @@
+//! Every project at once: which known projects (see [`crate::registry`]) run which collection
+//! artifact in which state, and a collection → project sync run in each of them.
+//!
+//! Each project is opened as its own [`Workspace`] (its own lineage store and lock files), so one
+//! project's failure — a locked artifact, a read-only folder, a damaged store — is that project's
+//! outcome and never stops the others.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::collection::Collection;
+use crate::drift::DriftState;
+use crate::error::{Error, Result};
+use crate::id::ArtifactId;
+use crate::registry::{Known, Source};
+use crate::sync::{Direction, Strategy};
+use crate::workspace::{Options, SyncOutcome, Workspace};
+
+/// One deployment of a collection artifact in a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    pub id: ArtifactId,
+    /// The SkillMeat profile when not Claude Code's `.claude` (as [`crate::drift::ArtifactStatus`]).
+    pub profile: Option<String>,
+    pub state: DriftState,
+    /// The project copy's `vN` in that project's lineage.
+    pub version: Option<u32>,
+    /// The project copy, relative to the project root.
+    pub path: String,
+}
+
+/// One project's deployments, or why it could not be read.
+#[derive(Debug)]
+pub struct ProjectReport {
+    pub path: PathBuf,
+    pub source: Source,
+    pub deployments: Vec<Deployment>,
+    pub error: Option<Error>,
+}
+
+/// Runs `f` on every project with a few threads (each opens its own workspace); results come
+/// back in the order of `projects`.
+fn each<T: Send>(projects: &[Known], f: impl Fn(&Known) -> T + Sync) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..projects.len()).map(|_| None).collect());
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4)
+        .min(projects.len().max(1));
+    let run = || loop {
+        let i = next.fetch_add(1, Ordering::SeqCst);
+        let Some(p) = projects.get(i) else { break };
+        let r = f(p);
+        if let Ok(mut all) = results.lock() {
+            all[i] = Some(r);
+        }
+    };
+    std::thread::scope(|s| {
+        for _ in 1..workers {
+            s.spawn(run);
+        }
+        run();
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+fn open(project: &Known, collection: &Collection, read_only: bool) -> Result<Workspace> {
+    Workspace::open(
+        &project.path,
+        collection.clone(),
+        Options {
+            skillmeat_compat: false,
+            read_only,
+        },
+    )
+}
+
+/// The deployments of collection artifacts (of `only`, when given) in every project.
+pub fn report(
+    projects: &[Known],
+    collection: &Collection,
+    only: Option<&ArtifactId>,
+) -> Vec<ProjectReport> {
+    // The collection is read once for every project (a failed scan: each project's own error).
+    let scan = crate::workspace::scan_collection(collection)
+        .ok()
+        .map(std::sync::Arc::new);
+    each(projects, |p| {
+        let read = || -> Result<Vec<Deployment>> {
+            let mut ws = open(p, collection, true)?;
+            if let Some(scan) = &scan {
+                ws.share_collection_scan(scan.clone());
+            }
+            let status = match only {
+                // Only the one artifact, when this project has it deployed: no full scan.
+                Some(id) => {
+                    let deployed = ws.store().deployments()?.iter().any(|d| &d.id == id);
+                    if !deployed {
+                        return Ok(Vec::new());
+                    }
+                    ws.status_of(Some(std::slice::from_ref(id)))?
+                }
+                None => ws.status_with_profiles()?,
+            };
+            Ok(status
+                .artifacts
+                .into_iter()
+                .filter(|a| a.baseline.is_some() && only.is_none_or(|o| o == &a.id))
+                .map(|a| Deployment {
+                    id: a.id,
+                    profile: a.profile,
+                    state: a.state,
+                    version: a.version,
+                    path: a.path,
+                })
+                .collect())
+        };
+        match read() {
+            Ok(deployments) => ProjectReport {
+                path: p.path.clone(),
+                source: p.source,
+                deployments,
+                error: None,
+            },
+            Err(e) => ProjectReport {
+                path: p.path.clone(),
+                source: p.source,
+                deployments: Vec::new(),
+                error: Some(e),
+            },
+        }
+    })
+}
+
+/// Per state, how many deployments of `id` the reports hold, and in how many projects.
+pub fn tally(reports: &[ProjectReport], id: &ArtifactId) -> (usize, Vec<(DriftState, usize)>) {
+    let mut projects = 0;
+    let mut counts: std::collections::BTreeMap<DriftState, usize> = Default::default();
+    for r in reports {
+        let mut here = false;
+        for d in r.deployments.iter().filter(|d| &d.id == id) {
+            here = true;
+            *counts.entry(d.state).or_default() += 1;
+        }
+        projects += usize::from(here);
+    }
+    // What a collection author acts on first: copies behind, then copies edited.
+    const ORDER: [DriftState; 7] = [
+        DriftState::Outdated,
+        DriftState::Conflict,
+        DriftState::Modified,
+        DriftState::Removed,
+        DriftState::Orphaned,
+        DriftState::Error,
+        DriftState::Synced,
+    ];
+    let counts = ORDER
+        .iter()
+        .filter_map(|s| counts.get(s).map(|n| (*s, *n)))
+        .collect();
+    (projects, counts)
+}
+
+/// "deployed in 4 projects: 1 outdated, 1 modified" (the synced ones are the rest).
+pub fn describe(reports: &[ProjectReport], id: &ArtifactId) -> String {
+    let (n, counts) = tally(reports, id);
+    if n == 0 {
+        return "deployed in no known project".to_string();
+    }
+    let plural = if n == 1 { "" } else { "s" };
+    let drifted: Vec<String> = counts
+        .iter()
+        .filter(|(s, _)| *s != DriftState::Synced)
+        .map(|(s, c)| format!("{c} {s}"))
+        .collect();
+    if drifted.is_empty() {
+        format!("deployed in {n} project{plural}: all synced")
+    } else {
+        format!("deployed in {n} project{plural}: {}", drifted.join(", "))
+    }
+}
+
+/// One project's part of a sync everywhere.
+#[derive(Debug)]
+pub struct ProjectSync {
+    pub path: PathBuf,
+    /// `Ok(None)`: the artifact is not deployed there (nothing to do).
+    pub result: Result<Option<SyncOutcome>>,
+}
+
+/// Plans (with `apply`, performs) a collection → project sync of `id` in every project that has
+/// it deployed, each through that project's one write path. A project's failure is its result.
+pub fn sync_everywhere(
+    projects: &[Known],
+    collection: &Collection,
+    id: &ArtifactId,
+    strategy: Strategy,
+    apply: bool,
+) -> Vec<ProjectSync> {
+    each(projects, |p| {
+        let run = || -> Result<Option<SyncOutcome>> {
+            // Opened read-only first: a project that does not have it deployed is not touched.
+            let deployed = open(p, collection, true)?
+                .store()
+                .deployments()?
+                .iter()
+                .any(|d| &d.id == id);
+            if !deployed {
+                return Ok(None);
+            }
+            let mut ws = open(p, collection, !apply)?;
+            ws.sync_id(id, Direction::CollectionToProject, strategy, apply)
+                .map(Some)
+        };
+        ProjectSync {
+            path: p.path.clone(),
+            result: run(),
+        }
+    })
+}
