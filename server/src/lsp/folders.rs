@@ -66,6 +66,7 @@ impl State {
                 for n in ws.take_notes() {
                     self.log(MessageType::INFO, n);
                 }
+                ws.interrupt_on(&super::STOPPING);
                 match ws.status() {
                     Ok(r) => {
                         for w in &r.warnings {

@@ -97,6 +97,8 @@ pub struct Workspace {
     /// The collection's artifacts scanned once for many workspaces (see
     /// [`Workspace::share_collection_scan`]); `None`: scanned on each call.
     collection_scan: Option<std::sync::Arc<BTreeMap<ArtifactId, PathBuf>>>,
+    /// When set, a running `status` stops hashing and fails (see [`Workspace::interrupt_on`]).
+    interrupt: Option<&'static std::sync::atomic::AtomicBool>,
 }
 
 impl Workspace {
@@ -165,6 +167,7 @@ impl Workspace {
             created_state,
             unfound: Default::default(),
             collection_scan: None,
+            interrupt: None,
         };
         ws.import_if_changed()?;
         Ok(ws)

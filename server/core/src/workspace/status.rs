@@ -46,6 +46,13 @@ impl Workspace {
         self.status_of(None)
     }
 
+    /// Makes a running `status` stop hashing once `flag` is set and fail with an "interrupted"
+    /// error (nothing is recorded): how a language server that is ending stops its start-up scan
+    /// at once instead of hashing every artifact first.
+    pub fn interrupt_on(&mut self, flag: &'static std::sync::atomic::AtomicBool) {
+        self.interrupt = Some(flag);
+    }
+
     /// Drift of just `only` (every artifact when `None`): what a file event needs to refresh.
     pub fn status_of(&mut self, only: Option<&[ArtifactId]>) -> Result<StatusReport> {
         self.unfound.borrow_mut().clear();
@@ -75,7 +82,15 @@ impl Workspace {
                 id.kind.shape(),
             ));
         }
-        let mut seen = hash_all(&jobs, &self.cache);
+        let mut seen = hash_all(&jobs, &self.cache, self.interrupt);
+        if self
+            .interrupt
+            .is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst))
+        {
+            return Err(Error::other(
+                "status interrupted: the program is ending".to_string(),
+            ));
+        }
         for ((path, _), s) in jobs.iter().zip(seen.iter_mut()) {
             match s {
                 Seen::Hashed(h) => {
@@ -312,7 +327,11 @@ impl Workspace {
 }
 
 /// Hashes every job through the cache on all cores; order of results matches `jobs`.
-fn hash_all(jobs: &[(PathBuf, Shape)], cache: &statcache::StatCache) -> Vec<Seen> {
+fn hash_all(
+    jobs: &[(PathBuf, Shape)],
+    cache: &statcache::StatCache,
+    interrupt: Option<&std::sync::atomic::AtomicBool>,
+) -> Vec<Seen> {
     // One open handle per parent folder (`.claude/skills`, `<collection>/commands`, ...); there
     // are at most six, so a list beats hashing paths (which walks their components).
     let mut bases: Vec<(&Path, Option<statcache::Base>)> = Vec::new();
@@ -328,6 +347,9 @@ fn hash_all(jobs: &[(PathBuf, Shape)], cache: &statcache::StatCache) -> Vec<Seen
     }
     let bases = &bases;
     let one = |(path, shape): &(PathBuf, Shape)| -> Seen {
+        if interrupt.is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed)) {
+            return Seen::Absent;
+        }
         let parent = path.parent().map(Path::as_os_str);
         let base = bases
             .iter()
