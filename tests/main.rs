@@ -25,6 +25,7 @@ mod cli_resolve;
 mod cli_revisions;
 mod cli_special_files;
 mod cli_sync;
+mod cli_tag_list;
 mod cli_trust;
 mod cli_upstream;
 mod cli_upstream_add;

@@ -34,6 +34,9 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         if let Some(from) = t.moved_from {
             line.push_str(&format!(" (moved from v{from})"));
         }
+        if let Some(old) = &t.replaced {
+            line.push_str(&format!(" (replacing tag {old})"));
+        }
         match &t.since {
             Some((prev, n)) => line.push_str(&format!(
                 "; change since {prev} (v{n}): {}",

@@ -20,6 +20,8 @@ pub struct TagOutcome {
     pub since: Option<(String, u32)>,
     /// With `force`: the `vN` the tag named before it was moved.
     pub moved_from: Option<u32>,
+    /// With `force`: the tag the version held before, which now names nothing.
+    pub replaced: Option<String>,
 }
 
 const RESERVED: &[&str] = &["deployed", "project", "collection", "upstream"];
@@ -66,10 +68,16 @@ impl Workspace {
             .iter()
             .find(|v| v.tag.as_deref() == Some(tag))
             .cloned();
-        // The version the tag will name, when it is one already.
+        // The version the tag will name, when it is one already: the same content, modes and
+        // links (as `Store::find_or_add_version` matches), not the content hash alone.
+        let meta = r.tree.meta_digest();
         let found = match r.version {
             Some(v) => Some(v),
-            None => versions.iter().rev().find(|v| v.hash == r.hash).cloned(),
+            None => versions
+                .iter()
+                .rev()
+                .find(|v| v.holds(&r.hash, &meta))
+                .cloned(),
         };
         let moves = existing
             .as_ref()
@@ -78,6 +86,18 @@ impl Workspace {
             return Err(Error::invalid(format!(
                 "tag `{tag}` already names v{} of {id}; pass --force to move it to the {} copy (as `git tag -f` does)",
                 e.number, r.label
+            )));
+        }
+        // A version holds one tag: naming it anew would drop the tag it has, so that too waits
+        // for --force rather than losing a name silently.
+        let replaced = found
+            .as_ref()
+            .and_then(|f| f.tag.clone())
+            .filter(|t| t != tag);
+        if let (Some(old), Some(f), false) = (&replaced, &found, force) {
+            return Err(Error::invalid(format!(
+                "v{} of {id} is already tagged `{old}` and a version holds one tag; pass --force to rename it to `{tag}` (`{old}` then names nothing)",
+                f.number
             )));
         }
         let moved_from = moves.map(|e| e.number);
@@ -141,6 +161,7 @@ impl Workspace {
             bump,
             since,
             moved_from,
+            replaced,
         })
     }
 }
