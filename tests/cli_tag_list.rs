@@ -52,3 +52,33 @@ fn a_second_tag_on_a_tagged_version_is_refused_unless_forced() {
     // Tagging a version again with the tag it holds stays a quiet no-op.
     assert_eq!(env.run(&["tag", "pdf", "two"]).code, 0);
 }
+
+#[test]
+fn list_shows_deployments_under_other_profile_roots() {
+    let env = deployed();
+    let r = env.run(&["deploy", "skill:pdf", "--profile", "codex"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = env.run(&["list"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("skill:pdf"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(line.contains(".claude/skills/pdf"), "{line}");
+    assert!(line.contains(".agents/skills/pdf"), "{line}");
+    let v = env.run(&["list", "--json"]).json();
+    let pdf = v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "skill:pdf")
+        .unwrap();
+    let profiles: Vec<_> = pdf["deployed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["profile"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(profiles, vec![None, Some("codex".to_string())], "{pdf}");
+}

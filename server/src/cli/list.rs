@@ -13,8 +13,12 @@ pub fn run(ws: &mut Workspace, out: &Out) -> Result<i32, Error> {
     let in_collection = ws.collection_artifacts()?;
     let report = ws.status_with_profiles()?;
     let mut here: BTreeMap<&ArtifactId, Vec<&ArtifactStatus>> = BTreeMap::new();
+    // A deployment under another profile root (`codex`) carries its profile in its id; it is
+    // listed under the collection artifact it was deployed from.
     for a in report.artifacts.iter().filter(|a| a.baseline.is_some()) {
-        here.entry(&a.id).or_default().push(a);
+        if let Some((id, _)) = in_collection.get_key_value(&a.id.base()) {
+            here.entry(id).or_default().push(a);
+        }
     }
     if out.json {
         out.print_json(&crate::json::list(ws, in_collection.keys(), &here));
