@@ -207,15 +207,15 @@ pub fn sync_everywhere(
     each(projects, |p| {
         let run = || -> Result<Option<SyncOutcome>> {
             // Opened read-only first: a project that does not have it deployed is not touched.
-            let deployed = open(p, collection, true)?
-                .store()
-                .deployments()?
-                .iter()
-                .any(|d| &d.id == id);
-            if !deployed {
+            // A dry run goes on in that workspace; only --apply opens the project for writing.
+            let mut ws = open(p, collection, true)?;
+            if !ws.store().deployments()?.iter().any(|d| &d.id == id) {
                 return Ok(None);
             }
-            let mut ws = open(p, collection, !apply)?;
+            if apply {
+                drop(ws);
+                ws = open(p, collection, false)?;
+            }
             ws.sync_id(id, Direction::CollectionToProject, strategy, apply)
                 .map(Some)
         };
