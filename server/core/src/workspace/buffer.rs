@@ -150,14 +150,18 @@ impl Workspace {
             ),
             None => DriftState::Untracked,
         };
+        // The version holding this content with these modes and links, as `status` finds it.
+        let project_meta = project.meta_digest();
         let version = match &baseline {
-            Some(d) if d.baseline_hash == project_hash => Some(d.baseline_number),
+            Some(d) if d.baseline_hash == project_hash && d.baseline_meta == project_meta => {
+                Some(d.baseline_number)
+            }
             _ => self
                 .store
                 .versions(id)?
                 .iter()
                 .rev()
-                .find(|v| v.hash == project_hash)
+                .find(|v| v.holds(&project_hash, &project_meta))
                 .map(|v| v.number)
                 // Unsaved content is no version yet: the baseline's, as `status` says.
                 .or(baseline.as_ref().map(|d| d.baseline_number)),

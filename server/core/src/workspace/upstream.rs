@@ -396,11 +396,18 @@ impl Workspace {
         if apply {
             // The new resolved_sha must stay readable as the next merge base.
             repo.pin(&head.sha)?;
-            let base_version = match &outcome.plan.base_hash {
-                Some(h) => self.store.versions(id)?.into_iter().rev().find(|v| {
-                    &v.hash == h && v.has_content && self.store.verify_version(v.id).is_ok()
-                }),
-                None => None,
+            // The version holding the merge base: its content, modes and links (as
+            // `Store::find_or_add_version` matches), intact.
+            let base_version = match (&outcome.plan.base_hash, &base) {
+                (Some(h), Some(b)) => {
+                    let meta = b.meta_digest();
+                    self.store
+                        .versions(id)?
+                        .into_iter()
+                        .rev()
+                        .find(|v| v.holds(h, &meta) && self.store.verify_version(v.id).is_ok())
+                }
+                _ => None,
             };
             let sides = Sides {
                 source,
