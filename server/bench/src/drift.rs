@@ -49,8 +49,14 @@ pub fn deployed(root: &Path, n: usize) -> anyhow::Result<(Workspace, Duration)> 
     let collection = root.join("collection");
     let project = root.join("project");
     generate(&collection, n)?;
+    deploy_all(&project, &collection)
+}
+
+/// Every artifact of `collection` deployed into a new `project`; returns the open workspace and
+/// how long the deploy took.
+pub fn deploy_all(project: &Path, collection: &Path) -> anyhow::Result<(Workspace, Duration)> {
     fs::create_dir_all(project.join(".claude"))?;
-    let mut ws = open(&project, &collection)?;
+    let mut ws = open(project, collection)?;
     let ids: Vec<String> = ws
         .collection_artifacts()?
         .keys()

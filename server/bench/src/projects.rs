@@ -1,14 +1,13 @@
 //! Every project at once (issue 12): `projects` over 20 registered workspaces of 100 deployed
 //! skills each (3 files × 4 KB), warm, as a whole process — the budget is 300 ms.
 
-use std::fs;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use skillmeat_core::registry::Registry;
 
-use crate::drift::{generate, open};
+use crate::drift::{deploy_all, generate};
 use crate::report::{self, line};
 
 const PROJECTS: usize = 20;
@@ -26,14 +25,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
     let registry = Registry::at(state.join("skillmeat-lsp"));
     for p in 0..PROJECTS {
         let project = dir.path().join(format!("project-{p:02}"));
-        fs::create_dir_all(project.join(".claude"))?;
-        let mut ws = open(&project, &collection)?;
-        let ids: Vec<String> = ws
-            .collection_artifacts()?
-            .keys()
-            .map(|i| i.to_string())
-            .collect();
-        ws.deploy(&ids, false)?;
+        deploy_all(&project, &collection)?;
         registry.register(&project)?;
     }
     // Past the stat cache's racy window, then one run to warm every project's cache.
