@@ -165,7 +165,8 @@ impl Applied {
     }
 }
 
-fn read_optional(path: &Path, shape: Shape) -> Result<Option<Tree>> {
+/// The copy at `path`, or `None` when nothing is there.
+pub fn read_optional(path: &Path, shape: Shape) -> Result<Option<Tree>> {
     if path.symlink_metadata().is_err() {
         return Ok(None);
     }

@@ -13,7 +13,7 @@ use crate::store::{AuditEvent, ConflictRecord, NewVersion, Origin, VersionRow};
 use crate::sync::plan::{self, Action, Kind, Plan};
 use crate::sync::write::{self, Keep, Writer};
 use crate::sync::{lock, Direction, Strategy};
-use crate::tree::{self, Tree};
+use crate::tree::Tree;
 
 /// How long an apply waits for another process's lock on the same artifact.
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -188,12 +188,6 @@ impl Workspace {
         strategy: Strategy,
     ) -> Result<Sides> {
         let shape = id.kind.shape();
-        let read = |path: &std::path::Path| -> Result<Option<Tree>> {
-            if path.symlink_metadata().is_err() {
-                return Ok(None);
-            }
-            tree::read_artifact(path, shape).map(Some)
-        };
         let (source_path, mut target_path) = match direction {
             Direction::CollectionToProject => (self.collection_path(id), self.project_path(id)),
             _ => (self.project_path(id), self.collection_path(id)),
@@ -212,7 +206,7 @@ impl Workspace {
         let target = if strategy == Strategy::Fork {
             None
         } else {
-            read(&target_path)?
+            write::read_optional(&target_path, shape)?
         };
         let (base, base_version) = self.merge_base(id)?;
         Ok(Sides {
