@@ -126,29 +126,21 @@ impl Workspace {
         let source_hash = &out.plan.source_hash;
         let files: Vec<String> = paths.iter().map(|p| (*p).clone()).collect();
         self.store.in_tx(|| {
-            let known = self
-                .store
-                .versions(id)?
-                .into_iter()
-                .rev()
-                .any(|v| &v.hash == source_hash && v.has_content);
-            if !known {
-                let latest = self.store.latest_version(id)?;
-                self.store.add_version(
-                    id,
-                    NewVersion {
-                        hash: source_hash,
-                        origin: Origin::Sync,
-                        parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
-                        files: Some(&sides.source),
-                        message: Some(&format!(
-                            "{} copy at sync (the {} copy was deleted)",
-                            out.direction.tiers().0,
-                            out.direction.tiers().1
-                        )),
-                    },
-                )?;
-            }
+            let latest = self.store.latest_version(id)?;
+            self.store.find_or_add_version(
+                id,
+                NewVersion {
+                    hash: source_hash,
+                    origin: Origin::Sync,
+                    parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
+                    files: Some(&sides.source),
+                    message: Some(&format!(
+                        "{} copy at sync (the {} copy was deleted)",
+                        out.direction.tiers().0,
+                        out.direction.tiers().1
+                    )),
+                },
+            )?;
             for p in paths {
                 let get =
                     |t: Option<&Tree>| t.and_then(|t| t.files.get(*p)).map(|b| hash::hash_bytes(b));

@@ -92,41 +92,28 @@ impl Workspace {
             .map(|f| f.path.clone())
             .collect();
         let version = self.store.in_tx(|| {
-            let find = |h: &str| -> Result<Option<crate::store::VersionRow>> {
-                Ok(self
-                    .store
-                    .versions(id)?
-                    .into_iter()
-                    .rev()
-                    .find(|v| v.hash == h && v.has_content))
-            };
+            // Each copy's version when one holds it (content, modes and links), else a new one.
             let latest = self.store.latest_version(id)?;
-            let target_v = match find(&target_hash)? {
-                Some(v) => v,
-                None => self.store.add_version(
-                    id,
-                    NewVersion {
-                        hash: &target_hash,
-                        origin: Origin::LocalModification,
-                        parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
-                        files: Some(&p.target),
-                        message: Some("kept before a merge in the editor"),
-                    },
-                )?,
-            };
-            let source_v = match find(&source_hash)? {
-                Some(v) => v,
-                None => self.store.add_version(
-                    id,
-                    NewVersion {
-                        hash: &source_hash,
-                        origin: Origin::Sync,
-                        parents: &p.base_version.into_iter().collect::<Vec<_>>(),
-                        files: Some(&sides.source),
-                        message: Some("collection copy taken in the editor"),
-                    },
-                )?,
-            };
+            let (target_v, _) = self.store.find_or_add_version(
+                id,
+                NewVersion {
+                    hash: &target_hash,
+                    origin: Origin::LocalModification,
+                    parents: &latest.iter().map(|v| v.id).collect::<Vec<_>>(),
+                    files: Some(&p.target),
+                    message: Some("kept before a merge in the editor"),
+                },
+            )?;
+            let (source_v, _) = self.store.find_or_add_version(
+                id,
+                NewVersion {
+                    hash: &source_hash,
+                    origin: Origin::Sync,
+                    parents: &p.base_version.into_iter().collect::<Vec<_>>(),
+                    files: Some(&sides.source),
+                    message: Some("collection copy taken in the editor"),
+                },
+            )?;
             let result_v = if p.is_update() {
                 source_v.clone()
             } else {
