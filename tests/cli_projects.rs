@@ -23,7 +23,7 @@ fn three_projects() -> Env {
     env
 }
 
-fn in_project(env: &Env, project: &str, args: &[&str]) -> Run {
+pub(crate) fn in_project(env: &Env, project: &str, args: &[&str]) -> Run {
     let ws = env.path(project).display().to_string();
     let col = env.collection().display().to_string();
     let mut full = vec!["--workspace", &ws, "--collection", &col];
@@ -32,7 +32,7 @@ fn in_project(env: &Env, project: &str, args: &[&str]) -> Run {
 }
 
 /// Runs a command over every project (from the temporary root, which is no project).
-fn everywhere(env: &Env, args: &[&str], extra_env: &[(&str, &str)]) -> Run {
+pub(crate) fn everywhere(env: &Env, args: &[&str], extra_env: &[(&str, &str)]) -> Run {
     let col = env.collection().display().to_string();
     let mut c = env.command();
     c.arg("--collection").arg(&col).args(args);

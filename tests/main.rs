@@ -21,6 +21,7 @@ mod cli_merge_file_git;
 mod cli_newcomer;
 mod cli_profiles;
 mod cli_projects;
+mod cli_projects_profiles;
 mod cli_resolve;
 mod cli_revisions;
 mod cli_special_files;

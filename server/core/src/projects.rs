@@ -20,6 +20,7 @@ use crate::workspace::{Options, SyncOutcome, Workspace};
 /// One deployment of a collection artifact in a project.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deployment {
+    /// The collection artifact (its bare id); `profile` says which root it is deployed under.
     pub id: ArtifactId,
     /// The SkillMeat profile when not Claude Code's `.claude` (as [`crate::drift::ArtifactStatus`]).
     pub profile: Option<String>,
@@ -99,22 +100,29 @@ pub fn report(
                 ws.share_collection_scan(scan.clone());
             }
             let status = match only {
-                // Only the one artifact, when this project has it deployed: no full scan.
+                // Only the one artifact's deployments (under every profile root), when this
+                // project has any: no full scan.
                 Some(id) => {
-                    let deployed = ws.store().deployments()?.iter().any(|d| &d.id == id);
-                    if !deployed {
+                    let deployed: Vec<ArtifactId> = ws
+                        .store()
+                        .deployments()?
+                        .into_iter()
+                        .map(|d| d.id)
+                        .filter(|d| d.base() == *id)
+                        .collect();
+                    if deployed.is_empty() {
                         return Ok(Vec::new());
                     }
-                    ws.status_of(Some(std::slice::from_ref(id)))?
+                    ws.status_of(Some(&deployed))?
                 }
                 None => ws.status_with_profiles()?,
             };
             Ok(status
                 .artifacts
                 .into_iter()
-                .filter(|a| a.baseline.is_some() && only.is_none_or(|o| o == &a.id))
+                .filter(|a| a.baseline.is_some() && only.is_none_or(|o| *o == a.id.base()))
                 .map(|a| Deployment {
-                    id: a.id,
+                    id: a.id.base(),
                     profile: a.profile,
                     state: a.state,
                     version: a.version,
