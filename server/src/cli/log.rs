@@ -50,14 +50,6 @@ pub fn check_since(since: Option<&str>) -> Result<(), Error> {
     Ok(())
 }
 
-/// The project a workspace is, as the log names it: its folder's name.
-fn project_name(ws: &Workspace) -> String {
-    ws.root()
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| ws.root().display().to_string())
-}
-
 pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     let events = ws.log(&LogQuery {
         artifact: a.id.clone(),
@@ -65,11 +57,11 @@ pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         operation: a.op.clone(),
         limit: a.limit,
     })?;
-    let project = project_name(ws);
     if out.json {
-        out.print_json(&crate::json::log(ws.root(), &project, &events));
+        out.print_json(&crate::json::log(ws.root(), &events));
         return Ok(exit::OK);
     }
+    let project = crate::json::project_name(ws.root());
     if events.is_empty() {
         out.line("no events recorded (for this filter); operations that change artifacts are recorded as they happen");
         return Ok(exit::OK);

@@ -34,7 +34,18 @@ pub struct LogEvent<'a> {
     pub detail: Option<&'a str>,
 }
 
-pub fn log(workspace: &Path, project: &str, events: &[AuditRow]) -> Value {
+/// The project a workspace is, as the log names it: its folder's name (the whole path for a
+/// root that has none).
+pub fn project_name(workspace: &Path) -> String {
+    workspace
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| workspace.display().to_string())
+}
+
+/// The `log --json` shape of `events` (the CLI's and `skillmeat.log`'s one builder).
+pub fn log(workspace: &Path, events: &[AuditRow]) -> Value {
+    let project = &project_name(workspace);
     to_value(Log {
         workspace,
         project,

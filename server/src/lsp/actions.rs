@@ -12,7 +12,7 @@ use lsp_types::{
 use serde_json::{json, Value};
 use skillmeat_core::drift::DriftState;
 use skillmeat_core::merge::{self, Choice, Unterminated};
-use skillmeat_core::workspace::{Proposal, Tier};
+use skillmeat_core::workspace::Proposal;
 use skillmeat_core::ArtifactId;
 
 use super::from_proto;
@@ -272,15 +272,7 @@ fn artifact_actions(
             };
             // Every open file of the artifact counts with its unsaved text, so the edits never
             // undo what a person typed in another buffer.
-            let mut open: Vec<(String, &[u8])> = s
-                .docs
-                .values()
-                .filter_map(|d| {
-                    let l = ws.locate(&d.path)?;
-                    let mine = l.tier == Tier::Project && &l.id == id;
-                    mine.then_some((l.rel, d.text.as_bytes()))
-                })
-                .collect();
+            let mut open = s.open_buffers(ws, id);
             if !open.iter().any(|(r, _)| r == rel) {
                 open.push((rel.to_string(), text.as_bytes()));
             }

@@ -22,8 +22,12 @@ pub struct Flag {
 struct Inner {
     requests: HashMap<RequestId, Arc<Flag>>,
     tokens: HashMap<String, Arc<Flag>>,
-    ended: bool,
 }
+
+/// Set by [`Cancels::cancel_all`], the end of the server (one a process): a request registered
+/// later starts stopped, and the start-up scan stops hashing at once (`Workspace::interrupt_on`
+/// takes a flag that lives as long as the program, hence a static).
+pub static ENDED: AtomicBool = AtomicBool::new(false);
 
 #[derive(Debug, Default, Clone)]
 pub struct Cancels(Arc<Mutex<Inner>>);
@@ -33,7 +37,7 @@ impl Cancels {
     pub fn register(&self, id: &RequestId) -> Arc<Flag> {
         let flag = Arc::new(Flag::default());
         if let Ok(mut g) = self.0.lock() {
-            if g.ended {
+            if ENDED.load(Ordering::SeqCst) {
                 flag.stop.store(true, Ordering::SeqCst);
             }
             g.requests.insert(id.clone(), flag.clone());
@@ -79,8 +83,9 @@ impl Cancels {
 
     /// The end of the server: everything in flight stops, and so does anything started later.
     pub fn cancel_all(&self) {
-        if let Ok(mut g) = self.0.lock() {
-            g.ended = true;
+        // Before the lock: a request registering meanwhile either sees it or is stopped below.
+        ENDED.store(true, Ordering::SeqCst);
+        if let Ok(g) = self.0.lock() {
             for f in g.requests.values() {
                 f.by_request.store(true, Ordering::SeqCst);
                 f.stop.store(true, Ordering::SeqCst);

@@ -6,8 +6,7 @@
 use serde_json::{json, Value};
 use skillmeat_core::merge::{self, Choice};
 
-use super::args::{failed, invalid, Args};
-use super::from_proto;
+use super::args::{failed, Args};
 use super::state::State;
 use super::to_proto::RequestError;
 
@@ -18,31 +17,11 @@ pub use super::regions::COMPARE as COMMAND;
 /// "labels": {"ours", "theirs", "base"}}`, each side's exact text (`base` null in a two-way
 /// conflict).
 pub fn execute(s: &State, a: &Args) -> Result<Value, RequestError> {
-    let u = a.req("uri")?;
-    let uri = from_proto::uri(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
-    let region = a
-        .number("region")?
-        .ok_or_else(|| invalid("`region` is required (the region's 0-based index)"))?
-        as usize;
-    let (text, rel, recorded) = super::regions::text_of(s, &uri)
-        .ok_or_else(|| invalid(format!("`uri`: {u} is no file of a project artifact")))?;
-    let ends = from_proto::path(&uri)
-        .and_then(|p| s.locate(&p))
-        .and_then(|(i, id, rel)| {
-            let ws = s.folders[&i].ws.as_ref()?;
-            ws.merge_inputs_unterminated(&id, &rel).ok()
-        })
-        .unwrap_or_default();
-    let parsed = merge::parse_live(text.as_bytes(), &rel, recorded);
-    let c = parsed.conflicts.get(region).ok_or_else(|| {
-        invalid(format!(
-            "{rel} has {} conflict region(s), no region #{region}",
-            parsed.conflicts.len()
-        ))
-    })?;
+    let r = super::regions::region_of(s, a)?;
+    let (text, c) = (&r.text, &r.conflict);
     let side = |choice| -> Result<String, RequestError> {
         let b =
-            merge::replacement_exact(text.as_bytes(), c, choice, ends).map_err(|e| failed(&e))?;
+            merge::replacement_exact(text.as_bytes(), c, choice, r.ends).map_err(|e| failed(&e))?;
         Ok(String::from_utf8_lossy(&b).into_owned())
     };
     let base = match c.span.base {
@@ -50,9 +29,9 @@ pub fn execute(s: &State, a: &Args) -> Result<Value, RequestError> {
         None => None,
     };
     Ok(json!({
-        "uri": uri,
-        "file": rel,
-        "region": region,
+        "uri": r.uri,
+        "file": r.rel,
+        "region": r.index,
         "ours": side(Choice::Ours)?,
         "theirs": side(Choice::Theirs)?,
         "base": base,

@@ -66,7 +66,7 @@ impl State {
                 for n in ws.take_notes() {
                     self.log(MessageType::INFO, n);
                 }
-                ws.interrupt_on(&super::STOPPING);
+                ws.interrupt_on(&super::cancel::ENDED);
                 match ws.status() {
                     Ok(r) => {
                         for w in &r.warnings {

@@ -6,7 +6,6 @@ use skillmeat_core::drift::DriftState;
 
 use skillmeat_core::merge;
 use skillmeat_core::sync::Strategy;
-use skillmeat_core::workspace::Tier;
 
 use super::from_proto;
 use super::state::{FolderId, State};
@@ -72,14 +71,7 @@ fn update_title(s: &State, i: FolderId, id: &skillmeat_core::ArtifactId) -> Stri
     let Some(ws) = s.folders[&i].ws.as_ref() else {
         return "Update".into();
     };
-    let open: Vec<(String, &[u8])> = s
-        .docs
-        .values()
-        .filter_map(|d| {
-            let l = ws.locate(&d.path)?;
-            (l.tier == Tier::Project && &l.id == id).then_some((l.rel, d.text.as_bytes()))
-        })
-        .collect();
+    let open = s.open_buffers(ws, id);
     let buffers: Vec<(&str, &[u8])> = open.iter().map(|(r, t)| (r.as_str(), *t)).collect();
     match ws.plan_with_buffers(id, Strategy::Auto, &buffers) {
         Ok(p) => {

@@ -73,10 +73,6 @@ pub fn describe() -> serde_json::Value {
 /// Set when `shutdown` was answered: `exit` (or the end of stdin) then exits 0, else 1.
 pub(super) static SHUT_DOWN: AtomicBool = AtomicBool::new(false);
 
-/// Set the moment the client goes (stdin closed or `exit`): a running start-up scan stops
-/// hashing at once (`Workspace::interrupt_on`) instead of finishing first.
-pub(super) static STOPPING: AtomicBool = AtomicBool::new(false);
-
 /// How long the end of the server waits for the work in flight.
 const STOP_WAIT: Duration = Duration::from_millis(700);
 
@@ -119,9 +115,7 @@ pub fn serve() -> i32 {
         tracing::error!("cannot start the state thread: {e}");
         return 1;
     }
-    let ended = io.ended.recv();
-    STOPPING.store(true, Ordering::SeqCst);
-    match ended {
+    match io.ended.recv() {
         Ok(Ended::Exit) => {}
         _ => tracing::info!("stdin closed; stopping"),
     }

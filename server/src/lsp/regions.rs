@@ -75,18 +75,48 @@ pub fn lenses(s: &State, uri: &Url) -> Vec<CodeLens> {
 /// `skillmeat.acceptConflict` {uri, region, choice}: the edit that replaces that region of the
 /// document by the chosen side, as `{"edit": WorkspaceEdit}` (the backend applies it).
 pub fn accept(s: &State, a: &Args) -> Result<Value, RequestError> {
-    let u = a.req("uri")?;
-    let uri = from_proto::uri(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
-    let region = a
-        .number("region")?
-        .ok_or_else(|| invalid("`region` is required (the region's 0-based index)"))?
-        as usize;
+    let r = region_of(s, a)?;
     let choice: Choice = a
         .parsed("choice")?
         .ok_or_else(|| invalid("`choice` is required: ours, theirs, both or base"))?;
+    let new = merge::replacement_exact(r.text.as_bytes(), &r.conflict, choice, r.ends)
+        .map_err(|e| failed(&e))?;
+    let edit = WorkspaceEdit {
+        changes: Some(HashMap::from([(
+            r.uri.clone(),
+            vec![TextEdit {
+                range: pos::lines_range(&r.text, r.conflict.span.whole.clone()),
+                new_text: String::from_utf8_lossy(&new).into_owned(),
+            }],
+        )])),
+        ..Default::default()
+    };
+    Ok(json!({ "uri": r.uri, "region": r.index, "choice": choice.to_string(), "edit": edit }))
+}
+
+/// The conflict region a command names by `{uri, region}` (`skillmeat.acceptConflict`,
+/// `skillmeat.compareConflict`): the document's text, the file inside its artifact, the region,
+/// and which merge inputs ended without a final newline, so the region gives back each side's
+/// exact bytes.
+pub(super) struct Region {
+    pub uri: Url,
+    pub text: String,
+    pub rel: String,
+    pub index: usize,
+    pub conflict: merge::ParsedConflict,
+    pub ends: merge::Unterminated,
+}
+
+/// Reads the `uri` and `region` arguments and finds that region in the document.
+pub(super) fn region_of(s: &State, a: &Args) -> Result<Region, RequestError> {
+    let u = a.req("uri")?;
+    let uri = from_proto::uri(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
+    let index = a
+        .number("region")?
+        .ok_or_else(|| invalid("`region` is required (the region's 0-based index)"))?
+        as usize;
     let (text, rel, recorded) = text_of(s, &uri)
         .ok_or_else(|| invalid(format!("`uri`: {u} is no file of a project artifact")))?;
-    // Which sides ended without a final newline, so the region gives back that side's exact bytes.
     let ends = from_proto::path(&uri)
         .and_then(|p| s.locate(&p))
         .and_then(|(i, id, rel)| {
@@ -94,25 +124,21 @@ pub fn accept(s: &State, a: &Args) -> Result<Value, RequestError> {
             ws.merge_inputs_unterminated(&id, &rel).ok()
         })
         .unwrap_or_default();
-    let parsed = merge::parse_live(text.as_bytes(), &rel, recorded);
-    let c = parsed.conflicts.get(region).ok_or_else(|| {
+    let conflicts = merge::parse_live(text.as_bytes(), &rel, recorded).conflicts;
+    let n = conflicts.len();
+    let conflict = conflicts.into_iter().nth(index).ok_or_else(|| {
         invalid(format!(
-            "{rel} has {} conflict region(s), no region #{region}",
-            parsed.conflicts.len()
+            "{rel} has {n} conflict region(s), no region #{index}"
         ))
     })?;
-    let new = merge::replacement_exact(text.as_bytes(), c, choice, ends).map_err(|e| failed(&e))?;
-    let edit = WorkspaceEdit {
-        changes: Some(HashMap::from([(
-            uri.clone(),
-            vec![TextEdit {
-                range: pos::lines_range(&text, c.span.whole.clone()),
-                new_text: String::from_utf8_lossy(&new).into_owned(),
-            }],
-        )])),
-        ..Default::default()
-    };
-    Ok(json!({ "uri": uri, "region": region, "choice": choice.to_string(), "edit": edit }))
+    Ok(Region {
+        uri,
+        text,
+        rel,
+        index,
+        conflict,
+        ends,
+    })
 }
 
 /// `skillmeat.compareConflict` (answered by `compare`): a region's sides as a diff.

@@ -124,18 +124,23 @@ impl State {
         (l.tier == Tier::Project).then_some((i, l.id, l.rel))
     }
 
-    /// The current status of an artifact: from its open buffers if it has any (unsaved edits
-    /// count, in every open file of it), else from the last disk check.
-    pub fn status_of(&self, i: FolderId, id: &ArtifactId) -> Option<ArtifactStatus> {
-        let ws = self.folders[&i].ws.as_ref()?;
-        let open: Vec<(String, &[u8])> = self
-            .docs
+    /// The open buffers of artifact `id`'s project files in `ws`, as (file inside the artifact,
+    /// unsaved text): what stands in for those files in a status, a plan or a proposal.
+    pub fn open_buffers(&self, ws: &Workspace, id: &ArtifactId) -> Vec<(String, &[u8])> {
+        self.docs
             .values()
             .filter_map(|d| {
                 let l = ws.locate(&d.path)?;
                 (l.tier == Tier::Project && &l.id == id).then_some((l.rel, d.text.as_bytes()))
             })
-            .collect();
+            .collect()
+    }
+
+    /// The current status of an artifact: from its open buffers if it has any (unsaved edits
+    /// count, in every open file of it), else from the last disk check.
+    pub fn status_of(&self, i: FolderId, id: &ArtifactId) -> Option<ArtifactStatus> {
+        let ws = self.folders[&i].ws.as_ref()?;
+        let open = self.open_buffers(ws, id);
         if !open.is_empty() {
             let buffers: Vec<(&str, &[u8])> =
                 open.iter().map(|(rel, t)| (rel.as_str(), *t)).collect();

@@ -31,12 +31,7 @@ pub fn log(ws: &Workspace, a: &Args) -> Result<Value, RequestError> {
         skillmeat_core::ErrorKind::Invalid => invalid(e.to_string()),
         _ => failed(&e),
     })?;
-    let project = ws
-        .root()
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(crate::json::log(ws.root(), &project, &events))
+    Ok(crate::json::log(ws.root(), &events))
 }
 
 /// `skillmeat.sync` with `all`: the kept artifacts it left out, as the CLI lists them

@@ -11,7 +11,7 @@ use lsp_types::{
 };
 use serde_json::{json, Value};
 use skillmeat_core::drift::DriftState;
-use skillmeat_core::workspace::{Proposal, Tier, Workspace};
+use skillmeat_core::workspace::{Proposal, Workspace};
 use skillmeat_core::ArtifactId;
 
 use super::args::{failed, invalid, Args};
@@ -142,14 +142,7 @@ pub fn for_action(
 
 /// The proposal for `id` with every open project buffer of it standing in for its file.
 fn propose(s: &State, ws: &Workspace, id: &ArtifactId) -> skillmeat_core::Result<Proposal> {
-    let open: Vec<(String, &[u8])> = s
-        .docs
-        .values()
-        .filter_map(|d| {
-            let l = ws.locate(&d.path)?;
-            (l.tier == Tier::Project && &l.id == id).then_some((l.rel, d.text.as_bytes()))
-        })
-        .collect();
+    let open = s.open_buffers(ws, id);
     let buffers: Vec<(&str, &[u8])> = open.iter().map(|(r, t)| (r.as_str(), *t)).collect();
     ws.propose(id, &buffers)
 }

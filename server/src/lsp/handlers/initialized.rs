@@ -65,7 +65,7 @@ pub fn progress_created(o: &mut Owner, token: String, r: Result<Value, ResponseE
 pub fn scan(o: &mut Owner) {
     let started = std::time::Instant::now();
     o.state.ensure_open();
-    if super::super::STOPPING.load(std::sync::atomic::Ordering::SeqCst) {
+    if crate::lsp::cancel::ENDED.load(std::sync::atomic::Ordering::SeqCst) {
         // The client went during the scan; it stopped hashing and nothing is published.
         tracing::info!("checking artifacts stopped: the server is ending");
         return;

@@ -2,21 +2,8 @@
 
 use lsp_types::{Position, Range};
 
-use super::{check, render_actions, World};
+use super::{check, modified_skill, render_actions, World, MAIN, SKILL};
 use crate::lsp::actions;
-
-const SKILL: &str = "
-    //- collection/skills/pdf/SKILL.md
-    ---
-    name: pdf
-    ---
-
-    one
-    two
-    three
-";
-
-const MAIN: &str = "project/.claude/skills/pdf/SKILL.md";
 
 fn actions_at(w: &mut World, rel: &str, line: u32) -> String {
     let diags = w.diagnostics_of(rel);
@@ -28,13 +15,7 @@ fn actions_at(w: &mut World, rel: &str, line: u32) -> String {
 
 #[test]
 fn a_modified_copy_offers_revert_and_push() {
-    let mut w = World::new(SKILL)
-        .deploy(&["skill:pdf"])
-        .write(&format!(
-            "//- {MAIN}\n---\nname: pdf\n---\n\none\ntwo, changed\nthree\n"
-        ))
-        .serve();
-    w.open(MAIN, None);
+    let mut w = modified_skill();
     check(
         &actions_at(&mut w, MAIN, 0),
         r#"

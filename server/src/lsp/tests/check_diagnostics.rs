@@ -1,17 +1,6 @@
 //! Which diagnostics each drift state and conflict publishes, and on which lines.
 
-use super::{check, World};
-
-const SKILL: &str = "
-    //- collection/skills/pdf/SKILL.md
-    ---
-    name: pdf
-    ---
-
-    one
-    two
-    three
-";
+use super::{check, World, MAIN, SKILL};
 
 #[test]
 fn a_synced_artifact_publishes_nothing() {
@@ -77,7 +66,7 @@ fn an_outdated_copy_and_a_conflict_are_told_apart() {
 fn conflict_markers_are_an_error_per_region_in_an_open_buffer() {
     let mut w = World::new(SKILL).deploy(&["skill:pdf"]).serve();
     w.open(
-        "project/.claude/skills/pdf/SKILL.md",
+        MAIN,
         Some("---\nname: pdf\n---\n\n<<<<<<< project\none, ours\n=======\none, theirs\n>>>>>>> collection\ntwo\nthree\n"),
     );
     check(

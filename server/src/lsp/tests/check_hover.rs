@@ -2,21 +2,8 @@
 
 use lsp_types::{HoverContents, Position};
 
-use super::{check, World};
+use super::{check, modified_skill, World, MAIN};
 use crate::lsp::hover;
-
-const SKILL: &str = "
-    //- collection/skills/pdf/SKILL.md
-    ---
-    name: pdf
-    ---
-
-    one
-    two
-    three
-";
-
-const MAIN: &str = "project/.claude/skills/pdf/SKILL.md";
 
 fn hover_at(w: &World, rel: &str, line: u32) -> String {
     match hover::hover(&w.state, &w.uri(rel), Position::new(line, 0)) {
@@ -35,13 +22,7 @@ fn hover_at(w: &World, rel: &str, line: u32) -> String {
 
 #[test]
 fn the_frontmatter_shows_state_and_lineage() {
-    let mut w = World::new(SKILL)
-        .deploy(&["skill:pdf"])
-        .write(&format!(
-            "//- {MAIN}\n---\nname: pdf\n---\n\none\ntwo, changed\nthree\n"
-        ))
-        .serve();
-    w.open(MAIN, None);
+    let w = modified_skill();
     check(
         &hover_at(&w, MAIN, 1),
         "
@@ -57,13 +38,7 @@ fn the_frontmatter_shows_state_and_lineage() {
 
 #[test]
 fn a_changed_hunk_shows_the_deployed_text() {
-    let mut w = World::new(SKILL)
-        .deploy(&["skill:pdf"])
-        .write(&format!(
-            "//- {MAIN}\n---\nname: pdf\n---\n\none\ntwo, changed\nthree\n"
-        ))
-        .serve();
-    w.open(MAIN, None);
+    let w = modified_skill();
     check(
         &hover_at(&w, MAIN, 5),
         "

@@ -20,6 +20,33 @@ use super::client::Client;
 use super::event::Event;
 use super::state::State;
 
+/// The collection skill most checks start from: `skill:pdf`, a main file of three lines.
+pub const SKILL: &str = "
+    //- collection/skills/pdf/SKILL.md
+    ---
+    name: pdf
+    ---
+
+    one
+    two
+    three
+";
+
+/// `skill:pdf`'s main file in the project.
+pub const MAIN: &str = "project/.claude/skills/pdf/SKILL.md";
+
+/// [`SKILL`] deployed, its project copy's second line changed, served, and the copy open.
+pub fn modified_skill() -> World {
+    let mut w = World::new(SKILL)
+        .deploy(&["skill:pdf"])
+        .write(&format!(
+            "//- {MAIN}\n---\nname: pdf\n---\n\none\ntwo, changed\nthree\n"
+        ))
+        .serve();
+    w.open(MAIN, None);
+    w
+}
+
 /// A temporary `collection/` and `project/` and the server state over them.
 pub struct World {
     dir: tempfile::TempDir,
