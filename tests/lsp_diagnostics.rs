@@ -211,11 +211,15 @@ fn every_drift_and_conflict_code_is_published_for_files_that_are_not_open() {
     let mut lsp = Lsp::start(&env, settings(&env), full_caps());
     let p = |rel: &str| env.path(&format!("project/.claude/{rel}"));
     let c = |rel: &str| env.path(&format!("collection/{rel}"));
-    let seen: Vec<Value> = lsp
-        .quiet(std::time::Duration::from_millis(300))
-        .into_iter()
-        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
-        .collect();
+    // Wait for the seven publishes however slow the start-up scan is, then listen a while
+    // longer for any extra ones.
+    let publish = |m: &Value| m["method"] == "textDocument/publishDiagnostics";
+    let mut seen = lsp.gather("publishDiagnostics", 7, publish);
+    seen.extend(
+        lsp.quiet(std::time::Duration::from_millis(300))
+            .into_iter()
+            .filter(publish),
+    );
     assert_eq!(
         seen.len(),
         7,

@@ -386,6 +386,28 @@ impl Lsp {
         }
     }
 
+    /// Waits until `n` messages matching `pred` have come (counting those already in the inbox)
+    /// and returns them; every message stays in the inbox. Panics naming `what` after the
+    /// timeout, so a slow server makes the test wait rather than miss messages.
+    pub fn gather(&mut self, what: &str, n: usize, pred: impl Fn(&Value) -> bool) -> Vec<Value> {
+        let mut got: Vec<Value> = self.inbox.iter().filter(|m| pred(m)).cloned().collect();
+        let deadline = Instant::now() + TIMEOUT;
+        while got.len() < n {
+            let Some(m) = self.recv(deadline) else {
+                panic!(
+                    "timed out waiting for {n} {what}, got {}: {got:#?}\nstderr:\n{}",
+                    got.len(),
+                    self.stderr()
+                )
+            };
+            if pred(&m) {
+                got.push(m.clone());
+            }
+            self.inbox.push_back(m);
+        }
+        got
+    }
+
     /// Everything the server sends during `d` (also kept in the inbox), to check for absences.
     pub fn quiet(&mut self, d: Duration) -> Vec<Value> {
         let deadline = Instant::now() + d;
