@@ -86,19 +86,13 @@ fn every_state() -> Env {
     env
 }
 
-fn settings(env: &Env) -> Value {
+pub(crate) fn settings(env: &Env) -> Value {
     json!({ "collectionPath": env.collection() })
 }
 
 /// `status --json` of the CLI, by id.
 fn cli_status(env: &Env) -> BTreeMap<String, Value> {
-    let r = env.run(&["status", "--json"]);
-    r.json()["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| (a["id"].as_str().unwrap().to_string(), a.clone()))
-        .collect()
+    support::by_id(&env.run(&["status", "--json"]).json(), Value::clone)
 }
 
 fn short(h: &Value) -> &str {
