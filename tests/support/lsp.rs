@@ -468,6 +468,18 @@ impl Lsp {
         .unwrap_or_default()
     }
 
+    /// The code lenses of `path` (none when the server answers null).
+    pub fn code_lenses(&mut self, path: &std::path::Path) -> Vec<Value> {
+        self.request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": uri(path) } }),
+        )
+        .unwrap_or_else(|e| panic!("codeLens failed: {e}"))
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    }
+
     /// The server's process id (for /proc figures).
     pub fn pid(&self) -> u32 {
         self.child.id()
