@@ -42,11 +42,7 @@ pub(crate) fn artifact<'a>(status: &'a Value, id: &str) -> &'a Value {
 }
 
 pub(crate) fn deployed() -> Env {
-    let env = Env::new("");
-    env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/commands/review.md", "Review.\n");
-    assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
-    env
+    support::pdf_and_review(BASE)
 }
 
 #[test]

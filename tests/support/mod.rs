@@ -328,6 +328,16 @@ pub fn skillmeat_world() -> Env {
     env
 }
 
+/// `skill:pdf` (its SKILL.md is `skill`) and `command:review` in the collection, both deployed
+/// and synced: the world of most language-server tests.
+pub fn pdf_and_review(skill: &str) -> Env {
+    let env = Env::new("");
+    env.write("collection/skills/pdf/SKILL.md", skill);
+    env.write("collection/commands/review.md", "Review.\n");
+    assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
+    env
+}
+
 /// `skill:s`, `skill:other` and `command:c` in the collection, all deployed: the world of the
 /// trust and special-file tests (`cli_trust`, `cli_special_files`).
 pub fn three_deployed() -> Env {
