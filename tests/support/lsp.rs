@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -12,7 +12,10 @@ use serde_json::{json, Value};
 
 use super::{Env, BIN};
 
+mod framing;
 mod values;
+pub use framing::read_message;
+use framing::{frame, message};
 pub use values::{action, apply_edits, codes, edits_for, find, uri};
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
@@ -38,46 +41,6 @@ pub struct Lsp {
     /// What `workspace/configuration` returns.
     pub configuration: Value,
     stderr_path: std::path::PathBuf,
-}
-
-fn frame(v: &Value) -> Vec<u8> {
-    let body = serde_json::to_vec(v).unwrap();
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend(body);
-    out
-}
-
-/// A request (with `id`) or notification; `Value::Null` params are left out, as JSON-RPC wants.
-fn message(id: Option<i64>, method: &str, params: Value) -> Value {
-    let mut m = json!({ "jsonrpc": "2.0", "method": method });
-    if let Some(id) = id {
-        m["id"] = json!(id);
-    }
-    if !params.is_null() {
-        m["params"] = params;
-    }
-    m
-}
-
-/// Reads one framed message; `None` at end of stream.
-pub fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            len = v.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    r.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 /// Client capabilities of a VS Code–like client: progress, message requests, dynamic watching.
