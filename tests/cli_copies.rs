@@ -434,36 +434,12 @@ fn a_chmod_just_before_the_swap_stops_the_sync_and_is_kept() {
             .len()
     };
     let before = history(&env);
-    let go = env.path("go");
-    let child = env
-        .command()
-        .arg("--workspace")
-        .arg(env.project())
-        .arg("--collection")
-        .arg(env.collection())
-        .args(["sync", "skill:tool", "--apply"])
-        .env(
-            "SKILLMEAT_FAILPOINTS",
-            format!("before-swap:pause={}", go.display()),
-        )
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    while !env.path("go.reached").exists() {
-        assert!(
-            started.elapsed().as_secs() < 60,
-            "the sync never reached its swap"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    let sync = env.run_paused("before-swap", &["sync", "skill:tool", "--apply"]);
     let script = env.path(&format!("{PTOOL}/scripts/run.sh"));
     chmod(&script, 0o700);
-    fs::write(&go, "").unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    let out = sync.resume();
+    let stderr = &out.stderr;
+    assert_eq!(out.code, 4, "{stderr}");
     assert!(stderr.contains("changed while"), "{stderr}");
     assert_eq!(mode(&script), 0o700, "the chmod was undone by the sync");
     assert!(env

@@ -39,37 +39,20 @@ fn skillmeat_deployed(env: &Env, root: &str, profile: &str, entries: &[(&str, &s
 
 fn states(env: &Env) -> (i32, BTreeMap<String, (String, Option<String>)>) {
     let r = env.run(&["status", "--json"]);
-    let v = r.json();
-    let m = v["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["id"].as_str().unwrap().to_string(),
-                (
-                    a["state"].as_str().unwrap().to_string(),
-                    a["profile"].as_str().map(str::to_string),
-                ),
-            )
-        })
-        .collect();
+    let m = support::by_id(&r.json(), |a| {
+        (
+            a["state"].as_str().unwrap().to_string(),
+            a["profile"].as_str().map(str::to_string),
+        )
+    });
     (r.code, m)
 }
 
 fn hashes(env: &Env) -> BTreeMap<String, String> {
     let v = env.run(&["status", "--json"]).json();
-    v["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["id"].as_str().unwrap().to_string(),
-                a["hashes"]["collection"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    support::by_id(&v, |a| {
+        a["hashes"]["collection"].as_str().unwrap().to_string()
+    })
 }
 
 fn copy(env: &Env, from: &str, to: &str) {

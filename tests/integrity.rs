@@ -33,45 +33,17 @@ fn history_len(env: &Env, id: &str) -> usize {
     r.json()["versions"].as_array().unwrap().len()
 }
 
-fn wait_for(p: &Path, what: &str) {
-    let started = Instant::now();
-    while !p.exists() {
-        assert!(started.elapsed() < Duration::from_secs(60), "{what}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 /// `sync ID --apply` paused just before its swap; the editor's save; the sync let go.
 fn editor_saves_during_sync(env: &Env, id: &str, file: &Path) {
-    let go = env.path("go");
     let before = history_len(env, id);
-    let child = env
-        .command()
-        .arg("--workspace")
-        .arg(env.project())
-        .arg("--collection")
-        .arg(env.collection())
-        .args(["sync", id, "--apply"])
-        .env(
-            "SKILLMEAT_FAILPOINTS",
-            format!("before-swap:pause={}", go.display()),
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for(
-        &env.path("go.reached"),
-        "the sync never reached its swap (no before-swap failpoint?)",
-    );
+    let sync = env.run_paused("before-swap", &["sync", id, "--apply"]);
     // The editor appends a line and saves, taking no lock.
     let mut text = std::fs::read_to_string(file).unwrap();
     text.push_str("a line saved by the editor during the sync\n");
     std::fs::write(file, &text).unwrap();
-    std::fs::write(&go, "").unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "{id}: {stderr}");
+    let out = sync.resume();
+    let stderr = &out.stderr;
+    assert_eq!(out.code, 4, "{id}: {stderr}");
     assert!(
         stderr.contains(&file.display().to_string())
             || stderr.contains(&file.parent().unwrap().display().to_string()),
@@ -389,32 +361,15 @@ fn a_save_landing_after_the_old_copy_moved_aside_keeps_both() {
     // The person's edit, and a collection change: a merge writes the file.
     std::fs::write(&file, "review v1\nmy own line\n").unwrap();
     env.write("collection/commands/review.md", "review v2\n");
-    let go = env.path("go");
-    let child = env
-        .command()
-        .arg("--workspace")
-        .arg(env.project())
-        .arg("--collection")
-        .arg(env.collection())
-        .args(["sync", "command:review", "--strategy", "theirs", "--apply"])
-        .env(
-            "SKILLMEAT_FAILPOINTS",
-            format!("after-backup:pause={}", go.display()),
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for(
-        &env.path("go.reached"),
-        "the sync never moved the old copy aside",
+    let sync = env.run_paused(
+        "after-backup",
+        &["sync", "command:review", "--strategy", "theirs", "--apply"],
     );
     assert!(!file.exists(), "the old copy should be aside at this point");
     std::fs::write(&file, "saved by the editor into the gap\n").unwrap();
-    std::fs::write(&go, "").unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    let out = sync.resume();
+    let stderr = &out.stderr;
+    assert_eq!(out.code, 4, "{stderr}");
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
         "saved by the editor into the gap\n",

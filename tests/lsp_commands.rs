@@ -1,39 +1,38 @@
 //! `workspace/executeCommand` over the real server: each command's JSON (the CLI's `--json`
-//! shapes, compared with the CLI itself where the command only reads), what it changes on disk,
-//! and `InvalidParams` naming the field for wrong or missing arguments.
+//! shapes, compared with the CLI itself where the command only reads) and what it changes on
+//! disk. `skillmeat.sync` is in `lsp_command_sync.rs` and the refusals (`InvalidParams` naming
+//! the field, errors carrying the kind) in `lsp_command_errors.rs`; both share the set-up here.
 
 use crate::support;
 
-use std::path::{Path, PathBuf};
-
 use serde_json::{json, Value};
 use support::git::Repo;
-use support::lsp::{codes, find, full_caps, Lsp};
+use support::lsp::{codes, full_caps, Lsp};
 use support::Env;
 
-const BASE: &str = "---\nname: pdf\n---\n\none\ntwo\nthree\nfour\nfive\nsix\n";
+pub(crate) const BASE: &str = "---\nname: pdf\n---\n\none\ntwo\nthree\nfour\nfive\nsix\n";
 
-fn settings(env: &Env) -> Value {
+pub(crate) fn settings(env: &Env) -> Value {
     json!({ "collectionPath": env.collection() })
 }
 
-fn start(env: &Env) -> Lsp {
+pub(crate) fn start(env: &Env) -> Lsp {
     Lsp::start(env, settings(env), full_caps())
 }
 
-fn cli(env: &Env, args: &[&str]) -> Value {
+pub(crate) fn cli(env: &Env, args: &[&str]) -> Value {
     let mut full = args.to_vec();
     full.push("--json");
     env.run(&full).json()
 }
 
-fn ok(lsp: &mut Lsp, command: &str, args: Value) -> Value {
+pub(crate) fn ok(lsp: &mut Lsp, command: &str, args: Value) -> Value {
     lsp.command(command, args.clone())
         .unwrap_or_else(|e| panic!("{command} {args} failed: {e:#}"))
 }
 
 /// One artifact of a `skillmeat.status` result.
-fn artifact<'a>(status: &'a Value, id: &str) -> &'a Value {
+pub(crate) fn artifact<'a>(status: &'a Value, id: &str) -> &'a Value {
     status["artifacts"]
         .as_array()
         .unwrap()
@@ -42,12 +41,8 @@ fn artifact<'a>(status: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{id} not in {status:#}"))
 }
 
-fn deployed() -> Env {
-    let env = Env::new("");
-    env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/commands/review.md", "Review.\n");
-    assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
-    env
+pub(crate) fn deployed() -> Env {
+    support::pdf_and_review(BASE)
 }
 
 #[test]
@@ -107,112 +102,6 @@ fn status_history_and_diff_answer_what_the_cli_prints_with_json() {
         .as_str()
         .unwrap()
         .contains("-Review.\n+Review!\n"));
-    lsp.finish();
-}
-
-#[test]
-fn sync_dry_run_returns_the_plan_and_writes_nothing_then_apply_syncs() {
-    let env = deployed();
-    let newer = BASE.replace("six", "six (c)");
-    env.write("collection/skills/pdf/SKILL.md", &newer);
-    let mut lsp = start(&env);
-    let main = env.path("project/.claude/skills/pdf/SKILL.md");
-    lsp.diagnostics(&main, |d| codes(d) == ["drift-outdated"]);
-    let plan = ok(
-        &mut lsp,
-        "skillmeat.sync",
-        json!({ "artifact": "skill:pdf", "dryRun": true }),
-    );
-    assert_eq!(plan, cli(&env, &["sync", "skill:pdf"]), "the CLI's plan");
-    assert_eq!(plan["applied"], false);
-    let r = &plan["results"][0];
-    assert_eq!(r["kind"], "fast-forward");
-    let files = r["files"].as_array().unwrap();
-    assert_eq!(files.len(), 1);
-    assert_eq!(
-        (&files[0]["path"], &files[0]["action"]),
-        (&json!("SKILL.md"), &json!("modify"))
-    );
-    assert_eq!(env.read("project/.claude/skills/pdf/SKILL.md"), BASE);
-    assert_eq!(env.states()["skill:pdf"], "outdated");
-
-    let done = ok(
-        &mut lsp,
-        "skillmeat.sync",
-        json!({ "artifact": "skill:pdf", "direction": "collection-to-project", "strategy": "auto" }),
-    );
-    assert_eq!(done["applied"], true);
-    assert_eq!(done["results"][0]["applied"], true);
-    assert_eq!(done["results"][0]["version"], "v2");
-    assert_eq!(done["summary"]["fast_forwarded"], 1);
-    assert_eq!(env.read("project/.claude/skills/pdf/SKILL.md"), newer);
-    // The command republished: the warning is gone.
-    lsp.diagnostics(&main, |d| d.is_empty());
-    assert_eq!(env.states()["skill:pdf"], "synced");
-    lsp.finish();
-}
-
-#[test]
-fn sync_all_runs_every_artifact_and_summarises_the_outcomes() {
-    let env = Env::new("");
-    for n in ["a", "b", "c", "d"] {
-        env.write(&format!("collection/skills/{n}/SKILL.md"), BASE);
-    }
-    assert_eq!(env.run(&["deploy", "a", "b", "c", "d"]).code, 0);
-    // a: outdated → fast-forward; b: both changed apart → merged clean; c: both changed the
-    // same line → conflicts; d: synced → skipped.
-    env.write(
-        "collection/skills/a/SKILL.md",
-        &BASE.replace("one", "one (c)"),
-    );
-    env.write(
-        "collection/skills/b/SKILL.md",
-        &BASE.replace("one", "one (c)"),
-    );
-    env.write(
-        "project/.claude/skills/b/SKILL.md",
-        &BASE.replace("six", "six (p)"),
-    );
-    env.write(
-        "collection/skills/c/SKILL.md",
-        &BASE.replace("one", "one (c)"),
-    );
-    env.write(
-        "project/.claude/skills/c/SKILL.md",
-        &BASE.replace("one", "one (p)"),
-    );
-    let mut lsp = start(&env);
-    let plan = ok(
-        &mut lsp,
-        "skillmeat.sync",
-        json!({ "all": true, "dryRun": true }),
-    );
-    assert_eq!(plan, cli(&env, &["sync", "--all"]));
-    let done = ok(&mut lsp, "skillmeat.sync", json!({ "all": true }));
-    assert_eq!(done["applied"], true);
-    let kinds: Vec<(&str, &str)> = done["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["id"].as_str().unwrap(), r["kind"].as_str().unwrap_or("?")))
-        .collect();
-    assert_eq!(
-        done["summary"],
-        json!({ "fast_forwarded": 1, "merged_clean": 1, "conflicts": 1, "skipped": 1, "errors": 0 }),
-        "{kinds:?}"
-    );
-    assert_eq!(
-        env.read("project/.claude/skills/b/SKILL.md"),
-        BASE.replace("one", "one (c)").replace("six", "six (p)")
-    );
-    let c = env.path("project/.claude/skills/c/SKILL.md");
-    let d = lsp.diagnostics(&c, |d| {
-        codes(d).contains(&"conflict-unresolved".to_string())
-    });
-    assert_eq!(
-        find(&d, "conflict-unresolved")["data"]["artifact"],
-        "skill:c"
-    );
     lsp.finish();
 }
 
@@ -436,181 +325,6 @@ fn tag_names_a_version_that_other_commands_accept_as_a_revision() {
 }
 
 #[test]
-fn wrong_or_missing_arguments_are_invalid_params_naming_the_field() {
-    let env = deployed();
-    let mut lsp = start(&env);
-    let cases: &[(&str, Value, &str)] = &[
-        ("skillmeat.history", json!({}), "`artifact`"),
-        ("skillmeat.diff", json!({}), "`artifact`"),
-        (
-            "skillmeat.diff",
-            json!({ "artifact": "pdf", "from": 3 }),
-            "`from`",
-        ),
-        (
-            "skillmeat.diff",
-            json!({ "artifact": "pdf", "to": ["x"] }),
-            "`to`",
-        ),
-        ("skillmeat.deploy", json!({}), "`artifact`"),
-        (
-            "skillmeat.deploy",
-            json!({ "artifact": "pdf", "overwrite": "yes" }),
-            "`overwrite`",
-        ),
-        ("skillmeat.tag", json!({ "artifact": "pdf" }), "`tag`"),
-        ("skillmeat.tag", json!({ "tag": "x" }), "`artifact`"),
-        (
-            "skillmeat.tag",
-            json!({ "artifact": "pdf", "tag": "x", "rev": 1 }),
-            "`rev`",
-        ),
-        ("skillmeat.rollback", json!({ "artifact": "pdf" }), "`to`"),
-        ("skillmeat.rollback", json!({ "to": "v1" }), "`artifact`"),
-        ("skillmeat.resolve", json!({}), "`artifact`"),
-        (
-            "skillmeat.resolve",
-            json!({ "artifact": "pdf", "choice": "mine" }),
-            "`choice`",
-        ),
-        (
-            "skillmeat.resolve",
-            json!({ "artifact": "pdf", "file": false }),
-            "`file`",
-        ),
-        ("skillmeat.sync", json!({}), "`artifact`"),
-        (
-            "skillmeat.sync",
-            json!({ "artifact": "pdf", "all": true }),
-            "`artifact` or `all",
-        ),
-        ("skillmeat.sync", json!({ "all": "yes" }), "`all`"),
-        (
-            "skillmeat.sync",
-            json!({ "artifact": "pdf", "dryRun": 1 }),
-            "`dryRun`",
-        ),
-        (
-            "skillmeat.sync",
-            json!({ "artifact": "pdf", "direction": "sideways" }),
-            "`direction`",
-        ),
-        (
-            "skillmeat.sync",
-            json!({ "artifact": "pdf", "strategy": "yolo" }),
-            "`strategy`",
-        ),
-        (
-            "skillmeat.checkUpstream",
-            json!({ "artifact": 7 }),
-            "`artifact`",
-        ),
-        (
-            "skillmeat.status",
-            json!({ "workspace": "/nowhere/at/all" }),
-            "`workspace`",
-        ),
-        ("skillmeat.status", json!({ "workspace": 1 }), "`workspace`"),
-        ("skillmeat.status", json!({ "uri": "not a uri" }), "`uri`"),
-        (
-            "skillmeat.status",
-            json!({ "uri": "https://example.com/x" }),
-            "`uri`",
-        ),
-        (
-            "skillmeat.status",
-            json!({ "uri": "file:///elsewhere/x.md" }),
-            "`uri`",
-        ),
-    ];
-    let before = env.snapshot_of(&["project/.claude", "collection"]);
-    for (command, args, field) in cases {
-        let e = lsp
-            .command(command, args.clone())
-            .expect_err(&format!("{command} {args} should fail"));
-        assert_eq!(e["code"], -32602, "{command} {args}: {e:#}");
-        let msg = e["message"].as_str().unwrap();
-        assert!(
-            msg.contains(field),
-            "{command} {args}: {msg:?} does not name {field}"
-        );
-    }
-    // Not an object, or more than one argument.
-    for arguments in [json!(["skill:pdf"]), json!([{}, {}]), json!([null])] {
-        let e = lsp
-            .request(
-                "workspace/executeCommand",
-                json!({ "command": "skillmeat.history", "arguments": arguments }),
-            )
-            .unwrap_err();
-        assert_eq!(e["code"], -32602, "{arguments}: {e:#}");
-        assert!(e["message"]
-            .as_str()
-            .unwrap()
-            .contains("one JSON object argument"));
-    }
-    assert_eq!(before, env.snapshot_of(&["project/.claude", "collection"]));
-    // And it still serves.
-    let s = ok(&mut lsp, "skillmeat.status", json!({}));
-    assert_eq!(s["summary"]["synced"], 2);
-    lsp.finish();
-}
-
-#[test]
-fn failed_operations_are_errors_carrying_the_kind() {
-    let env = deployed();
-    let mut lsp = start(&env);
-    let cases: &[(&str, Value, &str, &str)] = &[
-        (
-            "skillmeat.history",
-            json!({ "artifact": "skill:nope" }),
-            "notfound",
-            "skill:nope",
-        ),
-        (
-            "skillmeat.deploy",
-            json!({ "artifact": "agent:ghost" }),
-            "notfound",
-            "agent:ghost",
-        ),
-        (
-            "skillmeat.rollback",
-            json!({ "artifact": "pdf", "to": "v99" }),
-            "notfound",
-            "v99",
-        ),
-        (
-            "skillmeat.diff",
-            json!({ "artifact": "pdf", "from": "no-such-tag" }),
-            "notfound",
-            "no-such-tag",
-        ),
-        (
-            "skillmeat.sync",
-            json!({ "artifact": "skill:nope" }),
-            "notfound",
-            "skill:nope",
-        ),
-        (
-            "skillmeat.history",
-            json!({ "artifact": "skill:a/b" }),
-            "invalid",
-            "`a/b`",
-        ),
-    ];
-    for (command, args, kind, needle) in cases {
-        let e = lsp.command(command, args.clone()).unwrap_err();
-        assert_eq!(e["code"], -32803, "{command} {args}: {e:#}");
-        assert_eq!(e["data"]["kind"], *kind, "{command} {args}: {e:#}");
-        assert!(
-            e["message"].as_str().unwrap().contains(needle),
-            "{command} {args}: {e:#}"
-        );
-    }
-    lsp.finish();
-}
-
-#[test]
 fn check_upstream_reports_behind_and_publishes_upstream_behind_until_synced() {
     let env = Env::new("");
     let up = Repo::init(&env, "upstream");
@@ -675,21 +389,4 @@ fn check_upstream_reports_behind_and_publishes_upstream_behind_until_synced() {
     let d = lsp.diagnostics(&main, |d| codes(d) == ["drift-outdated"]);
     assert_eq!(d.len(), 1);
     lsp.finish();
-}
-
-trait Snap {
-    fn snapshot_of(&self, rels: &[&str]) -> Vec<(PathBuf, Vec<u8>)>;
-}
-
-impl Snap for Env {
-    /// Every file under `rels` with its bytes (the lineage database is left out: reads may
-    /// refresh its caches).
-    fn snapshot_of(&self, rels: &[&str]) -> Vec<(PathBuf, Vec<u8>)> {
-        let roots: Vec<PathBuf> = rels.iter().map(|r| self.path(r)).collect();
-        self.snapshot()
-            .into_iter()
-            .filter(|(p, _)| roots.iter().any(|r| p.starts_with(r)))
-            .filter(|(p, _)| !p.starts_with(Path::new(&self.path("project/.skillmeat"))))
-            .collect()
-    }
 }

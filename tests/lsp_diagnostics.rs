@@ -1,5 +1,6 @@
 //! Diagnostics over the real server: every code, on files that are not open and on open buffers,
 //! with the severities, ranges, `data` and `relatedInformation` of docs/lsp-extensions.md.
+//! Drift hunks and markers typed into a buffer are in `lsp_buffer_diagnostics.rs`.
 
 use crate::support;
 
@@ -9,7 +10,7 @@ use serde_json::{json, Value};
 use support::lsp::{codes, find, full_caps, uri, Lsp};
 use support::Env;
 
-fn skill(name: &str) -> String {
+pub(crate) fn skill(name: &str) -> String {
     format!("---\nname: {name}\ndescription: test skill\n---\n\none\ntwo\nthree\nfour\nfive\nsix\n")
 }
 
@@ -86,19 +87,13 @@ fn every_state() -> Env {
     env
 }
 
-fn settings(env: &Env) -> Value {
+pub(crate) fn settings(env: &Env) -> Value {
     json!({ "collectionPath": env.collection() })
 }
 
 /// `status --json` of the CLI, by id.
 fn cli_status(env: &Env) -> BTreeMap<String, Value> {
-    let r = env.run(&["status", "--json"]);
-    r.json()["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| (a["id"].as_str().unwrap().to_string(), a.clone()))
-        .collect()
+    support::by_id(&env.run(&["status", "--json"]).json(), Value::clone)
 }
 
 fn short(h: &Value) -> &str {
@@ -211,11 +206,15 @@ fn every_drift_and_conflict_code_is_published_for_files_that_are_not_open() {
     let mut lsp = Lsp::start(&env, settings(&env), full_caps());
     let p = |rel: &str| env.path(&format!("project/.claude/{rel}"));
     let c = |rel: &str| env.path(&format!("collection/{rel}"));
-    let seen: Vec<Value> = lsp
-        .quiet(std::time::Duration::from_millis(300))
-        .into_iter()
-        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
-        .collect();
+    // Wait for the seven publishes however slow the start-up scan is, then listen a while
+    // longer for any extra ones.
+    let publish = |m: &Value| m["method"] == "textDocument/publishDiagnostics";
+    let mut seen = lsp.gather("publishDiagnostics", 7, publish);
+    seen.extend(
+        lsp.quiet(std::time::Duration::from_millis(300))
+            .into_iter()
+            .filter(publish),
+    );
     assert_eq!(
         seen.len(),
         7,
@@ -411,102 +410,4 @@ fn open_buffers_get_the_same_codes_with_their_version_and_hunk_hints() {
 
 fn path_of(env: &Env, rel: &str) -> std::path::PathBuf {
     env.path(&format!("project/.claude/{rel}"))
-}
-
-#[test]
-fn drift_hunks_are_one_hint_per_changed_hunk_with_the_deployed_text() {
-    let env = Env::new("");
-    env.write("collection/skills/pdf/SKILL.md", &skill("pdf"));
-    assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
-    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
-    let main = env.path("project/.claude/skills/pdf/SKILL.md");
-    let text = lsp.open(&main, 1);
-    // Line 5 `one` changed, lines 7-8 `three`/`four` removed, two lines added after `six`.
-    let edited = text.replace("one\n", "ONE\n").replace("three\nfour\n", "") + "seven\neight\n";
-    lsp.change_full(&main, 2, &edited);
-    let d = lsp.diagnostics_at(&main, 2);
-    let hunks: Vec<&Value> = d.iter().filter(|x| x["code"] == "drift-hunk").collect();
-    assert_eq!(hunks.len(), 3, "{d:#?}");
-    let want = [
-        (
-            json!([5, 6]),
-            "one\n",
-            (5, 6),
-            "changed since deployed (1 → 1 lines)",
-        ),
-        (json!([7, 7]), "three\nfour\n", (7, 7), "2 lines removed"),
-        (json!([9, 11]), "", (9, 11), "2 lines added"),
-    ];
-    for (h, (lines, old, (a, b), msg)) in hunks.iter().zip(want) {
-        assert_eq!(h["data"]["newLines"], lines, "{h:#}");
-        assert_eq!(h["data"]["oldText"], old, "{h:#}");
-        assert_eq!(h["data"]["artifact"], "skill:pdf");
-        assert_eq!(h["data"]["file"], "SKILL.md");
-        assert_eq!(
-            h["range"],
-            json!({ "start": { "line": a, "character": 0 }, "end": { "line": b, "character": 0 } })
-        );
-        assert!(h["message"].as_str().unwrap().starts_with(msg), "{h:#}");
-    }
-    // Closing the buffer without saving: the file on disk is synced, so everything clears.
-    lsp.notify(
-        "textDocument/didClose",
-        json!({ "textDocument": { "uri": uri(&main) } }),
-    );
-    lsp.diagnostics(&main, |d| d.is_empty());
-    lsp.finish();
-}
-
-#[test]
-fn conflict_markers_typed_into_a_buffer_are_errors_until_removed() {
-    let env = Env::new("");
-    env.write("collection/commands/review.md", "Review.\n");
-    assert_eq!(env.run(&["deploy", "command:review"]).code, 0);
-    let mut lsp = Lsp::start(
-        &env,
-        json!({ "collectionPath": env.collection(), "hunkDiagnostics": false }),
-        full_caps(),
-    );
-    let main = env.path("project/.claude/commands/review.md");
-    lsp.open(&main, 1);
-    // Two regions without a base section, the first with longer markers around a heading
-    // underline, then a stray closer.
-    let text = "Review.\n<<<<<<<<< mine\nTitle\n=======\n=========\nOther\n>>>>>>>>> theirs\nmid\n<<<<<<< a\nx\n=======\ny\n>>>>>>> b\n>>>>>>> stray\n";
-    lsp.change_full(&main, 2, text);
-    let d = lsp.diagnostics_at(&main, 2);
-    assert_eq!(
-        codes(&d),
-        [
-            "drift-modified",
-            "conflict-unresolved",
-            "conflict-unresolved",
-            "conflict-malformed"
-        ],
-        "{d:#?}"
-    );
-    assert_eq!(
-        d[1]["range"],
-        json!({ "start": { "line": 1, "character": 0 }, "end": { "line": 7, "character": 0 } })
-    );
-    assert_eq!(
-        d[1]["data"],
-        json!({ "artifact": "command:review", "file": "review.md", "region": 0, "hasBase": false })
-    );
-    assert_eq!(
-        d[2]["range"],
-        json!({ "start": { "line": 8, "character": 0 }, "end": { "line": 13, "character": 0 } })
-    );
-    assert_eq!(d[2]["data"]["region"], 1);
-    assert!(
-        d[2]["message"].as_str().unwrap().contains("a vs b"),
-        "{:#}",
-        d[2]
-    );
-    assert_eq!(
-        d[3]["range"],
-        json!({ "start": { "line": 13, "character": 0 }, "end": { "line": 14, "character": 0 } })
-    );
-    lsp.change_full(&main, 3, "Review.\n");
-    assert!(lsp.diagnostics_at(&main, 3).is_empty());
-    lsp.finish();
 }

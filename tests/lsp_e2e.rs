@@ -8,13 +8,8 @@ use support::Env;
 
 const BASE: &str = "---\nname: pdf\n---\n\none\ntwo\nthree\n";
 
-/// A deployed skill `pdf` and command `review`, both synced.
 fn deployed() -> Env {
-    let env = Env::new("");
-    env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/commands/review.md", "Review.\n");
-    assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
-    env
+    support::pdf_and_review(BASE)
 }
 
 fn settings(env: &Env) -> serde_json::Value {

@@ -138,18 +138,11 @@ fn the_update_lens_proposes_a_buffer_edit_that_keeps_unsaved_typing() {
     let typed = BASE.replace("one", "one (typed)");
     lsp.change_full(&main, 2, &typed);
     lsp.diagnostics_at(&main, 2);
-    let lenses = lsp
-        .request(
-            "textDocument/codeLens",
-            json!({ "textDocument": { "uri": support::lsp::uri(&main) } }),
-        )
-        .unwrap();
+    let lenses = lsp.code_lenses(&main);
     let update = lenses
-        .as_array()
-        .unwrap()
         .iter()
         .find(|l| l["command"]["title"] == "Update: clean")
-        .unwrap_or_else(|| panic!("no Update lens in {lenses:#}"))["command"]
+        .unwrap_or_else(|| panic!("no Update lens in {lenses:#?}"))["command"]
         .clone();
     assert_eq!(update["command"], "skillmeat.proposeUpdate");
     let r = lsp

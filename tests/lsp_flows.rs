@@ -16,11 +16,7 @@ fn settings(env: &Env) -> Value {
 }
 
 fn deployed() -> Env {
-    let env = Env::new("");
-    env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/commands/review.md", "Review.\n");
-    assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
-    env
+    support::pdf_and_review(BASE)
 }
 
 /// The `$/progress` values sent for `token`, in order, from what the client has received.

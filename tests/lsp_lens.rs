@@ -22,17 +22,6 @@ fn deployed() -> Env {
     env
 }
 
-fn lenses(lsp: &mut Lsp, path: &std::path::Path) -> Vec<Value> {
-    lsp.request(
-        "textDocument/codeLens",
-        json!({ "textDocument": { "uri": uri(path) } }),
-    )
-    .unwrap()
-    .as_array()
-    .cloned()
-    .unwrap_or_default()
-}
-
 fn titles(l: &[Value]) -> Vec<String> {
     l.iter()
         .map(|x| x["command"]["title"].as_str().unwrap().to_string())
@@ -52,7 +41,7 @@ fn code_lens_shows_version_and_state_with_update_diff_and_history() {
     let env = deployed();
     let main = env.path("project/.claude/skills/pdf/SKILL.md");
     let mut lsp = Lsp::start(&env, settings(&env), full_caps());
-    let l = lenses(&mut lsp, &main);
+    let l = lsp.code_lenses(&main);
     assert_eq!(titles(&l), ["v1 · synced", "Diff", "History"]);
     let args = json!({ "artifact": "skill:pdf", "uri": uri(&main) });
     assert_eq!(l[0]["command"]["command"], "skillmeat.history");
@@ -63,11 +52,9 @@ fn code_lens_shows_version_and_state_with_update_diff_and_history() {
         assert_eq!(x["range"]["start"]["line"], 0);
     }
     // Only the main file has lenses.
-    assert!(lenses(
-        &mut lsp,
-        &env.path("project/.claude/skills/pdf/reference.md")
-    )
-    .is_empty());
+    assert!(lsp
+        .code_lenses(&env.path("project/.claude/skills/pdf/reference.md"))
+        .is_empty());
 
     // Outdated: an Update lens, with what the update would do (computed without writing), whose
     // command brings it up to date.
@@ -76,7 +63,7 @@ fn code_lens_shows_version_and_state_with_update_diff_and_history() {
         &BASE.replace("two", "TWO"),
     );
     lsp.diagnostics(&main, |d| !d.is_empty());
-    let l = lenses(&mut lsp, &main);
+    let l = lsp.code_lenses(&main);
     assert_eq!(
         titles(&l),
         ["v1 · outdated", "Update: clean", "Diff", "History"]
@@ -101,7 +88,7 @@ fn code_lens_shows_version_and_state_with_update_diff_and_history() {
         .iter()
         .any(|(m, _)| m == "workspace/codeLens/refresh"));
     assert_eq!(
-        titles(&lenses(&mut lsp, &main)),
+        titles(&lsp.code_lenses(&main)),
         ["v2 · synced", "Diff", "History"]
     );
 
@@ -110,7 +97,7 @@ fn code_lens_shows_version_and_state_with_update_diff_and_history() {
     lsp.change_full(&main, 2, &text.replace("one", "uno"));
     lsp.diagnostics_at(&main, 2);
     assert_eq!(
-        titles(&lenses(&mut lsp, &main)),
+        titles(&lsp.code_lenses(&main)),
         ["v2 · modified", "Diff", "History"]
     );
     lsp.finish();
@@ -121,11 +108,11 @@ fn code_lens_of_an_untracked_artifact_offers_no_diff_or_history() {
     let env = deployed();
     env.write("project/.claude/agents/mine.md", "Mine.\n");
     let mut lsp = Lsp::start(&env, settings(&env), full_caps());
-    let l = lenses(&mut lsp, &env.path("project/.claude/agents/mine.md"));
+    let l = lsp.code_lenses(&env.path("project/.claude/agents/mine.md"));
     assert_eq!(titles(&l), ["unversioned · untracked"]);
     // A file outside any artifact has none.
     env.write("project/README.md", "readme\n");
-    assert!(lenses(&mut lsp, &env.path("project/README.md")).is_empty());
+    assert!(lsp.code_lenses(&env.path("project/README.md")).is_empty());
     lsp.finish();
 }
 
@@ -199,13 +186,13 @@ fn the_update_lens_previews_the_merge_with_its_conflict_count() {
         s
     };
     let before = files();
-    let l = lenses(&mut lsp, &main);
+    let l = lsp.code_lenses(&main);
     assert_eq!(titles(&l)[1], "Update: 2 conflicts", "{l:#?}");
     // An unsaved buffer that takes the collection's first line leaves one conflict.
     let text = lsp.open(&main, 1);
     lsp.change_full(&main, 2, &text.replace("one (p)", "one (c)"));
     lsp.diagnostics_at(&main, 2);
-    assert_eq!(titles(&lenses(&mut lsp, &main))[1], "Update: 1 conflict");
+    assert_eq!(titles(&lsp.code_lenses(&main))[1], "Update: 1 conflict");
     support::assert_unchanged(&before, &files(), "the preview");
     lsp.finish();
 }

@@ -5,7 +5,7 @@
 use crate::support;
 
 use serde_json::{json, Value};
-use support::lsp::{action, apply_edits, edits_for, find, full_caps, uri, Lsp};
+use support::lsp::{action, apply_edits, edits_for, find, full_caps, Lsp};
 use support::Env;
 
 const BASE: &str = "---\nname: demo\ndescription: demo skill\n---\n\none\ntwo\nthree\n";
@@ -45,15 +45,8 @@ fn a_codex_deployment_under_agents_gets_drift_diagnostics_an_update_action_and_a
     let buffer = apply_edits(&text, &edits_for(&a, &agents));
     assert_eq!(buffer, newer);
     // A lens on its main file says which version and state.
-    let lenses = lsp
-        .request(
-            "textDocument/codeLens",
-            json!({ "textDocument": { "uri": uri(&agents) } }),
-        )
-        .unwrap();
+    let lenses = lsp.code_lenses(&agents);
     let titles: Vec<String> = lenses
-        .as_array()
-        .unwrap()
         .iter()
         .filter_map(|l: &Value| l["command"]["title"].as_str().map(str::to_string))
         .collect();

@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use support::lsp::{full_caps, uri, Lsp};
 use support::Env;
 
@@ -43,17 +43,6 @@ fn four_projects() -> Env {
     env
 }
 
-fn lenses(lsp: &mut Lsp, path: &std::path::Path) -> Vec<Value> {
-    lsp.request(
-        "textDocument/codeLens",
-        json!({ "textDocument": { "uri": uri(path) } }),
-    )
-    .unwrap()
-    .as_array()
-    .cloned()
-    .unwrap_or_default()
-}
-
 fn hover_text(lsp: &mut Lsp, path: &std::path::Path, line: u32) -> String {
     let h = lsp
         .request(
@@ -79,7 +68,7 @@ fn a_collection_file_says_where_it_is_deployed_when_the_workspace_is_the_collect
         json!({ "collectionPath": env.collection() }),
         full_caps(),
     );
-    let l = lenses(&mut lsp, &main);
+    let l = lsp.code_lenses(&main);
     let titles: Vec<&str> = l
         .iter()
         .map(|x| x["command"]["title"].as_str().unwrap())
@@ -106,8 +95,10 @@ fn a_collection_file_says_where_it_is_deployed_when_the_workspace_is_the_collect
     }
     // A file of the artifact that is not its main file, and an artifact deployed nowhere.
     env.write("collection/skills/pdf/notes.md", "notes\n");
-    assert!(lenses(&mut lsp, &env.path("collection/skills/pdf/notes.md")).is_empty());
-    let review = lenses(&mut lsp, &env.path("collection/commands/review.md"));
+    assert!(lsp
+        .code_lenses(&env.path("collection/skills/pdf/notes.md"))
+        .is_empty());
+    let review = lsp.code_lenses(&env.path("collection/commands/review.md"));
     assert_eq!(
         review[0]["command"]["title"], "deployed in no known project",
         "{review:?}"
@@ -128,7 +119,7 @@ fn an_open_collection_file_in_a_project_workspace_says_it_too_and_the_folder_is_
     );
     let main = env.path("collection/skills/pdf/SKILL.md");
     lsp.open(&main, 1);
-    let l = lenses(&mut lsp, &main);
+    let l = lsp.code_lenses(&main);
     assert_eq!(l.len(), 1, "{l:?}");
     assert_eq!(l[0]["command"]["title"], SUMMARY);
     assert!(hover_text(&mut lsp, &main, 0).contains(SUMMARY));

@@ -42,14 +42,7 @@ fn server_state(lsp: &mut Lsp) -> Value {
 }
 
 fn lens_titles(lsp: &mut Lsp, path: &std::path::Path) -> Vec<String> {
-    let r = lsp
-        .request(
-            "textDocument/codeLens",
-            json!({ "textDocument": { "uri": support::lsp::uri(path) } }),
-        )
-        .unwrap();
-    r.as_array()
-        .unwrap()
+    lsp.code_lenses(path)
         .iter()
         .map(|l| {
             l["command"]["title"]
@@ -347,15 +340,8 @@ fn update_lens_merges_unsaved_typing_and_rollback_refuses_while_a_buffer_is_unsa
     let typed = text.replace("five", "five (typing)");
     lsp.change_full(&main, 2, &typed);
     // The Update lens's command proposes the update on top of the unsaved buffer.
-    let lens = lsp
-        .request(
-            "textDocument/codeLens",
-            json!({ "textDocument": { "uri": support::lsp::uri(&main) } }),
-        )
-        .unwrap();
+    let lens = lsp.code_lenses(&main);
     let update = lens
-        .as_array()
-        .unwrap()
         .iter()
         .find(|l| l["command"]["title"] == "Update: clean")
         .cloned()
@@ -415,15 +401,8 @@ fn each_conflict_region_has_accept_lenses_that_edit_the_buffer_only() {
     let mut lsp = Lsp::start(&env, settings(&env), full_caps());
     let text = lsp.open(&main, 1);
     lsp.diagnostics_at(&main, 1);
-    let lens = lsp
-        .request(
-            "textDocument/codeLens",
-            json!({ "textDocument": { "uri": support::lsp::uri(&main) } }),
-        )
-        .unwrap();
+    let lens = lsp.code_lenses(&main);
     let region: Vec<&Value> = lens
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|l| l["command"]["command"] == "skillmeat.acceptConflict")
         .collect();

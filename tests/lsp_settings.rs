@@ -11,11 +11,7 @@ use support::Env;
 const BASE: &str = "---\nname: pdf\n---\n\none\ntwo\nthree\n";
 
 fn deployed() -> Env {
-    let env = Env::new("");
-    env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/commands/review.md", "Review.\n");
-    assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
-    env
+    support::pdf_and_review(BASE)
 }
 
 fn hints(d: &[Value]) -> usize {

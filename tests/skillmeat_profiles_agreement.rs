@@ -86,30 +86,19 @@ fn sm_any(bin: &Path, env: &Env, cwd: &Path, args: &[&str]) -> (bool, String, St
 
 /// Our `status --json` with SkillMeat's collection: id → (state, project hash).
 fn ours(env: &Env) -> BTreeMap<String, (String, Value)> {
-    let out = env
-        .command()
-        .args(["--workspace"])
-        .arg(env.project())
-        .args(["status", "--json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
-    });
-    v["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["id"].as_str().unwrap().to_string(),
-                (
-                    a["state"].as_str().unwrap().to_string(),
-                    a["hashes"]["project"].clone(),
-                ),
-            )
-        })
-        .collect()
+    support::by_id(&status_with_their_collection(env), |a| {
+        (
+            a["state"].as_str().unwrap().to_string(),
+            a["hashes"]["project"].clone(),
+        )
+    })
+}
+
+/// Our `status --json` on the project, no `--collection`: the collection is SkillMeat's.
+fn status_with_their_collection(env: &Env) -> Value {
+    let project = env.project().display().to_string();
+    env.run_raw(&["--workspace", &project, "status", "--json"])
+        .json()
 }
 
 /// SkillMeat's `sync-check`: (skill name, drift type, project hash) per listed deployment.
@@ -140,21 +129,18 @@ fn theirs(bin: &Path, env: &Env) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[test]
-fn four_profile_deployments_by_skillmeat_read_and_agree_with_sync_check() {
-    let Some(bin) = skillmeat() else { return };
-    let env = Env::new("");
-    env.write(
-        "src/demo/SKILL.md",
-        "---\nname: demo\ndescription: demo skill\n---\none\ntwo\n",
-    );
+/// SkillMeat's default collection holding `skills` (from `src/<name>`), the project initialised
+/// for every profile, and demo deployed by SkillMeat to codex, gemini, cursor and claude_code.
+fn deploy_demo_everywhere(bin: &Path, env: &Env, skills: &[&str]) {
     let root = env.root().to_path_buf();
-    sm(&bin, &env, &root, &["collection", "create", "default"]);
-    let src = env.path("src/demo").display().to_string();
-    sm(&bin, &env, &root, &["add", "skill", &src, "--yes"]);
+    sm(bin, env, &root, &["collection", "create", "default"]);
+    for name in skills {
+        let src = env.path(&format!("src/{name}")).display().to_string();
+        sm(bin, env, &root, &["add", "skill", &src, "--yes"]);
+    }
     sm(
-        &bin,
-        &env,
+        bin,
+        env,
         &env.project(),
         &["init", "--all-profiles", "--no-input"],
     );
@@ -163,8 +149,8 @@ fn four_profile_deployments_by_skillmeat_read_and_agree_with_sync_check() {
     // ("local copy matches collection") instead of copying.
     for profile in ["codex", "gemini", "cursor", "claude_code"] {
         sm(
-            &bin,
-            &env,
+            bin,
+            env,
             &root,
             &[
                 "deploy",
@@ -176,6 +162,17 @@ fn four_profile_deployments_by_skillmeat_read_and_agree_with_sync_check() {
             ],
         );
     }
+}
+
+#[test]
+fn four_profile_deployments_by_skillmeat_read_and_agree_with_sync_check() {
+    let Some(bin) = skillmeat() else { return };
+    let env = Env::new("");
+    env.write(
+        "src/demo/SKILL.md",
+        "---\nname: demo\ndescription: demo skill\n---\none\ntwo\n",
+    );
+    deploy_demo_everywhere(&bin, &env, &["demo"]);
     for root in [".claude", ".agents", ".gemini", ".cursor"] {
         assert!(
             env.path(&format!("project/{root}/skills/demo/SKILL.md"))
@@ -241,28 +238,12 @@ fn four_profile_deployments_by_skillmeat_read_and_agree_with_sync_check() {
 
 /// Our `status --json`: id → collection hash.
 fn collection_hashes(env: &Env) -> BTreeMap<String, String> {
-    let out = env
-        .command()
-        .args(["--workspace"])
-        .arg(env.project())
-        .args(["status", "--json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["id"].as_str().unwrap().to_string(),
-                a["hashes"]["collection"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            )
-        })
-        .collect()
+    support::by_id(&status_with_their_collection(env), |a| {
+        a["hashes"]["collection"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    })
 }
 
 /// `content_hash` of `name`'s entry in a root's `.skillmeat-deployed.toml`.
@@ -294,34 +275,7 @@ fn after_our_sync_every_root_is_current_and_sync_check_agrees_and_our_profile_de
         "src/other/SKILL.md",
         "---\nname: other\ndescription: other skill\n---\nthree\n",
     );
-    let root = env.root().to_path_buf();
-    sm(&bin, &env, &root, &["collection", "create", "default"]);
-    for name in ["demo", "other"] {
-        let src = env.path(&format!("src/{name}")).display().to_string();
-        sm(&bin, &env, &root, &["add", "skill", &src, "--yes"]);
-    }
-    sm(
-        &bin,
-        &env,
-        &env.project(),
-        &["init", "--all-profiles", "--no-input"],
-    );
-    let project = env.project().display().to_string();
-    for profile in ["codex", "gemini", "cursor", "claude_code"] {
-        sm(
-            &bin,
-            &env,
-            &root,
-            &[
-                "deploy",
-                "demo",
-                "--project",
-                &project,
-                "--profile",
-                profile,
-            ],
-        );
-    }
+    deploy_demo_everywhere(&bin, &env, &["demo", "other"]);
     let roots = [".claude", ".agents", ".gemini", ".cursor"];
     let ids = [
         "skill:demo",

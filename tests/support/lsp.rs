@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -11,6 +11,12 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::{Env, BIN};
+
+mod framing;
+mod values;
+pub use framing::read_message;
+use framing::{frame, message};
+pub use values::{action, apply_edits, codes, edits_for, find, uri};
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -35,46 +41,6 @@ pub struct Lsp {
     /// What `workspace/configuration` returns.
     pub configuration: Value,
     stderr_path: std::path::PathBuf,
-}
-
-fn frame(v: &Value) -> Vec<u8> {
-    let body = serde_json::to_vec(v).unwrap();
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend(body);
-    out
-}
-
-/// A request (with `id`) or notification; `Value::Null` params are left out, as JSON-RPC wants.
-fn message(id: Option<i64>, method: &str, params: Value) -> Value {
-    let mut m = json!({ "jsonrpc": "2.0", "method": method });
-    if let Some(id) = id {
-        m["id"] = json!(id);
-    }
-    if !params.is_null() {
-        m["params"] = params;
-    }
-    m
-}
-
-/// Reads one framed message; `None` at end of stream.
-pub fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            len = v.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    r.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 /// Client capabilities of a VS Code–like client: progress, message requests, dynamic watching.
@@ -386,6 +352,28 @@ impl Lsp {
         }
     }
 
+    /// Waits until `n` messages matching `pred` have come (counting those already in the inbox)
+    /// and returns them; every message stays in the inbox. Panics naming `what` after the
+    /// timeout, so a slow server makes the test wait rather than miss messages.
+    pub fn gather(&mut self, what: &str, n: usize, pred: impl Fn(&Value) -> bool) -> Vec<Value> {
+        let mut got: Vec<Value> = self.inbox.iter().filter(|m| pred(m)).cloned().collect();
+        let deadline = Instant::now() + TIMEOUT;
+        while got.len() < n {
+            let Some(m) = self.recv(deadline) else {
+                panic!(
+                    "timed out waiting for {n} {what}, got {}: {got:#?}\nstderr:\n{}",
+                    got.len(),
+                    self.stderr()
+                )
+            };
+            if pred(&m) {
+                got.push(m.clone());
+            }
+            self.inbox.push_back(m);
+        }
+        got
+    }
+
     /// Everything the server sends during `d` (also kept in the inbox), to check for absences.
     pub fn quiet(&mut self, d: Duration) -> Vec<Value> {
         let deadline = Instant::now() + d;
@@ -446,6 +434,18 @@ impl Lsp {
         .unwrap_or_default()
     }
 
+    /// The code lenses of `path` (none when the server answers null).
+    pub fn code_lenses(&mut self, path: &std::path::Path) -> Vec<Value> {
+        self.request(
+            "textDocument/codeLens",
+            json!({ "textDocument": { "uri": uri(path) } }),
+        )
+        .unwrap_or_else(|e| panic!("codeLens failed: {e}"))
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    }
+
     /// The server's process id (for /proc figures).
     pub fn pid(&self) -> u32 {
         self.child.id()
@@ -483,88 +483,4 @@ impl Drop for Lsp {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-pub fn uri(path: &std::path::Path) -> String {
-    format!("file://{}", path.display())
-}
-
-/// Codes of a diagnostics list.
-pub fn codes(diags: &[Value]) -> Vec<String> {
-    diags
-        .iter()
-        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
-/// The action titled `title` (exactly, or by prefix when `title` ends with `…`).
-pub fn action<'a>(actions: &'a [Value], title: &str) -> &'a Value {
-    actions
-        .iter()
-        .find(|a| match title.strip_suffix('…') {
-            Some(prefix) => a["title"].as_str().unwrap_or("").starts_with(prefix),
-            None => a["title"] == title,
-        })
-        .unwrap_or_else(|| {
-            let titles: Vec<&str> = actions.iter().filter_map(|a| a["title"].as_str()).collect();
-            panic!("no action {title:?} among {titles:?}")
-        })
-}
-
-/// Byte offset of an LSP position (line, UTF-16 column) in `text`.
-pub fn offset(text: &str, pos: &Value) -> usize {
-    let line = pos["line"].as_u64().unwrap() as usize;
-    let character = pos["character"].as_u64().unwrap() as usize;
-    let mut start = 0;
-    for _ in 0..line {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len(),
-        }
-    }
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let mut units = 0;
-    for (i, c) in text[start..end].char_indices() {
-        if units >= character {
-            return start + i;
-        }
-        units += c.len_utf16();
-    }
-    end
-}
-
-/// Applies LSP `TextEdit`s (non-overlapping, as a `WorkspaceEdit` holds them) to `text`.
-pub fn apply_edits(text: &str, edits: &[Value]) -> String {
-    let mut spans: Vec<(usize, usize, &str)> = edits
-        .iter()
-        .map(|e| {
-            (
-                offset(text, &e["range"]["start"]),
-                offset(text, &e["range"]["end"]),
-                e["newText"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
-    let mut out = text.to_string();
-    for (a, b, t) in spans {
-        out.replace_range(a..b, t);
-    }
-    out
-}
-
-/// The edits a code action makes to `path`.
-pub fn edits_for(action: &Value, path: &std::path::Path) -> Vec<Value> {
-    action["edit"]["changes"][uri(path)]
-        .as_array()
-        .cloned()
-        .unwrap_or_else(|| panic!("{} edits nothing in {}", action["title"], path.display()))
-}
-
-/// The first diagnostic with `code`.
-pub fn find<'a>(diags: &'a [Value], code: &str) -> &'a Value {
-    diags
-        .iter()
-        .find(|d| d["code"] == code)
-        .unwrap_or_else(|| panic!("no {code} among {diags:#?}"))
 }

@@ -178,21 +178,74 @@ impl Env {
         out
     }
 
+    /// Starts the binary with `args` on this workspace, paused at failpoint `point`
+    /// (`SKILLMEAT_FAILPOINTS=<point>:pause=<root>/go`), and returns once it has reached it.
+    pub fn run_paused(&self, point: &str, args: &[&str]) -> Paused {
+        let go = self.path("go");
+        let child = self
+            .command()
+            .arg("--workspace")
+            .arg(self.project())
+            .arg("--collection")
+            .arg(self.collection())
+            .args(args)
+            .env(
+                "SKILLMEAT_FAILPOINTS",
+                format!("{point}:pause={}", go.display()),
+            )
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn skillmeat-lsp");
+        let reached = self.path("go.reached");
+        let started = std::time::Instant::now();
+        while !reached.exists() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "{args:?} never reached failpoint {point}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        Paused { child, go }
+    }
+
     /// `status --json` as (id → state).
     pub fn states(&self) -> BTreeMap<String, String> {
         let r = self.run(&["status", "--json"]);
         assert!(r.code == 0 || r.code == 1, "status failed: {r:?}");
-        r.json()["artifacts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| {
-                (
-                    a["id"].as_str().unwrap().to_string(),
-                    a["state"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
+        by_id(&r.json(), |a| a["state"].as_str().unwrap().to_string())
+    }
+}
+
+/// The `artifacts` of a `--json` answer (`status`, `check-upstream`) as id → `f(artifact)`.
+pub fn by_id<T>(
+    answer: &serde_json::Value,
+    f: impl Fn(&serde_json::Value) -> T,
+) -> BTreeMap<String, T> {
+    answer["artifacts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no artifacts in {answer:#}"))
+        .iter()
+        .map(|a| (a["id"].as_str().unwrap().to_string(), f(a)))
+        .collect()
+}
+
+/// A command held at a failpoint by [`Env::run_paused`].
+pub struct Paused {
+    child: std::process::Child,
+    go: PathBuf,
+}
+
+impl Paused {
+    /// Lets the command go on and waits for it to finish.
+    pub fn resume(self) -> Run {
+        std::fs::write(&self.go, "").unwrap();
+        let out = self.child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
     }
 }
 
@@ -272,6 +325,16 @@ pub fn skillmeat_world() -> Env {
     );
     std::fs::copy(capture.join("config.toml"), home.join("config.toml")).unwrap();
     copy_tree(&capture.join("project"), &env.project());
+    env
+}
+
+/// `skill:pdf` (its SKILL.md is `skill`) and `command:review` in the collection, both deployed
+/// and synced: the world of most language-server tests.
+pub fn pdf_and_review(skill: &str) -> Env {
+    let env = Env::new("");
+    env.write("collection/skills/pdf/SKILL.md", skill);
+    env.write("collection/commands/review.md", "Review.\n");
+    assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
     env
 }
 

@@ -52,19 +52,8 @@ pub fn lock_entry(env: &Env, key: &str) -> toml::Value {
 /// `check-upstream --json`: (exit code, id → state).
 pub fn check(env: &Env) -> (i32, Vec<(String, String)>) {
     let r = env.run(&["check-upstream", "--json"]);
-    let v = r.json();
-    let states = v["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["id"].as_str().unwrap().to_string(),
-                a["state"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    (r.code, states)
+    let states = super::by_id(&r.json(), |a| a["state"].as_str().unwrap().to_string());
+    (r.code, states.into_iter().collect())
 }
 
 pub fn state_of(env: &Env, id: &str) -> (i32, String) {

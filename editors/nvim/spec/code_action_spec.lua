@@ -3,12 +3,7 @@
 local H = require('helpers')
 
 H.test('accept theirs via vim.lsp.buf.code_action, then :undo restores the markers', function()
-  local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
-  local theirs = H.BASE:gsub('two', 'two (collection)')
-  H.write(ws.path('collection/skills/pdf/SKILL.md'), theirs)
-  H.write(ws.skill('pdf'), (H.BASE:gsub('two', 'two (project)')))
-  local code = H.cli(ws, { 'sync', 'skill:pdf', '--apply' })
-  H.eq(4, code, 'sync leaves conflicts (exit 4)')
+  local ws, theirs = H.pdf_conflict()
   local with_markers = H.read(ws.skill('pdf'))
   H.ok(with_markers:find('<<<<<<<', 1, true), 'markers on disk')
   H.setup(ws)

@@ -4,15 +4,8 @@
 local H = require('helpers')
 
 local function conflicted()
-  local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
-  H.write(ws.path('collection/skills/pdf/SKILL.md'), (H.BASE:gsub('two', 'two (collection)')))
-  H.write(ws.skill('pdf'), (H.BASE:gsub('two', 'two (project)')))
-  H.eq(4, (H.cli(ws, { 'sync', 'skill:pdf', '--apply' })), 'sync leaves conflicts')
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  local client = H.wait_client(buf)
+  local ws = H.pdf_conflict()
+  local buf, client = H.open(ws, ws.skill('pdf'))
   H.wait_code(buf, 'conflict-unresolved')
   return ws, buf, client
 end

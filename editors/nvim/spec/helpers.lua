@@ -127,6 +127,48 @@ function H.wait_client(bufnr)
   end)
 end
 
+--- The buffer named `name`, if one is listed.
+function H.find_buf(name)
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_get_name(b) == name then
+      return b
+    end
+  end
+end
+
+--- The state `skillmeat-lsp status --json` reports for artifact `id`.
+function H.server_state(ws, id)
+  local code, stdout = H.cli(ws, { 'status', '--json' })
+  H.ok(code == 0 or code == 1, 'status ran: ' .. tostring(code))
+  for _, a in ipairs(vim.json.decode(stdout).artifacts) do
+    if a.id == id then
+      return a.state
+    end
+  end
+end
+
+--- skill:pdf deployed, then line `two` changed in both the collection and the project and
+--- synced: the sync leaves conflict markers (exit 4). Returns the workspace and the
+--- collection's text.
+function H.pdf_conflict()
+  local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
+  local theirs = H.BASE:gsub('two', 'two (collection)')
+  H.write(ws.path('collection/skills/pdf/SKILL.md'), theirs)
+  H.write(ws.skill('pdf'), (H.BASE:gsub('two', 'two (project)')))
+  H.eq(4, (H.cli(ws, { 'sync', 'skill:pdf', '--apply' })), 'sync leaves conflicts')
+  return ws, theirs
+end
+
+--- Sets the plugin up for `ws`, wipes every buffer and edits `path`; returns the buffer and the
+--- skillmeat client once it has attached.
+function H.open(ws, path)
+  H.setup(ws)
+  vim.cmd('silent! %bwipeout!')
+  vim.cmd.edit(vim.fn.fnameescape(path))
+  local buf = vim.api.nvim_get_current_buf()
+  return buf, H.wait_client(buf)
+end
+
 function H.text(bufnr)
   return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n') .. '\n'
 end

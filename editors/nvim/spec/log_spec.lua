@@ -2,14 +2,6 @@
 -- narrows to one artifact with <CR>; a kept skill's drift is a hint naming the reason.
 local H = require('helpers')
 
-local function find_buf(name)
-  for _, b in ipairs(vim.api.nvim_list_bufs()) do
-    if vim.api.nvim_buf_get_name(b) == name then
-      return b
-    end
-  end
-end
-
 H.test(':Skillmeat log lists the events newest first and <CR> narrows to one artifact', function()
   local ws = H.workspace({
     ['collection/skills/pdf/SKILL.md'] = H.BASE,
@@ -24,7 +16,7 @@ H.test(':Skillmeat log lists the events newest first and <CR> narrows to one art
 
   vim.cmd('Skillmeat log')
   local buf = H.wait('the log buffer', function()
-    return find_buf('skillmeat://log')
+    return H.find_buf('skillmeat://log')
   end)
   local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   H.ok(lines[1]:find('3 events, newest first', 1, true), vim.inspect(lines))
@@ -36,7 +28,7 @@ H.test(':Skillmeat log lists the events newest first and <CR> narrows to one art
   vim.api.nvim_win_set_cursor(0, { 2, 0 })
   vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<CR>', true, false, true), 'x', false)
   local one = H.wait('the artifact log buffer', function()
-    return find_buf('skillmeat://log/command:review')
+    return H.find_buf('skillmeat://log/command:review')
   end)
   local ol = vim.api.nvim_buf_get_lines(one, 0, -1, false)
   H.eq(3, #ol, vim.inspect(ol))
@@ -45,7 +37,7 @@ H.test(':Skillmeat log lists the events newest first and <CR> narrows to one art
   -- Filters as arguments.
   vim.cmd('Skillmeat log skill:pdf op=deploy since=1h')
   local pdf = H.wait('the skill log buffer', function()
-    return find_buf('skillmeat://log/skill:pdf')
+    return H.find_buf('skillmeat://log/skill:pdf')
   end)
   local pl = vim.api.nvim_buf_get_lines(pdf, 0, -1, false)
   H.eq(2, #pl, vim.inspect(pl))
@@ -57,11 +49,7 @@ H.test('a kept skill shows a drift-kept hint naming the reason', function()
   H.write(ws.skill('pdf'), (H.BASE:gsub('two', 'two (staging)')))
   local code, _, err = H.cli(ws, { 'keep', 'pdf', '--reason', 'points at staging' })
   H.eq(0, code, 'keep: ' .. tostring(err))
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  H.wait_client(buf)
+  local buf = H.open(ws, ws.skill('pdf'))
   local hint = H.wait_code(buf, 'drift-kept')
   H.eq(vim.diagnostic.severity.HINT, hint.severity, 'drift-kept severity')
   H.ok(hint.message:find('points at staging', 1, true), hint.message)

@@ -5,16 +5,6 @@ local H = require('helpers')
 
 local REF = '# Reference\n\nalpha\nbeta\ngamma\n'
 
-local function server_state(ws, id)
-  local code, stdout = H.cli(ws, { 'status', '--json' })
-  H.ok(code == 0 or code == 1, 'status ran: ' .. tostring(code))
-  for _, a in ipairs(vim.json.decode(stdout).artifacts) do
-    if a.id == id then
-      return a.state
-    end
-  end
-end
-
 local function shown(buf)
   for _, w in ipairs(vim.api.nvim_tabpage_list_wins(0)) do
     if vim.api.nvim_win_get_buf(w) == buf then
@@ -53,12 +43,8 @@ H.test('Merge on a two-file skill opens both files, and one :undo undoes both', 
   local ws = two_file_conflict()
   local ref_path = ws.project .. '/.claude/skills/pdf/reference.md'
   local skill_before, ref_before = H.read(ws.skill('pdf')), H.read(ref_path)
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  H.wait_client(buf)
-  H.eq('conflict', server_state(ws, 'skill:pdf'), 'state before')
+  local buf = H.open(ws, ws.skill('pdf'))
+  H.eq('conflict', H.server_state(ws, 'skill:pdf'), 'state before')
   local notes = {}
   local notify = vim.notify
   vim.notify = function(msg, level)
@@ -91,7 +77,7 @@ H.test('Merge on a two-file skill opens both files, and one :undo undoes both', 
     return H.text(ref) == ref_before
   end)
   require('skillmeat.client').execute_sync('skillmeat.status', {}, { bufnr = buf })
-  H.eq('conflict', server_state(ws, 'skill:pdf'), 'state after undo')
+  H.eq('conflict', H.server_state(ws, 'skill:pdf'), 'state after undo')
 end)
 
 H.test('Merge with collection, then :undo: nothing recorded, still conflict', function()
@@ -99,11 +85,7 @@ H.test('Merge with collection, then :undo: nothing recorded, still conflict', fu
   H.write(ws.path('collection/skills/pdf/SKILL.md'), (H.BASE:gsub('two', 'two (collection)')))
   local mine = H.BASE:gsub('two', 'two (project)')
   H.write(ws.skill('pdf'), mine)
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  H.wait_client(buf)
+  local buf = H.open(ws, ws.skill('pdf'))
   merge_action(buf)
   H.wait('markers in the buffer', function()
     return H.text(buf):find('<<<<<<<', 1, true)
@@ -112,7 +94,7 @@ H.test('Merge with collection, then :undo: nothing recorded, still conflict', fu
   H.eq(mine, H.text(buf), 'after :undo')
   H.wait_code(buf, 'drift-conflict')
   require('skillmeat.client').execute_sync('skillmeat.status', {}, { bufnr = buf })
-  H.eq('conflict', server_state(ws, 'skill:pdf'), 'state after undo')
+  H.eq('conflict', H.server_state(ws, 'skill:pdf'), 'state after undo')
   H.eq(mine, H.read(ws.skill('pdf')), 'the file on disk')
 end)
 

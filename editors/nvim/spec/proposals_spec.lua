@@ -4,16 +4,6 @@
 -- folder as the README sets it up (doc/tags ships with it).
 local H = require('helpers')
 
-local function server_state(ws, id)
-  local code, stdout = H.cli(ws, { 'status', '--json' })
-  H.ok(code == 0 or code == 1, 'status ran: ' .. tostring(code))
-  for _, a in ipairs(vim.json.decode(stdout).artifacts) do
-    if a.id == id then
-      return a.state
-    end
-  end
-end
-
 local function lens_titles(buf)
   local out = {}
   for _, l in ipairs(vim.lsp.codelens.get(buf)) do
@@ -40,11 +30,7 @@ H.test('Update from collection, then :undo: nothing recorded, still outdated', f
   local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
   local newer = H.BASE:gsub('three', 'three (collection)')
   H.write(ws.path('collection/skills/pdf/SKILL.md'), newer)
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  H.wait_client(buf)
+  local buf = H.open(ws, ws.skill('pdf'))
   local d = H.wait_code(buf, 'drift-outdated')
   vim.api.nvim_win_set_cursor(0, { d.lnum + 1, 0 })
   vim.lsp.buf.code_action({
@@ -61,18 +47,14 @@ H.test('Update from collection, then :undo: nothing recorded, still outdated', f
   H.wait_code(buf, 'drift-outdated')
   -- A request after the undo: every notification before it has been handled.
   require('skillmeat.client').execute_sync('skillmeat.status', {}, { bufnr = buf })
-  H.eq('outdated', server_state(ws, 'skill:pdf'), 'state after undo')
+  H.eq('outdated', H.server_state(ws, 'skill:pdf'), 'state after undo')
   H.eq(H.BASE, H.read(ws.skill('pdf')), 'the file on disk')
 end)
 
 H.test('the Update lens edits the buffer: unsaved typing is kept, nothing is written', function()
   local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
   H.write(ws.path('collection/skills/pdf/SKILL.md'), (H.BASE:gsub('three', 'three (collection)')))
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  local client = H.wait_client(buf)
+  local buf, client = H.open(ws, ws.skill('pdf'))
   H.wait_code(buf, 'drift-outdated')
   wait_lens(buf, '^Update: clean$')
   vim.api.nvim_buf_set_lines(buf, 5, 6, false, { 'one (typed, unsaved)' })
@@ -94,36 +76,21 @@ H.test('the Update lens edits the buffer: unsaved typing is kept, nothing is wri
   vim.cmd('silent undo')
   H.eq(typed, H.text(buf), ':undo gives back the typed buffer')
   require('skillmeat.client').execute_sync('skillmeat.status', {}, { bufnr = buf })
-  H.eq('outdated', server_state(ws, 'skill:pdf'), 'nothing recorded')
+  H.eq('outdated', H.server_state(ws, 'skill:pdf'), 'nothing recorded')
 end)
 
 H.test('a sync that left markers reads conflict in the lens and the drift diagnostic', function()
-  local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
-  H.write(ws.path('collection/skills/pdf/SKILL.md'), (H.BASE:gsub('two', 'two (collection)')))
-  H.write(ws.skill('pdf'), (H.BASE:gsub('two', 'two (project)')))
-  H.eq(4, (H.cli(ws, { 'sync', 'skill:pdf', '--apply' })), 'sync leaves conflicts')
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  H.wait_client(buf)
+  local ws = H.pdf_conflict()
+  local buf = H.open(ws, ws.skill('pdf'))
   local d = H.wait_code(buf, 'drift-conflict')
   H.ok(d.message:find('SKILL.md:7', 1, true) and d.message:find('resolve', 1, true), d.message)
   wait_lens(buf, '· conflict$')
 end)
 
 H.test('a conflict region\'s "Accept theirs" lens edits the buffer; :undo brings the markers back', function()
-  local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
-  local theirs = H.BASE:gsub('two', 'two (collection)')
-  H.write(ws.path('collection/skills/pdf/SKILL.md'), theirs)
-  H.write(ws.skill('pdf'), (H.BASE:gsub('two', 'two (project)')))
-  H.eq(4, (H.cli(ws, { 'sync', 'skill:pdf', '--apply' })), 'sync leaves conflicts')
+  local ws, theirs = H.pdf_conflict()
   local with_markers = H.read(ws.skill('pdf'))
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  local client = H.wait_client(buf)
+  local buf, client = H.open(ws, ws.skill('pdf'))
   H.wait_code(buf, 'conflict-unresolved')
   wait_lens(buf, '^Accept theirs %(collection')
   local cmd
@@ -148,11 +115,7 @@ H.test(':Skillmeat next|prev and ]x [x ]h move between conflicts and drift hunks
   H.write(ws.path('collection/skills/pdf/SKILL.md'), (base:gsub('\nb\n', '\nb (c)\n'):gsub('\ng\n', '\ng (c)\n')))
   H.write(ws.skill('pdf'), (base:gsub('\nb\n', '\nb (p)\n'):gsub('\ng\n', '\ng (p)\n')))
   H.eq(4, (H.cli(ws, { 'sync', 'skill:pdf', '--apply' })), 'sync leaves conflicts')
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  H.wait_client(buf)
+  local buf = H.open(ws, ws.skill('pdf'))
   H.wait('two conflict regions', function()
     local n = 0
     for _, d in ipairs(H.diags(buf)) do
@@ -204,15 +167,8 @@ H.test(':help skillmeat works with only editors/nvim on the runtime path (doc/ta
 end)
 
 H.test('errors sort above hints and sit above gitsigns\' priority; hints below', function()
-  local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
-  H.write(ws.path('collection/skills/pdf/SKILL.md'), (H.BASE:gsub('two', 'two (collection)')))
-  H.write(ws.skill('pdf'), (H.BASE:gsub('two', 'two (project)')))
-  H.eq(4, (H.cli(ws, { 'sync', 'skill:pdf', '--apply' })), 'sync leaves conflicts')
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  local client = H.wait_client(buf)
+  local ws = H.pdf_conflict()
+  local buf, client = H.open(ws, ws.skill('pdf'))
   H.wait_code(buf, 'conflict-unresolved')
   H.wait_code(buf, 'drift-hunk')
   local cfg = vim.diagnostic.config(nil, vim.lsp.diagnostic.get_namespace(client.id))

@@ -3,11 +3,8 @@
 local H = require('helpers')
 
 H.test(':Skillmeat resolve takes the picked side and records the resolution', function()
-  local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
+  local ws = H.pdf_conflict()
   local ours = H.BASE:gsub('two', 'two (project)')
-  H.write(ws.path('collection/skills/pdf/SKILL.md'), (H.BASE:gsub('two', 'two (collection)')))
-  H.write(ws.skill('pdf'), ours)
-  H.eq(4, (H.cli(ws, { 'sync', 'skill:pdf', '--apply' })), 'sync leaves conflicts')
   H.setup(ws)
   vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
   local buf = vim.api.nvim_get_current_buf()

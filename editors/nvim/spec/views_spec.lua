@@ -2,14 +2,6 @@
 -- (skillmeat.diff / skillmeat.history) shown by the plugin.
 local H = require('helpers')
 
-local function find_buf(name)
-  for _, b in ipairs(vim.api.nvim_list_bufs()) do
-    if vim.api.nvim_buf_get_name(b) == name then
-      return b
-    end
-  end
-end
-
 H.test(':Skillmeat diff, history and rollback (version picked from the history)', function()
   local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
   local changed = H.BASE:gsub('two', 'TWO')
@@ -22,7 +14,7 @@ H.test(':Skillmeat diff, history and rollback (version picked from the history)'
 
   vim.cmd('Skillmeat diff')
   local diff = H.wait('the diff buffer', function()
-    return find_buf('skillmeat://diff/skill:pdf')
+    return H.find_buf('skillmeat://diff/skill:pdf')
   end)
   H.eq('diff', vim.bo[diff].filetype, 'diff filetype')
   local lines = vim.api.nvim_buf_get_lines(diff, 0, -1, false)
@@ -32,7 +24,7 @@ H.test(':Skillmeat diff, history and rollback (version picked from the history)'
 
   vim.cmd('Skillmeat history')
   local hist = H.wait('the history buffer', function()
-    return find_buf('skillmeat://history/skill:pdf')
+    return H.find_buf('skillmeat://history/skill:pdf')
   end)
   local hl = vim.api.nvim_buf_get_lines(hist, 0, -1, false)
   H.ok(hl[2]:match('^v2 .*local_modification'), vim.inspect(hl))
@@ -69,16 +61,12 @@ end)
 
 H.test(':Skillmeat diff shows the buffer\'s unsaved text', function()
   local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  H.wait_client(buf)
+  local buf = H.open(ws, ws.skill('pdf'))
   vim.api.nvim_buf_set_lines(buf, 6, 7, false, { 'two (typed, unsaved)' })
   H.wait_code(buf, 'drift-hunk')
   vim.cmd('Skillmeat diff')
   local diff = H.wait('the diff buffer', function()
-    return find_buf('skillmeat://diff/skill:pdf')
+    return H.find_buf('skillmeat://diff/skill:pdf')
   end)
   local lines = vim.api.nvim_buf_get_lines(diff, 0, -1, false)
   H.ok(vim.list_contains(lines, '-two') and vim.list_contains(lines, '+two (typed, unsaved)'), vim.inspect(lines))
@@ -89,11 +77,7 @@ end)
 H.test('CodeLens commands open the history and the diff', function()
   local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
   H.write(ws.skill('pdf'), (H.BASE:gsub('one', 'ONE')))
-  H.setup(ws)
-  vim.cmd('silent! %bwipeout!')
-  vim.cmd.edit(vim.fn.fnameescape(ws.skill('pdf')))
-  local buf = vim.api.nvim_get_current_buf()
-  local client = H.wait_client(buf)
+  local buf, client = H.open(ws, ws.skill('pdf'))
   local lenses = H.wait('CodeLens', function()
     local l = vim.lsp.codelens.get(buf)
     return #l >= 3 and l
@@ -104,11 +88,11 @@ H.test('CodeLens commands open the history and the diff', function()
     end
   end
   local diff = H.wait('the diff view', function()
-    return find_buf('skillmeat://diff/skill:pdf')
+    return H.find_buf('skillmeat://diff/skill:pdf')
   end)
   H.ok(vim.list_contains(vim.api.nvim_buf_get_lines(diff, 0, -1, false), '+ONE'), 'diff shows the change')
   H.wait('the history view', function()
-    return find_buf('skillmeat://history/skill:pdf')
+    return H.find_buf('skillmeat://history/skill:pdf')
   end)
 end)
 
