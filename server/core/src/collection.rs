@@ -101,9 +101,10 @@ impl Collection {
         let (root, source) = choose(env)?;
         if !root.is_dir() {
             return Err(Error::not_found(format!(
-                "no collection at {} (chosen by {}); create one with `skillmeat collection create`, or pass --collection DIR / set SKILLMEAT_COLLECTION",
+                "no collection at {} (chosen by {}); create it (an empty folder is an empty collection: `mkdir -p {}`; or `skillmeat collection create`), or pass --collection DIR / set SKILLMEAT_COLLECTION",
                 root.display(),
-                source.describe()
+                source.describe(),
+                root.display()
             )));
         }
         Collection::open(&root, source)
@@ -214,7 +215,13 @@ pub fn record(
         None => None,
     };
     if let Some(mut doc) = manifest_doc {
-        if !doc.contains_key("artifacts") {
+        // SkillMeat's `init` / `collection create` write `artifacts = []`: an empty inline array
+        // is no entries, not a malformed file.
+        let empty = match doc.get("artifacts") {
+            None => true,
+            Some(item) => item.as_array().is_some_and(|a| a.is_empty()),
+        };
+        if empty {
             doc.insert("artifacts", Item::ArrayOfTables(ArrayOfTables::new()));
         }
         let arts = doc

@@ -171,3 +171,29 @@ fn malformed_manifest_names_the_file() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_collection_skillmeat_just_created_takes_its_first_record() {
+    // What `skillmeat collection create` (0.74) writes: an empty inline `artifacts = []`.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("collection.toml"),
+        "artifacts = []\n\n[collection]\nname = \"default\"\nversion = \"1.0.0\"\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("collection.lock"),
+        "[lock]\nversion = \"1.0.0\"\n\n[lock.entries]\n",
+    )
+    .unwrap();
+    let id = ArtifactId::new(ArtifactType::Skill, "demo").unwrap();
+    record(dir.path(), &id, &"e".repeat(64), None, false).unwrap();
+    let c = Collection::open(dir.path(), Source::Flag).unwrap();
+    assert_eq!(c.manifest[&id].path.as_deref(), Some("skills/demo"));
+    let doc: toml::Table = fs::read_to_string(dir.path().join("collection.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(doc["collection"]["name"].as_str(), Some("default"));
+    assert_eq!(doc["artifacts"].as_array().map(Vec::len), Some(1));
+}
