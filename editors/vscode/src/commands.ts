@@ -13,6 +13,7 @@ import { openDiff } from "./diffView";
 import { type Args, type ArtifactItem, CHOICES, CommandBase, DIRECTIONS, givenArg, message, rank, STRATEGIES, versionItem } from "./commandBase";
 import { followDisk, WRITING_COMMANDS } from "./followDisk";
 import { showLog } from "./logView";
+import { inProfileRoot } from "./profileRoots";
 import type { History, Status, StatusArtifact } from "./protocol";
 import { STATE_ICON, syncMessage } from "./summary";
 
@@ -188,9 +189,8 @@ export class Commands extends CommandBase {
 
   /** Commands that rewrite files on disk go after unsaved edits are saved, so none is lost. */
   private async saveArtifactBuffers(workspace: string): Promise<void> {
-    const claude = path.join(workspace, ".claude") + path.sep;
     for (const d of vscode.workspace.textDocuments) {
-      if (d.isDirty && d.uri.scheme === "file" && d.uri.fsPath.startsWith(claude)) await d.save();
+      if (d.isDirty && d.uri.scheme === "file" && inProfileRoot(d.uri.fsPath, workspace)) await d.save();
     }
   }
 
