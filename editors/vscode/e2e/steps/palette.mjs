@@ -55,6 +55,10 @@ step("the status bar follows, and opens the status view", async () => {
   await quickRow("command:review").waitFor({ state: "visible" });
   const rows = (await quickInput().locator(".monaco-list-row").allTextContents()).join("\n");
   for (const id of ["skill:pdf", "skill:notes", "command:review", "agent:planner"]) assert.match(rows, new RegExp(id));
+  // The counts are in the title; the first row holds its artifact only (VS Code draws a first
+  // separator inside the first row, where a long summary squeezed the artifact's text).
+  assert.match((await quickInput().locator(".quick-input-title").textContent()) ?? "", /SkillMeat status — .*1 modified/);
+  assert.doesNotMatch((await quickInput().locator(".monaco-list-row").first().textContent()) ?? "", /project —/);
   await page.waitForTimeout(500); // the quick pick fades in
   await shot("vscode-status-view");
   await page.keyboard.press("Escape");
