@@ -376,7 +376,9 @@ export async function closeAll() {
  */
 export async function openFolder(folder) {
   await closeAll();
-  page.once("dialog", (d) => void d.accept());
+  const leave = (d) => void d.accept();
+  page.once("dialog", leave);
   await page.goto(`http://127.0.0.1:${server.port}/?folder=${encodeURIComponent(folder)}`);
+  page.off("dialog", leave);
   await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 60_000 });
 }
