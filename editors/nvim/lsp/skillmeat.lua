@@ -1,5 +1,6 @@
 -- skillmeat-lsp for Neovim 0.11's `vim.lsp.config` / `vim.lsp.enable`: drift, conflicts, code
--- actions, CodeLens and commands for Claude Code artifacts under `.claude/`.
+-- actions, CodeLens and commands for artifacts under every SkillMeat profile root (`.claude/`,
+-- `.agents/`, `.gemini/`, `.cursor/`; lua/skillmeat/roots.lua).
 --
 --   vim.lsp.enable('skillmeat')
 --   vim.lsp.config('skillmeat', { settings = { skillmeat = { collectionPath = '~/skills' } } })
@@ -23,12 +24,20 @@ end
 -- is on the runtimepath (to show results and reload changed buffers); without it they go to the
 -- server as they are.
 local ok, client = pcall(require, 'skillmeat.client')
+local roots_ok, roots = pcall(require, 'skillmeat.roots')
 
 ---@type vim.lsp.Config
 return {
   cmd = { server_path(), 'serve' },
   filetypes = { 'markdown' },
-  root_markers = { '.claude' },
+  -- The nearest folder holding any profile root is the project (never the home folder); without
+  -- the plugin's Lua on the runtimepath, the nearest `.claude`.
+  root_dir = function(bufnr, on_dir)
+    local root = roots_ok and roots.project_root(bufnr) or vim.fs.root(bufnr, '.claude')
+    if root then
+      on_dir(root)
+    end
+  end,
   settings = {
     skillmeat = {
       hunkDiagnostics = true,

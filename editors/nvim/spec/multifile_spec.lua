@@ -1,6 +1,6 @@
 -- Merge and Update as buffer edits the person can see and undo: Merge on a two-file skill opens
--- both files and one :undo takes both back (and the artifact still reads `conflict`); the Update
--- lens merges unsaved typing instead of refusing or replacing it.
+-- both files and one :undo takes both back (and the artifact still reads `conflict`), one redo
+-- brings both again; the Update lens merges unsaved typing instead of refusing or replacing it.
 local H = require('helpers')
 
 local REF = '# Reference\n\nalpha\nbeta\ngamma\n'
@@ -78,6 +78,19 @@ H.test('Merge on a two-file skill opens both files, and one :undo undoes both', 
   end)
   require('skillmeat.client').execute_sync('skillmeat.status', {}, { bufnr = buf })
   H.eq('conflict', H.server_state(ws, 'skill:pdf'), 'state after undo')
+
+  -- <C-r> redoes both files, and a second undo takes both back again.
+  vim.cmd('silent redo')
+  local skill_merged = H.text(buf)
+  H.ok(skill_merged:find('<<<<<<<', 1, true), 'SKILL.md has the markers again after <C-r>')
+  H.wait('reference.md to be redone too', function()
+    return H.text(ref):find('<<<<<<<', 1, true) and H.text(ref):find('beta (collection)', 1, true)
+  end)
+  vim.cmd('silent undo')
+  H.eq(skill_before, H.text(buf), 'SKILL.md after the second :undo')
+  H.wait('reference.md undone again', function()
+    return H.text(ref) == ref_before
+  end)
 end)
 
 H.test('Merge with collection, then :undo: nothing recorded, still conflict', function()

@@ -11,6 +11,7 @@ import {
   ServerOptions,
   State,
 } from "vscode-languageclient/node";
+import { PROFILE_ROOTS } from "./profileRoots";
 import { SERVER_SETTINGS } from "./protocol";
 import { findServer, Found } from "./serverPath";
 
@@ -80,7 +81,7 @@ export class Server implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       // Every SkillMeat profile root: `.claude`, `.agents` (codex), `.gemini`, `.cursor`.
-      documentSelector: [".claude", ".agents", ".gemini", ".cursor"].map((root) => ({
+      documentSelector: PROFILE_ROOTS.map((root) => ({
         scheme: "file",
         pattern: `**/${root}/**`,
       })),

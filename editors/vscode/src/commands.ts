@@ -13,8 +13,9 @@ import { openDiff } from "./diffView";
 import { type Args, type ArtifactItem, CHOICES, CommandBase, DIRECTIONS, givenArg, message, rank, STRATEGIES, versionItem } from "./commandBase";
 import { followDisk, WRITING_COMMANDS } from "./followDisk";
 import { showLog } from "./logView";
+import { inProfileRoot } from "./profileRoots";
 import type { History, Status, StatusArtifact } from "./protocol";
-import { STATE_ICON, syncMessage } from "./summary";
+import { STATE_ICON, statusViewText, syncMessage } from "./summary";
 
 export class Commands extends CommandBase {
   readonly middleware: Middleware;
@@ -90,12 +91,10 @@ export class Commands extends CommandBase {
     const all: Status[] = [];
     for (const w of workspaces) all.push(await this.getStatus(w));
     const items: (ArtifactItem & { workspace?: string })[] = [];
-    for (const s of all) {
-      const counts = Object.entries(s.summary)
-        .sort(([a], [b]) => rank(a) - rank(b))
-        .map(([k, n]) => `${n} ${k}`)
-        .join(", ");
-      items.push({ label: `${path.basename(s.workspace)} — ${counts || "no artifacts"}`, kind: vscode.QuickPickItemKind.Separator });
+    const view = statusViewText(all.map((s) => ({ name: path.basename(s.workspace), collection: s.collection, summary: s.summary })));
+    for (const [i, s] of all.entries()) {
+      const separator = view.separators[i];
+      if (separator) items.push({ label: separator, kind: vscode.QuickPickItemKind.Separator });
       for (const a of [...s.artifacts].sort((x, y) => rank(x.state) - rank(y.state) || x.id.localeCompare(y.id))) {
         items.push({
           label: `$(${STATE_ICON[a.state] ?? "circle-outline"}) ${a.id}`,
@@ -107,8 +106,8 @@ export class Commands extends CommandBase {
       }
     }
     const pick = await vscode.window.showQuickPick(items, {
-      title: `SkillMeat status — collection ${all[0]?.collection ?? "(none)"}`,
-      placeHolder: "Pick an artifact for its actions",
+      title: view.title,
+      placeHolder: view.placeholder,
       matchOnDescription: true,
     });
     if (pick?.artifact && pick.workspace) await this.artifactActions(pick.workspace, pick.artifact);
@@ -188,9 +187,8 @@ export class Commands extends CommandBase {
 
   /** Commands that rewrite files on disk go after unsaved edits are saved, so none is lost. */
   private async saveArtifactBuffers(workspace: string): Promise<void> {
-    const claude = path.join(workspace, ".claude") + path.sep;
     for (const d of vscode.workspace.textDocuments) {
-      if (d.isDirty && d.uri.scheme === "file" && d.uri.fsPath.startsWith(claude)) await d.save();
+      if (d.isDirty && d.uri.scheme === "file" && inProfileRoot(d.uri.fsPath, workspace)) await d.save();
     }
   }
 

@@ -1,15 +1,16 @@
 // Open editors follow disk: after a command the server ran wrote the project (sync, rollback,
-// resolve, deploy), every visible, unmodified editor of a `.claude/` file whose text differs from
-// the file on disk is reverted to it at once. VS Code's own file watcher can take half a minute
+// resolve, deploy), every visible, unmodified editor of a file under a profile root (`.claude/`,
+// `.agents/`, …: profileRoots.ts) whose text differs from the file on disk is reverted to it at
+// once. VS Code's own file watcher can take half a minute
 // to notice an artifact folder that was swapped in by renames.
-import * as path from "node:path";
 import * as vscode from "vscode";
+import { inProfileRoot } from "./profileRoots";
 
 /** Commands after which the project may have changed on disk. */
 export const WRITING_COMMANDS = ["skillmeat.sync", "skillmeat.rollback", "skillmeat.resolve", "skillmeat.deploy"];
 
-function underClaude(d: vscode.TextDocument): boolean {
-  return d.uri.scheme === "file" && d.uri.fsPath.includes(`${path.sep}.claude${path.sep}`);
+function underARoot(d: vscode.TextDocument): boolean {
+  return d.uri.scheme === "file" && inProfileRoot(d.uri.fsPath);
 }
 
 async function onDisk(uri: vscode.Uri): Promise<string | undefined> {
@@ -20,13 +21,13 @@ async function onDisk(uri: vscode.Uri): Promise<string | undefined> {
   }
 }
 
-/** Reverts each visible, unmodified `.claude/` editor whose text is not the file's; keeps focus. */
+/** Reverts each visible, unmodified editor of a profile root's file whose text is not the file's; keeps focus. */
 export async function followDisk(): Promise<number> {
   const active = vscode.window.activeTextEditor;
   let reverted = 0;
   for (const ed of [...vscode.window.visibleTextEditors]) {
     const d = ed.document;
-    if (d.isDirty || !underClaude(d)) continue;
+    if (d.isDirty || !underARoot(d)) continue;
     const disk = await onDisk(d.uri);
     if (disk === undefined || disk.replace(/\r\n/g, "\n") === d.getText().replace(/\r\n/g, "\n")) continue;
     // `revert` works on the active editor: bring this one forward, revert, and go back below.

@@ -4,6 +4,7 @@
 
 import * as vscode from "vscode";
 import type { Server } from "./client";
+import { inProfileRoot, learnRoots } from "./profileRoots";
 import type { Status } from "./protocol";
 import { addSummaries, barText } from "./summary";
 
@@ -22,7 +23,7 @@ export class DriftStatusBar implements vscode.Disposable {
     this.subs.push(
       // Only the server's files matter; other extensions' diagnostics change all the time.
       vscode.languages.onDidChangeDiagnostics((e) => {
-        if (e.uris.some((u) => u.path.includes("/.claude/"))) this.schedule();
+        if (e.uris.some((u) => u.scheme === "file" && inProfileRoot(u.fsPath))) this.schedule();
       }),
       server.onDidChangeRunning(() => this.schedule(0)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()),
@@ -51,6 +52,7 @@ export class DriftStatusBar implements vscode.Disposable {
       try {
         const s = await this.server.run<Status>("skillmeat.status", { workspace: f.uri.fsPath });
         summaries.push(s.summary);
+        learnRoots(s);
       } catch (e) {
         problems.push(`${f.name}: ${e instanceof Error ? e.message : String(e)}`);
       }

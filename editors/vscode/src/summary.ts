@@ -73,6 +73,31 @@ export function barText(summary: Record<string, number>): BarText {
   return { text, tooltip, attention: true };
 }
 
+/** Counts per state, most in need of attention first: `1 conflict, 2 synced`. */
+export function countsText(summary: Record<string, number>): string {
+  const parts = ordered(summary);
+  return parts.length ? parts.map(([s, n]) => `${n} ${s}`).join(", ") : "no artifacts";
+}
+
+/**
+ * The status view's title, placeholder and each folder's separator. The counts go in the title:
+ * VS Code draws a quick pick's first separator inside its first row, so a long summary there
+ * squeezed (and in a narrow window cut) the row of the artifact that most needs attention. A
+ * single folder gets no separator; in a multi-root window each folder's separator is its name.
+ */
+export function statusViewText(folders: { name: string; collection: string; summary: Record<string, number> }[]): {
+  title: string;
+  placeholder: string;
+  separators: (string | undefined)[];
+} {
+  const collections = [...new Set(folders.map((f) => f.collection))];
+  return {
+    title: `SkillMeat status — ${countsText(addSummaries(folders.map((f) => f.summary)))}`,
+    placeholder: `Pick an artifact for its actions (collection ${collections.join(", ") || "none"})`,
+    separators: folders.map((f) => (folders.length > 1 ? f.name : undefined)),
+  };
+}
+
 /** A one-line account of a `skillmeat.sync` result for a notification. */
 export function syncMessage(r: {
   applied: boolean;

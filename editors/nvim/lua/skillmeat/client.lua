@@ -2,6 +2,8 @@
 -- `skillmeat.*` commands (one JSON object argument each), and what follows a command that wrote
 -- files (reloading unchanged buffers, refreshing CodeLens).
 
+local roots = require('skillmeat.roots')
+
 local M = {}
 
 M.name = 'skillmeat'
@@ -74,7 +76,7 @@ local function start_for(path)
   if not cfg then
     return nil
   end
-  local root = vim.fs.root(path or vim.fn.getcwd(), cfg.root_markers or { '.claude' })
+  local root = roots.project_root(path or vim.fn.getcwd())
   if not root then
     return nil
   end
@@ -94,7 +96,7 @@ local function start_for(path)
 end
 
 --- The skillmeat client for `bufnr` (attached, else serving its file's folder or the current
---- directory, else one started for the nearest `.claude` project, else any running one).
+--- directory, else one started for the nearest project with a profile root, else any running one).
 ---@param bufnr integer?
 ---@return vim.lsp.Client?
 function M.get(bufnr)
@@ -116,31 +118,79 @@ function M.get(bufnr)
   return start_for(path and vim.fs.dirname(path) or cwd) or all[1]
 end
 
---- The artifact id (`skill:x`, `command:x`, `agent:x`) and the file inside it for a path under a
---- project's `.claude/` folder.
----@param path string?
----@param root string?
----@return string? id, string? file
-function M.artifact_of_path(path, root)
-  if not path then
+--- The artifacts of `client`'s folder holding `path`, as `skillmeat.status` lists them (nil when
+--- the server cannot say). Roots the answer shows are remembered (roots.lua).
+---@return table[]?
+local function status_artifacts(client, path)
+  local done, result = false, nil
+  local params = {
+    command = 'skillmeat.status',
+    arguments = { { uri = vim.uri_from_fname(path) } },
+  }
+  local ok = pcall(function()
+    client:request('workspace/executeCommand', params, function(err, r)
+      done, result = true, (not err) and r or nil
+    end)
+  end)
+  if not ok or not vim.wait(5000, function()
+    return done
+  end, 10) then
     return nil
   end
-  local rel = path
-  if root and inside(path, root) then
-    rel = path:sub(#vim.fs.normalize(root):gsub('/$', '') + 2)
+  local arts = type(result) == 'table' and result.artifacts or nil
+  for _, a in ipairs(arts or {}) do
+    if type(a.path) == 'string' then
+      roots.add(a.path:match('^[^/]+'))
+    end
   end
-  local rest = rel:match('^%.claude/(.*)$') or rel:match('/%.claude/(.*)$')
+  return arts
+end
+
+--- The artifact id and the file inside it for a path under a profile root, from the path alone:
+--- `skill:x`, `command:x`, `agent:x`, with `@profile` for a built-in root other than `.claude`.
+local function artifact_from_layout(path)
+  local _, dir, rest = roots.split(path)
   if not rest then
     return nil
   end
+  local at = roots.profile_of(dir) and ('@' .. roots.profile_of(dir)) or ''
   local skill, file = rest:match('^skills/([^/]+)/(.+)$')
   if skill then
-    return 'skill:' .. skill, file
+    return 'skill:' .. skill .. at, file
   end
   for _, kind in ipairs({ 'command', 'agent' }) do
     local name = rest:match('^' .. kind .. 's/(.+)%.md$')
     if name then
-      return kind .. ':' .. name, vim.fs.basename(rest)
+      return kind .. ':' .. name .. at, vim.fs.basename(rest)
+    end
+  end
+end
+
+--- The artifact id (`skill:x`, `skill:x@codex`, …) and the file inside it (relative to the
+--- artifact) for a path under one of a project's profile roots. With a client serving the path
+--- the server says (its `skillmeat.status` `path` of each artifact: every root, SkillMeat's
+--- config's path maps, `@profile` ids); without one, the built-in layout is read.
+---@param path string?
+---@param client vim.lsp.Client?
+---@return string? id, string? file
+function M.artifact_of_path(path, client)
+  if not path then
+    return nil
+  end
+  local root = client and M.root_of(client, path)
+  if not root then
+    return artifact_from_layout(path)
+  end
+  local arts = status_artifacts(client, path)
+  if not arts then
+    return artifact_from_layout(path)
+  end
+  local rel = path:sub(#root:gsub('/$', '') + 2)
+  for _, a in ipairs(arts) do
+    if a.path == rel then
+      return a.id, vim.fs.basename(rel)
+    elseif vim.startswith(rel, a.path .. '/') then
+      return a.id, rel:sub(#a.path + 2)
     end
   end
 end
@@ -152,7 +202,7 @@ function M.artifact_of_buf(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
   local path = M.buf_path(bufnr)
   local client = vim.lsp.get_clients({ name = M.name, bufnr = bufnr })[1]
-  return M.artifact_of_path(path, client and M.root_of(client, path or '') or nil)
+  return M.artifact_of_path(path, client)
 end
 
 --- A server error as one line a person can act on.
@@ -176,7 +226,7 @@ function M.reload_buffers(client)
       and vim.api.nvim_buf_is_loaded(b)
       and not vim.bo[b].modified
       and M.root_of(client, path)
-      and path:find('/.claude/', 1, true)
+      and roots.split(path)
     then
       local on_disk = vim.uv.fs_stat(path)
       if on_disk then
@@ -226,7 +276,9 @@ function M.execute(command, args, cb, opts)
   if not client then
     local e = {
       code = -32803,
-      message = 'no skillmeat language server is running: open a file under a project\'s .claude/ folder (and check :checkhealth skillmeat)',
+      message = ('no skillmeat language server is running: open a file under one of a project\'s profile roots (%s; and check :checkhealth skillmeat)'):format(
+        table.concat(roots.dirs(), ', ')
+      ),
     }
     if not opts.quiet then
       notify(e.message, vim.log.levels.ERROR)

@@ -34,19 +34,37 @@ end
 
 --- Links the undo of `bufs` after one edit: `before[b]`/`after[b]` are each buffer's undo
 --- sequence number before and after it. When one buffer goes back past the edit (`:undo`), the
---- others are taken back to before it too. The link ends there (or when a buffer goes away).
+--- others are taken back to before it too; when one comes forward into it again (`:redo`,
+--- `<C-r>`), the others are taken forward to after it. A buffer changed since (its own typing,
+--- a new branch of its undo tree) is left as it is. The link ends when a buffer goes away.
 ---@param before table<integer, integer>
 ---@param after table<integer, integer>
 function M.link_undo(before, after)
-  local done = false
-  local function undo_others(from)
-    done = true
-    for buf, seq in pairs(before) do
-      if buf ~= from and vim.api.nvim_buf_is_valid(buf) and seq_of(buf) >= after[buf] then
+  local done, undone = false, false
+  local function move_others(from, want, only_at)
+    for buf, seq in pairs(want) do
+      if buf ~= from and vim.api.nvim_buf_is_valid(buf) and only_at(buf, seq_of(buf)) then
         vim.api.nvim_buf_call(buf, function()
           vim.cmd('silent undo ' .. seq)
         end)
       end
+    end
+  end
+  local function check(b)
+    if done or not vim.api.nvim_buf_is_valid(b) then
+      return
+    end
+    local seq = seq_of(b)
+    if not undone and seq < after[b] then
+      undone = true
+      move_others(b, before, function(o, s)
+        return s >= after[o]
+      end)
+    elseif undone and seq > before[b] and seq <= after[b] then
+      undone = false
+      move_others(b, after, function(o, s)
+        return s == before[o]
+      end)
     end
   end
   for buf in pairs(before) do
@@ -55,11 +73,9 @@ function M.link_undo(before, after)
         if done then
           return true -- detach
         end
-        -- Buffers cannot change inside on_lines: look once the undo has finished.
+        -- Buffers cannot change inside on_lines: look once the undo or redo has finished.
         vim.schedule(function()
-          if not done and vim.api.nvim_buf_is_valid(b) and seq_of(b) < after[b] then
-            undo_others(b)
-          end
+          check(b)
         end)
       end,
       on_detach = function()
@@ -115,7 +131,7 @@ function M.apply(edit, offset_encoding, label)
   M.link_undo(before, after)
   -- One short line, so it never stops at a hit-enter prompt.
   vim.notify(
-    ('skillmeat: %s%s (unsaved; :undo undoes all)'):format(label and (label .. ': ') or 'changed ', table.concat(names, ', ')),
+    ('skillmeat: %s%s (unsaved; :undo and :redo act on all)'):format(label and (label .. ': ') or 'changed ', table.concat(names, ', ')),
     vim.log.levels.INFO
   )
   return true

@@ -95,9 +95,9 @@ local function check_config()
     return
   end
   health.ok(('cmd: %s'):format(type(cfg.cmd) == 'table' and table.concat(cfg.cmd, ' ') or 'a function'))
-  health.info(('filetypes: %s; root markers: %s'):format(
+  health.info(('filetypes: %s; profile roots (a project is the nearest folder holding one): %s'):format(
     table.concat(cfg.filetypes or {}, ', '),
-    table.concat(vim.tbl_map(tostring, cfg.root_markers or {}), ', ')
+    table.concat(require('skillmeat.roots').dirs(), ', ')
   ))
   if vim.lsp.is_enabled('skillmeat') then
     health.ok('enabled (vim.lsp.enable)')
@@ -126,7 +126,9 @@ local function check_clients()
   local clients = vim.lsp.get_clients({ name = 'skillmeat' })
   if #clients == 0 then
     health.warn('no skillmeat client is running', {
-      'open a file under a project\'s .claude/ folder (SKILL.md, commands/*.md, agents/*.md)',
+      ('open a file under one of a project\'s profile roots, %s (SKILL.md, commands/*.md, agents/*.md)'):format(
+        table.concat(require('skillmeat.roots').dirs(), ', ')
+      ),
     })
     return
   end

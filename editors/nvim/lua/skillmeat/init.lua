@@ -20,7 +20,10 @@ M.SETTINGS = {
 ---@field enable boolean? call vim.lsp.enable('skillmeat') (default true)
 ---@field codelens boolean? refresh CodeLens on attach, BufEnter, InsertLeave, save (default true)
 ---@field open_quickfix boolean? open the quickfix window after :Skillmeat status (default true)
----@field attach_artifact_files boolean? also attach to non-markdown files inside .claude/ (default true)
+---@field attach_artifact_files boolean? also attach to non-markdown files inside a profile root
+--- (`.claude/`, `.agents/`, …; a skill's scripts) (default true)
+---@field profile_roots string[]? root folders SkillMeat's config adds (`platform.defaults`) beside
+--- the built-in `.claude`, `.agents`, `.gemini`, `.cursor` (lua/skillmeat/roots.lua)
 ---@field mappings table|false? buffer-local keys for next/previous conflict and drift hunk
 --- (default ]x [x ]h [h; false, or a false entry, maps nothing)
 ---@field diagnostics table|false? vim.diagnostic.config for the server's diagnostics (default:
@@ -34,6 +37,7 @@ M.config = {
   codelens = true,
   open_quickfix = true,
   attach_artifact_files = true,
+  profile_roots = {},
   diagnostics = { severity_sort = true, signs = { priority = 4 } },
   mappings = { next_conflict = ']x', prev_conflict = '[x', next_hunk = ']h', prev_hunk = '[h' },
 }
@@ -99,11 +103,12 @@ local function attach_artifact_file(bufnr)
   if not cfg or vim.list_contains(cfg.filetypes or {}, vim.bo[bufnr].filetype) then
     return
   end
-  local path = vim.api.nvim_buf_get_name(bufnr)
-  if not path:find('/.claude/', 1, true) or #vim.lsp.get_clients({ name = 'skillmeat', bufnr = bufnr }) > 0 then
+  local roots = require('skillmeat.roots')
+  local path = vim.fs.normalize(vim.api.nvim_buf_get_name(bufnr))
+  if not roots.split(path) or #vim.lsp.get_clients({ name = 'skillmeat', bufnr = bufnr }) > 0 then
     return
   end
-  local root = vim.fs.root(bufnr, cfg.root_markers or { '.claude' })
+  local root = roots.project_root(bufnr)
   if not root then
     return
   end
@@ -128,9 +133,10 @@ function M.init()
       end
     end,
   })
+  -- No pattern: the profile roots are known only after setup() (and grow as the server reports
+  -- them); attach_artifact_file checks the path.
   vim.api.nvim_create_autocmd('BufEnter', {
     group = group,
-    pattern = '*/.claude/*',
     desc = 'skillmeat: attach to any file inside an artifact',
     callback = function(ev)
       if vim.lsp.is_enabled('skillmeat') then
@@ -150,6 +156,9 @@ function M.setup(opts)
     end
   end
   M.config = vim.tbl_deep_extend('force', M.config, opts)
+  for _, dir in ipairs(M.config.profile_roots or {}) do
+    require('skillmeat.roots').add(dir)
+  end
   for k in pairs(M.config.settings or {}) do
     if not vim.list_contains(M.SETTINGS, k) then
       vim.notify(

@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PROFILE_ROOTS } from "../profileRoots";
 import { CLIENT_COMMANDS, CLIENT_SETTINGS, INTERNAL_COMMANDS, SERVER_SETTINGS } from "../protocol";
 
 const root = path.resolve(__dirname, "../../../..");
@@ -111,6 +112,19 @@ test("the extension activates on workspaces with .claude and points at its bundl
   assert.equal(manifest.main, "./editors/vscode/dist/extension.js");
   assert.ok(manifest.engines.vscode, "engines.vscode");
   assert.ok(manifest.dependencies["vscode-languageclient"], "vscode-languageclient");
+});
+
+test("the activation events and key bindings name every SkillMeat profile root", () => {
+  for (const root of PROFILE_ROOTS) {
+    assert.ok(manifest.activationEvents.includes(`workspaceContains:${root}`), `no activation event for ${root}`);
+    assert.ok(manifest.activationEvents.includes(`workspaceContains:*/${root}/**`), `no activation event for */${root}/**`);
+  }
+  for (const k of contributes.keybindings as { command: string; when?: string }[]) {
+    const m = /resourcePath =~ \/(.*)\//.exec(k.when ?? "");
+    if (!m) continue;
+    const re = new RegExp(m[1]);
+    for (const root of PROFILE_ROOTS) assert.ok(re.test(`/p/${root}/skills/x/SKILL.md`), `${k.command}'s key misses ${root}`);
+  }
 });
 
 test(".vscodeignore keeps the bundle and the bundled server and leaves the sources out", () => {

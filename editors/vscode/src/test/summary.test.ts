@@ -2,7 +2,7 @@
 
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { addSummaries, barText, syncMessage } from "../summary";
+import { addSummaries, barText, countsText, statusViewText, syncMessage } from "../summary";
 
 test("states needing attention come first, worst first, with the worst one's icon", () => {
   const t = barText({ synced: 3, modified: 2, conflict: 1, outdated: 1 });
@@ -30,4 +30,18 @@ test("a sync result in one line", () => {
     syncMessage({ applied: false, results: [{}, {}], summary: { fast_forwarded: 0, merged_clean: 1, conflicts: 1, skipped: 0, errors: 0 } }),
     "Dry run of 2 artifacts: 1 merged cleanly, 1 with conflicts",
   );
+});
+
+test("the status view's counts are in its title, not in a separator drawn inside the first row", () => {
+  const one = statusViewText([{ name: "project", collection: "/c", summary: { synced: 5, conflict: 1, outdated: 1 } }]);
+  assert.equal(one.title, "SkillMeat status — 1 conflict, 1 outdated, 5 synced");
+  assert.deepEqual(one.separators, [undefined], "one folder: no separator");
+  assert.match(one.placeholder, /collection \/c/);
+  const two = statusViewText([
+    { name: "a", collection: "/c", summary: { modified: 2 } },
+    { name: "b", collection: "/c", summary: { synced: 3, modified: 1 } },
+  ]);
+  assert.equal(two.title, "SkillMeat status — 3 modified, 3 synced");
+  assert.deepEqual(two.separators, ["a", "b"], "several folders: each separator is the folder's name only");
+  assert.equal(countsText({}), "no artifacts");
 });
