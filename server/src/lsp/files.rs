@@ -26,6 +26,12 @@ impl State {
                 }) {
                     entry.1 = true;
                 } else if let Some(l) = ws.locate(path) {
+                    if l.tier == skillmeat_core::Tier::Collection {
+                        // A collection artifact is deployed under every profile root: each of
+                        // its deployments (`skill:x`, `skill:x@codex`, ...) is now behind it.
+                        let deployments = f.statuses.keys().filter(|k| k.base() == l.id);
+                        entry.0.extend(deployments.cloned());
+                    }
                     entry.0.insert(l.id);
                 } else if super::profile_roots::under_a_root(ws, path)
                     || path.starts_with(&ws.collection().root)
