@@ -26,7 +26,7 @@ impl State {
                 }) {
                     entry.1 = true;
                 } else if let Some(l) = ws.locate(path) {
-                    if l.tier == skillmeat_core::Tier::Collection {
+                    if l.tier == skillmeat_core::workspace::Tier::Collection {
                         // A collection artifact is deployed under every profile root: each of
                         // its deployments (`skill:x`, `skill:x@codex`, ...) is now behind it.
                         let deployments = f.statuses.keys().filter(|k| k.base() == l.id);
