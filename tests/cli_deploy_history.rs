@@ -370,3 +370,28 @@ fn a_hash_only_baseline_keeps_its_content_once_a_copy_turns_up() {
     assert_eq!(import["has_content"], true, "{h}");
     assert_eq!(env.run(&["diff", "review"]).code, 0);
 }
+
+#[test]
+fn deploying_an_unchanged_artifact_again_names_the_version_it_already_has() {
+    let env = Env::new(FIXTURE);
+    for _ in 0..3 {
+        let r = env.run(&["deploy", "command:review"]);
+        assert_eq!(r.code, 0, "{r:?}");
+        assert!(
+            r.stdout.contains("deployed command:review as v1"),
+            "{}",
+            r.stdout
+        );
+    }
+    let r = env.run(&["deploy", "command:review", "--overwrite"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let h = env.run(&["history", "command:review", "--json"]).json();
+    assert_eq!(h["versions"].as_array().unwrap().len(), 1, "{h:#}");
+    // New collection content is a new version, deployed again it stays that version.
+    env.write("collection/commands/review.md", "Review the diff twice.\n");
+    let r = env.run(&["deploy", "command:review"]);
+    assert!(r.stdout.contains("as v2"), "{}", r.stdout);
+    let r = env.run(&["deploy", "command:review"]);
+    assert!(r.stdout.contains("as v2"), "{}", r.stdout);
+    assert_eq!(env.states()["command:review"], "synced");
+}

@@ -176,6 +176,18 @@ impl Workspace {
                 message: "kept before deploy --overwrite",
                 parents: &latest_ids,
             });
+        // A second deploy of an unchanged artifact over its untouched copy: the baseline
+        // version already holds this content, so it is named again instead of numbered anew.
+        // (Content that comes back after another version is still a new version: no cycles.)
+        let unchanged = match self.store.deployment(&p.id)? {
+            Some(d)
+                if already_present
+                    && tree::identity(&d.baseline_hash, &d.baseline_meta) == p.ident =>
+            {
+                Some(self.store.version(d.baseline_version_id)?)
+            }
+            _ => None,
+        };
         let applied = writer.apply(
             &self.store,
             p.existing.as_ref().map(|(t, _)| t),
@@ -190,16 +202,19 @@ impl Workspace {
                 Some(v) => vec![v.id],
                 None => latest_ids.clone(),
             };
-            let v = self.store.add_version(
-                &p.id,
-                NewVersion {
-                    hash: &p.hash,
-                    origin: Origin::Deployment,
-                    parents: &parents,
-                    files: Some(&p.source),
-                    message: None,
-                },
-            )?;
+            let v = match unchanged.clone() {
+                Some(v) => v,
+                None => self.store.add_version(
+                    &p.id,
+                    NewVersion {
+                        hash: &p.hash,
+                        origin: Origin::Deployment,
+                        parents: &parents,
+                        files: Some(&p.source),
+                        message: None,
+                    },
+                )?,
+            };
             self.store
                 .set_baseline(&p.id, v.id, &deployed_at, &self.collection.name)?;
             self.store.audit(&AuditEvent {
