@@ -463,7 +463,6 @@ impl Workspace {
         Ok(())
     }
 
-    /// Ids a bulk sync (`--all`) covers for a direction.
     /// The deployments among `ids` whose collection copy is gone (`orphaned`): a collection →
     /// project sync has nothing to take for them, so a bulk sync reports them instead of
     /// counting them as errors a person could fix by running it again.
@@ -490,6 +489,7 @@ impl Workspace {
             .collect())
     }
 
+    /// Ids a bulk sync (`--all`) covers for a direction.
     pub fn bulk_ids(&self, direction: Direction) -> Result<Vec<ArtifactId>> {
         Ok(match direction {
             Direction::UpstreamToCollection => self
