@@ -47,7 +47,7 @@ pub(crate) fn everywhere(env: &Env, args: &[&str], extra_env: &[(&str, &str)]) -
     }
 }
 
-fn canon(env: &Env, p: &str) -> String {
+pub(crate) fn canon(env: &Env, p: &str) -> String {
     std::fs::canonicalize(env.path(p))
         .unwrap()
         .display()
@@ -83,7 +83,7 @@ fn listed(v: &serde_json::Value) -> Vec<(String, Vec<Row>)> {
 
 /// Writes a lock file for `project`'s `pdf` naming this test process (alive, and not the CLI's),
 /// as a locker that does not `flock` leaves it: every writer of that artifact must wait for it.
-fn hold_lock(env: &Env, project: &str) -> std::path::PathBuf {
+pub(crate) fn hold_lock(env: &Env, project: &str) -> std::path::PathBuf {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
     let after = &stat[stat.rfind(')').unwrap() + 1..];
     let ticks = after.split_whitespace().nth(19).unwrap();
@@ -234,7 +234,11 @@ fn sync_all_projects_plans_then_applies_everywhere_and_a_locked_project_stops_no
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("3 projects, 0 failed"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("3 projects, 3 deployments, 0 failed"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

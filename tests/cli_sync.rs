@@ -362,13 +362,19 @@ fn sync_all_reports_a_summary_and_one_failure_does_not_stop_the_rest() {
     env.write("collection/commands/review.md", "Review v2.\n");
     env.write("collection/agents/planner.md", "plan\n");
     assert_eq!(env.run(&["deploy", "agent:planner"]).code, 0);
-    // The planner's collection copy vanishes: its sync fails, the others go on.
-    std::fs::remove_file(env.path("collection/agents/planner.md")).unwrap();
+    // The planner's project copy turns into a FIFO, which no sync can read: its sync fails,
+    // the others go on.
+    std::fs::remove_file(env.path("project/.claude/agents/planner.md")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(env.path("project/.claude/agents/planner.md"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
     env.write(C, &BASE.replace("one", "ONE"));
     let (code, v) = json(&env, &["sync", "--all", "--apply", "--json"]);
     assert_eq!(code, 1, "{v}");
-    assert_eq!(v["summary"]["fast_forwarded"], 2);
-    assert_eq!(v["summary"]["errors"], 1);
+    assert_eq!(v["summary"]["fast_forwarded"], 2, "{v:#}");
+    assert_eq!(v["summary"]["errors"], 1, "{v:#}");
     assert_eq!(
         env.read("project/.claude/commands/review.md"),
         "Review v2.\n"

@@ -19,6 +19,8 @@ mod cli_log_stats;
 mod cli_merge_file;
 mod cli_merge_file_git;
 mod cli_newcomer;
+mod cli_newcomer_sync;
+mod cli_profile_commands;
 mod cli_profiles;
 mod cli_projects;
 mod cli_projects_profiles;

@@ -232,7 +232,8 @@ pub struct ItemError {
     pub error: String,
 }
 
-/// A kept artifact a bulk sync (`sync --all`, `skillmeat.sync` with `all`) left out.
+/// A kept (or, for `sync --all`, orphaned) artifact a bulk sync (`sync --all`, `skillmeat.sync`
+/// with `all`) left out.
 #[derive(Debug, Serialize)]
 pub struct KeptSkip<'a> {
     pub id: String,
@@ -248,8 +249,20 @@ pub fn kept_skip(id: &ArtifactId, reason: &str) -> Value {
     })
 }
 
+/// Why `sync --all` (collection to project) leaves an orphaned deployment out.
+pub const ORPHAN_REASON: &str = "the collection no longer has it, so there is nothing to sync from; the project copy is left as it is";
+
+/// An orphaned deployment (its collection copy is gone) that `sync --all` left out.
+pub fn orphan_skip(id: &ArtifactId) -> Value {
+    to_value(KeptSkip {
+        id: id.to_string(),
+        skipped: "orphaned",
+        reason: ORPHAN_REASON,
+    })
+}
+
 /// `sync --json` over several artifacts: each result (a [`Sync`], an [`ItemError`] or a
-/// [`KeptSkip`]) and the counts.
+/// [`KeptSkip`], kept or orphaned) and the counts.
 #[derive(Debug, Serialize)]
 pub struct BulkSync {
     pub applied: bool,
@@ -270,6 +283,7 @@ pub fn bulk_sync(
     applied: bool,
     results: &[(ArtifactId, Result<SyncOutcome, Error>)],
     kept: &[(ArtifactId, KeptRow)],
+    orphaned: &[ArtifactId],
     s: &Summary,
 ) -> Value {
     let results = results
@@ -282,6 +296,7 @@ pub fn bulk_sync(
             }),
         })
         .chain(kept.iter().map(|(id, k)| kept_skip(id, &k.reason)))
+        .chain(orphaned.iter().map(orphan_skip))
         .collect();
     to_value(BulkSync {
         applied,

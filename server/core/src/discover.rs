@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::id::{validate_name, ArtifactId, ArtifactType, Shape};
 use crate::layout;
+use crate::profile::Profile;
 
 /// Everything found under one tier root, plus what was skipped and why.
 #[derive(Debug, Default)]
@@ -58,17 +59,40 @@ pub fn main_file(artifact: &Path, kind: ArtifactType) -> PathBuf {
 
 /// Lists skills, commands and agents under `tier_root`. A missing root or type folder is empty.
 pub fn scan(tier_root: &Path) -> Result<Found> {
+    let dirs: Vec<(ArtifactType, PathBuf)> = ArtifactType::ALL
+        .iter()
+        .map(|k| (*k, tier_root.join(k.dir())))
+        .collect();
+    scan_dirs(&dirs, None)
+}
+
+/// Lists the artifacts under one profile root of `project`: each type the profile deploys, in
+/// its folder there (the profile's path map), as that profile's deployments
+/// (`skill:x@codex`; bare ids for Claude Code's `.claude`). A missing root is empty.
+pub fn scan_profile(project: &Path, profile: &Profile) -> Result<Found> {
+    let root = profile.root(project);
+    let dirs: Vec<(ArtifactType, PathBuf)> = profile
+        .supported
+        .iter()
+        .map(|k| (*k, root.join(profile.type_dir(*k))))
+        .collect();
+    let label = (profile.id != crate::profile::DEFAULT).then_some(profile.id.as_str());
+    scan_dirs(&dirs, label)
+}
+
+/// Lists the artifacts of each `(type, folder)`, their ids carrying `profile`.
+fn scan_dirs(dirs: &[(ArtifactType, PathBuf)], profile: Option<&str>) -> Result<Found> {
     let mut out = Found::default();
-    for kind in ArtifactType::ALL {
-        let dir = tier_root.join(kind.dir());
-        let entries = match fs::read_dir(&dir) {
+    for (kind, dir) in dirs {
+        let kind = *kind;
+        let entries = match fs::read_dir(dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => continue,
-            Err(e) => return Err(Error::io(&dir, e)),
+            Err(e) => return Err(Error::io(dir, e)),
         };
         for entry in entries {
-            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let entry = entry.map_err(|e| Error::io(dir, e))?;
             let file_name = entry.file_name();
             let Some(file_name) = file_name.to_str() else {
                 out.skipped
@@ -115,7 +139,7 @@ pub fn scan(tier_root: &Path) -> Result<Found> {
                 ArtifactId {
                     kind,
                     name: name.to_string(),
-                    profile: None,
+                    profile: profile.map(str::to_string),
                 },
                 entry.path(),
             );

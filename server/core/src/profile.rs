@@ -205,17 +205,22 @@ impl Profiles {
                 ),
             }
         }
-        // Two profiles on one root would read one deployed file twice: the first keeps it.
-        let mut roots = std::collections::HashSet::new();
-        all.retain(|p| {
-            let fresh = roots.insert(p.root_dir.clone());
-            if !fresh {
+        // Two profiles on one root would read one deployed file twice and claim each other's
+        // copies: the first in SkillMeat's order (claude_code, codex, gemini, cursor) keeps the
+        // root, whichever override moved the other there, and the warning names both.
+        let mut roots: BTreeMap<String, String> = BTreeMap::new();
+        all.retain(|p| match roots.get(&p.root_dir) {
+            Some(first) => {
                 warnings.push(format!(
-                    "profile {} uses root {} like an earlier profile; ignored",
-                    p.id, p.root_dir
+                    "profiles {first} and {} both use the root {}; {first} keeps it and {} is ignored: give {} its own root_dir in SkillMeat's platform.defaults (config.toml or SKILLMEAT_PLATFORM_DEFAULTS_JSON)",
+                    p.id, p.root_dir, p.id, p.id
                 ));
+                false
             }
-            fresh
+            None => {
+                roots.insert(p.root_dir.clone(), p.id.clone());
+                true
+            }
         });
         Profiles { all, warnings }
     }
@@ -294,6 +299,34 @@ mod tests {
         assert_eq!(
             claude.artifact_path(w, &id("hook:pre")),
             Path::new("/w/.claude/hooks/pre.md")
+        );
+    }
+
+    #[test]
+    fn two_profiles_on_one_root_keep_the_first_and_warn_naming_both() {
+        let ids = |p: &Profiles| -> Vec<String> { p.all.iter().map(|p| p.id.clone()).collect() };
+        // Whichever of the two is moved onto the other's root, SkillMeat's order decides.
+        for env in [
+            r#"{"gemini": {"root_dir": ".agents"}}"#,
+            r#"{"codex": {"root_dir": ".gemini"}}"#,
+        ] {
+            let p = Profiles::resolve(None, Some(env));
+            assert_eq!(ids(&p), ["claude_code", "codex", "cursor"], "{env}");
+            assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+            let w = &p.warnings[0];
+            assert!(
+                w.starts_with("profiles codex and gemini both use the root ")
+                    && w.contains("gemini is ignored"),
+                "{w}"
+            );
+        }
+        let toml = "[platform.defaults.cursor]\nroot_dir = \".claude\"\n";
+        let p = Profiles::resolve(Some((Path::new("config.toml"), toml)), None);
+        assert_eq!(ids(&p), ["claude_code", "codex", "gemini"]);
+        assert!(
+            p.warnings[0].contains("profiles claude_code and cursor both use the root .claude"),
+            "{:?}",
+            p.warnings
         );
     }
 

@@ -195,16 +195,21 @@ pub fn describe(reports: &[ProjectReport], id: &ArtifactId) -> String {
     }
 }
 
-/// One project's part of a sync everywhere.
+/// One deployment's part of a sync everywhere (or the failure that stopped a project before
+/// its deployments could be synced).
 #[derive(Debug)]
 pub struct ProjectSync {
     pub path: PathBuf,
-    /// `Ok(None)`: the artifact is not deployed there (nothing to do).
-    pub result: Result<Option<SyncOutcome>>,
+    /// The deployment synced: the collection artifact under one profile root (`skill:pdf`,
+    /// `skill:pdf@codex`); `None` when the project itself could not be opened.
+    pub id: Option<ArtifactId>,
+    pub result: Result<SyncOutcome>,
 }
 
-/// Plans (with `apply`, performs) a collection → project sync of `id` in every project that has
-/// it deployed, each through that project's one write path. A project's failure is its result.
+/// Plans (with `apply`, performs) a collection → project sync of `id` for every deployment of
+/// it — under every profile root — in every project, each through that project's one write
+/// path. A project's or a deployment's failure is its own result and stops no other; projects
+/// without a deployment of `id` are left out (and are not opened for writing).
 pub fn sync_everywhere(
     projects: &[Known],
     collection: &Collection,
@@ -212,24 +217,62 @@ pub fn sync_everywhere(
     strategy: Strategy,
     apply: bool,
 ) -> Vec<ProjectSync> {
-    each(projects, |p| {
-        let run = || -> Result<Option<SyncOutcome>> {
-            // Opened read-only first: a project that does not have it deployed is not touched.
-            // A dry run goes on in that workspace; only --apply opens the project for writing.
-            let mut ws = open(p, collection, true)?;
-            if !ws.store().deployments()?.iter().any(|d| &d.id == id) {
-                return Ok(None);
-            }
-            if apply {
-                drop(ws);
-                ws = open(p, collection, false)?;
-            }
-            ws.sync_id(id, Direction::CollectionToProject, strategy, apply)
-                .map(Some)
-        };
-        ProjectSync {
-            path: p.path.clone(),
-            result: run(),
+    let id = id.base();
+    let scan = crate::workspace::scan_collection(collection)
+        .ok()
+        .map(std::sync::Arc::new);
+    let open_shared = |p: &Known, read_only: bool| -> Result<Workspace> {
+        let mut ws = open(p, collection, read_only)?;
+        if let Some(scan) = &scan {
+            ws.share_collection_scan(scan.clone());
         }
+        Ok(ws)
+    };
+    each(projects, |p| {
+        let failed = |e: Error| {
+            vec![ProjectSync {
+                path: p.path.clone(),
+                id: None,
+                result: Err(e),
+            }]
+        };
+        // Opened read-only first: a project that does not have it deployed is not touched.
+        // A dry run goes on in that workspace; only --apply opens the project for writing.
+        let read = || -> Result<(Workspace, Vec<ArtifactId>)> {
+            let ws = open_shared(p, true)?;
+            let deployed = ws
+                .store()
+                .deployments()?
+                .into_iter()
+                .map(|d| d.id)
+                .filter(|d| d.base() == id)
+                .collect();
+            Ok((ws, deployed))
+        };
+        let (mut ws, deployed) = match read() {
+            Ok(r) => r,
+            Err(e) => return failed(e),
+        };
+        if deployed.is_empty() {
+            return Vec::new();
+        }
+        if apply {
+            drop(ws);
+            ws = match open_shared(p, false) {
+                Ok(ws) => ws,
+                Err(e) => return failed(e),
+            };
+        }
+        deployed
+            .into_iter()
+            .map(|d| ProjectSync {
+                path: p.path.clone(),
+                result: ws.sync_id(&d, Direction::CollectionToProject, strategy, apply),
+                id: Some(d),
+            })
+            .collect()
     })
+    .into_iter()
+    .flatten()
+    .collect()
 }

@@ -25,6 +25,11 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     let k = ws.keep(&a.id, &a.reason)?;
     if out.json {
         out.print_json(&crate::json::keep(&k, true));
+    } else if !k.changed {
+        out.line(format!(
+            "{} is synced: its copy matches the collection, so there is nothing to keep (nothing recorded); keep it once it differs on purpose",
+            k.id
+        ));
     } else {
         out.line(format!(
             "kept {} ({}): {}; status reads `kept` until the collection changes, and `sync --all` leaves it alone (`unkeep {}` ends this)",

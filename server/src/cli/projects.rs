@@ -3,7 +3,7 @@
 //! each of them.
 
 use skillmeat_core::collection::{Collection, Env};
-use skillmeat_core::projects::{self, ProjectReport, ProjectSync};
+use skillmeat_core::projects::{self, ProjectReport};
 use skillmeat_core::registry::{self, Known, Registry};
 use skillmeat_core::sync::Strategy;
 use skillmeat_core::{ArtifactId, Error};
@@ -122,31 +122,35 @@ pub fn sync_all(
     let failed = results.iter().filter(|r| r.result.is_err()).count();
     let conflicts = results
         .iter()
-        .filter(|r| matches!(&r.result, Ok(Some(o)) if o.applied && o.has_conflicts()))
+        .filter(|r| matches!(&r.result, Ok(o) if o.applied && o.has_conflicts()))
         .count();
-    let touched: Vec<&ProjectSync> = results
-        .iter()
-        .filter(|r| !matches!(r.result, Ok(None)))
-        .collect();
+    let mut paths: Vec<&std::path::Path> = results.iter().map(|r| r.path.as_path()).collect();
+    paths.dedup();
+    let n = paths.len();
     if out.json {
         out.print_json(&crate::json::sync_all_projects(
-            &id, apply, &touched, failed, conflicts,
+            &id, apply, &results, n, failed, conflicts,
         ));
     } else {
-        if touched.is_empty() {
+        if results.is_empty() {
             out.line(format!("{id} is not deployed in any known project"));
         }
-        for r in &touched {
+        for r in &results {
+            // `.claude`'s deployment is the project's; another root's is named by its id.
+            let at = match &r.id {
+                Some(d) if d.profile.is_some() => format!("{} ({d})", r.path.display()),
+                _ => r.path.display().to_string(),
+            };
             match &r.result {
-                Ok(Some(o)) => out.line(format!("{}: {}", r.path.display(), outcome_words(o))),
-                Err(e) => out.item_error(r.path.display(), e),
-                Ok(None) => {}
+                Ok(o) => out.line(format!("{at}: {}", outcome_words(o))),
+                Err(e) => out.item_error(at, e),
             }
         }
+        let deployments = results.iter().filter(|r| r.id.is_some()).count();
         out.line(format!(
-            "{id}: {} project{}, {failed} failed, {conflicts} with conflicts{}",
-            touched.len(),
-            if touched.len() == 1 { "" } else { "s" },
+            "{id}: {n} project{}, {deployments} deployment{}, {failed} failed, {conflicts} with conflicts{}",
+            if n == 1 { "" } else { "s" },
+            if deployments == 1 { "" } else { "s" },
             if apply {
                 ""
             } else {

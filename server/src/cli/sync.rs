@@ -67,7 +67,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     } else {
         Vec::new()
     };
-    let ids = if a.all {
+    let mut ids = if a.all {
         ws.bulk_ids(direction)?
     } else {
         a.ids
@@ -75,6 +75,14 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
             .map(|q| ws.resolve_id(q))
             .collect::<Result<Vec<_>, _>>()?
     };
+    // An orphaned deployment has no collection copy to take: `--all` reports it and goes on
+    // (named, it is the error it is).
+    let orphaned = if a.all && direction == Direction::CollectionToProject {
+        ws.orphaned(&ids)?
+    } else {
+        Vec::new()
+    };
+    ids.retain(|id| !orphaned.contains(id));
     let bar = if a.all && !out.json {
         let b = ProgressBar::new(ids.len() as u64);
         b.set_style(
@@ -113,9 +121,11 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     for (_, r) in &results {
         summary.add(r);
     }
-    summary.skipped += kept.len();
+    summary.skipped += kept.len() + orphaned.len();
     if out.json {
-        out.print_json(&crate::json::bulk_sync(a.apply, &results, &kept, &summary));
+        out.print_json(&crate::json::bulk_sync(
+            a.apply, &results, &kept, &orphaned, &summary,
+        ));
     } else {
         for (id, r) in &results {
             match r {
@@ -129,14 +139,21 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
                 k.reason
             ));
         }
-        if ids.len() + kept.len() > 1 {
+        for id in &orphaned {
             out.line(format!(
-                "{} fast-forwarded, {} merged clean, {} with conflicts, {} skipped, {} errors",
+                "{id}  skipped: orphaned ({})",
+                crate::json::ORPHAN_REASON
+            ));
+        }
+        if ids.len() + kept.len() + orphaned.len() > 1 {
+            out.line(format!(
+                "{} fast-forwarded, {} merged clean, {} with conflicts, {} skipped, {} error{}",
                 summary.fast_forwarded,
                 summary.merged_clean,
                 summary.conflicts,
                 summary.skipped,
-                summary.errors
+                summary.errors,
+                if summary.errors == 1 { "" } else { "s" }
             ));
         }
         if !a.apply

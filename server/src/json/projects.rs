@@ -156,10 +156,13 @@ pub struct AllProjectsSync {
     pub summary: AllProjectsSummary,
 }
 
-/// One project's `sync` result (the `sync --json` shape), or the error that stopped it alone.
+/// One deployment's `sync` result (the `sync --json` shape), or the error that stopped it (or,
+/// with `id` null, its whole project) alone.
 #[derive(Debug, Serialize)]
 pub struct ProjectSyncResult {
     pub path: String,
+    /// The deployment (`skill:pdf`, `skill:pdf@codex`); null when the project could not be opened.
+    pub id: Option<String>,
     pub result: Option<Value>,
     pub error: Option<String>,
 }
@@ -167,31 +170,34 @@ pub struct ProjectSyncResult {
 #[derive(Debug, Serialize)]
 pub struct AllProjectsSummary {
     pub projects: usize,
+    pub deployments: usize,
     pub failed: usize,
     pub conflicts: usize,
 }
 
-/// `sync ID --all-projects --json`: `touched` are the projects that have `id` deployed.
+/// `sync ID --all-projects --json`: one entry per deployment of `id` (under every profile root)
+/// in the `projects` known projects that have one, or per project that could not be opened.
 pub fn sync_all_projects(
     id: &ArtifactId,
     applied: bool,
-    touched: &[&ProjectSync],
+    results: &[ProjectSync],
+    projects: usize,
     failed: usize,
     conflicts: usize,
 ) -> Value {
-    let listed = touched
+    let listed = results
         .iter()
-        .filter_map(|r| {
+        .map(|r| {
             let (result, error) = match &r.result {
-                Ok(Some(o)) => (Some(sync(o)), None),
+                Ok(o) => (Some(sync(o)), None),
                 Err(e) => (None, Some(e.to_string())),
-                Ok(None) => return None,
             };
-            Some(ProjectSyncResult {
+            ProjectSyncResult {
                 path: r.path.display().to_string(),
+                id: r.id.as_ref().map(ToString::to_string),
                 result,
                 error,
-            })
+            }
         })
         .collect();
     to_value(AllProjectsSync {
@@ -199,7 +205,8 @@ pub fn sync_all_projects(
         applied,
         projects: listed,
         summary: AllProjectsSummary {
-            projects: touched.len(),
+            projects,
+            deployments: results.iter().filter(|r| r.id.is_some()).count(),
             failed,
             conflicts,
         },

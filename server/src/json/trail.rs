@@ -151,10 +151,11 @@ pub struct KeepJson<'a> {
 pub fn keep(k: &KeepOutcome, kept: bool) -> Value {
     to_value(KeepJson {
         id: k.id.to_string(),
-        kept,
+        kept: kept && k.changed,
         reason: k.reason.as_deref(),
         state: k.state.as_str(),
-        changed: (!kept).then_some(k.changed),
+        // `keep` says `changed` only when it recorded nothing (the copy is synced).
+        changed: (!kept || !k.changed).then_some(k.changed),
     })
 }
 

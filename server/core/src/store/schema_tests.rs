@@ -159,6 +159,89 @@ fn schema_7_keeps_one_lineage_per_profile_and_a_schema_5_store_upgrades_through_
 }
 
 #[test]
+fn migration_7_down_keeps_claude_codes_kept_row_and_drops_only_the_other_profiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.db");
+    let store = Store::open(&path).unwrap();
+    let claude = skill("demo");
+    let codex = skill("demo").with_profile(Some("codex"));
+    let other = skill("pdf");
+    for id in [&claude, &codex, &other] {
+        let mut t = Tree::default();
+        t.files
+            .insert("SKILL.md".into(), id.to_string().into_bytes());
+        let v = store
+            .add_version(
+                id,
+                NewVersion {
+                    hash: &id.to_string(),
+                    origin: Origin::Deployment,
+                    parents: &[],
+                    files: Some(&t),
+                    message: None,
+                },
+            )
+            .unwrap();
+        store
+            .set_baseline(id, v.id, "2026-11-29T00:00:00Z", "default")
+            .unwrap();
+    }
+    store.set_kept(&claude, "staging API", Some("c1")).unwrap();
+    store.set_kept(&codex, "codex wording", Some("c2")).unwrap();
+    let kept: Vec<String> = store
+        .all_kept()
+        .unwrap()
+        .into_iter()
+        .map(|(id, k)| format!("{id} {}", k.reason))
+        .collect();
+    assert_eq!(
+        kept,
+        ["skill:demo staging API", "skill:demo@codex codex wording"]
+    );
+    drop(store);
+
+    // Down to 6: the codex keep goes with its lineage; Claude Code's stays on its own row.
+    let store = Store::open_at(&path, 6).unwrap();
+    let rows: Vec<(String, String)> = store
+        .conn()
+        .prepare("SELECT a.name, k.reason FROM kept k JOIN artifacts a ON a.id = k.artifact_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(rows, [("demo".to_string(), "staging API".to_string())]);
+    let dangling: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM kept WHERE artifact_id NOT IN (SELECT id FROM artifacts)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(dangling, 0);
+    let fk: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(fk, 0, "a reference dangles after the down step");
+    drop(store);
+
+    // Up again: the keep reads back on the same deployment, with its collection identity.
+    let store = Store::open(&path).unwrap();
+    let k = store.kept(&claude).unwrap().unwrap();
+    assert_eq!(
+        (k.reason.as_str(), k.collection.as_deref()),
+        ("staging API", Some("c1"))
+    );
+    assert!(store.kept(&codex).unwrap().is_none());
+    assert!(store.kept(&other).unwrap().is_none());
+    assert_eq!(store.deployments().unwrap().len(), 2);
+}
+
+#[test]
 fn newer_schema_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("l.db");

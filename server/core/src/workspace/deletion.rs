@@ -159,7 +159,7 @@ impl Workspace {
                 direction: Some(out.direction.as_str()),
                 strategy: Some(out.strategy.as_str()),
                 result: "conflicts",
-                duration_ms: out.duration_ms,
+                duration_ms: out.elapsed_ms(),
                 conflict_files: &files,
                 detail: Some("modify/delete: the target copy was deleted"),
                 version: None,

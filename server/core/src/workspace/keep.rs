@@ -19,7 +19,8 @@ pub struct KeepOutcome {
     pub reason: Option<String>,
     /// `keep`: the state the keep now stands in for. `unkeep`: the state the artifact reads now.
     pub state: DriftState,
-    /// `unkeep`: false when the artifact was not kept (nothing changed).
+    /// False when nothing was recorded: `unkeep` of an artifact that was not kept, `keep` of a
+    /// copy that does not differ (`synced`).
     pub changed: bool,
 }
 
@@ -73,7 +74,7 @@ impl Workspace {
         let path = self
             .collection_artifacts()
             .ok()
-            .and_then(|m| m.get(id).cloned())
+            .and_then(|m| m.get(&id.base()).cloned())
             .unwrap_or_else(|| self.collection_path(id));
         let h = statcache::hash_artifact(&path, id.kind.shape(), self.cache.get(&path)).ok()?;
         Some(tree::identity(&h.hash, &h.meta))
@@ -101,6 +102,16 @@ impl Workspace {
             return Err(Error::invalid(format!(
                 "{id}'s project copy is {state}; there is nothing to keep — restore it first (`skillmeat-lsp rollback {id} --to deployed`)"
             )));
+        }
+        if state == DriftState::Synced && self.store.kept(&id)?.is_none() {
+            // The copies agree: there is no divergence to keep, and a keep recorded now would
+            // stand for nothing (the next collection change shows either way).
+            return Ok(KeepOutcome {
+                id,
+                reason: Some(reason),
+                state,
+                changed: false,
+            });
         }
         let collection = self.collection_identity(&id);
         self.store.in_tx(|| {

@@ -250,7 +250,7 @@ impl Workspace {
             .into_iter()
             .map(|d| d.id)
             .collect();
-        ids.extend(discover::scan(&self.claude)?.artifacts.into_keys());
+        ids.extend(self.scan_project()?.artifacts.into_keys());
         ids.extend(self.collection_artifacts()?.into_keys());
         ids.sort();
         ids.dedup();
@@ -277,7 +277,7 @@ impl Workspace {
             .into_iter()
             .map(|d| d.id)
             .collect();
-        deployed.extend(discover::scan(&self.claude)?.artifacts.into_keys());
+        deployed.extend(self.scan_project()?.artifacts.into_keys());
         if q.names_profile() || deployed.iter().any(|d| q.matches_name(d)) {
             if let Ok(id) = q.resolve(deployed.iter()) {
                 return Ok(id);

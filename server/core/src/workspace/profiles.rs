@@ -24,6 +24,36 @@ impl Workspace {
         self.status()
     }
 
+    /// Refuses a deployment whose profile is not configured here (SkillMeat's config dropped
+    /// it, or gave its root to another profile): its copy has no known place, and reading or
+    /// writing `.claude`'s instead would mix two deployments.
+    pub fn check_profile(&self, id: &ArtifactId) -> Result<()> {
+        if self.profiles.of(id).is_some() {
+            return Ok(());
+        }
+        Err(Error::not_found(format!(
+            "{id}: no SkillMeat profile `{}` is configured here (the profiles are {}), so its copy has no known place; restore the profile in SkillMeat's platform.defaults, or leave it alone",
+            id.profile_id(),
+            self.profile_names()
+        )))
+    }
+
+    /// The artifacts on disk under every profile root of the project (`.claude` first, then
+    /// `.agents`, ...), each as that profile's deployment id, with what was skipped and why:
+    /// untracked artifacts are found under every root, not only `.claude`.
+    pub fn scan_project(&self) -> Result<crate::discover::Found> {
+        let mut out = crate::discover::Found::default();
+        for profile in &self.profiles.all {
+            if !profile.root(&self.root).is_dir() {
+                continue;
+            }
+            let mut found = crate::discover::scan_profile(&self.root, profile)?;
+            out.artifacts.append(&mut found.artifacts);
+            out.skipped.append(&mut found.skipped);
+        }
+        Ok(out)
+    }
+
     /// The profiles a deploy writes to: those named (`claude`, `codex`, ...), or with `all` every
     /// profile whose root exists in the project (SkillMeat's `--all-profiles`: the roots its
     /// `init --all-profiles` made), `.claude` always among them. Unknown names are an error

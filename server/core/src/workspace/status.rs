@@ -61,7 +61,7 @@ impl Workspace {
         let (ids, mut warnings) = match only {
             Some(only) => (only.to_vec(), Vec::new()),
             None => {
-                let project = discover::scan(&self.claude)?;
+                let project = self.scan_project()?;
                 let mut ids: Vec<ArtifactId> = deployments.iter().map(|d| d.id.clone()).collect();
                 ids.extend(project.artifacts.keys().cloned());
                 ids.sort();
@@ -126,6 +126,15 @@ impl Workspace {
                 profile: self.profile_label(&id),
                 kept: None,
             };
+            if let Err(e) = self.check_profile(&id) {
+                // Its profile is gone from the config (or lost its root to another profile):
+                // where its copy lives is unknown, so nothing is read as its drift.
+                st.state = DriftState::Error;
+                st.error = Some(e.to_string());
+                st.project = None;
+                out.push(st);
+                continue;
+            }
             if let Seen::Failed(e) = &p {
                 st.state = DriftState::Error;
                 st.error = Some(e.to_string());

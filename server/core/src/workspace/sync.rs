@@ -33,9 +33,17 @@ pub struct SyncOutcome {
     /// For the fork strategy: the new artifact.
     pub forked_as: Option<ArtifactId>,
     pub duration_ms: u64,
+    /// When the sync started: what the audit event's duration is measured from (the event is
+    /// written while applying, before `duration_ms` is final).
+    pub(super) started: Instant,
 }
 
 impl SyncOutcome {
+    /// Milliseconds since the sync started.
+    pub(super) fn elapsed_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
     /// Conflicts were left in the result for a person.
     pub fn has_conflicts(&self) -> bool {
         self.plan.conflicts > 0 && self.strategy != Strategy::Overwrite
@@ -76,6 +84,7 @@ impl Workspace {
     ) -> Result<SyncOutcome> {
         let started = Instant::now();
         let id = id.clone();
+        self.check_profile(&id)?;
         if strategy == Strategy::Fork && direction != Direction::ProjectToCollection {
             return Err(Error::invalid("the fork strategy only applies to project-to-collection (it writes the project copy as `<name>-fork`)"));
         }
@@ -131,6 +140,7 @@ impl Workspace {
             kept_previous: None,
             forked_as: None,
             duration_ms: 0,
+            started,
         };
         // A deleted target copy is a change of its own, not something to fill in.
         let deleted = self.deletion_rule(&mut outcome, &sides, apply)?;
@@ -401,7 +411,7 @@ impl Workspace {
                 } else {
                     "conflicts"
                 },
-                duration_ms: out.duration_ms,
+                duration_ms: out.elapsed_ms(),
                 conflict_files: &conflict_files,
                 version: out.version,
                 detail: out
@@ -451,6 +461,32 @@ impl Workspace {
         self.collection =
             crate::collection::Collection::open(&self.collection.root, self.collection.source)?;
         Ok(())
+    }
+
+    /// The deployments among `ids` whose collection copy is gone (`orphaned`): a collection →
+    /// project sync has nothing to take for them, so a bulk sync reports them instead of
+    /// counting them as errors a person could fix by running it again.
+    pub fn orphaned(&self, ids: &[ArtifactId]) -> Result<Vec<ArtifactId>> {
+        let collection = self.collection_artifacts()?;
+        let deployed: Vec<ArtifactId> = self
+            .store
+            .deployments()?
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        Ok(ids
+            .iter()
+            .filter(|id| deployed.contains(id))
+            .filter(|id| {
+                collection
+                    .get(&id.base())
+                    .cloned()
+                    .unwrap_or_else(|| self.collection_path(id))
+                    .symlink_metadata()
+                    .is_err()
+            })
+            .cloned()
+            .collect())
     }
 
     /// Ids a bulk sync (`--all`) covers for a direction.

@@ -392,6 +392,7 @@ impl Workspace {
             kept_previous: None,
             forked_as: None,
             duration_ms: 0,
+            started,
         };
         if apply {
             // The new resolved_sha must stay readable as the next merge base.
