@@ -1,8 +1,9 @@
 //! Checks the invariants of ARCHITECTURE.md that a machine can check: the core knows nothing of
-//! LSP or async, protocol types stay in the language server's folder and its JSON-RPC layer and
-//! URI conversions at its boundary, the server's modules import each other without cycles, every
-//! Rust module opens with a `//!` line, no source file is over 500 lines, and the declared
-//! `rust-version` is at least what every locked dependency needs.
+//! LSP or async, protocol types stay in the language server's folder, `lsp_types` in its handlers
+//! and boundary modules, its JSON-RPC layer and URI conversions at its boundary, the server's
+//! modules import each other without cycles, every Rust module opens with a `//!` line, no
+//! source file is over 500 lines, and the declared `rust-version` is at least what every locked
+//! dependency needs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -350,6 +351,77 @@ fn the_json_rpc_layer_and_uri_conversions_stay_at_the_boundary() {
         "protocol details outside the boundary modules of server/src/lsp:\n{}",
         offenders.join("\n")
     );
+}
+
+/// The modules of `server/src/lsp/` that may name `lsp_types`: the protocol side (the transport,
+/// the main loop and its owner, our requests awaiting answers, what we send, the client's
+/// capabilities, progress, UTF-16 positions, publishing diagnostics, `to_proto`/`from_proto`),
+/// the handlers with the features they call (`handlers/`), and the in-process tests. The rest
+/// (the state and its changes: folders, documents, files, upstream checks, settings, command
+/// arguments, events, the watcher) works in core and plain types.
+const PROTOCOL_SIDE: &[&str] = &[
+    "transport/",
+    "main_loop.rs",
+    "owner.rs",
+    "pending.rs",
+    "client.rs",
+    "caps.rs",
+    "progress.rs",
+    "pos.rs",
+    "publish.rs",
+    "to_proto.rs",
+    "from_proto.rs",
+    "handlers/",
+    "tests/",
+];
+
+/// The files below `lsp` (the language server's folder) outside [`PROTOCOL_SIDE`] whose code
+/// (comments aside) names `lsp_types`.
+fn lsp_types_outside_the_protocol_side(lsp: &Path) -> Vec<String> {
+    rust_files(lsp)
+        .iter()
+        .filter_map(|file| {
+            let rel = file.strip_prefix(lsp).ok()?.display().to_string();
+            if PROTOCOL_SIDE
+                .iter()
+                .any(|a| rel == *a || rel.starts_with(a))
+            {
+                return None;
+            }
+            let text = std::fs::read_to_string(file).ok()?;
+            text.lines()
+                .any(|l| l.split("//").next().unwrap_or("").contains("lsp_types"))
+                .then_some(rel)
+        })
+        .collect()
+}
+
+#[test]
+fn lsp_types_stay_in_the_handlers_and_the_boundary_modules() {
+    let offenders = lsp_types_outside_the_protocol_side(&repo_root().join("server/src/lsp"));
+    assert!(
+        offenders.is_empty(),
+        "modules of server/src/lsp that name lsp_types outside the handlers and the boundary \
+         modules (return core or plain types and convert in the handler or to_proto):\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn the_lsp_types_check_finds_a_state_module_naming_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lsp = dir.path();
+    std::fs::create_dir_all(lsp.join("handlers")).expect("folders");
+    let uses = "//! x\nuse lsp_types::Diagnostic;\n";
+    std::fs::write(lsp.join("state.rs"), uses).expect("write");
+    std::fs::write(lsp.join("handlers/hover.rs"), uses).expect("write");
+    std::fs::write(lsp.join("to_proto.rs"), uses).expect("write");
+    std::fs::write(
+        lsp.join("folders.rs"),
+        "//! lsp_types named in a comment only\n",
+    )
+    .expect("write");
+    assert_eq!(lsp_types_outside_the_protocol_side(lsp), ["state.rs"]);
 }
 
 /// Parses `1.89` or `1.89.0` into comparable (major, minor, patch).

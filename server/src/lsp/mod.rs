@@ -4,47 +4,34 @@
 //! Layout: `transport` (framing that survives any input; reader and writer threads), `main_loop`
 //! (the one thread that owns [`owner::Owner`]: the [`state::State`] and the conversation's
 //! bookkeeping, `pending` our requests awaiting an answer), `handlers` (the dispatch table, one
-//! file per method), `to_proto` / `from_proto` (where LSP and core types meet), `client` (what we
-//! send), `cancel`, `progress`, `event`, `caps`; state's changes by concern: `folders`,
-//! `documents`, `publish`, `diagnostics` (with `choose`), `upstream`, `files` (`watcher`); the
-//! features: `actions`, `lens`, `hover`, `regions`, `commands` (`args`), `settings`, `projects` (the
-//! collection-file lens and hover, registering opened folders); `pos` (UTF-16 positions).
+//! file per method, and the features they call, which build protocol values), `to_proto` /
+//! `from_proto` (where LSP and core types meet), `client` (what we send), `cancel`, `progress`,
+//! `event`, `caps`, `pos` (UTF-16 positions), `publish` (diagnostics sent); state's changes by
+//! concern, in core and plain types only: `folders`, `documents`, `upstream`, `files`
+//! (`watcher`), `settings`, `args` (a command's argument), `buffer_diff`.
 
-mod actions;
 mod args;
 mod buffer_diff;
 mod cancel;
 mod caps;
 mod client;
-mod commands;
-mod compare;
-mod diagnostics;
 mod documents;
 mod event;
 mod files;
 mod folders;
 mod from_proto;
 mod handlers;
-mod hover;
-mod hunk_revert;
-mod lens;
 mod main_loop;
 mod owner;
 mod pending;
 mod pos;
 mod profile_roots;
 mod progress;
-mod projects;
 mod publish;
-mod regions;
 pub mod settings;
 mod state;
 mod to_proto;
-mod trail;
 mod transport;
-mod tree_edit;
-mod untracked;
-mod update_edit;
 mod upstream;
 mod watcher;
 
@@ -64,9 +51,9 @@ pub fn describe() -> serde_json::Value {
     serde_json::json!({
         "name": "skillmeat-lsp",
         "version": env!("CARGO_PKG_VERSION"),
-        "commands": commands::COMMANDS,
+        "commands": handlers::commands::COMMANDS,
         "settings": settings::NAMES,
-        "diagnosticCodes": diagnostics::CODES,
+        "diagnosticCodes": handlers::diagnostics::CODES,
     })
 }
 
