@@ -30,8 +30,9 @@ impl From<Level> for MessageType {
     }
 }
 
-/// What was last published per file, with the document version it carried (the state keeps
-/// it to publish only what changed and to clear what is gone).
+/// What was last published per file, with the document version it carried: the protocol's own
+/// values, as sent (the state keeps them to publish only what changed and to clear what is gone;
+/// `publish` and `handlers/diagnostics` are the modules that read and write them).
 pub type Published = HashMap<PathBuf, (Option<i32>, Vec<lsp_types::Diagnostic>)>;
 
 #[derive(Debug, Clone)]
