@@ -53,6 +53,7 @@ mod lsp_editor_edits;
 mod lsp_flows;
 mod lsp_lens;
 mod lsp_lifecycle;
+mod lsp_logging;
 mod lsp_profiles;
 mod lsp_projects;
 mod lsp_proposals;

@@ -1,8 +1,9 @@
 //! Checks the invariants of ARCHITECTURE.md that a machine can check: the core knows nothing of
-//! LSP or async, protocol types stay in the language server's folder and its JSON-RPC layer and
-//! URI conversions at its boundary, the server's modules import each other without cycles, every
-//! Rust module opens with a `//!` line, and the declared `rust-version` is at least what every
-//! locked dependency needs.
+//! LSP or async, protocol types stay in the language server's folder, `lsp_types` in its handlers
+//! and boundary modules, its JSON-RPC layer and URI conversions at its boundary, the server's
+//! modules import each other without cycles, every Rust module opens with a `//!` line, no
+//! source file is over 500 lines, and the declared `rust-version` is at least what every locked
+//! dependency needs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,6 +19,13 @@ fn repo_root() -> PathBuf {
 
 /// Every `.rs` file below `dir`, skipping build output and installed tools.
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    source_files(dir, &["rs"])
+}
+
+/// Every file below `dir` whose extension is one of `exts`, skipping hidden folders, build
+/// output (`target`, `out`, `dist`), installed packages (`node_modules`) and the e2e suite's
+/// downloaded `runtime`.
+fn source_files(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -28,12 +36,14 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             let name = e.file_name();
             let name = name.to_string_lossy();
-            if name.starts_with('.') || name == "target" || name == "node_modules" {
+            if name.starts_with('.') {
                 continue;
             }
             if p.is_dir() {
-                stack.push(p);
-            } else if name.ends_with(".rs") {
+                if !["target", "node_modules", "out", "dist", "runtime"].contains(&&*name) {
+                    stack.push(p);
+                }
+            } else if p.extension().is_some_and(|x| exts.iter().any(|e| x == *e)) {
                 out.push(p);
             }
         }
@@ -125,6 +135,60 @@ fn every_rust_module_opens_with_a_doc_line() {
         missing.is_empty(),
         "modules without a `//!` opening line:\n{}",
         missing.join("\n")
+    );
+}
+
+/// The most lines a source file may have: past it a file is split along its seams.
+const MAX_LINES: usize = 500;
+
+/// The files below `root` (Rust everywhere; Lua and TypeScript under `editors/`) that are longer
+/// than [`MAX_LINES`], with their line counts.
+fn files_over_the_line_limit(root: &Path) -> Vec<String> {
+    let mut files = source_files(root, &["rs"]);
+    files.extend(source_files(&root.join("editors"), &["lua", "ts"]));
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(f).ok()?.lines().count();
+            (n > MAX_LINES).then(|| {
+                format!(
+                    "{} ({n} lines)",
+                    f.strip_prefix(root).unwrap_or(f).display()
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn no_source_file_is_over_500_lines() {
+    let long = files_over_the_line_limit(&repo_root());
+    assert!(
+        long.is_empty(),
+        "source files over {MAX_LINES} lines (split them along their seams):\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn the_line_limit_check_finds_a_long_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lua = dir.path().join("editors/nvim/lua");
+    std::fs::create_dir_all(&lua).expect("folders");
+    std::fs::create_dir_all(dir.path().join("server/src")).expect("folders");
+    std::fs::create_dir_all(dir.path().join("target")).expect("folders");
+    let lines = |n: usize| "x\n".repeat(n);
+    std::fs::write(dir.path().join("server/src/ok.rs"), lines(MAX_LINES)).expect("write");
+    std::fs::write(dir.path().join("server/src/long.rs"), lines(MAX_LINES + 1)).expect("write");
+    std::fs::write(lua.join("long.lua"), lines(MAX_LINES + 1)).expect("write");
+    std::fs::write(dir.path().join("target/built.rs"), lines(MAX_LINES + 1)).expect("write");
+    assert_eq!(
+        files_over_the_line_limit(dir.path()),
+        [
+            format!("editors/nvim/lua/long.lua ({} lines)", MAX_LINES + 1),
+            format!("server/src/long.rs ({} lines)", MAX_LINES + 1),
+        ]
     );
 }
 
@@ -287,6 +351,77 @@ fn the_json_rpc_layer_and_uri_conversions_stay_at_the_boundary() {
         "protocol details outside the boundary modules of server/src/lsp:\n{}",
         offenders.join("\n")
     );
+}
+
+/// The modules of `server/src/lsp/` that may name `lsp_types`: the protocol side (the transport,
+/// the main loop and its owner, our requests awaiting answers, what we send, the client's
+/// capabilities, progress, UTF-16 positions, publishing diagnostics, `to_proto`/`from_proto`),
+/// the handlers with the features they call (`handlers/`), and the in-process tests. The rest
+/// (the state and its changes: folders, documents, files, upstream checks, settings, command
+/// arguments, events, the watcher) works in core and plain types.
+const PROTOCOL_SIDE: &[&str] = &[
+    "transport/",
+    "main_loop.rs",
+    "owner.rs",
+    "pending.rs",
+    "client.rs",
+    "caps.rs",
+    "progress.rs",
+    "pos.rs",
+    "publish.rs",
+    "to_proto.rs",
+    "from_proto.rs",
+    "handlers/",
+    "tests/",
+];
+
+/// The files below `lsp` (the language server's folder) outside [`PROTOCOL_SIDE`] whose code
+/// (comments aside) names `lsp_types`.
+fn lsp_types_outside_the_protocol_side(lsp: &Path) -> Vec<String> {
+    rust_files(lsp)
+        .iter()
+        .filter_map(|file| {
+            let rel = file.strip_prefix(lsp).ok()?.display().to_string();
+            if PROTOCOL_SIDE
+                .iter()
+                .any(|a| rel == *a || rel.starts_with(a))
+            {
+                return None;
+            }
+            let text = std::fs::read_to_string(file).ok()?;
+            text.lines()
+                .any(|l| l.split("//").next().unwrap_or("").contains("lsp_types"))
+                .then_some(rel)
+        })
+        .collect()
+}
+
+#[test]
+fn lsp_types_stay_in_the_handlers_and_the_boundary_modules() {
+    let offenders = lsp_types_outside_the_protocol_side(&repo_root().join("server/src/lsp"));
+    assert!(
+        offenders.is_empty(),
+        "modules of server/src/lsp that name lsp_types outside the handlers and the boundary \
+         modules (return core or plain types and convert in the handler or to_proto):\n{}",
+        offenders.join("\n")
+    );
+}
+
+#[test]
+fn the_lsp_types_check_finds_a_state_module_naming_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lsp = dir.path();
+    std::fs::create_dir_all(lsp.join("handlers")).expect("folders");
+    let uses = "//! x\nuse lsp_types::Diagnostic;\n";
+    std::fs::write(lsp.join("state.rs"), uses).expect("write");
+    std::fs::write(lsp.join("handlers/hover.rs"), uses).expect("write");
+    std::fs::write(lsp.join("to_proto.rs"), uses).expect("write");
+    std::fs::write(
+        lsp.join("folders.rs"),
+        "//! lsp_types named in a comment only\n",
+    )
+    .expect("write");
+    assert_eq!(lsp_types_outside_the_protocol_side(lsp), ["state.rs"]);
 }
 
 /// Parses `1.89` or `1.89.0` into comparable (major, minor, patch).

@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 
-use lsp_types::{MessageType, TextDocumentContentChangeEvent};
-
+use super::client::Level;
 use super::state::{Doc, State};
-use super::{pos, to_proto};
+use super::to_proto;
 
 impl State {
     pub fn did_open(&mut self, path: PathBuf, text: String, version: i32) {
@@ -23,27 +22,21 @@ impl State {
         }
     }
 
-    /// Applies changes in arrival order, which is the order the client sent them: every handler
-    /// is handled by the owner in arrival order. Versions only have to grow (Neovim numbers
+    /// Applies a document's changes (`apply`: the handler's, which reads the protocol's ranges)
+    /// in arrival order, which is the order the client sent them: every handler is handled by
+    /// the owner in arrival order. Versions only have to grow (Neovim numbers
     /// changes with `b:changedtick`, which skips); a change not newer than the document is stale
     /// and ignored.
-    pub fn did_change(
-        &mut self,
-        path: PathBuf,
-        version: i32,
-        changes: Vec<TextDocumentContentChangeEvent>,
-    ) {
+    pub fn did_change(&mut self, path: PathBuf, version: i32, apply: impl FnOnce(&mut String)) {
         let Some(doc) = self.docs.get_mut(&path) else {
             return;
         };
         if version <= doc.version {
             let current = doc.version;
-            self.log(MessageType::WARNING, format!("skillmeat: ignored a stale change to {} (version {version}, document at {current})", to_proto::uri(&path).map(|u| u.to_string()).unwrap_or_default()));
+            self.log(Level::Warning, format!("skillmeat: ignored a stale change to {} (version {version}, document at {current})", to_proto::uri(&path).map(|u| u.to_string()).unwrap_or_default()));
             return;
         }
-        for c in &changes {
-            pos::apply(&mut doc.text, c);
-        }
+        apply(&mut doc.text);
         doc.version = version;
         if let Some((i, id, _)) = self.locate(&path) {
             self.refresh_artifact(i, &id);
@@ -69,13 +62,13 @@ impl State {
             match ws.adopt_saved(&id, p) {
                 Ok(Some(v)) => {
                     self.log(
-                        MessageType::INFO,
+                        Level::Info,
                         format!("skillmeat: {id}: saved the {what}; recorded as v{v}"),
                     );
                     self.proposals.remove(&(i, id.clone()));
                 }
                 Ok(None) => {}
-                Err(e) => self.log(MessageType::WARNING, format!("skillmeat: {id}: {e}")),
+                Err(e) => self.log(Level::Warning, format!("skillmeat: {id}: {e}")),
             }
         }
         let Some(ws) = self.folders.get_mut(&i).and_then(|f| f.ws.as_mut()) else {
@@ -91,12 +84,12 @@ impl State {
             match ws.resolve(&id.to_string(), None, None) {
                 Ok(r) if r.version.is_some() => {
                     self.log(
-                        MessageType::INFO,
+                        Level::Info,
                         format!("{id}: conflicts resolved and recorded"),
                     );
                 }
                 Ok(_) => {}
-                Err(e) => self.log(MessageType::WARNING, format!("{id}: {e}")),
+                Err(e) => self.log(Level::Warning, format!("{id}: {e}")),
             }
         }
         self.refresh_from_disk(i, &[id]);

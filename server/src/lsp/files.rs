@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use lsp_types::MessageType;
 use skillmeat_core::ArtifactId;
 
+use super::client::Level;
 use super::event::Event;
 use super::state::{FolderId, State};
 use super::watcher::Watcher;
@@ -44,7 +44,7 @@ impl State {
             if rescan {
                 if let Some(ws) = self.folders.get_mut(&i).and_then(|f| f.ws.as_mut()) {
                     if let Err(e) = ws.reimport_if_changed() {
-                        self.log(MessageType::WARNING, format!("skillmeat: {e}"));
+                        self.log(Level::Warning, format!("skillmeat: {e}"));
                     }
                 }
                 self.refresh_folder(i);
@@ -74,7 +74,7 @@ impl State {
         })
         .map_err(|e| {
             self.log(
-                MessageType::WARNING,
+                Level::Warning,
                 format!("skillmeat: file watching unavailable: {e}"),
             )
         })

@@ -1,14 +1,16 @@
 //! Opening workspace folders: each gets a [`Workspace`] over the collection the settings name
 //! (or why it could not open, said once), its artifacts' statuses, and everything published;
-//! a settings change that names another collection opens them again.
+//! a settings change that names another collection opens them again; an opened project joins the
+//! registry of workspaces (`register`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use lsp_types::MessageType;
 use skillmeat_core::collection::{Collection, Env};
+use skillmeat_core::registry::Registry;
 use skillmeat_core::workspace::{Options, Workspace};
 
+use super::client::Level;
 use super::settings::Settings;
 use super::state::{Folder, FolderId, State};
 
@@ -64,13 +66,13 @@ impl State {
         match opened {
             Ok(mut ws) => {
                 for n in ws.take_notes() {
-                    self.log(MessageType::INFO, n);
+                    self.log(Level::Info, n);
                 }
                 ws.interrupt_on(&super::cancel::ENDED);
                 match ws.status() {
                     Ok(r) => {
                         for w in &r.warnings {
-                            self.log(MessageType::WARNING, w.clone());
+                            self.log(Level::Warning, w.clone());
                         }
                         folder.statuses =
                             r.artifacts.into_iter().map(|a| (a.id.clone(), a)).collect();
@@ -78,7 +80,7 @@ impl State {
                     Err(e) => folder.error = Some(e.to_string()),
                 }
                 self.log(
-                    MessageType::INFO,
+                    Level::Info,
                     format!(
                         "skillmeat: {} with collection {} (from {})",
                         root.display(),
@@ -86,7 +88,7 @@ impl State {
                         ws.collection().source.describe()
                     ),
                 );
-                super::projects::register(&ws);
+                register(&ws);
                 folder.ws = Some(ws);
             }
             Err(e) => {
@@ -97,7 +99,7 @@ impl State {
                     ""
                 };
                 let msg = format!("skillmeat: {}: {e}{hint}", root.display());
-                self.show(MessageType::WARNING, msg.clone());
+                self.show(Level::Warning, msg.clone());
                 folder.error = Some(msg);
             }
         }
@@ -121,5 +123,18 @@ impl State {
                 self.publish_folder(i);
             }
         }
+    }
+}
+
+/// Remembers an opened workspace folder (a project, not the collection itself). A state folder
+/// that cannot be written costs the registry, never the folder.
+pub fn register(ws: &Workspace) {
+    let root = ws.root();
+    let collection = std::fs::canonicalize(&ws.collection().root).ok();
+    if collection.as_deref() == Some(root) || !skillmeat_core::workspace::is_project(root) {
+        return;
+    }
+    if let Some(reg) = Registry::from_process() {
+        let _ = reg.register(root);
     }
 }

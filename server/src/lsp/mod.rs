@@ -4,47 +4,35 @@
 //! Layout: `transport` (framing that survives any input; reader and writer threads), `main_loop`
 //! (the one thread that owns [`owner::Owner`]: the [`state::State`] and the conversation's
 //! bookkeeping, `pending` our requests awaiting an answer), `handlers` (the dispatch table, one
-//! file per method), `to_proto` / `from_proto` (where LSP and core types meet), `client` (what we
-//! send), `cancel`, `progress`, `event`, `caps`; state's changes by concern: `folders`,
-//! `documents`, `publish`, `diagnostics` (with `choose`), `upstream`, `files` (`watcher`); the
-//! features: `actions`, `lens`, `hover`, `regions`, `commands` (`args`), `settings`, `projects` (the
-//! collection-file lens and hover, registering opened folders); `pos` (UTF-16 positions).
+//! file per method, and the features they call, which build protocol values), `to_proto` /
+//! `from_proto` (where LSP and core types meet), `client` (what we send), `cancel`, `progress`,
+//! `event`, `caps`, `pos` (UTF-16 positions), `publish` (diagnostics sent), `log` (where log
+//! lines go); state's changes by concern, in core and plain types only: `folders`, `documents`,
+//! `upstream`, `files` (`watcher`), `settings`, `args` (a command's argument), `buffer_diff`.
 
-mod actions;
 mod args;
 mod buffer_diff;
 mod cancel;
 mod caps;
 mod client;
-mod commands;
-mod compare;
-mod diagnostics;
 mod documents;
 mod event;
 mod files;
 mod folders;
 mod from_proto;
 mod handlers;
-mod hover;
-mod hunk_revert;
-mod lens;
+mod log;
 mod main_loop;
 mod owner;
 mod pending;
 mod pos;
 mod profile_roots;
 mod progress;
-mod projects;
 mod publish;
-mod regions;
 pub mod settings;
 mod state;
 mod to_proto;
-mod trail;
 mod transport;
-mod tree_edit;
-mod untracked;
-mod update_edit;
 mod upstream;
 mod watcher;
 
@@ -64,9 +52,9 @@ pub fn describe() -> serde_json::Value {
     serde_json::json!({
         "name": "skillmeat-lsp",
         "version": env!("CARGO_PKG_VERSION"),
-        "commands": commands::COMMANDS,
+        "commands": handlers::commands::COMMANDS,
         "settings": settings::NAMES,
-        "diagnosticCodes": diagnostics::CODES,
+        "diagnosticCodes": handlers::diagnostics::CODES,
     })
 }
 
@@ -76,25 +64,12 @@ pub(super) static SHUT_DOWN: AtomicBool = AtomicBool::new(false);
 /// How long the end of the server waits for the work in flight.
 const STOP_WAIT: Duration = Duration::from_millis(700);
 
-/// The log level from `SKILLMEAT_LOG` (`error`, `warn`, `info`, `debug`, `trace`; default `warn`).
-fn log_level() -> tracing_subscriber::filter::LevelFilter {
-    std::env::var("SKILLMEAT_LOG")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(tracing_subscriber::filter::LevelFilter::WARN)
-}
-
 /// Runs the server on stdin/stdout until the client exits or closes stdin (exit code 0 after
-/// `shutdown`, else 1). Logs go to stderr (and to the client as `window/logMessage`), never to
-/// stdout, which is the transport.
+/// `shutdown`, else 1). Logs go to the client as `window/logMessage` (`log`), never to stdout,
+/// which is the transport; stderr only carries errors said before the client is connected, or
+/// what `SKILLMEAT_LOG` asks for.
 pub fn serve() -> i32 {
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        // Every span (a command, a scan) logs its duration on close.
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_max_level(log_level())
-        .try_init();
+    let log = log::init();
     let cancels = Cancels::default();
     let io = match transport::spawn(std::io::stdin(), std::io::stdout(), cancels.clone()) {
         Ok(io) => io,
@@ -104,6 +79,7 @@ pub fn serve() -> i32 {
         }
     };
     let client = Client::new(io.out.clone());
+    log.connect(client.clone());
     let (events_tx, events) = crossbeam_channel::unbounded();
     let gate = Arc::new(Gate::default());
     let owner = Owner::new(State::new(client.clone(), events_tx), client, cancels);

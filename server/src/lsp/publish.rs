@@ -4,9 +4,10 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use lsp_types::{Diagnostic, MessageType};
+use lsp_types::Diagnostic;
 use skillmeat_core::ArtifactId;
 
+use super::client::Level;
 use super::state::{FolderId, State};
 use super::to_proto;
 
@@ -36,7 +37,7 @@ impl State {
                     folder.statuses.insert(a.id.clone(), a);
                 }
             }
-            Err(e) => self.log(MessageType::WARNING, format!("skillmeat: {e}")),
+            Err(e) => self.log(Level::Warning, format!("skillmeat: {e}")),
         }
         for id in ids {
             self.refresh_artifact(i, id);
@@ -56,7 +57,7 @@ impl State {
             Ok(r) => {
                 folder.statuses = r.artifacts.into_iter().map(|a| (a.id.clone(), a)).collect();
             }
-            Err(e) => self.log(MessageType::WARNING, format!("skillmeat: {e}")),
+            Err(e) => self.log(Level::Warning, format!("skillmeat: {e}")),
         }
         self.publish_folder(i);
         self.lens_refresh();

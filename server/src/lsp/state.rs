@@ -10,13 +10,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crossbeam_channel::Sender;
-use lsp_types::{Diagnostic, MessageType};
 use skillmeat_core::drift::ArtifactStatus;
 use skillmeat_core::workspace::{Proposal, Tier, Workspace};
 use skillmeat_core::ArtifactId;
 
 use super::caps::ClientCaps;
-use super::client::Client;
+use super::client::{Client, Level, Published};
 use super::event::Event;
 use super::settings::Settings;
 use super::watcher::Watcher;
@@ -54,7 +53,7 @@ pub struct State {
     /// Open documents by path (documents that are not local files are none of ours).
     pub docs: HashMap<PathBuf, Doc>,
     /// What was last published per file, with the document version it carried.
-    pub published: HashMap<PathBuf, (Option<i32>, Vec<Diagnostic>)>,
+    pub published: Published,
     /// Which files got diagnostics for each (folder, artifact), to clear them later.
     pub artifact_files: HashMap<(FolderId, ArtifactId), BTreeSet<PathBuf>>,
     /// Upstream `behind` results per (folder, artifact), from the last check.
@@ -100,12 +99,12 @@ impl State {
         self.folders.keys().copied().collect()
     }
 
-    pub fn log(&self, typ: MessageType, msg: impl Into<String>) {
-        self.client.log(typ, msg);
+    pub fn log(&self, level: Level, msg: impl Into<String>) {
+        self.client.log(level, msg);
     }
 
-    pub fn show(&self, typ: MessageType, msg: impl Into<String>) {
-        self.client.show(typ, msg);
+    pub fn show(&self, level: Level, msg: impl Into<String>) {
+        self.client.show(level, msg);
     }
 
     /// The folder holding `path` (the deepest root that contains it).
@@ -146,7 +145,7 @@ impl State {
                 open.iter().map(|(rel, t)| (rel.as_str(), *t)).collect();
             match ws.buffers_status(id, &buffers) {
                 Ok(s) => return Some(s),
-                Err(e) => self.log(MessageType::WARNING, format!("skillmeat: {id}: {e}")),
+                Err(e) => self.log(Level::Warning, format!("skillmeat: {id}: {e}")),
             }
         }
         self.folders[&i].statuses.get(id).cloned()

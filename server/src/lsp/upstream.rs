@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use std::collections::BTreeSet;
 
-use lsp_types::MessageType;
 use skillmeat_core::ArtifactId;
 
+use super::client::Level;
 use super::owner::Owner;
 use super::state::{FolderId, State};
 
@@ -82,10 +82,7 @@ impl State {
                 Ok(_) => {
                     self.upstream_behind.remove(&key);
                 }
-                Err(e) => self.log(
-                    MessageType::WARNING,
-                    format!("skillmeat: upstream of {id}: {e}"),
-                ),
+                Err(e) => self.log(Level::Warning, format!("skillmeat: upstream of {id}: {e}")),
             }
             touched.insert(id.clone());
         }
@@ -102,10 +99,7 @@ impl State {
             };
             match ws.check_upstream(&[]) {
                 Ok(results) => self.record_upstream(i, &results, true),
-                Err(e) => self.log(
-                    MessageType::WARNING,
-                    format!("skillmeat: upstream check: {e}"),
-                ),
+                Err(e) => self.log(Level::Warning, format!("skillmeat: upstream check: {e}")),
             }
         }
     }

@@ -1,10 +1,11 @@
 //! `textDocument/codeAction`: the actions of the diagnostics in range, and the artifact's own
-//! (`lsp::actions`). It changes state: an Update or Merge it offers is remembered as a proposal.
+//! (`actions`, beside it). It changes state: an Update or Merge it offers is remembered as a
+//! proposal.
 
 use lsp_server::{RequestId, ResponseError};
 use lsp_types::{CodeActionParams, CodeActionResponse};
 
-use crate::lsp::actions;
+use crate::lsp::handlers::actions;
 use crate::lsp::owner::Owner;
 
 pub fn run(

@@ -1,11 +1,11 @@
-//! `textDocument/codeLens`: the artifact's lenses and one per conflict region (`lsp::lens`);
-//! on a collection artifact's main file, where it is deployed (`lsp::projects`).
+//! `textDocument/codeLens`: the artifact's lenses and one per conflict region (`lens`);
+//! on a collection artifact's main file, where it is deployed (`projects`).
 
 use lsp_server::ResponseError;
 use lsp_types::{CodeLens, CodeLensParams};
 
+use super::{lens, projects};
 use crate::lsp::state::State;
-use crate::lsp::{lens, projects};
 
 pub fn run(s: &State, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>, ResponseError> {
     let uri = &p.text_document.uri;

@@ -6,6 +6,7 @@ use lsp_types::*;
 use serde_json::Value;
 
 use super::initialized;
+use crate::lsp::client::Level;
 use crate::lsp::owner::Owner;
 use crate::lsp::pending::Pending;
 use crate::lsp::state::State;
@@ -51,7 +52,7 @@ pub fn pulled(o: &mut Owner, r: Result<Value, ResponseError>, startup: bool) {
 fn apply(s: &mut State, v: &Value) {
     let (new, problems) = s.settings.merged(v);
     for p in problems {
-        s.show(MessageType::WARNING, format!("skillmeat: {p}"));
+        s.show(Level::Warning, format!("skillmeat: {p}"));
     }
     s.set_settings(new);
 }

@@ -1,4 +1,4 @@
-//! `workspace/executeCommand` (the commands are `lsp::commands`). The steps that need the
+//! `workspace/executeCommand` (the commands are `commands`, beside it). The steps that need the
 //! client — asking before a destructive command, creating a bulk sync's progress, applying an
 //! accepted region's, Update lens's or reverted hunk's edit — are `Pending` steps; the command
 //! itself runs on the owner, and
@@ -10,11 +10,12 @@ use lsp_server::{RequestId, ResponseError};
 use lsp_types::*;
 use serde_json::{json, Value};
 
+use super::{hunk_revert, update_edit};
 use crate::lsp::args::Args;
-use crate::lsp::commands;
+use crate::lsp::handlers::commands;
 use crate::lsp::owner::Owner;
 use crate::lsp::pending::{Job, Pending};
-use crate::lsp::{hunk_revert, progress, to_proto, update_edit};
+use crate::lsp::{progress, to_proto};
 
 pub fn run(
     o: &mut Owner,

@@ -5,8 +5,9 @@ use lsp_server::{RequestId, ResponseError};
 use lsp_types::*;
 
 use crate::lsp::caps::ClientCaps;
-use crate::lsp::commands::COMMANDS;
+use crate::lsp::client::Level;
 use crate::lsp::from_proto;
+use crate::lsp::handlers::commands::COMMANDS;
 use crate::lsp::owner::Owner;
 
 pub fn run(
@@ -21,7 +22,7 @@ pub fn run(
         let (new, problems) = s.settings.merged(v);
         s.settings = new;
         for p in problems {
-            s.show(MessageType::WARNING, format!("skillmeat: {p}"));
+            s.show(Level::Warning, format!("skillmeat: {p}"));
         }
     }
     o.initialized = true;

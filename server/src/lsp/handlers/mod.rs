@@ -1,6 +1,7 @@
 //! The dispatch table: every method the server handles, how it touches state, and its handler
-//! (one file each in this folder). Every handler runs on the owner (`main_loop`), in arrival
-//! order; the table says which
+//! (one file each in this folder, beside the features they call: the modules that build the
+//! protocol's values, so the state's modules outside this folder never name `lsp_types`). Every
+//! handler runs on the owner (`main_loop`), in arrival order; the table says which
 //!
 //! - **mutate** state (document sync, file and folder events, commands, code actions, which
 //!   remember the proposal they offer), with the workspace folders opened first;
@@ -11,11 +12,25 @@
 //! Our own requests to the client (confirmation, progress, configuration, edits) are answered
 //! later: each is remembered as a `pending::Pending` step, run when its response arrives.
 
+// The handlers' own helpers: the features that build protocol values.
+pub mod actions;
+pub mod commands;
+pub mod compare;
+pub mod diagnostics;
+pub mod hunk_revert;
+pub mod lens;
+pub mod projects;
+pub mod regions;
+pub mod trail;
+pub mod tree_edit;
+pub mod untracked;
+pub mod update_edit;
+
 mod code_action;
 mod code_lens;
 mod configuration;
 mod execute_command;
-mod hover;
+pub mod hover;
 mod initialize;
 mod initialized;
 mod shutdown;

@@ -3,8 +3,8 @@
 
 use lsp_types::*;
 
-use crate::lsp::from_proto;
 use crate::lsp::owner::Owner;
+use crate::lsp::{from_proto, pos};
 
 pub fn did_open(o: &mut Owner, p: DidOpenTextDocumentParams) {
     let d = p.text_document;
@@ -15,8 +15,12 @@ pub fn did_open(o: &mut Owner, p: DidOpenTextDocumentParams) {
 
 pub fn did_change(o: &mut Owner, p: DidChangeTextDocumentParams) {
     if let Some(path) = from_proto::path(&p.text_document.uri) {
-        o.state
-            .did_change(path, p.text_document.version, p.content_changes);
+        let changes = p.content_changes;
+        o.state.did_change(path, p.text_document.version, |text| {
+            for c in &changes {
+                pos::apply(text, c);
+            }
+        });
     }
 }
 

@@ -3,7 +3,7 @@
 use lsp_types::{Position, Range};
 
 use super::{check, modified_skill, render_actions, World, MAIN, SKILL};
-use crate::lsp::actions;
+use crate::lsp::handlers::actions;
 
 fn actions_at(w: &mut World, rel: &str, line: u32) -> String {
     let diags = w.diagnostics_of(rel);

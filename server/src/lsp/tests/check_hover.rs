@@ -3,7 +3,7 @@
 use lsp_types::{HoverContents, Position};
 
 use super::{check, modified_skill, World, MAIN};
-use crate::lsp::hover;
+use crate::lsp::handlers::hover;
 
 fn hover_at(w: &World, rel: &str, line: u32) -> String {
     match hover::hover(&w.state, &w.uri(rel), Position::new(line, 0)) {
@@ -11,7 +11,7 @@ fn hover_at(w: &World, rel: &str, line: u32) -> String {
             HoverContents::Markup(m) => {
                 // The Revert link carries the file's URI percent-encoded.
                 let root = w.dir.path().display().to_string();
-                let encoded = crate::lsp::hunk_revert::encode(&format!("file://{root}"));
+                let encoded = crate::lsp::handlers::hunk_revert::encode(&format!("file://{root}"));
                 w.redact(&m.value.replace(&encoded, "$ROOT_URI"))
             }
             other => format!("{other:?}"),

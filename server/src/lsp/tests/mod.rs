@@ -282,13 +282,13 @@ fn unindent(s: &str) -> String {
 #[test]
 fn every_advertised_command_is_documented() {
     let doc = include_str!("../../../../docs/lsp-extensions.md");
-    for c in super::commands::COMMANDS {
+    for c in super::handlers::commands::COMMANDS {
         assert!(
             doc.contains(&format!("`{c}`")),
             "{c} is not in docs/lsp-extensions.md"
         );
     }
-    for code in super::diagnostics::CODES {
+    for code in super::handlers::diagnostics::CODES {
         assert!(
             doc.contains(&format!("`{code}`")),
             "diagnostic {code} is not documented"

@@ -2,14 +2,14 @@
 //! `drift-kept` hint. Plain functions (core types in, JSON and `lsp_types` values out), so the
 //! wiring into the dispatch and the diagnostics stays a line each.
 
-use super::to_proto::RequestError;
+use crate::lsp::to_proto::RequestError;
 use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range};
 use serde_json::{json, Value};
 use skillmeat_core::drift::{ArtifactStatus, Kept};
 use skillmeat_core::workspace::{LogQuery, Workspace};
 
-use super::args::{failed, invalid, Args};
-use super::pos;
+use crate::lsp::args::{failed, invalid, Args};
+use crate::lsp::pos;
 
 /// The diagnostic code of a kept artifact's hint.
 pub const KEPT_CODE: &str = "drift-kept";

@@ -14,9 +14,9 @@ use skillmeat_core::drift::DriftState;
 use skillmeat_core::workspace::{Proposal, Workspace};
 use skillmeat_core::ArtifactId;
 
-use super::args::{failed, invalid, Args};
-use super::state::{FolderId, State};
-use super::to_proto::RequestError;
+use crate::lsp::args::{failed, invalid, Args};
+use crate::lsp::state::{FolderId, State};
+use crate::lsp::to_proto::RequestError;
 
 /// The command the Update lens runs, and a Merge / Update code action that changes more than
 /// one file.
@@ -200,11 +200,11 @@ mod tests {
         WorkspaceEdit {
             changes: Some(HashMap::from([
                 (
-                    super::super::from_proto::uri("file:///p/s/SKILL.md").unwrap(),
+                    crate::lsp::from_proto::uri("file:///p/s/SKILL.md").unwrap(),
                     e("a\n"),
                 ),
                 (
-                    super::super::from_proto::uri("file:///p/s/reference.md").unwrap(),
+                    crate::lsp::from_proto::uri("file:///p/s/reference.md").unwrap(),
                     e("b\n"),
                 ),
             ])),
@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn a_multi_file_action_runs_the_command() {
-        let uri = super::super::from_proto::uri("file:///p/s/SKILL.md").unwrap();
+        let uri = crate::lsp::from_proto::uri("file:///p/s/SKILL.md").unwrap();
         let (edit, cmd) = for_action(two_files(), "Merge with collection", "skill:s", &uri);
         assert!(edit.is_none());
         assert_eq!(cmd.unwrap().command, COMMAND);

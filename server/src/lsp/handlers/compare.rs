@@ -6,9 +6,9 @@
 use serde_json::{json, Value};
 use skillmeat_core::merge::{self, Choice};
 
-use super::args::{failed, Args};
-use super::state::State;
-use super::to_proto::RequestError;
+use crate::lsp::args::{failed, Args};
+use crate::lsp::state::State;
+use crate::lsp::to_proto::RequestError;
 
 /// The command the region's `Compare` lens (built in `regions`, beside its Accept lenses) runs.
 pub use super::regions::COMPARE as COMMAND;

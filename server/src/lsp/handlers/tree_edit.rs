@@ -8,9 +8,9 @@ use lsp_types::{TextEdit, WorkspaceEdit};
 use skillmeat_core::tree::Tree;
 use skillmeat_core::ArtifactId;
 
-use super::pos;
-use super::state::{FolderId, State};
-use super::to_proto;
+use crate::lsp::pos;
+use crate::lsp::state::{FolderId, State};
+use crate::lsp::to_proto;
 
 /// Text edits that turn the project copy of `id` (open buffers included) into `want`, when that
 /// adds and removes no file and every changed file is text; otherwise `None`.

@@ -15,9 +15,10 @@ use skillmeat_core::merge::{self, Choice, Unterminated};
 use skillmeat_core::workspace::Proposal;
 use skillmeat_core::ArtifactId;
 
-use super::from_proto;
-use super::pos;
-use super::state::{FolderId, State};
+use crate::lsp::client::Level;
+use crate::lsp::from_proto;
+use crate::lsp::pos;
+use crate::lsp::state::{FolderId, State};
 
 fn kind(s: &'static str) -> CodeActionKind {
     CodeActionKind::from(s)
@@ -294,7 +295,7 @@ fn artifact_actions(
                         Some(cmd(title, "skillmeat.sync", json!({ "artifact": a, "direction": "collection-to-project", "strategy": "auto", "uri": uri }))),
                     )),
                 },
-                Err(e) => s.log(lsp_types::MessageType::WARNING, format!("skillmeat: {a}: {e}")),
+                Err(e) => s.log(Level::Warning, format!("skillmeat: {a}: {e}")),
             }
         }
         _ => {}

@@ -9,15 +9,15 @@ use lsp_types::{CodeLens, Command, Position, Range, TextEdit, Url, WorkspaceEdit
 use serde_json::{json, Value};
 use skillmeat_core::merge::{self, Choice};
 
-use super::args::{failed, invalid, Args};
-use super::from_proto;
-use super::pos;
-use super::state::State;
-use super::to_proto::RequestError;
+use crate::lsp::args::{failed, invalid, Args};
+use crate::lsp::from_proto;
+use crate::lsp::pos;
+use crate::lsp::state::State;
+use crate::lsp::to_proto::RequestError;
 
 /// The document's text (the editor buffer when open) and whether its file has an open conflict
 /// record, for a project file of an artifact.
-pub(super) fn text_of(s: &State, uri: &Url) -> Option<(String, String, bool)> {
+pub(crate) fn text_of(s: &State, uri: &Url) -> Option<(String, String, bool)> {
     let path = from_proto::path(uri)?;
     let (i, id, rel) = s.locate(&path)?;
     let text = match s.docs.get(&path) {
@@ -98,7 +98,7 @@ pub fn accept(s: &State, a: &Args) -> Result<Value, RequestError> {
 /// `skillmeat.compareConflict`): the document's text, the file inside its artifact, the region,
 /// and which merge inputs ended without a final newline, so the region gives back each side's
 /// exact bytes.
-pub(super) struct Region {
+pub(crate) struct Region {
     pub uri: Url,
     pub text: String,
     pub rel: String,
@@ -108,7 +108,7 @@ pub(super) struct Region {
 }
 
 /// Reads the `uri` and `region` arguments and finds that region in the document.
-pub(super) fn region_of(s: &State, a: &Args) -> Result<Region, RequestError> {
+pub(crate) fn region_of(s: &State, a: &Args) -> Result<Region, RequestError> {
     let u = a.req("uri")?;
     let uri = from_proto::uri(u).map_err(|e| invalid(format!("`uri`: {e}")))?;
     let index = a

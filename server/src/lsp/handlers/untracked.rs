@@ -13,9 +13,9 @@ use skillmeat_core::drift::{ArtifactStatus, DriftState};
 use skillmeat_core::workspace::AddRequest;
 use skillmeat_core::ArtifactId;
 
-use super::args::{failed, invalid, Args};
-use super::state::{FolderId, State};
-use super::to_proto::RequestError;
+use crate::lsp::args::{failed, invalid, Args};
+use crate::lsp::state::{FolderId, State};
+use crate::lsp::to_proto::RequestError;
 
 pub const COMMAND: &str = "skillmeat.addToCollection";
 

@@ -7,8 +7,8 @@ use skillmeat_core::drift::DriftState;
 use skillmeat_core::merge;
 use skillmeat_core::sync::Strategy;
 
-use super::from_proto;
-use super::state::{FolderId, State};
+use crate::lsp::from_proto;
+use crate::lsp::state::{FolderId, State};
 
 fn lens(title: String, command: &str, args: serde_json::Value) -> CodeLens {
     CodeLens {

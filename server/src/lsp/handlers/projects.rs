@@ -1,6 +1,6 @@
-//! Every project at once, in the editor: the workspace folders the server opens join the
-//! registry of workspaces, and the main file of a collection artifact carries a CodeLens and a
-//! hover saying where it is deployed ("deployed in 4 projects: 1 outdated, 1 modified").
+//! Every project at once, in the editor: the main file of a collection artifact carries a
+//! CodeLens and a hover saying where it is deployed ("deployed in 4 projects: 1 outdated, 1
+//! modified"); the workspace folders the server opens join the registry (`folders::register`).
 //!
 //! Plain functions over [`State`] returning `lsp_types` values, wired into the handlers with a
 //! line each.
@@ -13,24 +13,11 @@ use lsp_types::{
 use skillmeat_core::collection::{Collection, Env};
 use skillmeat_core::projects::{self, ProjectReport};
 use skillmeat_core::registry::{self, Registry};
-use skillmeat_core::workspace::{Tier, Workspace};
+use skillmeat_core::workspace::Tier;
 use skillmeat_core::{discover, ArtifactId};
 
-use super::from_proto;
-use super::state::State;
-
-/// Remembers an opened workspace folder (a project, not the collection itself). A state folder
-/// that cannot be written costs the registry, never the folder.
-pub fn register(ws: &Workspace) {
-    let root = ws.root();
-    let collection = std::fs::canonicalize(&ws.collection().root).ok();
-    if collection.as_deref() == Some(root) || !skillmeat_core::workspace::is_project(root) {
-        return;
-    }
-    if let Some(reg) = Registry::from_process() {
-        let _ = reg.register(root);
-    }
-}
+use crate::lsp::from_proto;
+use crate::lsp::state::State;
 
 /// The collection artifact whose main file `path` is, with the collection holding it.
 fn collection_artifact(s: &State, path: &Path) -> Option<(Collection, ArtifactId)> {

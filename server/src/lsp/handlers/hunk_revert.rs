@@ -9,16 +9,16 @@ use std::collections::HashMap;
 use lsp_types::{TextEdit, Url, WorkspaceEdit};
 use serde_json::{json, Value};
 
-use super::args::{invalid, Args};
-use super::from_proto;
-use super::pos;
-use super::state::State;
-use super::to_proto::RequestError;
+use crate::lsp::args::{invalid, Args};
+use crate::lsp::from_proto;
+use crate::lsp::pos;
+use crate::lsp::state::State;
+use crate::lsp::to_proto::RequestError;
 
 pub const COMMAND: &str = "skillmeat.revertHunk";
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
-pub(super) fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -62,7 +62,7 @@ pub fn execute(s: &State, a: &Args) -> Result<Value, RequestError> {
     };
     let deployed = ws
         .baseline_file(&id, &rel)
-        .map_err(|e| super::args::failed(&e))?
+        .map_err(|e| crate::lsp::args::failed(&e))?
         .ok_or_else(|| invalid(format!("{id}: {rel} has no deployed version to revert to")))?;
     let deployed = String::from_utf8_lossy(&deployed);
     let hunk = super::diagnostics::hunks(&id.to_string(), &rel, &deployed, &text)
@@ -106,7 +106,7 @@ pub fn execute(s: &State, a: &Args) -> Result<Value, RequestError> {
 mod tests {
     #[test]
     fn the_link_carries_the_arguments_encoded() {
-        let uri = super::super::from_proto::uri("file:///p/a%20b/SKILL.md").unwrap();
+        let uri = crate::lsp::from_proto::uri("file:///p/a%20b/SKILL.md").unwrap();
         let l = super::link(&uri, 7);
         assert!(l.starts_with("[Revert this hunk](command:skillmeat.revertHunk?%5B%7B%22"));
         assert!(l.contains("%22line%22%3A7"), "{l}");

@@ -10,7 +10,7 @@ use skillmeat_core::drift::{ArtifactStatus, DriftState};
 use skillmeat_core::hash::short;
 use skillmeat_core::merge;
 
-use super::pos;
+use crate::lsp::pos;
 
 mod choose;
 

@@ -10,11 +10,11 @@ use skillmeat_core::sync::{Direction, Strategy};
 use skillmeat_core::workspace::{Bulk, Summary, SyncOutcome};
 use skillmeat_core::{ArtifactId, Error};
 
-use super::args::{failed, invalid, Args};
-use super::state::{FolderId, State};
-use super::to_proto::RequestError;
-use super::{from_proto, to_proto};
 use crate::json;
+use crate::lsp::args::{failed, invalid, Args};
+use crate::lsp::state::{FolderId, State};
+use crate::lsp::to_proto::RequestError;
+use crate::lsp::{from_proto, to_proto};
 
 /// Every command the server executes, as advertised in `executeCommandProvider`.
 pub const COMMANDS: &[&str] = &[
@@ -114,7 +114,7 @@ pub fn execute(
     let i = folder(s, a)?;
     refuse_unsaved(s, i, command, a)?;
     if let Some(r) = (command == "skillmeat.diff")
-        .then(|| super::buffer_diff::with_buffers(s, i, a))
+        .then(|| crate::lsp::buffer_diff::with_buffers(s, i, a))
         .flatten()
     {
         return r;
