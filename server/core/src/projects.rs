@@ -90,14 +90,20 @@ pub fn report(
     only: Option<&ArtifactId>,
 ) -> Vec<ProjectReport> {
     // The collection is read once for every project (a failed scan: each project's own error).
-    let scan = crate::workspace::scan_collection(collection)
-        .ok()
-        .map(std::sync::Arc::new);
+    let scan = crate::workspace::scan_collection(collection).ok();
+    // So are its copies: hashed once here, not stat'ed file by file in each project.
+    let hashes = scan
+        .as_ref()
+        .map(|s| std::sync::Arc::new(crate::workspace::hash_collection(s)));
+    let scan = scan.map(std::sync::Arc::new);
     each(projects, |p| {
         let read = || -> Result<Vec<Deployment>> {
             let mut ws = open(p, collection, true)?;
             if let Some(scan) = &scan {
                 ws.share_collection_scan(scan.clone());
+            }
+            if let Some(hashes) = &hashes {
+                ws.share_collection_hashes(hashes.clone());
             }
             let status = match only {
                 // Only the one artifact's deployments (under every profile root), when this

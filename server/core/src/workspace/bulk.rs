@@ -63,6 +63,7 @@ impl Workspace {
             created_state: false,
             unfound: Default::default(),
             collection_scan: self.collection_scan.clone(),
+            collection_hashes: self.collection_hashes.clone(),
             interrupt: self.interrupt,
         })
     }

@@ -97,6 +97,10 @@ pub struct Workspace {
     /// The collection's artifacts scanned once for many workspaces (see
     /// [`Workspace::share_collection_scan`]); `None`: scanned on each call.
     collection_scan: Option<std::sync::Arc<BTreeMap<ArtifactId, PathBuf>>>,
+    /// The collection copies' identities hashed once for many workspaces (see
+    /// [`Workspace::share_collection_hashes`]); `None`: each is checked through this
+    /// workspace's stat cache.
+    collection_hashes: Option<std::sync::Arc<CollectionHashes>>,
     /// When set, a running `status` stops hashing and fails (see [`Workspace::interrupt_on`]).
     interrupt: Option<&'static std::sync::atomic::AtomicBool>,
 }
@@ -167,6 +171,7 @@ impl Workspace {
             created_state,
             unfound: Default::default(),
             collection_scan: None,
+            collection_hashes: None,
             interrupt: None,
         };
         ws.import_if_changed()?;
@@ -242,6 +247,14 @@ impl Workspace {
         self.collection_scan = Some(scan);
     }
 
+    /// Uses `hashes` (from [`hash_collection`] over the same collection, just now) for the
+    /// collection copies instead of checking each through this workspace's stat cache: for
+    /// short-lived read-only workspaces opened over many projects at once, which would otherwise
+    /// each stat every file of the same collection.
+    pub fn share_collection_hashes(&mut self, hashes: std::sync::Arc<CollectionHashes>) {
+        self.collection_hashes = Some(hashes);
+    }
+
     /// Every id this workspace knows: deployed, in the project, or in the collection.
     pub fn known_ids(&self) -> Result<Vec<ArtifactId>> {
         let mut ids: Vec<ArtifactId> = self
@@ -313,6 +326,20 @@ impl Workspace {
 
 /// Artifacts in `collection`: those found on disk plus those its manifest lists (what
 /// [`Workspace::collection_artifacts`] returns).
+/// The content hash and modes/folders/links digest of collection copies, by path.
+pub type CollectionHashes = std::collections::HashMap<PathBuf, (String, String)>;
+
+/// Hashes every collection copy of `scan` once (reading its files; a copy that cannot be read is
+/// left out, so each workspace reports it itself), for [`Workspace::share_collection_hashes`].
+pub fn hash_collection(scan: &BTreeMap<ArtifactId, PathBuf>) -> CollectionHashes {
+    scan.iter()
+        .filter_map(|(id, path)| {
+            let h = crate::statcache::hash_artifact(path, id.kind.shape(), None).ok()?;
+            Some((path.clone(), (h.hash, h.meta)))
+        })
+        .collect()
+}
+
 pub fn scan_collection(collection: &Collection) -> Result<BTreeMap<ArtifactId, PathBuf>> {
     let found = discover::scan(&collection.root)?;
     let mut all = found.artifacts;

@@ -82,7 +82,12 @@ impl Workspace {
                 id.kind.shape(),
             ));
         }
-        let mut seen = hash_all(&jobs, &self.cache, self.interrupt);
+        let mut seen = hash_all(
+            &jobs,
+            &self.cache,
+            self.collection_hashes.as_deref(),
+            self.interrupt,
+        );
         if self
             .interrupt
             .is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst))
@@ -339,6 +344,7 @@ impl Workspace {
 fn hash_all(
     jobs: &[(PathBuf, Shape)],
     cache: &statcache::StatCache,
+    shared: Option<&super::CollectionHashes>,
     interrupt: Option<&std::sync::atomic::AtomicBool>,
 ) -> Vec<Seen> {
     // One open handle per parent folder (`.claude/skills`, `<collection>/commands`, ...); there
@@ -358,6 +364,14 @@ fn hash_all(
     let one = |(path, shape): &(PathBuf, Shape)| -> Seen {
         if interrupt.is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed)) {
             return Seen::Absent;
+        }
+        if let Some((hash, meta)) = shared.and_then(|s| s.get(path)) {
+            return Seen::Hashed(Hashed {
+                hash: hash.clone(),
+                meta: meta.clone(),
+                tree: None,
+                fresh: None,
+            });
         }
         let parent = path.parent().map(Path::as_os_str);
         let base = bases
