@@ -122,3 +122,59 @@ impl Workspace {
             .collect()
     }
 }
+
+impl Workspace {
+    /// The deployments among `ids` whose collection copy is gone (`orphaned`): a collection →
+    /// project sync has nothing to take for them, so a bulk sync reports them instead of
+    /// counting them as errors a person could fix by running it again.
+    pub fn orphaned(&self, ids: &[ArtifactId]) -> Result<Vec<ArtifactId>> {
+        let collection = self.collection_artifacts()?;
+        let deployed: Vec<ArtifactId> = self
+            .store
+            .deployments()?
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        Ok(ids
+            .iter()
+            .filter(|id| deployed.contains(id))
+            .filter(|id| {
+                collection
+                    .get(&id.base())
+                    .cloned()
+                    .unwrap_or_else(|| self.collection_path(id))
+                    .symlink_metadata()
+                    .is_err()
+            })
+            .cloned()
+            .collect())
+    }
+
+    /// Ids a bulk sync (`--all`) covers for a direction.
+    pub fn bulk_ids(&self, direction: Direction) -> Result<Vec<ArtifactId>> {
+        Ok(match direction {
+            Direction::UpstreamToCollection => self
+                .collection
+                .manifest
+                .iter()
+                .filter(|(_, m)| m.upstream.is_some())
+                .map(|(id, _)| id.clone())
+                .collect(),
+            _ => {
+                // A kept copy differs on purpose: `--all` leaves it alone; naming it syncs it.
+                let kept: Vec<ArtifactId> = self
+                    .store
+                    .all_kept()?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect();
+                self.store
+                    .deployments()?
+                    .into_iter()
+                    .map(|d| d.id)
+                    .filter(|id| !kept.contains(id))
+                    .collect()
+            }
+        })
+    }
+}
