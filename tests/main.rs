@@ -12,6 +12,7 @@ mod cli_deletion;
 mod cli_deploy_history;
 mod cli_discovery;
 mod cli_drift;
+mod cli_first_use;
 mod cli_hook_mcp;
 mod cli_json;
 mod cli_keep;
