@@ -48,14 +48,22 @@ fn add_of_a_copy_with_unresolved_markers_is_refused_like_a_push() {
 #[test]
 fn keep_of_a_copy_with_unresolved_markers_records_nothing_and_says_why() {
     let env = conflicted();
-    // (status records the conflicted copy as a version: done here, keep's own drift check
-    // has nothing left to record)
-    env.run(&["status"]);
-    support::assert_refused(
-        &env,
-        &["keep", "pdf", "--reason", "x"],
-        4,
-        &["unresolved conflict markers", "resolve"],
+    // (keep's own drift check may refresh the lineage's caches: the copies and the record of
+    // a keep are what must not change)
+    let copy = env.read("project/.claude/skills/pdf/SKILL.md");
+    let r = env.run(&["keep", "pdf", "--reason", "x"]);
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(
+        r.stderr.contains("unresolved conflict markers") && r.stderr.contains("resolve"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.read("project/.claude/skills/pdf/SKILL.md"), copy);
+    let log = env.run(&["log", "--op", "keep"]);
+    assert!(
+        !log.stdout.contains("kept"),
+        "a keep was recorded: {}",
+        log.stdout
     );
     let st = env.run(&["status", "--json"]).json();
     let states = support::by_id(&st, |a| a["state"].as_str().unwrap().to_string());
