@@ -367,3 +367,96 @@ fn after_our_sync_every_root_is_current_and_sync_check_agrees_and_our_profile_de
     assert_eq!(s["skill:other@codex"].0, "modified", "{s:?}");
     assert_eq!(s["skill:other@gemini"].0, "synced", "{s:?}");
 }
+
+/// A project SkillMeat set up with `init --all-profiles` (every root's deployed file reads
+/// `deployed = []`) and deployed demo to `.claude` only; the person edited that copy. Our first
+/// command there, `deploy demo --all-profiles --overwrite`, works: the edit is kept as a version
+/// (it used to be lost with a `.skillmeat/` deleted after SkillMeat's own file was called
+/// malformed), every root gets the copy, and SkillMeat's `sync-check` finds no drift.
+#[test]
+fn a_project_skillmeat_initialised_for_every_profile_takes_our_deploy_to_all_of_them() {
+    let Some(bin) = skillmeat() else { return };
+    let env = Env::new("");
+    let text = "---\nname: demo\ndescription: demo skill\n---\none\ntwo\n";
+    env.write("src/demo/SKILL.md", text);
+    let root = env.root().to_path_buf();
+    sm(&bin, &env, &root, &["collection", "create", "default"]);
+    let src = env.path("src/demo").display().to_string();
+    sm(&bin, &env, &root, &["add", "skill", &src, "--yes"]);
+    sm(
+        &bin,
+        &env,
+        &env.project(),
+        &["init", "--all-profiles", "--no-input"],
+    );
+    let roots = [".claude", ".agents", ".gemini", ".cursor"];
+    for r in roots {
+        let t = env.read(&format!("project/{r}/.skillmeat-deployed.toml"));
+        assert!(
+            t.contains("deployed = []"),
+            "{r}: SkillMeat's init wrote {t:?}"
+        );
+    }
+    let project = env.project().display().to_string();
+    let s = env.run_raw(&["--workspace", &project, "status"]);
+    assert_eq!(s.code, 0, "{s:?}");
+    sm(
+        &bin,
+        &env,
+        &root,
+        &["deploy", "demo", "--project", &project],
+    );
+    env.write(
+        "project/.claude/skills/demo/SKILL.md",
+        &format!("{text}THE PERSON'S PARAGRAPH\n"),
+    );
+    let r = env.run_raw(&[
+        "--workspace",
+        &project,
+        "deploy",
+        "demo",
+        "--all-profiles",
+        "--overwrite",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("previous project copy kept as v"),
+        "{r:?}"
+    );
+    let h = env.run_raw(&[
+        "--workspace",
+        &project,
+        "diff",
+        "demo",
+        "--from",
+        "v2",
+        "--to",
+        "collection",
+    ]);
+    assert!(
+        h.stdout.contains("THE PERSON'S PARAGRAPH"),
+        "the edit is not in v2: {h:?}"
+    );
+    let s = ours(&env);
+    for id in [
+        "skill:demo",
+        "skill:demo@codex",
+        "skill:demo@gemini",
+        "skill:demo@cursor",
+    ] {
+        assert_eq!(
+            s.get(id).map(|x| x.0.as_str()),
+            Some("synced"),
+            "{id}: {s:?}"
+        );
+    }
+    for r in roots {
+        assert_eq!(
+            env.read(&format!("project/{r}/skills/demo/SKILL.md")),
+            text,
+            "{r}"
+        );
+    }
+    let t = theirs(&bin, &env);
+    assert!(t.is_empty(), "SkillMeat sees drift after our deploy: {t:?}");
+}

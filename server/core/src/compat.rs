@@ -73,6 +73,8 @@ fn read_as(path: &Path, profile: Option<&Profile>) -> Result<Option<Read>> {
     let mut out = Read::default();
     let tables = match doc.get("deployed") {
         None => return Ok(Some(out)),
+        // SkillMeat's `init` writes `deployed = []`: no deployments yet.
+        Some(item) if is_empty_array(item) => return Ok(Some(out)),
         Some(item) => item.as_array_of_tables().ok_or_else(|| {
             Error::malformed(format!(
                 "{}: `deployed` is not an array of tables ([[deployed]]); fix or delete the file (SkillMeat rewrites it on its next deploy) — nothing was read or written",
@@ -96,6 +98,11 @@ fn read_as(path: &Path, profile: Option<&Profile>) -> Result<Option<Read>> {
         }
     }
     Ok(Some(out))
+}
+
+/// `deployed = []` (an inline array with nothing in it), as SkillMeat's `init` writes it.
+fn is_empty_array(item: &Item) -> bool {
+    item.as_array().is_some_and(|a| a.is_empty())
 }
 
 fn entry(t: &Table, profile: Option<&Profile>) -> std::result::Result<Option<Deployed>, String> {
@@ -200,7 +207,7 @@ pub fn record(path: &Path, baselines: &[Baseline<'_>], create: bool) -> Result<b
         None => String::new(),
     };
     let mut doc = parse(path, &text)?;
-    if !doc.contains_key("deployed") {
+    if !doc.contains_key("deployed") || doc.get("deployed").is_some_and(is_empty_array) {
         doc.insert("deployed", Item::ArrayOfTables(ArrayOfTables::new()));
     }
     let tables = doc

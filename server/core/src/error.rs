@@ -55,6 +55,10 @@ pub enum Error {
 }
 
 fn hint_suffix(e: &std::io::Error) -> &'static str {
+    // ENOSPC, EDQUOT: writes go to a temporary name first and are undone on failure.
+    if matches!(e.raw_os_error(), Some(28 | 122)) {
+        return " (the disk or your quota is full; the write was not made — free some space and run the command again)";
+    }
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => " (check the file's permissions)",
         std::io::ErrorKind::NotFound => " (the path does not exist)",

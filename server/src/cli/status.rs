@@ -109,7 +109,12 @@ fn kept_note(
             "\n      kept: {} ({} on purpose since {}; `skillmeat-lsp unkeep {id}` ends it)",
             k.reason, k.drift, k.kept_at
         )
-    } else {
+    } else if state == DriftState::Synced {
         format!("\n      kept: {} (the copies agree now)", k.reason)
+    } else {
+        format!(
+            "\n      kept: {} (not in effect while the copy reads {state}; `skillmeat-lsp unkeep {id}` ends it)",
+            k.reason
+        )
     }
 }

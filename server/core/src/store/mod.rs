@@ -38,6 +38,8 @@ pub struct Store {
     /// Opened below schema 7 (tests of older schemas): artifact rows have no `profile` column,
     /// so only Claude Code's ids exist.
     before_profiles: std::cell::Cell<bool>,
+    /// An artifact write began through this store (see [`Store::artifact_written`]).
+    artifact_written: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -64,6 +66,7 @@ impl Store {
             conn,
             path,
             before_profiles: Default::default(),
+            artifact_written: Default::default(),
         };
         store.migrate(schema::latest())?;
         Ok(store)
@@ -93,12 +96,21 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             before_profiles: Default::default(),
+            artifact_written: Default::default(),
         };
-        store.check_ours()?;
         store
             .conn
             .busy_timeout(std::time::Duration::from_secs(10))
             .map_err(|e| store.err(e))?;
+        // One read transaction: another process creating this database at the same time is
+        // seen before or after its migration, never half way (tables without our id).
+        store
+            .conn
+            .execute_batch("BEGIN")
+            .map_err(|e| store.err(e))?;
+        let checked = store.check_ours();
+        let _ = store.conn.execute_batch("COMMIT");
+        checked?;
         store
             .conn
             .execute_batch(
@@ -108,6 +120,16 @@ impl Store {
         store.migrate(target)?;
         store.before_profiles.set(target < 7);
         Ok(store)
+    }
+
+    /// Whether an artifact write began through this store ([`crate::sync::write::Writer::apply`]):
+    /// from then on what it recorded (a person's replaced copy kept as a version) must stay.
+    pub fn artifact_written(&self) -> bool {
+        self.artifact_written.get()
+    }
+
+    pub(crate) fn mark_artifact_written(&self) {
+        self.artifact_written.set(true);
     }
 
     pub fn path(&self) -> &Path {
@@ -198,6 +220,13 @@ impl Store {
         )))
     }
 
+    /// SQLite's `data_version`: changes when another connection commits to the database.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
     pub fn schema_version(&self) -> Result<u32> {
         self.conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -214,15 +243,21 @@ impl Store {
         self.conn
             .execute_batch("PRAGMA foreign_keys = OFF;")
             .map_err(|e| self.err(e))?;
-        let done = self.migrate_steps(current, target);
+        let done = self.migrate_steps(target);
         self.conn
             .execute_batch("PRAGMA foreign_keys = ON;")
             .map_err(|e| self.err(e))?;
         done
     }
 
-    fn migrate_steps(&self, current: u32, target: u32) -> Result<()> {
+    fn migrate_steps(&self, target: u32) -> Result<()> {
         self.in_tx(|| {
+            // Another process may have migrated between our read and this transaction (two
+            // opening a new project at once): go from what is there now.
+            let current = self.schema_version()?;
+            if current == target {
+                return Ok(());
+            }
             if current < target {
                 for m in schema::MIGRATIONS
                     .iter()

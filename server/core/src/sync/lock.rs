@@ -175,7 +175,12 @@ fn try_take(path: &Path) -> Result<Option<Lock>> {
             }
             f.sync_all()
         };
-        write(&mut file).map_err(|e| Error::io(path, e))?;
+        if let Err(e) = write(&mut file) {
+            // Ours (we hold its flock) but not a lock anyone can read: never leave it behind
+            // (a full disk fails here).
+            let _ = fs::remove_file(path);
+            return Err(Error::io(path, e));
+        }
         return Ok(Some(Lock {
             path: path.to_path_buf(),
             _file: file,

@@ -83,6 +83,7 @@ impl Writer {
         new: Option<&Tree>,
     ) -> Result<Applied> {
         let shape = self.id.kind.shape();
+        store.mark_artifact_written();
         let swap = match new {
             Some(tree) => {
                 // Content and modes, folders, links: a chmod since the plan is a change too.

@@ -91,6 +91,20 @@ impl Workspace {
         };
         let id = ArtifactId::new(fetched.kind, &fetched.name)?;
         self.ensure_new(&id)?;
+        // Every way into the collection refuses what a sync left unresolved, as push does.
+        let hits = super::unresolved_markers(&fetched.tree, &[]);
+        if let Some(h) = hits.first() {
+            return Err(Error::conflict(format!(
+                "{}: {}:{} still holds unresolved conflict markers{}; nothing was added. Resolve them first (in the editor, or `skillmeat-lsp resolve ID --take ours|theirs|both` for a deployed copy), then add again",
+                fetched.describe,
+                h.file,
+                h.line,
+                match hits.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more file{})", n - 1, if n == 2 { "" } else { "s" }),
+                }
+            )));
+        }
         let shape = id.kind.shape();
         let hash = fetched.tree.content_hash(shape);
         let dest = crate::discover::artifact_path(&self.collection.root, &id);

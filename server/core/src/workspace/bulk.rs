@@ -61,6 +61,7 @@ impl Workspace {
             profiles: self.profiles.clone(),
             notes: Vec::new(),
             created_state: false,
+            state: None,
             unfound: Default::default(),
             collection_scan: self.collection_scan.clone(),
             collection_hashes: self.collection_hashes.clone(),

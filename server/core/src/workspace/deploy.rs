@@ -144,6 +144,9 @@ impl Workspace {
                 modified,
             });
         }
+        // Every target's deployed file before the first write: a deploy to several profile
+        // roots must not write one and then fail on another's file.
+        self.check_deployed_files(&plan.iter().map(|p| &p.id).collect::<Vec<_>>())?;
         plan.into_iter().map(|p| self.deploy_one(p)).collect()
     }
 

@@ -95,6 +95,12 @@ impl Workspace {
             .artifacts
             .into_iter()
             .next();
+        if let Some((file, line)) = st.as_ref().and_then(|s| s.unresolved.clone()) {
+            // A keep never stands in for markers a sync left: `kept` would be untrue.
+            return Err(Error::conflict(format!(
+                "{id}'s project copy still holds unresolved conflict markers ({file}:{line}); a keep cannot stand in for them, so nothing was recorded. Resolve them first (in the editor, or `skillmeat-lsp resolve {id} --take ours|theirs|both`), then keep it"
+            )));
+        }
         let (state, version) = st
             .map(|s| (s.kept.map(|k| k.drift).unwrap_or(s.state), s.version))
             .unwrap_or((DriftState::Removed, None));

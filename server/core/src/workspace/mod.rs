@@ -13,11 +13,13 @@ mod history;
 mod import;
 mod keep;
 mod markers;
+mod precheck;
 mod profiles;
 mod proposal;
 mod resolve;
 mod revision;
 mod rollback;
+mod state;
 mod status;
 mod sync;
 mod tag;
@@ -91,6 +93,9 @@ pub struct Workspace {
     notes: Vec<String>,
     /// This open created `.skillmeat/`; see [`Workspace::discard_if_new`].
     created_state: bool,
+    /// The shared hold on `.skillmeat/` (`None`: in memory, or a worker of an owner that holds
+    /// it), with the database's `data_version` when it was opened.
+    state: Option<(state::StateHold, i64)>,
     /// Versions known only by hash whose content was searched for and not found since the last
     /// disk check.
     unfound: std::cell::RefCell<std::collections::HashSet<i64>>,
@@ -135,11 +140,18 @@ impl Workspace {
         crate::apply::check_no_link_out(&root, crate::store::DIR_NAME, "the project")?;
         let state_dir = root.join(crate::store::DIR_NAME);
         let in_memory = opts.read_only && !is_project(&root);
-        let created_state = !in_memory && !state_dir.exists();
         if !state_dir.join(crate::store::DB_NAME).exists() {
             // First use: a malformed SkillMeat file must fail before we create anything.
             crate::compat::read(&crate::compat::path_in(&claude))?;
         }
+        // Created here (not merely missing when we looked): two processes opening a new
+        // project at once create it once, and only the creator may remove it.
+        let (hold, created_state) = if in_memory {
+            (None, false)
+        } else {
+            let (h, created) = state::hold(&state_dir)?;
+            (Some(h), created)
+        };
         let opened = if in_memory {
             Store::open_in_memory()
         } else {
@@ -148,11 +160,15 @@ impl Workspace {
         let store = match opened {
             Ok(s) => s,
             Err(e) => {
-                if created_state {
+                if created_state && hold.as_ref().is_some_and(|h| h.sole()) {
                     let _ = std::fs::remove_dir_all(&state_dir);
                 }
                 return Err(e);
             }
+        };
+        let state = match hold {
+            Some(h) => Some((h, store.data_version()?)),
+            None => None,
         };
         let recovered = crate::sync::apply::recover(&store)?;
         let cache = store.load_stat_cache()?;
@@ -169,6 +185,7 @@ impl Workspace {
                 .collect(),
             profiles,
             created_state,
+            state,
             unfound: Default::default(),
             collection_scan: None,
             collection_hashes: None,
@@ -180,12 +197,24 @@ impl Workspace {
 
     /// Removes the `.skillmeat/` state this open created, after a command failed on a workspace
     /// that had none, so bad input leaves no trace. Later opens import SkillMeat's records anew.
+    /// It stays once an artifact write began (a person's replaced copy may be stored only
+    /// there), and when another process has it open or committed to it since this open.
     pub fn discard_if_new(self) {
-        if self.created_state {
-            let dir = self.root.join(crate::store::DIR_NAME);
-            drop(self.store);
-            let _ = std::fs::remove_dir_all(dir);
+        if !self.created_state || self.store.artifact_written() {
+            return;
         }
+        let Some((hold, opened_at)) = self.state else {
+            return;
+        };
+        // Exclusive first: from here on nobody else can open the folder, so what the database
+        // says about other writers stays true until it is gone.
+        if !hold.sole() || self.store.data_version().ok() != Some(opened_at) {
+            return;
+        }
+        let dir = self.root.join(crate::store::DIR_NAME);
+        drop(self.store);
+        let _ = std::fs::remove_dir_all(dir);
+        drop(hold);
     }
 
     pub fn root(&self) -> &Path {

@@ -71,6 +71,7 @@ impl Workspace {
         if path.symlink_metadata().is_err() {
             return Ok(None);
         }
+        self.check_deployed_files(&[id])?;
         let _lock = lock::acquire(&path, &id.to_string(), LOCK_TIMEOUT)?;
         let saved = tree::read_artifact(&path, shape)?;
         if saved.content_hash(shape) != p.plan.result_hash {

@@ -74,6 +74,7 @@ impl Workspace {
                 path.display()
             )));
         }
+        self.check_deployed_files(&[&id])?;
         let writer = Writer::begin(&id, &path, super::sync::LOCK_TIMEOUT)?;
         let before = writer.read_target()?.unwrap_or_default();
         let mut tree = before.clone();

@@ -27,6 +27,7 @@ impl Workspace {
         let target = self.resolve_rev(&id, rev)?;
         let shape = id.kind.shape();
         let path = self.project_path(&id);
+        self.check_deployed_files(&[&id])?;
         let writer = Writer::begin(&id, &path, super::sync::LOCK_TIMEOUT)?;
         let current = writer.read_target()?;
         // Identities: a rollback that only brings modes, folders or links back is a change too.

@@ -91,6 +91,10 @@ impl Workspace {
         if direction == Direction::UpstreamToCollection {
             return self.sync_upstream(&id, strategy, apply);
         }
+        if apply {
+            // The write is recorded in the deployed file of the id's root: check it can be.
+            self.check_deployed_files(&[&id])?;
+        }
         // Plan under the target's lock when applying (step 1 of the one write path), so two
         // processes syncing the same artifact take turns: the second plans against what the
         // first wrote. (A fork writes a new artifact; `apply_sync` locks that one itself.)
