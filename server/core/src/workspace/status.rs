@@ -306,6 +306,7 @@ impl Workspace {
             }
         }
         for (profile, list) in by_profile {
+            crate::apply::check_profile_root(&self.root, &profile)?;
             let path = compat::path_in(&profile.root(&self.root));
             let entries: Vec<compat::Baseline<'_>> = list
                 .iter()
