@@ -246,9 +246,10 @@ mod tests {
         std::os::unix::fs::symlink(root.join("outside"), root.join("p/.agents")).unwrap();
         let id = crate::id::ArtifactId::new(crate::id::ArtifactType::Skill, "pdf").unwrap();
         let target = root.join("p/.agents/skills/pdf");
-        let err = crate::sync::write::Writer::begin(&id, &target, std::time::Duration::ZERO)
-            .err()
-            .expect("refused");
+        let Err(err) = crate::sync::write::Writer::begin(&id, &target, std::time::Duration::ZERO)
+        else {
+            panic!("a write through .agents -> outside was not refused");
+        };
         assert!(err.to_string().contains("symlink"), "{err}");
         assert_eq!(fs::read_dir(root.join("outside")).unwrap().count(), 0);
     }
