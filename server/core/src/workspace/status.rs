@@ -56,6 +56,7 @@ impl Workspace {
     /// Drift of just `only` (every artifact when `None`): what a file event needs to refresh.
     pub fn status_of(&mut self, only: Option<&[ArtifactId]>) -> Result<StatusReport> {
         self.unfound.borrow_mut().clear();
+        self.check_profile_roots()?;
         let deployments = self.store.deployments()?;
         let collection = self.collection_artifacts()?;
         let (ids, mut warnings) = match only {
