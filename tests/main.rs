@@ -22,6 +22,7 @@ mod cli_merge_file_git;
 mod cli_newcomer;
 mod cli_newcomer_sync;
 mod cli_profile_commands;
+mod cli_profile_links;
 mod cli_profiles;
 mod cli_projects;
 mod cli_projects_profiles;

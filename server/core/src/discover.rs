@@ -70,6 +70,7 @@ pub fn scan(tier_root: &Path) -> Result<Found> {
 /// its folder there (the profile's path map), as that profile's deployments
 /// (`skill:x@codex`; bare ids for Claude Code's `.claude`). A missing root is empty.
 pub fn scan_profile(project: &Path, profile: &Profile) -> Result<Found> {
+    crate::apply::check_profile_root(project, profile)?;
     let root = profile.root(project);
     let dirs: Vec<(ArtifactType, PathBuf)> = profile
         .supported

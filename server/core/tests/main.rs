@@ -12,3 +12,4 @@ mod merge_fuzz;
 mod merge_git;
 mod merge_props;
 mod merge_resolve_exact;
+mod profile_links;

@@ -109,7 +109,7 @@ impl Workspace {
             self.refuse_markers(&id, &source, false, "deploy", "collection")?;
             let hash = source.content_hash(shape);
             let ident = source.identity(shape);
-            let dest = self.project_path(&id);
+            let dest = self.project_copy(&id)?;
             let existing = if dest.symlink_metadata().is_ok() {
                 let t = tree::read_artifact(&dest, shape)
                     .map_err(|e| e.context(format!("cannot deploy {id} over its project copy")))?;

@@ -83,6 +83,7 @@ impl Workspace {
     }
 
     fn import_root(&mut self, profile: &Profile) -> Result<ImportReport> {
+        crate::apply::check_profile_root(&self.root, profile)?;
         let path = compat::path_in(&profile.root(&self.root));
         let mut report = ImportReport::default();
         let Some(read) = compat::read_in(&path, profile)? else {

@@ -127,15 +127,10 @@ impl Workspace {
                 .as_deref(),
         );
         let claude = profiles.default().root(&root);
-        // A project someone else wrote may link its folders anywhere: nothing is read or written
-        // through a link leading out of the workspace.
-        let claude_dir = profiles.default().root_dir.clone();
-        for kind in crate::id::ArtifactType::ALL {
-            crate::apply::check_no_link_out(
-                &root,
-                &format!("{claude_dir}/{}", kind.dir()),
-                "the project",
-            )?;
+        // A project someone else wrote may link its folders anywhere: no profile root, type
+        // folder or deployed file is read or written through a link (`.claude` and every other).
+        for profile in &profiles.all {
+            crate::apply::check_profile_root(&root, profile)?;
         }
         crate::apply::check_no_link_out(&root, crate::store::DIR_NAME, "the project")?;
         let state_dir = root.join(crate::store::DIR_NAME);

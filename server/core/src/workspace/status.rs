@@ -56,6 +56,7 @@ impl Workspace {
     /// Drift of just `only` (every artifact when `None`): what a file event needs to refresh.
     pub fn status_of(&mut self, only: Option<&[ArtifactId]>) -> Result<StatusReport> {
         self.unfound.borrow_mut().clear();
+        self.check_profile_roots()?;
         let deployments = self.store.deployments()?;
         let collection = self.collection_artifacts()?;
         let (ids, mut warnings) = match only {
@@ -311,6 +312,7 @@ impl Workspace {
             }
         }
         for (profile, list) in by_profile {
+            crate::apply::check_profile_root(&self.root, &profile)?;
             let path = compat::path_in(&profile.root(&self.root));
             let entries: Vec<compat::Baseline<'_>> = list
                 .iter()

@@ -203,8 +203,8 @@ impl Workspace {
     ) -> Result<Sides> {
         let shape = id.kind.shape();
         let (source_path, mut target_path) = match direction {
-            Direction::CollectionToProject => (self.collection_path(id), self.project_path(id)),
-            _ => (self.project_path(id), self.collection_path(id)),
+            Direction::CollectionToProject => (self.collection_path(id), self.project_copy(id)?),
+            _ => (self.project_copy(id)?, self.collection_path(id)),
         };
         // The source is read without its lock (another project may be writing it): whole.
         let source = write::read_stable(&source_path, shape)?.ok_or_else(|| {
