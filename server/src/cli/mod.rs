@@ -362,6 +362,7 @@ fn open_workspace(cli: &Cli) -> Result<Workspace, Error> {
         Options {
             skillmeat_compat: cli.skillmeat_compat,
             read_only: read_only(&cli.command),
+            in_memory: false,
         },
     )
 }

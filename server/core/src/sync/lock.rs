@@ -11,7 +11,9 @@
 //! started after the lock was taken (or at another start time than the one recorded).
 //!
 //! How long a taker waits is the caller's timeout; `SKILLMEAT_LOCK_TIMEOUT_MS` overrides every
-//! nonzero timeout (tests, and people who would rather fail fast).
+//! nonzero timeout (tests, and people who would rather fail fast), and [`never_wait`] makes every
+//! taker of the process a probe (the language server, whose one thread must never wait on
+//! another process).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, Write};
@@ -70,7 +72,9 @@ fn started_at(pid: i32) -> Option<SystemTime> {
         .ok()?;
     let hz = rustix::param::clock_ticks_per_second().max(1);
     let since_boot = Duration::from_millis(ticks.saturating_mul(1000) / hz);
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(btime) + since_boot)
+    SystemTime::UNIX_EPOCH
+        .checked_add(Duration::from_secs(btime))?
+        .checked_add(since_boot)
 }
 
 /// Whether the lock file's text (`<pid> <taken at> [<start ticks>]`) names a process that is
@@ -100,7 +104,9 @@ fn holder_alive(text: &str) -> bool {
     // boot time has whole seconds, so allow one second of slack.
     let taken_at = taken_at.and_then(|t| humantime::parse_rfc3339_weak(t).ok());
     match (taken_at, started_at(pid)) {
-        (Some(taken), Some(started)) => started <= taken + Duration::from_secs(1),
+        (Some(taken), Some(started)) => taken
+            .checked_add(Duration::from_secs(1))
+            .is_none_or(|limit| started <= limit),
         _ => true,
     }
 }
@@ -183,10 +189,20 @@ fn try_take(path: &Path) -> Result<Option<Lock>> {
     }
 }
 
-/// `timeout`, or the override from [`TIMEOUT_ENV`] when it is nonzero (a zero timeout is a probe).
+static NEVER_WAIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on every taker in this process only probes: a lock another process holds is at once
+/// an error naming the holder's pid, with "try again" — never a wait. The language server sets
+/// this: its one owner thread answers every request, and a wait there would freeze them all.
+pub fn never_wait() {
+    NEVER_WAIT.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// `timeout`, or the override from [`TIMEOUT_ENV`] when it is nonzero (a zero timeout is a probe);
+/// zero under [`never_wait`].
 fn effective_timeout(timeout: Duration) -> Duration {
-    if timeout.is_zero() {
-        return timeout;
+    if timeout.is_zero() || NEVER_WAIT.load(std::sync::atomic::Ordering::Relaxed) {
+        return Duration::ZERO;
     }
     std::env::var(TIMEOUT_ENV)
         .ok()
@@ -247,6 +263,12 @@ pub fn acquire(artifact_path: &Path, what: &str, timeout: Duration) -> Result<Lo
         }
         if started.elapsed() >= timeout {
             let holder = fs::read_to_string(&path).unwrap_or_default();
+            if timeout.is_zero() {
+                let pid = holder.split_whitespace().next().unwrap_or("unknown");
+                return Err(Error::locked(format!(
+                    "{what} is being written by another process (pid {pid}); try again when it has finished"
+                )));
+            }
             return Err(Error::locked(format!(
                 "{what} is locked by another skillmeat-lsp (pid and start: {}); wait for it to finish, or remove {} if that process is gone",
                 holder.trim(),

@@ -62,19 +62,38 @@ pub struct Options {
     /// The command only reads: in a folder that is not a project ([`is_project`]) the lineage
     /// is kept in memory, so nothing (no `.skillmeat/`) is created there.
     pub read_only: bool,
+    /// Keep the lineage in memory whatever the folder holds: the server opens a folder it keeps
+    /// no state in this way (`$HOME`, whose `.skillmeat/` is SkillMeat's own data folder).
+    pub in_memory: bool,
 }
 
 /// Whether `dir` is a project: it holds `.claude/` with deployments or artifacts, `.skillmeat/`
 /// (our state) or `.git`. A folder that is none of these is not made one by reading it.
 pub fn is_project(dir: &Path) -> bool {
-    let claude = dir.join(".claude");
-    let claude_marker = claude.join(crate::compat::FILE_NAME).exists()
-        || crate::id::ArtifactType::ALL
-            .iter()
-            .any(|k| claude.join(k.dir()).is_dir());
-    claude_marker
+    has_claude_marker(dir)
         || dir.join(crate::store::DIR_NAME).is_dir()
         || dir.join(".git").symlink_metadata().is_ok()
+}
+
+/// Whether `dir` holds deployments or artifacts (`.claude/` with SkillMeat's deployed file or a
+/// type folder) or our lineage database: what lets a tool that opens any folder an editor has
+/// open (the language server) keep state there unasked. Unlike [`is_project`], a bare `.git`,
+/// or a `.skillmeat/` without our database (SkillMeat's own data folder, `~/.skillmeat`), is
+/// not enough.
+pub fn holds_artifacts_or_state(dir: &Path) -> bool {
+    has_claude_marker(dir)
+        || dir
+            .join(crate::store::DIR_NAME)
+            .join(crate::store::DB_NAME)
+            .is_file()
+}
+
+fn has_claude_marker(dir: &Path) -> bool {
+    let claude = dir.join(".claude");
+    claude.join(crate::compat::FILE_NAME).exists()
+        || crate::id::ArtifactType::ALL
+            .iter()
+            .any(|k| claude.join(k.dir()).is_dir())
 }
 
 #[derive(Debug)]
@@ -130,7 +149,7 @@ impl Workspace {
         }
         crate::apply::check_no_link_out(&root, crate::store::DIR_NAME, "the project")?;
         let state_dir = root.join(crate::store::DIR_NAME);
-        let in_memory = opts.read_only && !is_project(&root);
+        let in_memory = opts.in_memory || (opts.read_only && !is_project(&root));
         let created_state = !in_memory && !state_dir.exists();
         if !state_dir.join(crate::store::DB_NAME).exists() {
             // First use: a malformed SkillMeat file must fail before we create anything.
