@@ -155,11 +155,10 @@ impl State {
     }
 }
 
-/// Whether the server keeps state in `root` when it opens it: it holds artifacts or our state
-/// already, and is not the home folder (whose `.skillmeat/` is SkillMeat's own data folder) —
-/// unless our database is already there.
+/// Whether the server keeps state in `root` when it opens it: it is a project by the CLI's rule
+/// (`workspace::is_project`), and not the home folder, whose `.skillmeat/` is SkillMeat's own
+/// data folder (the CLI refuses it unless named) — unless our database is already there.
 fn keeps_state(root: &Path) -> bool {
-    use skillmeat_core::workspace::holds_artifacts_or_state;
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let home = std::env::var_os("HOME").map(|h| canonical(Path::new(&h)));
     let has_db = root
@@ -169,7 +168,7 @@ fn keeps_state(root: &Path) -> bool {
     if home.is_some_and(|h| h == canonical(root)) {
         return has_db;
     }
-    holds_artifacts_or_state(root)
+    skillmeat_core::workspace::is_project(root)
 }
 
 /// Remembers an opened workspace folder (a project, not the collection itself). A state folder
@@ -177,9 +176,7 @@ fn keeps_state(root: &Path) -> bool {
 pub fn register(ws: &Workspace) {
     let root = ws.root();
     let collection = std::fs::canonicalize(&ws.collection().root).ok();
-    if collection.as_deref() == Some(root)
-        || !skillmeat_core::workspace::holds_artifacts_or_state(root)
-    {
+    if collection.as_deref() == Some(root) || !skillmeat_core::workspace::is_project(root) {
         return;
     }
     if let Some(reg) = Registry::from_process() {

@@ -40,8 +40,24 @@ impl Drop for Lock {
         // Remove first, unlock second (when `_file` closes): a taker that opened this file before
         // the removal then finds the path no longer names it and starts over.
         let _ = fs::remove_file(&self.path);
+        held_here().remove(&self.path);
     }
 }
+
+/// The lock files this process holds: under [`never_wait`] a taker still waits its turn behind
+/// another thread of this process (a bulk sync updating the shared deployed file), never behind
+/// another process.
+fn held_here() -> std::sync::MutexGuard<'static, std::collections::HashSet<PathBuf>> {
+    static HELD: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<PathBuf>>> =
+        std::sync::OnceLock::new();
+    HELD.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// How long a taker under [`never_wait`] waits before it concludes that the holder is another
+/// process: the moment between a thread of ours taking the `flock` and noting it.
+const NEVER_WAIT_GRACE: Duration = Duration::from_millis(100);
 
 /// The lock file guarding the artifact at `artifact_path`.
 pub fn lock_path(artifact_path: &Path) -> PathBuf {
@@ -182,6 +198,7 @@ fn try_take(path: &Path) -> Result<Option<Lock>> {
             f.sync_all()
         };
         write(&mut file).map_err(|e| Error::io(path, e))?;
+        held_here().insert(path.to_path_buf());
         return Ok(Some(Lock {
             path: path.to_path_buf(),
             _file: file,
@@ -191,18 +208,19 @@ fn try_take(path: &Path) -> Result<Option<Lock>> {
 
 static NEVER_WAIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// From now on every taker in this process only probes: a lock another process holds is at once
-/// an error naming the holder's pid, with "try again" — never a wait. The language server sets
-/// this: its one owner thread answers every request, and a wait there would freeze them all.
+/// From now on no taker in this process waits for another process: a lock another process holds
+/// is at once (after [`NEVER_WAIT_GRACE`]) an error naming the holder's pid, with "try again";
+/// a lock another thread of this process holds is still waited for, as before. The language
+/// server sets this: its one owner thread answers every request, and a wait there on another
+/// process would freeze them all.
 pub fn never_wait() {
     NEVER_WAIT.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// `timeout`, or the override from [`TIMEOUT_ENV`] when it is nonzero (a zero timeout is a probe);
-/// zero under [`never_wait`].
+/// `timeout`, or the override from [`TIMEOUT_ENV`] when it is nonzero (a zero timeout is a probe).
 fn effective_timeout(timeout: Duration) -> Duration {
-    if timeout.is_zero() || NEVER_WAIT.load(std::sync::atomic::Ordering::Relaxed) {
-        return Duration::ZERO;
+    if timeout.is_zero() {
+        return timeout;
     }
     std::env::var(TIMEOUT_ENV)
         .ok()
@@ -261,14 +279,18 @@ pub fn acquire(artifact_path: &Path, what: &str, timeout: Duration) -> Result<Lo
                 );
             }
         }
+        if NEVER_WAIT.load(std::sync::atomic::Ordering::Relaxed)
+            && started.elapsed() >= NEVER_WAIT_GRACE.min(timeout)
+            && !held_here().contains(&path)
+        {
+            let holder = fs::read_to_string(&path).unwrap_or_default();
+            let pid = holder.split_whitespace().next().unwrap_or("unknown");
+            return Err(Error::locked(format!(
+                "{what} is being written by another process (pid {pid}); try again when it has finished"
+            )));
+        }
         if started.elapsed() >= timeout {
             let holder = fs::read_to_string(&path).unwrap_or_default();
-            if timeout.is_zero() {
-                let pid = holder.split_whitespace().next().unwrap_or("unknown");
-                return Err(Error::locked(format!(
-                    "{what} is being written by another process (pid {pid}); try again when it has finished"
-                )));
-            }
             return Err(Error::locked(format!(
                 "{what} is locked by another skillmeat-lsp (pid and start: {}); wait for it to finish, or remove {} if that process is gone",
                 holder.trim(),

@@ -70,30 +70,14 @@ pub struct Options {
 /// Whether `dir` is a project: it holds `.claude/` with deployments or artifacts, `.skillmeat/`
 /// (our state) or `.git`. A folder that is none of these is not made one by reading it.
 pub fn is_project(dir: &Path) -> bool {
-    has_claude_marker(dir)
-        || dir.join(crate::store::DIR_NAME).is_dir()
-        || dir.join(".git").symlink_metadata().is_ok()
-}
-
-/// Whether `dir` holds deployments or artifacts (`.claude/` with SkillMeat's deployed file or a
-/// type folder) or our lineage database: what lets a tool that opens any folder an editor has
-/// open (the language server) keep state there unasked. Unlike [`is_project`], a bare `.git`,
-/// or a `.skillmeat/` without our database (SkillMeat's own data folder, `~/.skillmeat`), is
-/// not enough.
-pub fn holds_artifacts_or_state(dir: &Path) -> bool {
-    has_claude_marker(dir)
-        || dir
-            .join(crate::store::DIR_NAME)
-            .join(crate::store::DB_NAME)
-            .is_file()
-}
-
-fn has_claude_marker(dir: &Path) -> bool {
     let claude = dir.join(".claude");
-    claude.join(crate::compat::FILE_NAME).exists()
+    let claude_marker = claude.join(crate::compat::FILE_NAME).exists()
         || crate::id::ArtifactType::ALL
             .iter()
-            .any(|k| claude.join(k.dir()).is_dir())
+            .any(|k| claude.join(k.dir()).is_dir());
+    claude_marker
+        || dir.join(crate::store::DIR_NAME).is_dir()
+        || dir.join(".git").symlink_metadata().is_ok()
 }
 
 #[derive(Debug)]
