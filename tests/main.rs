@@ -40,6 +40,7 @@ mod integrity;
 mod lsp_accept_exact;
 mod lsp_actions;
 mod lsp_artifact_types;
+mod lsp_binary_conflict;
 mod lsp_buffer_diagnostics;
 mod lsp_command_errors;
 mod lsp_command_sync;

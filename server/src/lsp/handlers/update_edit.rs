@@ -68,7 +68,7 @@ pub fn titled(base: &str, id: &ArtifactId, plan: &skillmeat_core::sync::plan::Pl
     match stuck.as_slice() {
         [] => base.to_string(),
         files => format!(
-            "{base} (not {}: cannot be merged; after saving, run `skillmeat-lsp resolve {id} --file {} --take ours|theirs`)",
+            "{base} ({} cannot be merged and stays in conflict: after saving, run `skillmeat-lsp resolve {id} --file {} --take ours|theirs`)",
             files.join(", "),
             files[0]
         ),
