@@ -49,6 +49,11 @@ fn a_binary_conflict_from_a_cli_sync_stays_a_conflict_until_a_side_is_taken() {
     let env = both_changed_binary();
     let sync = env.run(&["sync", "skill:pdf", "--apply"]);
     assert_eq!(sync.code, 4, "{sync:?}");
+    assert!(
+        sync.stdout.contains("nothing written: 1 file in conflict")
+            && !sync.stdout.contains("up to date"),
+        "{sync:?}"
+    );
     let (st, unresolved) = state(&env);
     assert_eq!(st, "conflict");
     assert_eq!(unresolved["file"], "data.bin", "{unresolved}");

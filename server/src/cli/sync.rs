@@ -200,6 +200,17 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
             (skillmeat_core::sync::plan::Kind::NothingToTake, _) => {
                 "  nothing to take: the target is left as it is".to_string()
             }
+            // A conflict that kept the target (a binary file): nothing written, not up to date.
+            _ if p.conflicts > 0 => format!(
+                "  nothing written: {} file{} in conflict kept as {} (see `status`)",
+                p.conflicts,
+                if p.conflicts == 1 { "" } else { "s" },
+                if p.conflicts == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                }
+            ),
             (_, Some(v)) => format!("  already up to date (v{v})"),
             (_, None) => "  already up to date".to_string(),
         });

@@ -180,6 +180,10 @@ pub fn register(ws: &Workspace) {
         return;
     }
     if let Some(reg) = Registry::from_process() {
-        let _ = reg.register(root);
+        match reg.register_noting(root) {
+            Ok((_, Some(note))) => tracing::warn!("skillmeat: {note}"),
+            Ok((_, None)) => {}
+            Err(e) => tracing::warn!("skillmeat: {e}"),
+        }
     }
 }
