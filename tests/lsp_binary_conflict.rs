@@ -50,8 +50,9 @@ fn a_binary_conflict_from_a_cli_sync_stays_a_conflict_until_a_side_is_taken() {
     let sync = env.run(&["sync", "skill:pdf", "--apply"]);
     assert_eq!(sync.code, 4, "{sync:?}");
     assert!(
-        sync.stdout.contains("nothing written: 1 file in conflict")
-            && !sync.stdout.contains("up to date"),
+        sync.stdout
+            .contains("data.bin stays in conflict (it cannot carry markers)")
+            && !sync.stdout.contains("conflict markers are in the files"),
         "{sync:?}"
     );
     let (st, unresolved) = state(&env);
@@ -161,5 +162,33 @@ fn the_editor_merge_names_the_binary_and_saving_it_leaves_the_conflict_open() {
     assert_eq!(
         std::fs::read(env.path("collection/skills/pdf/data.bin")).unwrap(),
         b"a\0b\0coll"
+    );
+}
+
+#[test]
+fn a_sync_whose_only_change_is_a_binary_conflict_says_nothing_was_written_not_up_to_date() {
+    let env = both_changed_binary();
+    // Only data.bin differs: SKILL.md back to what was deployed in both tiers.
+    env.write(&format!("{PDF}/SKILL.md"), BASE);
+    env.write("collection/skills/pdf/SKILL.md", BASE);
+    let sync = env.run(&["sync", "skill:pdf", "--apply"]);
+    assert_eq!(sync.code, 4, "{sync:?}");
+    assert!(
+        sync.stdout.contains("nothing written: 1 file in conflict")
+            && !sync.stdout.contains("up to date"),
+        "{sync:?}"
+    );
+    assert_eq!(state(&env).0, "conflict");
+    support::assert_refused(
+        &env,
+        &[
+            "sync",
+            "skill:pdf",
+            "--direction",
+            "project-to-collection",
+            "--apply",
+        ],
+        4,
+        &["data.bin has an open conflict"],
     );
 }
