@@ -118,6 +118,10 @@ impl Registry {
         let text = match crate::limits::read_manifest(&self.file()) {
             Ok(Some(text)) => text,
             Ok(None) => return Read::Entries(Vec::new()),
+            // `read_manifest` speaks of TOML; this file is JSON.
+            Err(e) if e.to_string().contains("not UTF-8") => {
+                return Read::Damaged("not UTF-8 text".into())
+            }
             Err(e) => return Read::Damaged(e.to_string()),
         };
         let v = match serde_json::from_str::<serde_json::Value>(&text) {
