@@ -199,6 +199,19 @@ fn bad_op_and_since_are_usage_errors_that_list_what_is_valid() {
         &["`--since yesterday`", "RFC 3339", "2h, 3d"],
     );
     assert_refused(&env, &["stats", "--since", "soon"], 2, &["RFC 3339"]);
+    // A time ago before 1970 (or a time past 9999) is a usage error, not a panic.
+    for (cmd, since) in [
+        ("log", "3000w"),
+        ("stats", "3000w"),
+        ("log", "99999999999d"),
+    ] {
+        assert_refused(
+            &env,
+            &[cmd, "--since", since],
+            2,
+            &[&format!("`--since {since}`"), "outside 1970-01-01"],
+        );
+    }
     assert_refused(&env, &["log", "nosuch"], 3, &["unknown artifact `nosuch`"]);
 }
 

@@ -95,7 +95,8 @@ pub struct ArtifactStatus {
     /// For untracked artifacts: does an artifact of that id in the collection have equal content?
     pub matches_collection: Option<bool>,
     /// While a sync's conflict record is open and its markers remain: the file and 1-based line
-    /// of the first region (the state then reads `conflict`).
+    /// of the first region (the state then reads `conflict`); line 0 for an open conflict in a
+    /// file that cannot carry markers (binary, not UTF-8, too large).
     pub unresolved: Option<(String, usize)>,
     pub error: Option<String>,
     /// The SkillMeat profile of a deployment outside `.claude` (`codex`, `gemini`, `cursor`);

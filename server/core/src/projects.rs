@@ -79,6 +79,7 @@ fn open(project: &Known, collection: &Collection, read_only: bool) -> Result<Wor
         Options {
             skillmeat_compat: false,
             read_only,
+            in_memory: false,
         },
     )
 }

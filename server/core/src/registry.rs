@@ -5,7 +5,9 @@
 //! (default `~/.local/state/skillmeat-lsp/`): `{"version": 1, "workspaces": [{"path", "added"}]}`.
 //! It is read-modify-written under its own lock and lands atomically (temp file, fsync, rename),
 //! and a workspace whose folder is gone is pruned the next time the file is written. A damaged
-//! registry is never fatal: it reads as empty and is rewritten whole on the next registration.
+//! registry (unreadable, not UTF-8, not our JSON) is never fatal: it reads as empty, and the next
+//! registration moves it aside (`workspaces.json.damaged-<n>`) and says so before it starts a new
+//! one. A registry of a newer version is never rewritten: registering refuses, naming it.
 //!
 //! SkillMeat 0.74 records the projects it deployed to in its cache database
 //! (`~/.skillmeat/cache/cache.db`, table `projects`, column `path`); those are read too (read-only,
@@ -79,6 +81,18 @@ struct Entry {
     added: String,
 }
 
+/// The version of the registry file this build reads and writes.
+const VERSION: u64 = 1;
+
+/// The registry file as read.
+enum Read {
+    Entries(Vec<Entry>),
+    /// Why it cannot be read as a registry.
+    Damaged(String),
+    /// Its `version`, newer than [`VERSION`].
+    Newer(u64),
+}
+
 impl Registry {
     pub fn at(dir: PathBuf) -> Registry {
         Registry { dir }
@@ -94,16 +108,36 @@ impl Registry {
     }
 
     fn read_entries(&self) -> Vec<Entry> {
-        let Ok(Some(text)) = crate::limits::read_manifest(&self.file()) else {
-            return Vec::new();
+        match self.read() {
+            Read::Entries(e) => e,
+            Read::Damaged(_) | Read::Newer(_) => Vec::new(),
+        }
+    }
+
+    fn read(&self) -> Read {
+        let text = match crate::limits::read_manifest(&self.file()) {
+            Ok(Some(text)) => text,
+            Ok(None) => return Read::Entries(Vec::new()),
+            // `read_manifest` speaks of TOML; this file is JSON.
+            Err(e) if e.to_string().contains("not UTF-8") => {
+                return Read::Damaged("not UTF-8 text".into())
+            }
+            Err(e) => return Read::Damaged(e.to_string()),
         };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-            return Vec::new();
+        let v = match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(v) => v,
+            Err(e) => return Read::Damaged(format!("not JSON: {e}")),
         };
-        v["workspaces"]
-            .as_array()
-            .into_iter()
-            .flatten()
+        match v["version"].as_u64() {
+            Some(VERSION) => {}
+            Some(n) if n > VERSION => return Read::Newer(n),
+            _ => return Read::Damaged(format!("no `\"version\": {VERSION}`")),
+        }
+        let Some(list) = v["workspaces"].as_array() else {
+            return Read::Damaged("no `workspaces` list".into());
+        };
+        let entries = list
+            .iter()
             .filter_map(|w| {
                 Some(Entry {
                     path: PathBuf::from(w["path"].as_str()?),
@@ -111,7 +145,15 @@ impl Registry {
                 })
             })
             .filter(|e| e.path.is_absolute())
-            .collect()
+            .collect();
+        Read::Entries(entries)
+    }
+
+    fn newer(&self, n: u64) -> Error {
+        Error::malformed(format!(
+            "the workspace registry {} is version {n}, newer than this skillmeat-lsp writes ({VERSION}); it was left as it is: use the newer skillmeat-lsp that wrote it",
+            self.file().display()
+        ))
     }
 
     /// The registered workspaces that still exist, in the order they were added.
@@ -126,22 +168,44 @@ impl Registry {
     /// Remembers `root` (a project folder). Writes only when something changes: a new workspace,
     /// or a gone one to prune. Returns whether the file was written.
     pub fn register(&self, root: &Path) -> Result<bool> {
+        self.register_noting(root).map(|(written, _)| written)
+    }
+
+    /// [`Registry::register`], with what a person should hear: a damaged registry moved aside.
+    /// A registry of a newer version is an error, and it is not written.
+    pub fn register_noting(&self, root: &Path) -> Result<(bool, Option<String>)> {
         let root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
-        let entries = self.read_entries();
-        let known = entries.iter().any(|e| e.path == root);
-        let all_there = entries.iter().all(|e| e.path.is_dir());
-        if known && all_there {
-            return Ok(false);
+        match self.read() {
+            Read::Newer(n) => return Err(self.newer(n)),
+            Read::Entries(entries) => {
+                let known = entries.iter().any(|e| e.path == root);
+                if known && entries.iter().all(|e| e.path.is_dir()) {
+                    return Ok((false, None));
+                }
+            }
+            Read::Damaged(_) => {}
         }
         std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
         let file = self.file();
         let _lock = crate::sync::lock::acquire(&file, "the workspace registry", LOCK_TIMEOUT)?;
         // Read again under the lock: another process may have registered meanwhile.
-        let mut entries: Vec<Entry> = self
-            .read_entries()
-            .into_iter()
-            .filter(|e| e.path.is_dir())
-            .collect();
+        let (entries, note) = match self.read() {
+            Read::Entries(e) => (e, None),
+            Read::Newer(n) => return Err(self.newer(n)),
+            Read::Damaged(why) => {
+                let aside = self
+                    .dir
+                    .join(format!("{FILE_NAME}.damaged-{}", crate::time::now_ns()));
+                std::fs::rename(&file, &aside).map_err(|e| Error::io(&file, e))?;
+                let note = format!(
+                    "the workspace registry {} could not be read ({why}); it was moved to {} and a new one started",
+                    file.display(),
+                    aside.display()
+                );
+                (Vec::new(), Some(note))
+            }
+        };
+        let mut entries: Vec<Entry> = entries.into_iter().filter(|e| e.path.is_dir()).collect();
         if !entries.iter().any(|e| e.path == root) {
             entries.push(Entry {
                 path: root,
@@ -153,11 +217,11 @@ impl Registry {
             .map(|e| serde_json::json!({ "path": e.path.to_string_lossy(), "added": e.added }))
             .collect();
         let text = serde_json::to_string_pretty(
-            &serde_json::json!({ "version": 1, "workspaces": workspaces }),
+            &serde_json::json!({ "version": VERSION, "workspaces": workspaces }),
         )
         .map_err(|e| Error::other(format!("cannot write the workspace registry: {e}")))?;
         write_atomic(&file, text.as_bytes())?;
-        Ok(true)
+        Ok((true, note))
     }
 }
 
@@ -265,15 +329,46 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_registry_reads_empty_and_is_rewritten() {
+    fn a_damaged_registry_reads_empty_and_is_moved_aside_with_a_note() {
+        let a_dir = tempfile::tempdir().unwrap();
+        let a = a_dir.path().join("a");
+        std::fs::create_dir_all(&a).unwrap();
+        let bad: [&[u8]; 3] = [b"{not json", b"\xff\xfe{}", b"{\"workspaces\": []}"];
+        for bytes in bad {
+            let t = tempfile::tempdir().unwrap();
+            let reg = Registry::at(t.path().to_path_buf());
+            std::fs::write(reg.file(), bytes).unwrap();
+            assert!(reg.workspaces().is_empty());
+            let (written, note) = reg.register_noting(&a).unwrap();
+            assert!(written);
+            let note = note.expect("a note about the damaged registry");
+            assert!(
+                note.contains("could not be read") && note.contains(".damaged-"),
+                "{note}"
+            );
+            assert_eq!(reg.workspaces().len(), 1);
+            // The damaged bytes are kept beside it.
+            let kept: Vec<Vec<u8>> = std::fs::read_dir(t.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.to_string_lossy().contains(".damaged-"))
+                .map(|p| std::fs::read(p).unwrap())
+                .collect();
+            assert_eq!(kept, vec![bytes.to_vec()]);
+        }
+    }
+
+    #[test]
+    fn a_registry_of_a_newer_version_is_never_rewritten() {
         let t = tempfile::tempdir().unwrap();
         let reg = Registry::at(t.path().to_path_buf());
-        std::fs::write(reg.file(), "{not json").unwrap();
-        assert!(reg.workspaces().is_empty());
+        let newer = "{\"version\": 2, \"workspaces\": [], \"more\": true}";
+        std::fs::write(reg.file(), newer).unwrap();
         let a = t.path().join("a");
         std::fs::create_dir_all(&a).unwrap();
-        assert!(reg.register(&a).unwrap());
-        assert_eq!(reg.workspaces().len(), 1);
+        let e = reg.register(&a).unwrap_err();
+        assert!(e.to_string().contains("is version 2, newer"), "{e}");
+        assert_eq!(std::fs::read_to_string(reg.file()).unwrap(), newer);
     }
 
     #[test]

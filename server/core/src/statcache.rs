@@ -34,7 +34,7 @@ impl Entry {
     fn is_racy(&self) -> bool {
         self.stats
             .iter()
-            .any(|s| s.mtime_ns.max(s.ctime_ns) + RACY_WINDOW_NS > self.recorded_ns)
+            .any(|s| s.mtime_ns.max(s.ctime_ns).saturating_add(RACY_WINDOW_NS) > self.recorded_ns)
     }
 
     /// Encodes the stats compactly for the database.
@@ -168,8 +168,8 @@ impl Base {
 fn same(s: &Stat, st: &rustix::fs::Stat) -> bool {
     let dir = (st.st_mode & 0o170000) == 0o040000;
     s.size == if dir { 0 } else { st.st_size as u64 }
-        && s.mtime_ns == st.st_mtime * 1_000_000_000 + st.st_mtime_nsec as i64
-        && s.ctime_ns == st.st_ctime * 1_000_000_000 + st.st_ctime_nsec as i64
+        && s.mtime_ns == crate::time::stat_ns(st.st_mtime, st.st_mtime_nsec as i64)
+        && s.ctime_ns == crate::time::stat_ns(st.st_ctime, st.st_ctime_nsec as i64)
         && s.ino == st.st_ino
 }
 

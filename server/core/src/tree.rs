@@ -84,8 +84,8 @@ impl Stat {
         Stat {
             rel,
             size: if md.is_dir() { 0 } else { md.len() },
-            mtime_ns: md.mtime() * 1_000_000_000 + md.mtime_nsec(),
-            ctime_ns: md.ctime() * 1_000_000_000 + md.ctime_nsec(),
+            mtime_ns: crate::time::stat_ns(md.mtime(), md.mtime_nsec()),
+            ctime_ns: crate::time::stat_ns(md.ctime(), md.ctime_nsec()),
             ino: md.ino(),
         }
     }

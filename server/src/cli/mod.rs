@@ -242,7 +242,7 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
         }
     }
     if result.is_ok() {
-        remember(ws.root());
+        remember(ws.root(), out);
     }
     if result.is_err() {
         ws.discard_if_new();
@@ -299,7 +299,7 @@ fn every_project(cli: &Cli, out: &Out) -> Result<Option<i32>, Error> {
             .unwrap_or_else(|| find_project_root(&cwd, &env));
         if let Ok(here) = here {
             if skillmeat_core::workspace::is_project(&here) {
-                remember(&here);
+                remember(&here, out);
             }
         }
     }
@@ -315,13 +315,21 @@ fn every_project(cli: &Cli, out: &Out) -> Result<Option<i32>, Error> {
 }
 
 /// Adds a project to the registry of workspaces (`skillmeat_core::registry`); a state folder
-/// that cannot be written costs the registry, never the command.
-fn remember(root: &Path) {
+/// that cannot be written costs the registry, never the command; a registry moved aside or of a
+/// newer version is said on stderr.
+fn remember(root: &Path, out: &Out) {
     if !skillmeat_core::workspace::is_project(root) {
         return;
     }
     if let Some(reg) = skillmeat_core::registry::Registry::from_process() {
-        let _ = reg.register(root);
+        match reg.register_noting(root) {
+            Ok((_, Some(note))) => out.note(note),
+            Ok((_, None)) => {}
+            Err(e) if e.kind() == skillmeat_core::error::ErrorKind::Malformed => {
+                out.note(e.to_string())
+            }
+            Err(_) => {}
+        }
     }
 }
 
@@ -362,6 +370,7 @@ fn open_workspace(cli: &Cli) -> Result<Workspace, Error> {
         Options {
             skillmeat_compat: cli.skillmeat_compat,
             read_only: read_only(&cli.command),
+            in_memory: false,
         },
     )
 }

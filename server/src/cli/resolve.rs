@@ -38,7 +38,14 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
             out.line(format!("{}: the files as they were are kept as v{k}", r.id));
         }
         for (p, l) in &r.remaining {
-            out.line(format!("{}: {p}:{l}: conflict markers remain", r.id));
+            if *l == 0 {
+                out.line(format!(
+                    "{}: {p}: open conflict; it cannot carry conflict markers: take a side with `skillmeat-lsp resolve {} --file {p} --take ours|theirs`",
+                    r.id, r.id
+                ));
+            } else {
+                out.line(format!("{}: {p}:{l}: conflict markers remain", r.id));
+            }
         }
         match r.version {
             Some(v) => out.line(format!("{}: resolved, recorded as v{v}", r.id)),

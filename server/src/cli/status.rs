@@ -74,7 +74,12 @@ fn print_table(r: &StatusReport, out: &Out) {
             (Some(false), _) => line.push_str("  (differs from the collection's)"),
             _ => {}
         }
-        if let Some((file, n)) = &a.unresolved {
+        if let Some((file, 0)) = &a.unresolved {
+            line.push_str(&format!(
+                "\n      unresolved conflict in {file}, which cannot carry conflict markers: run `skillmeat-lsp resolve {} --file {file} --take ours|theirs`",
+                a.id
+            ));
+        } else if let Some((file, n)) = &a.unresolved {
             line.push_str(&format!(
                 "\n      unresolved conflict markers at {file}:{n}: accept a side per region in the editor, or run `skillmeat-lsp resolve {} --take ours|theirs|both`",
                 a.id

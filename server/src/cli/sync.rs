@@ -1,7 +1,7 @@
 //! `sync [ID...|--all] [--direction D] [--strategy S] [--apply]`: show the plan, apply it with `--apply`.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use skillmeat_core::sync::plan::Action;
+use skillmeat_core::sync::plan::{Action, Conflict};
 use skillmeat_core::sync::{Direction, Strategy};
 use skillmeat_core::workspace::{Bulk, Summary, SyncOutcome, Workspace};
 use skillmeat_core::{hash, Error};
@@ -217,6 +217,17 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
             (skillmeat_core::sync::plan::Kind::NothingToTake, _) => {
                 "  nothing to take: the target is left as it is".to_string()
             }
+            // A conflict that kept the target (a binary file): nothing written, not up to date.
+            _ if p.conflicts > 0 => format!(
+                "  nothing written: {} file{} in conflict kept as {} (see `status`)",
+                p.conflicts,
+                if p.conflicts == 1 { "" } else { "s" },
+                if p.conflicts == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                }
+            ),
             (_, Some(v)) => format!("  already up to date (v{v})"),
             (_, None) => "  already up to date".to_string(),
         });
@@ -231,9 +242,22 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
         if let Some(f) = &o.forked_as {
             done.push_str(&format!(", written as {f}"));
         }
-        if o.has_conflicts() {
+        let unmarkable: Vec<&str> = p
+            .files
+            .iter()
+            .filter(|f| matches!(&f.action, Action::Conflict(Conflict::Unmergeable(_))))
+            .map(|f| f.path.as_str())
+            .collect();
+        if o.has_conflicts() && unmarkable.len() < p.conflicts {
             done.push_str(&format!(
                 "; resolve with `skillmeat-lsp resolve {}` (conflict markers are in the files)",
+                o.id
+            ));
+        }
+        for f in unmarkable {
+            // No marker shows this conflict: say how to settle it.
+            done.push_str(&format!(
+                "; {f} stays in conflict (it cannot carry markers): `skillmeat-lsp resolve {} --file {f} --take ours|theirs`",
                 o.id
             ));
         }

@@ -88,7 +88,14 @@ impl State {
                         format!("{id}: conflicts resolved and recorded"),
                     );
                 }
-                Ok(_) => {}
+                Ok(r) => {
+                    for (file, _) in r.remaining.iter().filter(|(_, l)| *l == 0) {
+                        self.show(
+                            Level::Warning,
+                            format!("{id}: {file} is still in conflict and cannot carry conflict markers: run `skillmeat-lsp resolve {id} --file {file} --take ours|theirs`"),
+                        );
+                    }
+                }
                 Err(e) => self.log(Level::Warning, format!("{id}: {e}")),
             }
         }

@@ -1,10 +1,13 @@
 //! Opening workspace folders: each gets a [`Workspace`] over the collection the settings name
 //! (or why it could not open, said once), its artifacts' statuses, and everything published;
 //! a settings change that names another collection opens them again; an opened project joins the
-//! registry of workspaces (`register`).
+//! registry of workspaces (`register`). A folder that is not a project (no artifacts, no state:
+//! an empty folder, `/`, `$HOME`) is opened with its lineage in memory and is not registered:
+//! opening it in an editor creates nothing there; the first command that writes in it reopens it
+//! with its state on disk (`persist`).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use skillmeat_core::collection::{Collection, Env};
 use skillmeat_core::registry::Registry;
@@ -45,7 +48,29 @@ impl State {
         self.rewatch();
     }
 
+    /// Reopens folder `i` with its state on disk when it was opened in memory: a command is
+    /// about to write there, and what it records must outlive the server.
+    pub fn persist(&mut self, i: FolderId) {
+        let Some(root) = self
+            .folders
+            .get(&i)
+            .filter(|f| f.in_memory)
+            .map(|f| f.root.clone())
+        else {
+            return;
+        };
+        let folder = self.open_folder_as(root, false);
+        if let Some(f) = self.folders.get_mut(&i) {
+            *f = folder;
+        }
+    }
+
     fn open_folder(&self, root: PathBuf) -> Folder {
+        let in_memory = !keeps_state(&root);
+        self.open_folder_as(root, in_memory)
+    }
+
+    fn open_folder_as(&self, root: PathBuf, in_memory: bool) -> Folder {
         let flag = self.settings.collection_path.as_ref().map(PathBuf::from);
         let opened = Collection::resolve(&Env::from_process(flag)).and_then(|c| {
             Workspace::open(
@@ -53,7 +78,8 @@ impl State {
                 c,
                 Options {
                     skillmeat_compat: self.settings.skillmeat_compat,
-                    ..Options::default()
+                    read_only: in_memory,
+                    in_memory,
                 },
             )
         });
@@ -62,6 +88,7 @@ impl State {
             ws: None,
             error: None,
             statuses: BTreeMap::new(),
+            in_memory,
         };
         match opened {
             Ok(mut ws) => {
@@ -88,7 +115,9 @@ impl State {
                         ws.collection().source.describe()
                     ),
                 );
-                register(&ws);
+                if !in_memory {
+                    register(&ws);
+                }
                 folder.ws = Some(ws);
             }
             Err(e) => {
@@ -126,6 +155,22 @@ impl State {
     }
 }
 
+/// Whether the server keeps state in `root` when it opens it: it is a project by the CLI's rule
+/// (`workspace::is_project`), and not the home folder, whose `.skillmeat/` is SkillMeat's own
+/// data folder (the CLI refuses it unless named) — unless our database is already there.
+fn keeps_state(root: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let home = std::env::var_os("HOME").map(|h| canonical(Path::new(&h)));
+    let has_db = root
+        .join(skillmeat_core::store::DIR_NAME)
+        .join(skillmeat_core::store::DB_NAME)
+        .is_file();
+    if home.is_some_and(|h| h == canonical(root)) {
+        return has_db;
+    }
+    skillmeat_core::workspace::is_project(root)
+}
+
 /// Remembers an opened workspace folder (a project, not the collection itself). A state folder
 /// that cannot be written costs the registry, never the folder.
 pub fn register(ws: &Workspace) {
@@ -135,6 +180,10 @@ pub fn register(ws: &Workspace) {
         return;
     }
     if let Some(reg) = Registry::from_process() {
-        let _ = reg.register(root);
+        match reg.register_noting(root) {
+            Ok((_, Some(note))) => tracing::warn!("skillmeat: {note}"),
+            Ok((_, None)) => {}
+            Err(e) => tracing::warn!("skillmeat: {e}"),
+        }
     }
 }

@@ -70,6 +70,9 @@ const STOP_WAIT: Duration = Duration::from_millis(700);
 /// what `SKILLMEAT_LOG` asks for.
 pub fn serve() -> i32 {
     let log = log::init();
+    // The owner thread answers every request in turn: an artifact another process is writing is
+    // refused at once ("try again"), never waited for (a wait would freeze hover and cancel too).
+    skillmeat_core::sync::lock::never_wait();
     let cancels = Cancels::default();
     let io = match transport::spawn(std::io::stdin(), std::io::stdout(), cancels.clone()) {
         Ok(io) => io,

@@ -32,6 +32,9 @@ pub struct Folder {
     /// Why `ws` is `None` (no collection, bad database...), said once to the person.
     pub error: Option<String>,
     pub statuses: BTreeMap<ArtifactId, ArtifactStatus>,
+    /// The folder held no artifacts and no state when opened: its lineage is kept in memory and
+    /// nothing is created in it until a command writes there (`State::persist`).
+    pub in_memory: bool,
 }
 
 /// An open document.

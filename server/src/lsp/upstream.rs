@@ -15,17 +15,20 @@ use super::state::{FolderId, State};
 /// How soon a check that is off looks at the setting again.
 const OFF_RECHECK: Duration = Duration::from_secs(30);
 
+/// The longest wait: a larger interval (any number the setting takes) waits this long, so the
+/// arithmetic never overflows.
+const LONGEST: Duration = Duration::from_secs(366 * 24 * 3600);
+
 /// Sets when the next check is due.
 pub fn schedule(o: &mut Owner) {
     let minutes = o.state.settings.upstream_check_interval;
-    o.upstream_due = Some(
-        Instant::now()
-            + if minutes == 0 {
-                OFF_RECHECK
-            } else {
-                Duration::from_secs(minutes * 60)
-            },
-    );
+    let wait = if minutes == 0 {
+        OFF_RECHECK
+    } else {
+        Duration::from_secs(minutes.saturating_mul(60)).min(LONGEST)
+    };
+    let now = Instant::now();
+    o.upstream_due = Some(now.checked_add(wait).unwrap_or(now + OFF_RECHECK));
 }
 
 /// The check is due: run it (unless turned off meanwhile) and schedule the next.

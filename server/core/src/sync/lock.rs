@@ -11,7 +11,9 @@
 //! started after the lock was taken (or at another start time than the one recorded).
 //!
 //! How long a taker waits is the caller's timeout; `SKILLMEAT_LOCK_TIMEOUT_MS` overrides every
-//! nonzero timeout (tests, and people who would rather fail fast).
+//! nonzero timeout (tests, and people who would rather fail fast), and [`never_wait`] makes every
+//! taker of the process a probe (the language server, whose one thread must never wait on
+//! another process).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, Write};
@@ -38,8 +40,24 @@ impl Drop for Lock {
         // Remove first, unlock second (when `_file` closes): a taker that opened this file before
         // the removal then finds the path no longer names it and starts over.
         let _ = fs::remove_file(&self.path);
+        held_here().remove(&self.path);
     }
 }
+
+/// The lock files this process holds: under [`never_wait`] a taker still waits its turn behind
+/// another thread of this process (a bulk sync updating the shared deployed file), never behind
+/// another process.
+fn held_here() -> std::sync::MutexGuard<'static, std::collections::HashSet<PathBuf>> {
+    static HELD: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<PathBuf>>> =
+        std::sync::OnceLock::new();
+    HELD.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// How long a taker under [`never_wait`] waits before it concludes that the holder is another
+/// process: the moment between a thread of ours taking the `flock` and noting it.
+const NEVER_WAIT_GRACE: Duration = Duration::from_millis(100);
 
 /// The lock file guarding the artifact at `artifact_path`.
 pub fn lock_path(artifact_path: &Path) -> PathBuf {
@@ -70,7 +88,9 @@ fn started_at(pid: i32) -> Option<SystemTime> {
         .ok()?;
     let hz = rustix::param::clock_ticks_per_second().max(1);
     let since_boot = Duration::from_millis(ticks.saturating_mul(1000) / hz);
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(btime) + since_boot)
+    SystemTime::UNIX_EPOCH
+        .checked_add(Duration::from_secs(btime))?
+        .checked_add(since_boot)
 }
 
 /// Whether the lock file's text (`<pid> <taken at> [<start ticks>]`) names a process that is
@@ -100,7 +120,9 @@ fn holder_alive(text: &str) -> bool {
     // boot time has whole seconds, so allow one second of slack.
     let taken_at = taken_at.and_then(|t| humantime::parse_rfc3339_weak(t).ok());
     match (taken_at, started_at(pid)) {
-        (Some(taken), Some(started)) => started <= taken + Duration::from_secs(1),
+        (Some(taken), Some(started)) => taken
+            .checked_add(Duration::from_secs(1))
+            .is_none_or(|limit| started <= limit),
         _ => true,
     }
 }
@@ -181,11 +203,23 @@ fn try_take(path: &Path) -> Result<Option<Lock>> {
             let _ = fs::remove_file(path);
             return Err(Error::io(path, e));
         }
+        held_here().insert(path.to_path_buf());
         return Ok(Some(Lock {
             path: path.to_path_buf(),
             _file: file,
         }));
     }
+}
+
+static NEVER_WAIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on no taker in this process waits for another process: a lock another process holds
+/// is at once (after [`NEVER_WAIT_GRACE`]) an error naming the holder's pid, with "try again";
+/// a lock another thread of this process holds is still waited for, as before. The language
+/// server sets this: its one owner thread answers every request, and a wait there on another
+/// process would freeze them all.
+pub fn never_wait() {
+    NEVER_WAIT.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// `timeout`, or the override from [`TIMEOUT_ENV`] when it is nonzero (a zero timeout is a probe).
@@ -249,6 +283,16 @@ pub fn acquire(artifact_path: &Path, what: &str, timeout: Duration) -> Result<Lo
                     },
                 );
             }
+        }
+        if NEVER_WAIT.load(std::sync::atomic::Ordering::Relaxed)
+            && started.elapsed() >= NEVER_WAIT_GRACE.min(timeout)
+            && !held_here().contains(&path)
+        {
+            let holder = fs::read_to_string(&path).unwrap_or_default();
+            let pid = holder.split_whitespace().next().unwrap_or("unknown");
+            return Err(Error::locked(format!(
+                "{what} is being written by another process (pid {pid}); try again when it has finished"
+            )));
         }
         if started.elapsed() >= timeout {
             let holder = fs::read_to_string(&path).unwrap_or_default();

@@ -89,7 +89,7 @@ fn timeout_from_env() -> Option<Duration> {
         .ok()
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|s| *s > 0.0)
-        .map(Duration::from_secs_f64)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
 }
 
 /// Runs `git` and returns its output, or an error naming the command and git's own words.

@@ -3,7 +3,10 @@
 //! content that still holds them.
 //!
 //! Markers count in a file with an open conflict record, and elsewhere only outside Markdown
-//! fenced code blocks (see [`crate::merge::parse_live`]).
+//! fenced code blocks (see [`crate::merge::parse_live`]). A file with an open conflict record
+//! that cannot carry markers (binary, not UTF-8, too large: [`Workspace::unmarkable_conflicts`])
+//! counts as unresolved until `resolve --file F --take ours|theirs` settles it: no marker will
+//! ever show that conflict, so its absence proves nothing.
 
 use super::Workspace;
 use crate::drift::{ArtifactStatus, DriftState};
@@ -61,6 +64,17 @@ impl Workspace {
         };
         let hits = unresolved_markers(tree, &recorded);
         let Some(first) = hits.first() else {
+            if let Some(f) = self.unmarkable_conflicts(id, tree, &recorded)?.first() {
+                return Err(Error::conflict(format!(
+                    "{id}: {}/{f} has an open conflict and cannot carry conflict markers (binary, not UTF-8 or too large); nothing was {}. To finish: run `skillmeat-lsp resolve {id} --file {f} --take ours|theirs`, then {what} again",
+                    self.tier_path(id, project),
+                    match what {
+                        "push" => "pushed",
+                        "deploy" => "deployed",
+                        _ => "synced",
+                    }
+                )));
+            }
             return Ok(());
         };
         let place = |h: &MarkerHit| {
@@ -154,8 +168,46 @@ impl Workspace {
         if let Some(h) = hits.into_iter().next() {
             st.state = DriftState::Conflict;
             st.unresolved = Some((h.file, h.line));
+        } else if let Some(f) = self
+            .unmarkable_conflicts(&st.id, tree, &recorded)?
+            .into_iter()
+            .next()
+        {
+            // Line 0: the file has no lines to point at (see `ArtifactStatus::unresolved`).
+            st.state = DriftState::Conflict;
+            st.unresolved = Some((f, 0));
         }
         Ok(())
+    }
+
+    /// The files of `recorded` (open conflict records of `id`) that cannot carry conflict
+    /// markers: the project's file in `tree`, or a side the record stored, is binary, not UTF-8
+    /// or over the merge's size cap.
+    pub fn unmarkable_conflicts(
+        &self,
+        id: &ArtifactId,
+        tree: &Tree,
+        recorded: &[String],
+    ) -> Result<Vec<String>> {
+        let unmergeable = |b: &[u8]| merge::check_mergeable(b, merge::DEFAULT_SIZE_CAP).is_err();
+        let mut out = Vec::new();
+        for f in recorded {
+            let mut hit = tree.files.get(f).is_some_and(|b| unmergeable(b));
+            if !hit {
+                if let Some(sides) = self.store.open_conflict_sides(id, f)? {
+                    for h in sides.iter().flatten() {
+                        if self.store.blob(h)?.is_some_and(|b| unmergeable(&b)) {
+                            hit = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            if hit {
+                out.push(f.clone());
+            }
+        }
+        Ok(out)
     }
 }
 

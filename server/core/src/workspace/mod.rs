@@ -64,6 +64,9 @@ pub struct Options {
     /// The command only reads: in a folder that is not a project ([`is_project`]) the lineage
     /// is kept in memory, so nothing (no `.skillmeat/`) is created there.
     pub read_only: bool,
+    /// Keep the lineage in memory whatever the folder holds: the server opens a folder it keeps
+    /// no state in this way (`$HOME`, whose `.skillmeat/` is SkillMeat's own data folder).
+    pub in_memory: bool,
 }
 
 /// Whether `dir` is a project: it holds `.claude/` with deployments or artifacts, `.skillmeat/`
@@ -134,7 +137,7 @@ impl Workspace {
         }
         crate::apply::check_no_link_out(&root, crate::store::DIR_NAME, "the project")?;
         let state_dir = root.join(crate::store::DIR_NAME);
-        let in_memory = opts.read_only && !is_project(&root);
+        let in_memory = opts.in_memory || (opts.read_only && !is_project(&root));
         if !state_dir.join(crate::store::DB_NAME).exists() {
             // First use: a malformed SkillMeat file must fail before we create anything.
             crate::compat::read(&crate::compat::path_in(&claude))?;

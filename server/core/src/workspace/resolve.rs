@@ -89,6 +89,7 @@ impl Workspace {
             }
         }
         let recorded = self.open_conflict_files(&id)?;
+        let unmarkable = self.unmarkable_conflicts(&id, &tree, &recorded)?;
         if recorded.is_empty() && files_with_markers(&tree, &[]).is_empty() {
             let why = if self.store.ever_conflicted(&id)? {
                 "it has no open conflict (the last one is resolved) and no conflict markers"
@@ -106,8 +107,19 @@ impl Workspace {
         }
         let mut rewritten = Vec::new();
         let mut kept_as = None;
+        // Files without markers settled by taking a side (ours: as they are).
+        let mut settled: Vec<String> = Vec::new();
         if let Some(choice) = choice {
             let before = tree.clone();
+            for f in unmarkable
+                .iter()
+                .filter(|f| file.is_none_or(|want| want == f.as_str()))
+            {
+                if self.take_unmarkable(&id, f, choice, &mut tree)? {
+                    rewritten.push((f.clone(), 1));
+                }
+                settled.push(f.clone());
+            }
             for (p, bytes) in tree.files.iter_mut() {
                 if file.is_some_and(|f| f != p.as_str()) && shape == Shape::Folder {
                     continue;
@@ -151,6 +163,12 @@ impl Workspace {
         let remaining: Vec<(String, usize)> = files_with_markers(&tree, &recorded)
             .into_iter()
             .map(|(p, _, line)| (p, line))
+            .chain(
+                unmarkable
+                    .iter()
+                    .filter(|f| !settled.contains(f))
+                    .map(|f| (f.clone(), 0)),
+            )
             .collect();
         let mut version = None;
         if remaining.is_empty() {
@@ -204,6 +222,49 @@ impl Workspace {
             kept_previous: kept_as.map(|v| v.number),
             nothing_to_resolve: None,
         })
+    }
+
+    /// Settles an open conflict in `file`, which cannot carry markers, by `choice`: ours keeps
+    /// the project's file, theirs or base puts that side of the conflict record in `tree` (or
+    /// removes the file when that side had none). Whether `tree` changed.
+    fn take_unmarkable(
+        &self,
+        id: &ArtifactId,
+        file: &str,
+        choice: Choice,
+        tree: &mut Tree,
+    ) -> Result<bool> {
+        let [base, _, theirs] = self
+            .store
+            .open_conflict_sides(id, file)?
+            .unwrap_or_default();
+        let side = match choice {
+            Choice::Ours => return Ok(false),
+            Choice::Theirs => theirs,
+            Choice::Base => base,
+            Choice::Both | Choice::None => {
+                return Err(Error::invalid(format!(
+                    "{file} of {id} cannot carry conflict markers (binary, not UTF-8 or too large), so it cannot take {}: take ours or theirs (`skillmeat-lsp resolve {id} --file {file} --take ours|theirs`)",
+                    choice_name(choice)
+                )))
+            }
+        };
+        let Some(hash) = side else {
+            return Ok(tree.files.remove(file).is_some());
+        };
+        let bytes = self
+            .store
+            .blob(&hash)?
+            .filter(|b| crate::hash::hash_bytes(b) == hash)
+            .ok_or_else(|| {
+                Error::malformed(format!(
+                    "the stored {} side of {file} of {id} (blob {hash}) is missing or damaged; nothing was written",
+                    choice_name(choice)
+                ))
+            })?;
+        let changed = tree.files.get(file) != Some(&bytes);
+        tree.files.insert(file.to_string(), bytes);
+        Ok(changed)
     }
 
     /// Which inputs of the merge that wrote `file`'s markers had no final newline, read from the

@@ -78,7 +78,12 @@ pub fn parse_since(s: &str, now: SystemTime) -> Result<String> {
     } else {
         parse_time(t).ok_or_else(|| bad_since(s))?
     };
-    Ok(humantime::format_rfc3339_micros(at).to_string())
+    crate::time::rfc3339_micros(at).ok_or_else(|| {
+        Error::invalid(format!(
+            "`--since {}` is outside 1970-01-01 to 9999-12-31, the times the audit trail can hold: give a later time or a shorter time ago",
+            s.escape_debug()
+        ))
+    })
 }
 
 fn parse_time(t: &str) -> Option<SystemTime> {
@@ -101,7 +106,7 @@ fn parse_time(t: &str) -> Option<SystemTime> {
         return None;
     }
     let local = humantime::parse_rfc3339_weak(head).ok()?;
-    let shift = Duration::from_secs(h * 3600 + m * 60);
+    let shift = Duration::from_secs(h.checked_mul(3600)?.checked_add(m.checked_mul(60)?)?);
     if sign > 0 {
         local.checked_sub(shift)
     } else {
@@ -250,6 +255,16 @@ mod tests {
             "2026-11-29T12:00:00.000000Z"
         );
         assert_eq!(p("2026-11-28"), "2026-11-28T00:00:00.000000Z");
+        for out in [
+            "3000w",
+            "30000d 1h",
+            "99999999999d",
+            "1970-01-01T00:30:00+01:00",
+            "9999-12-31T23:59:59-00:01",
+        ] {
+            let e = parse_since(out, now).unwrap_err();
+            assert!(e.to_string().contains("outside 1970-01-01"), "{out}: {e}");
+        }
         for bad in ["yesterday", "2h ago!", "2026-13-01", "", "5x"] {
             let e = parse_since(bad, now).unwrap_err();
             assert!(e.to_string().contains("RFC 3339"), "{bad}: {e}");

@@ -283,8 +283,9 @@ fn artifact_actions(
             match ws.propose(id, &buffers) {
                 Ok(p) => match super::tree_edit::tree_edit(s, i, id, &p.plan.result) {
                     Some(edit) => {
-                        let (edit, command) = super::update_edit::for_action(edit, title, &a, uri);
-                        out.push(action(title.into(), attach(k), drift_diags.clone(), edit, command));
+                        let title = super::update_edit::titled(title, id, &p.plan);
+                        let (edit, command) = super::update_edit::for_action(edit, &title, &a, uri);
+                        out.push(action(title, attach(k), drift_diags.clone(), edit, command));
                         proposal = Some(p);
                     }
                     None => out.push(action(

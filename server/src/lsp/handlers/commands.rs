@@ -113,6 +113,10 @@ pub fn execute(
     let _span = tracing::info_span!("execute", command).entered();
     let i = folder(s, a)?;
     refuse_unsaved(s, i, command, a)?;
+    if !reads_only(command) {
+        // A folder opened in memory (no project yet) gets its state on disk before a write.
+        s.persist(i);
+    }
     if let Some(r) = (command == "skillmeat.diff")
         .then(|| crate::lsp::buffer_diff::with_buffers(s, i, a))
         .flatten()
@@ -188,19 +192,26 @@ pub fn execute(
             COMMANDS.join(", ")
         ))),
     };
-    if command != "skillmeat.status"
-        && command != "skillmeat.history"
-        && command != "skillmeat.diff"
-        && command != "skillmeat.acceptConflict"
-        && command != "skillmeat.log"
-        && command != super::update_edit::COMMAND
-        && command != super::hunk_revert::COMMAND
-        && command != super::compare::COMMAND
-    {
+    if !reads_only(command) {
         // Whatever a command changed on disk shows up in diagnostics at once.
         s.refresh_folder(i);
     }
     reply
+}
+
+/// Commands that change nothing on disk (the others refresh the folder's diagnostics after).
+fn reads_only(command: &str) -> bool {
+    [
+        "skillmeat.status",
+        "skillmeat.history",
+        "skillmeat.diff",
+        "skillmeat.acceptConflict",
+        "skillmeat.log",
+        super::update_edit::COMMAND,
+        super::hunk_revert::COMMAND,
+        super::compare::COMMAND,
+    ]
+    .contains(&command)
 }
 
 /// Commands that write the project copy refuse while an editor buffer of it holds unsaved

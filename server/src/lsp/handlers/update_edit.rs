@@ -54,6 +54,27 @@ pub fn title(state: DriftState) -> &'static str {
     }
 }
 
+/// The title of a Update/Merge proposal: `base` (from [`title`]), naming every file of the plan
+/// in conflict that cannot carry markers (binary, not UTF-8, too large): the edit leaves it as it
+/// is, and after saving it stays a conflict until a side is taken.
+pub fn titled(base: &str, id: &ArtifactId, plan: &skillmeat_core::sync::plan::Plan) -> String {
+    use skillmeat_core::sync::plan::{Action, Conflict};
+    let stuck: Vec<&str> = plan
+        .files
+        .iter()
+        .filter(|f| matches!(f.action, Action::Conflict(Conflict::Unmergeable(_))))
+        .map(|f| f.path.as_str())
+        .collect();
+    match stuck.as_slice() {
+        [] => base.to_string(),
+        files => format!(
+            "{base} ({} cannot be merged and stays in conflict: after saving, run `skillmeat-lsp resolve {id} --file {} --take ours|theirs`)",
+            files.join(", "),
+            files[0]
+        ),
+    }
+}
+
 /// The files a workspace edit changes, sorted (for the confirmation and the reply).
 pub fn files(edit: &WorkspaceEdit) -> Vec<Url> {
     let mut out: Vec<Url> = match (&edit.changes, &edit.document_changes) {
@@ -175,7 +196,8 @@ pub fn execute(s: &mut State, i: FolderId, a: &Args) -> Result<Option<Value>, Re
         return Ok(None);
     };
     let files = files(&edit);
-    let edit = annotate(edit, title, s.caps.change_annotations);
+    let title = titled(title, &id, &p.plan);
+    let edit = annotate(edit, &title, s.caps.change_annotations);
     s.proposals.insert((i, id.clone()), p);
     Ok(Some(json!({
         "artifact": id.to_string(),

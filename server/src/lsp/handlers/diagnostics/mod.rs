@@ -75,6 +75,14 @@ pub fn drift(
             DiagnosticSeverity::WARNING,
             format!("{id} is outdated: the collection moved to {} since deployed {}; update from the collection", h(&st.collection), h(&st.baseline)),
         ),
+        DriftState::Conflict if st.unresolved.as_ref().is_some_and(|(_, l)| *l == 0) => {
+            let (file, _) = st.unresolved.clone().unwrap_or_default();
+            (
+                "drift-conflict",
+                DiagnosticSeverity::WARNING,
+                format!("{id} has an unresolved conflict in {file}, which cannot carry conflict markers (binary, not UTF-8 or too large); it cannot be pushed until a side is taken. To finish: run `skillmeat-lsp resolve {id} --file {file} --take ours|theirs`"),
+            )
+        }
         DriftState::Conflict if st.unresolved.is_some() => {
             let (file, line) = st.unresolved.clone().unwrap_or_default();
             (
