@@ -74,9 +74,9 @@ fn accept_ours_theirs_both_base_per_region_leave_the_exact_text() {
             );
             let title = a["title"].as_str().unwrap();
             let label = match choice {
-                "ours" => "(project (",
-                "theirs" => "(collection (",
-                "base" => "(deployed (",
+                "ours" => "(project, ",
+                "theirs" => "(collection, ",
+                "base" => "(deployed, ",
                 _ => "",
             };
             assert!(title.contains(label), "{title}");

@@ -412,12 +412,12 @@ fn each_conflict_region_has_accept_lenses_that_edit_the_buffer_only() {
         .collect();
     assert_eq!(titles.len(), 4, "{titles:?}");
     assert!(
-        titles[0].starts_with("Accept ours (project ("),
+        titles[0].starts_with("Accept ours (project, "),
         "{titles:?}"
     );
-    assert!(titles[1].starts_with("Accept theirs (collection ("));
+    assert!(titles[1].starts_with("Accept theirs (collection, "));
     assert_eq!(titles[2], "Accept both");
-    assert!(titles[3].starts_with("Accept base (deployed ("));
+    assert!(titles[3].starts_with("Accept base (deployed, "));
     let opener = text.lines().position(|l| l.starts_with("<<<<<<<")).unwrap();
     assert_eq!(region[0]["range"]["start"]["line"], opener as u64);
     let theirs = region[1]["command"].clone();

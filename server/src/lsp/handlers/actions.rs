@@ -160,7 +160,13 @@ fn conflict_actions(
                 _ => None,
             };
             let title = match label {
-                Some(l) => format!("Accept {} ({l}) for this conflict", choice_title(choice)),
+                // A marker's label may carry its own parentheses (`project (9f29b02)`): shown
+                // flat, so the title reads `Accept ours (project, 9f29b02) for this conflict`.
+                Some(l) => format!(
+                    "Accept {} ({}) for this conflict",
+                    choice_title(choice),
+                    flat_label(&l)
+                ),
                 None => format!("Accept {} for this conflict", choice_title(choice)),
             };
             out.push(action(
@@ -339,4 +345,21 @@ fn artifact_actions(
         }
     }
     proposal
+}
+
+/// A conflict marker's label without nested parentheses: `project (9f29b02)` → `project, 9f29b02`.
+pub(super) fn flat_label(label: &str) -> String {
+    match label.strip_suffix(')').and_then(|l| l.split_once(" (")) {
+        Some((name, rest)) => format!("{name}, {rest}"),
+        None => label.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    #[test]
+    fn a_marker_label_with_a_version_reads_flat_in_a_title() {
+        assert_eq!(super::flat_label("project (9f29b02)"), "project, 9f29b02");
+        assert_eq!(super::flat_label("collection"), "collection");
+    }
 }

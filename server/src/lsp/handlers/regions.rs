@@ -52,7 +52,7 @@ pub fn lenses(s: &State, uri: &Url) -> Vec<CodeLens> {
         }
         for (choice, label) in choices {
             let title = match label {
-                Some(l) => format!("Accept {choice} ({l})"),
+                Some(l) => format!("Accept {choice} ({})", super::actions::flat_label(l)),
                 None => format!("Accept {choice}"),
             };
             out.push(CodeLens {

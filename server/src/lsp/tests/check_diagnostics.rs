@@ -74,7 +74,7 @@ fn conflict_markers_are_an_error_per_region_in_an_open_buffer() {
         "
         project/.claude/skills/pdf/SKILL.md:1:1 info drift-modified: skill:pdf was changed in the project: project f53ab00 differs from deployed cf2661c (collection unchanged); push it to the collection or revert
         project/.claude/skills/pdf/SKILL.md:5:1 error conflict-unresolved: unresolved conflict: project vs collection; accept one side, both
-        project/.claude/skills/pdf/SKILL.md:5:1 hint drift-hunk: changed since deployed (1 → 5 lines) (not in the deployed version)
+        project/.claude/skills/pdf/SKILL.md:5:1 hint drift-hunk: changed since deployed (1 → 5 lines)
         ",
     );
 }

@@ -42,7 +42,7 @@ fn a_changed_hunk_shows_the_deployed_text() {
     check(
         &hover_at(&w, MAIN, 5),
         "
-        **skill:pdf** · SKILL.md: changed since deployed (1 → 1 lines) (not in the deployed version)
+        **skill:pdf** · SKILL.md: changed since deployed (1 → 1 lines)
 
         ```diff
         -two

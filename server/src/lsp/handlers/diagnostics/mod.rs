@@ -207,12 +207,12 @@ pub fn hunks(id: &str, file: &str, deployed: &str, text: &str) -> Vec<Diagnostic
         };
         let what = match (old.is_empty(), new.is_empty()) {
             (true, _) => format!(
-                "{} line{} added",
+                "{} line{} added since deployed",
                 new.len(),
                 if new.len() == 1 { "" } else { "s" }
             ),
             (_, true) => format!(
-                "{} line{} removed",
+                "{} line{} removed since deployed",
                 old.len(),
                 if old.len() == 1 { "" } else { "s" }
             ),
@@ -226,7 +226,7 @@ pub fn hunks(id: &str, file: &str, deployed: &str, text: &str) -> Vec<Diagnostic
             range,
             DiagnosticSeverity::HINT,
             "drift-hunk",
-            format!("{what} (not in the deployed version)"),
+            what,
             json!({ "artifact": id, "file": file, "oldText": old_text, "newLines": [new.start, new.end] }),
         ));
     }
