@@ -22,17 +22,6 @@ fn deployed() -> Env {
     env
 }
 
-fn artifact(env: &Env, id: &str) -> serde_json::Value {
-    let r = env.run(&["status", "--json"]);
-    r.json()["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == id)
-        .cloned()
-        .unwrap_or_else(|| panic!("{id} not in {}", r.stdout))
-}
-
 #[test]
 fn a_kept_copy_reads_kept_with_its_reason_until_the_collection_changes() {
     let env = deployed();
@@ -40,12 +29,12 @@ fn a_kept_copy_reads_kept_with_its_reason_until_the_collection_changes() {
         "project/.claude/skills/pdf/SKILL.md",
         "---\nname: pdf\n---\nstaging text\n",
     );
-    assert_eq!(artifact(&env, "skill:pdf")["state"], "modified");
+    assert_eq!(env.artifact("skill:pdf")["state"], "modified");
 
     let r = env.run(&["keep", "pdf", "--reason", "uses the staging API", "--json"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.json()["state"], "modified");
-    let a = artifact(&env, "skill:pdf");
+    let a = env.artifact("skill:pdf");
     assert_eq!(a["state"], "kept", "{a:#}");
     assert_eq!(a["kept"]["reason"], "uses the staging API");
     assert_eq!(a["kept"]["drift"], "modified");
@@ -65,7 +54,7 @@ fn a_kept_copy_reads_kept_with_its_reason_until_the_collection_changes() {
         "collection/skills/pdf/SKILL.md",
         "---\nname: pdf\n---\nnew collection text\n",
     );
-    let a = artifact(&env, "skill:pdf");
+    let a = env.artifact("skill:pdf");
     assert_eq!(a["state"], "conflict", "{a:#}");
     assert_eq!(a["kept"]["collection_changed"], true);
     let r = env.run(&["status"]);
@@ -80,7 +69,7 @@ fn a_kept_copy_reads_kept_with_its_reason_until_the_collection_changes() {
         env.run(&["keep", "pdf", "--reason", "still staging"]).code,
         0
     );
-    let a = artifact(&env, "skill:pdf");
+    let a = env.artifact("skill:pdf");
     assert_eq!(
         (a["state"].as_str(), a["kept"]["drift"].as_str()),
         (Some("kept"), Some("conflict"))
@@ -94,7 +83,7 @@ fn a_kept_copy_reads_kept_with_its_reason_until_the_collection_changes() {
         "{}",
         r.stdout
     );
-    let a = artifact(&env, "skill:pdf");
+    let a = env.artifact("skill:pdf");
     assert_eq!(a["state"], "conflict");
     assert!(a.get("kept").is_none(), "{a:#}");
     let r = env.run(&["unkeep", "pdf"]);
@@ -140,7 +129,7 @@ fn sync_all_skips_a_kept_copy_unless_it_is_named() {
     );
     assert_eq!(env.run(&["keep", "pdf", "--reason", "staging"]).code, 0);
     // The keep was recorded against the collection's new copy: kept, not conflict.
-    assert_eq!(artifact(&env, "skill:pdf")["state"], "kept");
+    assert_eq!(env.artifact("skill:pdf")["state"], "kept");
 
     let r = env.run(&["sync", "--all", "--apply", "--json"]);
     assert_eq!(r.code, 0, "{r:?}");

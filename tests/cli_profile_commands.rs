@@ -19,17 +19,6 @@ fn two_roots() -> Env {
     env
 }
 
-fn artifact(env: &Env, id: &str) -> serde_json::Value {
-    let r = env.run(&["status", "--json"]);
-    r.json()["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == id)
-        .cloned()
-        .unwrap_or_else(|| panic!("{id} not in {}", r.stdout))
-}
-
 fn ops(env: &Env, id: &str) -> Vec<String> {
     let v = env.run(&["log", id, "--json"]).json();
     v["events"]
@@ -50,7 +39,7 @@ fn keep_and_unkeep_act_on_a_profiles_deployment_alone() {
         "project/.agents/skills/demo/SKILL.md",
         &SKILL.replace("two", "two (codex wording)"),
     );
-    assert_eq!(artifact(&env, "skill:demo@codex")["state"], "modified");
+    assert_eq!(env.artifact("skill:demo@codex")["state"], "modified");
 
     let r = env.run(&[
         "keep",
@@ -61,10 +50,10 @@ fn keep_and_unkeep_act_on_a_profiles_deployment_alone() {
     ]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.json()["id"], "skill:demo@codex", "{}", r.stdout);
-    let a = artifact(&env, "skill:demo@codex");
+    let a = env.artifact("skill:demo@codex");
     assert_eq!(a["state"], "kept", "{a:#}");
     assert_eq!(a["kept"]["reason"], "codex reads it differently");
-    assert!(artifact(&env, "skill:demo").get("kept").is_none());
+    assert!(env.artifact("skill:demo").get("kept").is_none());
     let r = env.run(&["status"]);
     assert_eq!(r.code, 0, "kept drift is dismissed: {r:?}");
 
@@ -73,7 +62,7 @@ fn keep_and_unkeep_act_on_a_profiles_deployment_alone() {
         "collection/skills/demo/SKILL.md",
         &SKILL.replace("one", "one (collection)"),
     );
-    let a = artifact(&env, "skill:demo@codex");
+    let a = env.artifact("skill:demo@codex");
     assert_eq!(a["state"], "conflict", "{a:#}");
     assert_eq!(a["kept"]["collection_changed"], true);
     assert_eq!(
@@ -112,7 +101,7 @@ fn keep_and_unkeep_act_on_a_profiles_deployment_alone() {
         "{}",
         r.stdout
     );
-    assert_eq!(artifact(&env, "skill:demo@codex")["state"], "conflict");
+    assert_eq!(env.artifact("skill:demo@codex")["state"], "conflict");
     assert_eq!(ops(&env, "skill:demo@codex")[0], "unkeep");
 }
 

@@ -65,44 +65,22 @@ fn a_codex_deployment_under_agents_gets_drift_diagnostics_an_update_action_and_a
 
 #[test]
 fn a_collection_change_flags_the_codex_deployment_as_well_as_the_claude_one() {
-    let env = Env::new("");
-    env.write("collection/skills/demo/SKILL.md", BASE);
-    assert_eq!(env.run(&["deploy", "demo"]).code, 0);
-    assert_eq!(env.run(&["deploy", "demo", "--profile", "codex"]).code, 0);
-    let agents = env.path("project/.agents/skills/demo/SKILL.md");
-    let claude = env.path("project/.claude/skills/demo/SKILL.md");
-    let settings = json!({ "collectionPath": env.collection() });
-    let mut lsp = Lsp::start(&env, settings, full_caps());
-    lsp.wait_for("the start-up progress end", |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-    });
-    lsp.open(&agents, 1);
-    // The collection changes while the server runs: both deployments are now behind it.
-    env.write(
-        "collection/skills/demo/SKILL.md",
-        &BASE.replace("two", "two (collection)"),
-    );
-    let changed = env.path("collection/skills/demo/SKILL.md");
-    lsp.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": support::lsp::uri(&changed), "type": 2 }] }),
-    );
-    let d = lsp.diagnostics(&agents, |d| !d.is_empty());
-    assert!(
-        find(&d, "drift-outdated")
-            .to_string()
-            .contains("skill:demo@codex"),
-        "{d:#?}"
-    );
-    let d = lsp.diagnostics(&claude, |d| !d.is_empty());
-    find(&d, "drift-outdated");
-    lsp.finish();
+    collection_change_flags_every_deployment(true);
 }
 
 #[test]
 fn a_collection_change_flags_a_codex_only_deployment_open_in_the_editor() {
+    collection_change_flags_every_deployment(false);
+}
+
+/// `skill:demo` deployed to codex (and to `.claude` when `claude`), its codex file open; the
+/// collection changes while the server runs: every deployment reads outdated.
+fn collection_change_flags_every_deployment(claude: bool) {
     let env = Env::new("");
     env.write("collection/skills/demo/SKILL.md", BASE);
+    if claude {
+        assert_eq!(env.run(&["deploy", "demo"]).code, 0);
+    }
     assert_eq!(env.run(&["deploy", "demo", "--profile", "codex"]).code, 0);
     let agents = env.path("project/.agents/skills/demo/SKILL.md");
     let settings = json!({ "collectionPath": env.collection() });
@@ -111,7 +89,6 @@ fn a_collection_change_flags_a_codex_only_deployment_open_in_the_editor() {
         m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
     });
     lsp.open(&agents, 1);
-    // The collection changes while the server runs: the codex copy is now behind it.
     env.write(
         "collection/skills/demo/SKILL.md",
         &BASE.replace("two", "two (collection)"),
@@ -128,5 +105,10 @@ fn a_collection_change_flags_a_codex_only_deployment_open_in_the_editor() {
             .contains("skill:demo@codex"),
         "{d:#?}"
     );
+    if claude {
+        let main = env.path("project/.claude/skills/demo/SKILL.md");
+        let d = lsp.diagnostics(&main, |d| !d.is_empty());
+        find(&d, "drift-outdated");
+    }
     lsp.finish();
 }

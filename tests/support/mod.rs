@@ -209,6 +209,18 @@ impl Env {
         Paused { child, go }
     }
 
+    /// One artifact's entry of `status --json`.
+    pub fn artifact(&self, id: &str) -> serde_json::Value {
+        let r = self.run(&["status", "--json"]);
+        r.json()["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} not in {}", r.stdout))
+    }
+
     /// `status --json` as (id → state).
     pub fn states(&self) -> BTreeMap<String, String> {
         let r = self.run(&["status", "--json"]);
