@@ -147,7 +147,7 @@ fn projects_lists_each_deployment_with_its_state_and_version() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         r.stdout
-            .contains("skill:pdf: deployed in 3 projects: 2 outdated, 1 conflict"),
+            .contains("skill:pdf: deployed in 3 projects: 2 outdated, 1 in conflict"),
         "{}",
         r.stdout
     );

@@ -21,6 +21,7 @@ mod cli_merge_file;
 mod cli_merge_file_git;
 mod cli_newcomer;
 mod cli_newcomer_sync;
+mod cli_newcomer_words;
 mod cli_profile_commands;
 mod cli_profile_links;
 mod cli_profiles;

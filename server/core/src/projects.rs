@@ -183,22 +183,34 @@ pub fn tally(reports: &[ProjectReport], id: &ArtifactId) -> (usize, Vec<(DriftSt
     (projects, counts)
 }
 
-/// "deployed in 4 projects: 1 outdated, 1 modified" (the synced ones are the rest).
+/// "deployed in 4 projects: 1 outdated, 1 modified" (the synced ones are the rest); when a
+/// project holds several deployments (one per profile root) the count of deployments follows,
+/// as the states count deployments: "deployed in 1 project (2 deployments): 2 outdated".
 pub fn describe(reports: &[ProjectReport], id: &ArtifactId) -> String {
     let (n, counts) = tally(reports, id);
     if n == 0 {
         return "deployed in no known project".to_string();
     }
     let plural = if n == 1 { "" } else { "s" };
+    let deployments: usize = counts.iter().map(|(_, c)| c).sum();
+    let head = if deployments > n {
+        format!("deployed in {n} project{plural} ({deployments} deployments)")
+    } else {
+        format!("deployed in {n} project{plural}")
+    };
     let drifted: Vec<String> = counts
         .iter()
         .filter(|(s, _)| *s != DriftState::Synced)
-        .map(|(s, c)| format!("{c} {s}"))
+        .map(|(s, c)| match s {
+            DriftState::Conflict => format!("{c} in conflict"),
+            DriftState::Error => format!("{c} unreadable"),
+            s => format!("{c} {s}"),
+        })
         .collect();
     if drifted.is_empty() {
-        format!("deployed in {n} project{plural}: all synced")
+        format!("{head}: all synced")
     } else {
-        format!("deployed in {n} project{plural}: {}", drifted.join(", "))
+        format!("{head}: {}", drifted.join(", "))
     }
 }
 
@@ -282,4 +294,57 @@ pub fn sync_everywhere(
     .into_iter()
     .flatten()
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(name: &str, deployments: &[(Option<&str>, DriftState)]) -> ProjectReport {
+        ProjectReport {
+            path: PathBuf::from(name),
+            source: Source::Opened,
+            deployments: deployments
+                .iter()
+                .map(|(profile, state)| Deployment {
+                    id: ArtifactId::new(crate::ArtifactType::Skill, "pdf").unwrap(),
+                    profile: profile.map(str::to_string),
+                    state: *state,
+                    version: Some(1),
+                    path: String::new(),
+                })
+                .collect(),
+            error: None,
+        }
+    }
+
+    #[test]
+    fn describe_counts_projects_and_says_states_in_words() {
+        use DriftState::*;
+        let id = ArtifactId::new(crate::ArtifactType::Skill, "pdf").unwrap();
+        let check = |reports: &[ProjectReport], want: &str| {
+            assert_eq!(describe(reports, &id), want);
+        };
+        check(&[], "deployed in no known project");
+        check(
+            &[
+                project("a", &[(None, Synced)]),
+                project("b", &[(None, Synced)]),
+            ],
+            "deployed in 2 projects: all synced",
+        );
+        check(
+            &[
+                project("a", &[(None, Conflict)]),
+                project("b", &[(None, Conflict)]),
+                project("c", &[(None, Outdated)]),
+            ],
+            "deployed in 3 projects: 1 outdated, 2 in conflict",
+        );
+        // One project, two profile roots: the states count deployments, and the words say so.
+        check(
+            &[project("a", &[(None, Outdated), (Some("codex"), Error)])],
+            "deployed in 1 project (2 deployments): 1 outdated, 1 unreadable",
+        );
+    }
 }

@@ -63,7 +63,12 @@ pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     }
     let project = crate::json::project_name(ws.root());
     if events.is_empty() {
-        out.line("no events recorded (for this filter); operations that change artifacts are recorded as they happen");
+        let filtered = a.id.is_some() || a.since.is_some() || a.op.is_some();
+        out.line(if filtered {
+            "no events match this filter; `skillmeat-lsp log` without it shows every event here"
+        } else {
+            "no events recorded yet: operations that change artifacts (deploy, sync, rollback, ...) are recorded as they happen"
+        });
         return Ok(exit::OK);
     }
     let width = events

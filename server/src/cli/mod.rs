@@ -68,7 +68,7 @@ pub struct Cli {
 enum Command {
     /// Show the drift of every artifact (exit 0 when everything is synced, 1 when anything drifted).
     #[command(visible_alias = "drift")]
-    Status,
+    Status(status::Args),
     /// Copy artifacts from the collection into the project and record the baseline.
     Deploy(deploy::Args),
     /// List an artifact's versions, newest first.
@@ -201,8 +201,8 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
             vec![]
         }
         Command::Projects(a) => a.id.iter().collect(),
-        Command::Status
-        | Command::List
+        Command::Status(a) => a.ids.iter().collect(),
+        Command::List
         | Command::Import
         | Command::Verify
         | Command::MergeFile(_)
@@ -213,7 +213,7 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
     }
     let mut ws = open_workspace(cli)?;
     let result = match &cli.command {
-        Command::Status => status::run(&mut ws, out),
+        Command::Status(a) => status::run(&mut ws, a, out),
         Command::Deploy(a) => deploy::run(&mut ws, a, out),
         Command::History(a) => history::run(&ws, a, out),
         Command::Import => import::run(&mut ws, out),
@@ -246,7 +246,7 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
     }
     if result.is_err() {
         ws.discard_if_new();
-    } else if writes_project(&cli.command) && !out.json {
+    } else if writes_project(&cli.command) && !out.json && wrote(&cli.command, &ws) {
         out.note(format!("workspace: {}", ws.root().display()));
     }
     result
@@ -256,7 +256,7 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
 fn read_only(c: &Command) -> bool {
     matches!(
         c,
-        Command::Status
+        Command::Status(_)
             | Command::History(_)
             | Command::Diff(_)
             | Command::CheckUpstream(_)
@@ -279,6 +279,14 @@ fn writes_project(c: &Command) -> bool {
         | Command::Unkeep(_) => true,
         _ => false,
     }
+}
+
+/// Whether a command that may write into the project did: a copy got new content, or it is one
+/// that only records lineage (a tag, a keep) and succeeded. A sync already up to date, or a
+/// deploy of what is deployed, wrote nothing and so names no workspace.
+fn wrote(c: &Command, ws: &Workspace) -> bool {
+    ws.store().copy_written()
+        || matches!(c, Command::Tag(_) | Command::Keep(_) | Command::Unkeep(_))
 }
 
 /// `projects` and `sync ID --all-projects`: run over every known project, not one workspace.
@@ -406,7 +414,7 @@ fn find_project_root(start: &Path, env: &Env) -> Result<PathBuf, Error> {
     };
     if home.as_deref() == Some(start.as_path()) {
         return Err(refuse(
-            "your home folder (its .claude/ holds your skills for every project)",
+            "your home folder (a deploy here would go to ~/.claude/, which Claude Code loads in every project)",
         ));
     }
     if data.iter().any(|d| start.starts_with(d)) {

@@ -7,8 +7,24 @@ use skillmeat_core::Error;
 use super::output::short;
 use super::{exit, Out};
 
-pub fn run(ws: &mut Workspace, out: &Out) -> Result<i32, Error> {
-    let report = ws.status_with_profiles()?;
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only these artifacts (`skill:pdf-tools`, a bare name, or either with `@profile`; without
+    /// `@profile`, the artifact's deployment under every profile root).
+    pub ids: Vec<String>,
+}
+
+pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
+    let report = if a.ids.is_empty() {
+        ws.status()?
+    } else {
+        let queries = a
+            .ids
+            .iter()
+            .map(|q| skillmeat_core::id::IdQuery::parse(q))
+            .collect::<Result<Vec<_>, _>>()?;
+        ws.status_named(&queries)?
+    };
     if out.json {
         out.print_json(&crate::json::status(&report));
     } else {

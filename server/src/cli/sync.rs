@@ -167,7 +167,9 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     if summary.errors > 0 {
         return Ok(exit::DRIFT_OR_FAILED);
     }
-    Ok(if a.apply && summary.conflicts > 0 {
+    // Like `git merge-tree`, a plan that would leave conflicts says so in its exit code too, so a
+    // script can check before it applies.
+    Ok(if summary.conflicts > 0 {
         exit::CONFLICTS
     } else {
         exit::OK

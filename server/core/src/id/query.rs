@@ -65,6 +65,12 @@ impl IdQuery {
         }
     }
 
+    /// Whether this query names `id` as a filter does (`status ID...`): its name (and type, when
+    /// typed) match, and its profile too when the query names one (`@claude` being `.claude`'s).
+    pub fn names_deployment(&self, id: &ArtifactId) -> bool {
+        self.matches_name(id) && (!self.names_profile() || id.profile.as_deref() == self.profile())
+    }
+
     /// Picks the one id among `known` that this query names. Without `@profile`, Claude Code's
     /// deployment (or a collection id) wins when it is among them, else the only one; several
     /// are ambiguous and the error lists them.

@@ -40,6 +40,8 @@ pub struct Store {
     before_profiles: std::cell::Cell<bool>,
     /// An artifact write began through this store (see [`Store::artifact_written`]).
     artifact_written: std::cell::Cell<bool>,
+    /// A project or collection copy was swapped for new content (see [`Store::copy_written`]).
+    copy_written: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -67,6 +69,7 @@ impl Store {
             path,
             before_profiles: Default::default(),
             artifact_written: Default::default(),
+            copy_written: Default::default(),
         };
         store.migrate(schema::latest())?;
         Ok(store)
@@ -97,6 +100,7 @@ impl Store {
             path: path.to_path_buf(),
             before_profiles: Default::default(),
             artifact_written: Default::default(),
+            copy_written: Default::default(),
         };
         store
             .conn
@@ -130,6 +134,17 @@ impl Store {
 
     pub(crate) fn mark_artifact_written(&self) {
         self.artifact_written.set(true);
+    }
+
+    /// Whether a write through this store swapped new content into a copy (an artifact write
+    /// that only recorded, such as a sync already up to date, did not): what a command names
+    /// when it says where it wrote.
+    pub fn copy_written(&self) -> bool {
+        self.copy_written.get()
+    }
+
+    pub(crate) fn mark_copy_written(&self) {
+        self.copy_written.set(true);
     }
 
     pub fn path(&self) -> &Path {

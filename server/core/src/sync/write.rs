@@ -88,6 +88,7 @@ impl Writer {
         store.mark_artifact_written();
         let swap = match new {
             Some(tree) => {
+                store.mark_copy_written();
                 // Content and modes, folders, links: a chmod since the plan is a change too.
                 let against = against.map(|t| t.identity(shape));
                 Some(apply::swap_in(

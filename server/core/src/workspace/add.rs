@@ -161,8 +161,16 @@ impl Workspace {
     fn ensure_new(&self, id: &ArtifactId) -> Result<()> {
         let dest = crate::discover::artifact_path(&self.collection.root, id);
         if dest.symlink_metadata().is_ok() || self.collection_path(id).symlink_metadata().is_ok() {
+            let has_upstream = self.collection.manifest.get(&id.base()).is_some_and(|e| {
+                matches!(crate::upstream::Upstream::from_manifest(id, e), Ok(Some(_)))
+            });
+            let update = if has_upstream {
+                format!("update it from its upstream with `skillmeat-lsp sync {id} --direction upstream-to-collection`")
+            } else {
+                format!("it has no upstream to update from, so to make a project's copy the collection's, push it with `skillmeat-lsp sync {id} --direction project-to-collection --apply` in that project")
+            };
             return Err(Error::invalid(format!(
-                "{id} is already in the collection ({}); update it with `skillmeat-lsp sync {id} --direction upstream-to-collection`, or add under another name with --name",
+                "{id} is already in the collection ({}); {update}, or add under another name with --name",
                 dest.display()
             )));
         }

@@ -40,6 +40,36 @@ impl Seen {
 }
 
 impl Workspace {
+    /// [`Workspace::status`] of only the artifacts `queries` name (`status ID...`; see
+    /// [`crate::id::IdQuery::names_deployment`]). Each query is checked against what is deployed
+    /// or present here before anything is read: one naming nothing here is a not-found error
+    /// with the nearest id suggested.
+    pub fn status_named(&mut self, queries: &[crate::id::IdQuery]) -> Result<StatusReport> {
+        let mut here: Vec<ArtifactId> = self
+            .store
+            .deployments()?
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        here.extend(self.scan_project()?.artifacts.into_keys());
+        for q in queries {
+            if here.iter().any(|id| q.names_deployment(id)) {
+                continue;
+            }
+            let hint = match crate::id::did_you_mean(&q.without_profile().to_string(), &here) {
+                Some(id) => format!("did you mean `{id}`?"),
+                None => "run `skillmeat-lsp status` to see every artifact here".to_string(),
+            };
+            return Err(Error::not_found(format!(
+                "`{q}` is neither deployed nor present in this project; {hint}"
+            )));
+        }
+        here.sort();
+        here.dedup();
+        here.retain(|id| queries.iter().any(|q| q.names_deployment(id)));
+        self.status_of(Some(&here))
+    }
+
     /// Computes drift for every deployed or present artifact (docs/design.md §4), recording a modified
     /// project copy as a `local_modification` version the first time it is seen.
     pub fn status(&mut self) -> Result<StatusReport> {

@@ -191,7 +191,7 @@ impl Workspace {
         };
         let Some(up) = up else {
             return Err(Error::not_found(format!(
-                "{id} has no upstream in {}; add one with `skillmeat-lsp add SOURCE`",
+                "{id} has no upstream in {} (it was not added from a git repository); a project's copy is pushed to the collection with `skillmeat-lsp sync {id} --direction project-to-collection`, and `skillmeat-lsp add SOURCE --name N` adds a git artifact under a new name",
                 self.collection.root.join("collection.toml").display()
             )));
         };
