@@ -198,6 +198,46 @@ fn skillmeat_compat_creates_the_deployed_file_with_skillmeats_fields() {
 }
 
 #[test]
+fn the_deployed_file_skillmeat_compat_creates_lists_every_deployment_of_its_root() {
+    let env = Env::new(FIXTURE);
+    assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
+    assert_eq!(
+        env.run(&["--skillmeat-compat", "deploy", "command:review"])
+            .code,
+        0
+    );
+    let doc: toml::Table = env
+        .read("project/.claude/.skillmeat-deployed.toml")
+        .parse()
+        .unwrap();
+    let mut names: Vec<(&str, &str)> = doc["deployed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["artifact_type"].as_str().unwrap(),
+                e["artifact_name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    names.sort();
+    // The skill deployed before the file existed is in it too, so SkillMeat sees it deployed.
+    assert_eq!(names, [("command", "review"), ("skill", "pdf")]);
+    let pdf = doc["deployed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["artifact_name"].as_str() == Some("pdf"))
+        .unwrap();
+    assert!(
+        !pdf["deployed_at"].as_str().unwrap().ends_with('Z'),
+        "SkillMeat's naive time: {pdf}"
+    );
+    assert_eq!(env.states()["skill:pdf"], "synced");
+}
+
+#[test]
 fn a_skillmeat_deployment_done_after_ours_is_imported_on_next_open() {
     let env = Env::new(FIXTURE);
     assert_eq!(

@@ -344,17 +344,43 @@ impl Workspace {
         for (profile, list) in by_profile {
             crate::apply::check_profile_root(&self.root, &profile)?;
             let path = compat::path_in(&profile.root(&self.root));
+            let create = self.opts.skillmeat_compat || profile.id != crate::profile::DEFAULT;
+            // A deployed file made now lists every deployment of its root, not only the ones
+            // written by this command: SkillMeat reads an artifact missing from it as not
+            // deployed by it.
+            let others: Vec<(ArtifactId, String, String)> =
+                if create && path.symlink_metadata().is_err() {
+                    self.store
+                        .deployments()?
+                        .into_iter()
+                        .filter(|d| {
+                            self.profiles.of(&d.id).map(|p| &p.id) == Some(&profile.id)
+                                && !list.iter().any(|(id, _)| **id == d.id)
+                        })
+                        .map(|d| {
+                            let at = d.deployed_at.trim_end_matches('Z').to_string();
+                            (d.id, d.baseline_hash, at)
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
             let entries: Vec<compat::Baseline<'_>> = list
                 .iter()
-                .map(|(id, hash)| compat::Baseline {
+                .map(|(id, hash)| (*id, *hash, at.as_str()))
+                .chain(
+                    others
+                        .iter()
+                        .map(|(id, hash, at)| (id, hash.as_str(), at.as_str())),
+                )
+                .map(|(id, hash, at)| compat::Baseline {
                     id,
                     profile: &profile,
                     content_hash: hash,
-                    deployed_at: &at,
+                    deployed_at: at,
                     from_collection: &self.collection.name,
                 })
                 .collect();
-            let create = self.opts.skillmeat_compat || profile.id != crate::profile::DEFAULT;
             // Other threads and processes update this file too: serialize the read-modify-write.
             let _lock = crate::sync::lock::acquire(
                 &path,
@@ -362,8 +388,9 @@ impl Workspace {
                 super::sync::LOCK_TIMEOUT,
             )?;
             if compat::record(&path, &entries, create)? {
-                for (id, hash) in &list {
-                    self.store.set_meta(&format!("compat_seen:{id}"), hash)?;
+                for e in &entries {
+                    self.store
+                        .set_meta(&format!("compat_seen:{}", e.id), e.content_hash)?;
                 }
                 self.remember_compat_stamp(&profile)?;
             }
