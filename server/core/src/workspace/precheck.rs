@@ -111,3 +111,51 @@ fn kind_of(md: &std::fs::Metadata) -> &'static str {
         "device"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use crate::collection::{Collection, Source};
+    use crate::id::{ArtifactId, ArtifactType};
+    use crate::workspace::{Options, Workspace};
+
+    /// A writer opened through the entry gets the deployed-file check with nothing of its own:
+    /// what a future writer relies on.
+    #[test]
+    fn every_writer_opened_here_refuses_a_bad_deployed_file_before_its_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        let skill = root.join("collection/skills/pdf/SKILL.md");
+        fs::create_dir_all(skill.parent().unwrap()).unwrap();
+        fs::write(&skill, "---\nname: pdf\n---\nPDF.\n").unwrap();
+        fs::create_dir_all(root.join("project/.git")).unwrap();
+        let collection = Collection::open(&root.join("collection"), Source::Flag).unwrap();
+        let mut ws =
+            Workspace::open(&root.join("project"), collection, Options::default()).unwrap();
+        ws.deploy_to(&["skill:pdf".into()], false, &["codex".into()], false)
+            .unwrap();
+        let claude = ArtifactId::new(ArtifactType::Skill, "pdf").unwrap();
+        let codex = claude.clone().with_profile(Some("codex"));
+        let deployed = root.join("project/.agents/.skillmeat-deployed.toml");
+        fs::write(&deployed, b"\xff\xfe[[deployed]]\n").unwrap();
+
+        let target = ws.project_path(&codex).unwrap();
+        let err = ws.writer(&codex, &target).unwrap_err().to_string();
+        assert!(
+            err.contains(".agents/.skillmeat-deployed.toml") && err.contains("UTF-8"),
+            "{err}"
+        );
+        assert!(
+            !crate::sync::lock::lock_path(&target).exists(),
+            "no lock taken before the check"
+        );
+        // Several at once: the bad file under one root refuses all of them, the good one first.
+        let err = ws.writers(&[&claude, &codex]).unwrap_err().to_string();
+        assert!(err.contains(".agents/.skillmeat-deployed.toml"), "{err}");
+        // An id whose deployed file was not checked is never written.
+        let writers = ws.writers(&[&claude]).unwrap();
+        let err = writers.begin(&codex, &target).unwrap_err().to_string();
+        assert!(err.contains("without its deployed file checked"), "{err}");
+    }
+}
