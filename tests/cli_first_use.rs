@@ -258,3 +258,45 @@ fn processes_opening_a_new_project_at_once_share_one_lineage() {
         }
     }
 }
+
+/// `resolve --file F --take` writes the copy through the write path's entry, which checks the
+/// deployed file of the copy's root itself (no command does): a bad `.agents` file refuses it
+/// before the markers are rewritten, and nothing is written.
+#[test]
+fn resolve_of_one_file_refuses_a_bad_deployed_file_before_rewriting_the_markers() {
+    let env = Env::new("");
+    env.write("collection/skills/pdf/SKILL.md", SKILL);
+    assert_eq!(env.run(&["deploy", "pdf", "--profile", "codex"]).code, 0);
+    let copy = "project/.agents/skills/pdf/SKILL.md";
+    env.write(copy, &SKILL.replace("line1", "line1 (project)"));
+    env.write(
+        "collection/skills/pdf/SKILL.md",
+        &SKILL.replace("line1", "line1 (collection)"),
+    );
+    let r = env.run(&["sync", "pdf@codex", "--apply"]);
+    assert!(env.read(copy).contains("<<<<<<<"), "{r:?}");
+    let with_markers = env.read(copy);
+    std::fs::write(
+        env.path("project/.agents/.skillmeat-deployed.toml"),
+        b"\xff\xfe[[deployed]]\n",
+    )
+    .unwrap();
+    support::assert_refused(
+        &env,
+        &[
+            "resolve",
+            "pdf@codex",
+            "--file",
+            "SKILL.md",
+            "--take",
+            "theirs",
+        ],
+        1,
+        &[
+            "cannot write skill:pdf@codex",
+            ".agents/.skillmeat-deployed.toml",
+            "UTF-8",
+        ],
+    );
+    assert_eq!(env.read(copy), with_markers);
+}

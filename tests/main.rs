@@ -57,6 +57,7 @@ mod lsp_diagnostics;
 mod lsp_e2e;
 mod lsp_editor_edits;
 mod lsp_flows;
+mod lsp_held_open_links;
 mod lsp_hostile;
 mod lsp_lens;
 mod lsp_lifecycle;

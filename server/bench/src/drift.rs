@@ -141,7 +141,7 @@ pub fn run(bin: &Path) -> anyhow::Result<()> {
 
     let full = median(5, || {
         for id in ws.collection_artifacts()?.keys() {
-            for root in [ws.project_path(id), ws.collection_path(id)] {
+            for root in [ws.project_path(id)?, ws.collection_path(id)] {
                 let t = skillmeat_core::tree::read_artifact(&root, skillmeat_core::Shape::Folder)?;
                 std::hint::black_box(t.content_hash(skillmeat_core::Shape::Folder));
             }

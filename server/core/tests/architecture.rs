@@ -3,13 +3,13 @@
 //! and boundary modules, its JSON-RPC layer and URI conversions at its boundary, the server's
 //! modules import each other without cycles, every Rust module opens with a `//!` line, no
 //! source file is over 500 lines, and the declared `rust-version` is at least what every locked
-//! dependency needs.
+//! dependency needs (the write path's entry: `architecture_writes.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The repository root (two levels above this crate's manifest folder).
-fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .nth(2)
@@ -18,7 +18,7 @@ fn repo_root() -> PathBuf {
 }
 
 /// Every `.rs` file below `dir`, skipping build output and installed tools.
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn rust_files(dir: &Path) -> Vec<PathBuf> {
     source_files(dir, &["rs"])
 }
 
@@ -52,7 +52,7 @@ fn source_files(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
     out
 }
 
-fn relative(p: &Path) -> String {
+pub(crate) fn relative(p: &Path) -> String {
     p.strip_prefix(repo_root())
         .unwrap_or(p)
         .display()

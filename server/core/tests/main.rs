@@ -6,6 +6,7 @@
 mod merge_support;
 
 mod architecture;
+mod architecture_writes;
 mod hash_vectors;
 mod merge_fixtures;
 mod merge_fuzz;

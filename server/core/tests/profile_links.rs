@@ -1,7 +1,8 @@
 //! A workspace held open (as the language server holds one) re-checks its profile roots: a
 //! root linked out of the project after the open is refused by every reader and writer of a
-//! deployment under it — status of one artifact, diff, sync either way, deploy — before anything
-//! is read or created through the link.
+//! deployment under it — status of one artifact, diff, sync either way, deploy, and what the
+//! server asks by id (drift with a buffer, the main file, a proposal) — before anything is read
+//! or created through the link.
 
 use std::fs;
 use std::path::Path;
@@ -85,6 +86,36 @@ fn a_profile_root_linked_out_after_the_open_is_refused_by_every_reader_and_write
         "deploy",
         ws.deploy_to(&["skill:pdf".into()], true, &["codex".into()], false)
             .map(|d| format!("{d:?}")),
+    );
+    // What the server asks by id (no id to resolve, so no scan of the roots first): each
+    // checks the copy's profile root itself.
+    refused(
+        "drift with a buffer",
+        ws.buffers_status(&id, &[("SKILL.md", b"buffer")])
+            .map(|s| format!("{s:?}")),
+    );
+    refused(
+        "main file",
+        ws.main_file(&id).map(|p| p.display().to_string()),
+    );
+    refused(
+        "proposal",
+        ws.propose(&id, &[("SKILL.md", b"buffer")])
+            .map(|p| format!("{p:?}")),
+    );
+    refused(
+        "sync by id",
+        ws.sync_id(
+            &id,
+            Direction::CollectionToProject,
+            Strategy::Overwrite,
+            true,
+        )
+        .map(|s| format!("{s:?}")),
+    );
+    refused(
+        "project path",
+        ws.project_path(&id).map(|p| p.display().to_string()),
     );
     assert_eq!(
         fs::read_to_string(root.join("collection/skills/pdf/SKILL.md")).unwrap(),

@@ -17,7 +17,7 @@ impl State {
                 path: path.clone(),
             },
         );
-        if let Some((i, id, _)) = self.locate(&path) {
+        if let Some((i, id)) = self.artifact_at(&path) {
             self.refresh_artifact(i, &id);
         }
     }
@@ -38,7 +38,7 @@ impl State {
         }
         apply(&mut doc.text);
         doc.version = version;
-        if let Some((i, id, _)) = self.locate(&path) {
+        if let Some((i, id)) = self.artifact_at(&path) {
             self.refresh_artifact(i, &id);
         }
     }

@@ -119,11 +119,23 @@ impl State {
             .map(|(i, _)| *i)
     }
 
-    /// (folder, artifact, file inside it) for a project file.
-    pub fn locate(&self, path: &Path) -> Option<(FolderId, ArtifactId, String)> {
+    /// The folder and artifact of a project file, its profile root not checked: only to choose
+    /// what to refresh (the diagnostics' own check then says why a refused copy is not read).
+    pub fn artifact_at(&self, path: &Path) -> Option<(FolderId, ArtifactId)> {
         let i = self.folder_of(path)?;
         let l = self.folders[&i].ws.as_ref()?.locate(path)?;
-        (l.tier == Tier::Project).then_some((i, l.id, l.rel))
+        (l.tier == Tier::Project).then_some((i, l.id))
+    }
+
+    /// (folder, artifact, file inside it) for a project file, whose profile root is checked
+    /// first (`Workspace::project_path`): `None` for a file under a root, type folder or deployed
+    /// file linked since the folder opened, so no handler reads through it.
+    pub fn locate(&self, path: &Path) -> Option<(FolderId, ArtifactId, String)> {
+        let i = self.folder_of(path)?;
+        let ws = self.folders[&i].ws.as_ref()?;
+        let l = ws.locate(path).filter(|l| l.tier == Tier::Project)?;
+        ws.project_path(&l.id).ok()?;
+        Some((i, l.id, l.rel))
     }
 
     /// The open buffers of artifact `id`'s project files in `ws`, as (file inside the artifact,

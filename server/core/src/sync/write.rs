@@ -56,7 +56,7 @@ pub struct Applied {
 
 impl Writer {
     /// Takes the lock of `id`'s copy at `target`, waiting up to `timeout`.
-    pub fn begin(id: &ArtifactId, target: &Path, timeout: Duration) -> Result<Writer> {
+    pub(crate) fn begin(id: &ArtifactId, target: &Path, timeout: Duration) -> Result<Writer> {
         // Before the lock file (and its folder) is created: nothing is made through a link.
         crate::apply::check_write_target(target)?;
         let _lock = lock::acquire(target, &id.to_string(), timeout)?;

@@ -6,11 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::{Workspace, LOCK_TIMEOUT};
+use super::Workspace;
 use crate::error::{Error, Result};
 use crate::id::{ArtifactId, ArtifactType};
 use crate::store::{AuditEvent, NewVersion, Origin};
-use crate::sync::write::Writer;
 use crate::tree::{self, Tree};
 use crate::upstream::{self, Repo, Source, Upstream};
 
@@ -109,7 +108,7 @@ impl Workspace {
         let hash = fetched.tree.content_hash(shape);
         let dest = crate::discover::artifact_path(&self.collection.root, &id);
 
-        let writer = Writer::begin(&id, &dest, LOCK_TIMEOUT)?;
+        let writer = self.collection_writer(&id, &dest)?;
         // Another process may have added the same artifact while we were fetching.
         self.ensure_new(&id)?;
         // Written like every other apply: the one write path, committed with its version.

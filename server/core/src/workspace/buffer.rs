@@ -104,9 +104,10 @@ impl Workspace {
     }
 
     /// The artifact's main file in the project (`SKILL.md` for skills). An MCP server's is the
-    /// first of SkillMeat's manifest names it holds, else its first file in path order.
-    pub fn main_file(&self, id: &ArtifactId) -> std::path::PathBuf {
-        crate::discover::main_file(&self.project_path(id), id.kind)
+    /// first of SkillMeat's manifest names it holds, else its first file in path order. Refused
+    /// when its profile root is linked (see [`Workspace::project_path`]).
+    pub fn main_file(&self, id: &ArtifactId) -> Result<std::path::PathBuf> {
+        Ok(crate::discover::main_file(&self.project_path(id)?, id.kind))
     }
 
     /// Drift of one artifact with editor buffers (`(rel, text)`) standing in for some of its
@@ -117,7 +118,7 @@ impl Workspace {
         buffers: &[(&str, &[u8])],
     ) -> Result<ArtifactStatus> {
         let shape = id.kind.shape();
-        let project_path = self.project_path(id);
+        let project_path = self.project_path(id)?;
         let mut project = if project_path.symlink_metadata().is_ok() {
             tree::read_artifact(&project_path, shape)?
         } else {

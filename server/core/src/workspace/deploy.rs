@@ -1,11 +1,10 @@
 //! Deploying collection artifacts into the project (collection → project, origin `deployment`).
 
-use super::sync::LOCK_TIMEOUT;
 use super::Workspace;
 use crate::error::{Error, Result};
 use crate::id::ArtifactId;
 use crate::store::{AuditEvent, NewVersion, Origin};
-use crate::sync::write::{self, Keep, Writer};
+use crate::sync::write::{self, Keep};
 use crate::tree::{self, Tree};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +108,7 @@ impl Workspace {
             self.refuse_markers(&id, &source, false, "deploy", "collection")?;
             let hash = source.content_hash(shape);
             let ident = source.identity(shape);
-            let dest = self.project_copy(&id)?;
+            let dest = self.project_path(&id)?;
             let existing = if dest.symlink_metadata().is_ok() {
                 let t = tree::read_artifact(&dest, shape)
                     .map_err(|e| e.context(format!("cannot deploy {id} over its project copy")))?;
@@ -144,17 +143,24 @@ impl Workspace {
                 modified,
             });
         }
-        // Every target's deployed file before the first write: a deploy to several profile
-        // roots must not write one and then fail on another's file.
-        self.check_deployed_files(&plan.iter().map(|p| &p.id).collect::<Vec<_>>())?;
-        plan.into_iter().map(|p| self.deploy_one(p)).collect()
+        // The writes open together: every target's deployed file is checked before the first
+        // write, so a deploy to several profile roots never writes one and then fails on
+        // another's file.
+        let writers = self.writers(&plan.iter().map(|p| &p.id).collect::<Vec<_>>())?;
+        plan.into_iter()
+            .map(|p| self.deploy_one(p, &writers))
+            .collect()
     }
 
-    fn deploy_one(&mut self, p: Planned) -> Result<DeployOutcome> {
+    fn deploy_one(
+        &mut self,
+        p: Planned,
+        writers: &super::precheck::Writers,
+    ) -> Result<DeployOutcome> {
         let started = std::time::Instant::now();
         let shape = p.id.kind.shape();
-        let dest = self.project_path(&p.id);
-        let writer = Writer::begin(&p.id, &dest, LOCK_TIMEOUT)?;
+        let dest = self.project_path(&p.id)?;
+        let writer = writers.begin(&p.id, &dest)?;
         // The copy was checked before the lock was held: make sure it is still what was checked.
         let now = writer.read_target()?.map(|t| t.identity(shape));
         if now.as_deref() != p.existing.as_ref().map(|(_, h)| h.as_str()) {

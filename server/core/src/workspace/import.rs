@@ -168,7 +168,7 @@ impl Workspace {
                 return self.store.version_files(v.id);
             }
         }
-        for path in [self.project_path(id), self.collection_path(id)] {
+        for path in [self.project_path(id)?, self.collection_path(id)] {
             if let Ok(tree) = tree::read_artifact(&path, id.kind.shape()) {
                 if tree.content_hash(id.kind.shape()) == hash {
                     return Ok(Some(tree));

@@ -132,7 +132,8 @@ impl Workspace {
     /// project and absolute for the collection.
     fn tier_path(&self, id: &ArtifactId, project: bool) -> String {
         let p = if project {
-            self.project_path(id)
+            // Shown in a message only, never read through.
+            self.project_path_unchecked(id)
         } else {
             self.collection_path(id)
         };
@@ -157,7 +158,7 @@ impl Workspace {
         let tree = match tree {
             Some(t) => t,
             None => {
-                read = crate::tree::read_artifact(&self.project_path(&st.id), st.id.kind.shape())?;
+                read = crate::tree::read_artifact(&self.project_path(&st.id)?, st.id.kind.shape())?;
                 &read
             }
         };

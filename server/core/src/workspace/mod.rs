@@ -237,8 +237,21 @@ impl Workspace {
     }
 
     /// The project copy of a deployment: under its profile's root (`.claude` for an id without
-    /// `@profile`; see [`crate::profile`]).
-    pub fn project_path(&self, id: &ArtifactId) -> PathBuf {
+    /// `@profile`; see [`crate::profile`]), after that root is checked again
+    /// ([`crate::apply::check_profile_root`]: the root, its type folders and its deployed file
+    /// are no links), so a root linked out since the workspace opened (the server keeps one
+    /// open) is refused, naming the link, before anything is read or written through it. The
+    /// one way to the place of a project copy.
+    pub fn project_path(&self, id: &ArtifactId) -> Result<PathBuf> {
+        let profile = self.profiles.of(id).unwrap_or(self.profiles.default());
+        crate::apply::check_profile_root(&self.root, profile)?;
+        Ok(profile.artifact_path(&self.root, id))
+    }
+
+    /// [`Workspace::project_path`] without its check: only for a batch that has just checked
+    /// every root ([`Workspace::check_profile_roots`], `status`'s hot path) and for a path
+    /// shown in a message, never read or written through.
+    pub(crate) fn project_path_unchecked(&self, id: &ArtifactId) -> PathBuf {
         self.profiles
             .of(id)
             .unwrap_or(self.profiles.default())

@@ -19,22 +19,15 @@ impl Workspace {
     }
 
     /// Every profile root checked again ([`crate::apply::check_profile_root`]), as the open
-    /// did: what a reader of project copies calls first, so a root, type folder or deployed
-    /// file linked since the workspace opened (the server keeps one open) is refused before
+    /// did: what a batch reader of project copies (`status`) calls once instead of one
+    /// [`Workspace::project_path`] check per copy, so a root, type folder or deployed file
+    /// linked since the workspace opened (the server keeps one open) is refused before
     /// anything is read through it.
     pub fn check_profile_roots(&self) -> Result<()> {
         for profile in &self.profiles.all {
             crate::apply::check_profile_root(&self.root, profile)?;
         }
         Ok(())
-    }
-
-    /// [`Workspace::project_path`] after its profile root is checked (see
-    /// [`Workspace::check_profile_roots`]): the project copy a reader of one deployment reads.
-    pub fn project_copy(&self, id: &ArtifactId) -> Result<std::path::PathBuf> {
-        let profile = self.profiles.of(id).unwrap_or(self.profiles.default());
-        crate::apply::check_profile_root(&self.root, profile)?;
-        Ok(self.project_path(id))
     }
 
     /// [`Workspace::status`], which covers every profile's deployments (kept for callers that

@@ -4,7 +4,6 @@
 //! proposed merge → a `merge` version with the project and collection versions as parents and
 //! the collection's content as the new baseline. Undo or close without saving records nothing.
 
-use super::sync::LOCK_TIMEOUT;
 use super::Workspace;
 use crate::error::Result;
 use crate::hash;
@@ -12,7 +11,7 @@ use crate::id::ArtifactId;
 use crate::id::Shape;
 use crate::store::{AuditEvent, ConflictRecord, NewVersion, Origin};
 use crate::sync::plan::{Action, Plan};
-use crate::sync::{lock, Direction, Strategy};
+use crate::sync::{Direction, Strategy};
 use crate::tree::{self, Tree};
 
 /// A sync into the project that an editor turned into text edits, kept until its result is
@@ -40,7 +39,7 @@ impl Workspace {
     pub fn propose(&self, id: &ArtifactId, buffers: &[(&str, &[u8])]) -> Result<Proposal> {
         let plan = self.plan_with_buffers(id, Strategy::Auto, buffers)?;
         let shape = id.kind.shape();
-        let path = self.project_path(id);
+        let path = self.project_path(id)?;
         let mut target = if path.symlink_metadata().is_ok() {
             tree::read_artifact(&path, shape)?
         } else {
@@ -67,13 +66,16 @@ impl Workspace {
     /// since it was proposed.
     pub fn adopt_saved(&mut self, id: &ArtifactId, p: &Proposal) -> Result<Option<u32>> {
         let shape = id.kind.shape();
-        let path = self.project_path(id);
+        let path = self.project_path(id)?;
         if path.symlink_metadata().is_err() {
             return Ok(None);
         }
-        self.check_deployed_files(&[id])?;
-        let _lock = lock::acquire(&path, &id.to_string(), LOCK_TIMEOUT)?;
-        let saved = tree::read_artifact(&path, shape)?;
+        // Nothing is written to the copy (the editor saved it), but the lineage and the
+        // deployed file move: through the write path's entry and under the copy's lock.
+        let writer = self.writer(id, &path)?;
+        let Some(saved) = writer.read_target()? else {
+            return Ok(None);
+        };
         if saved.content_hash(shape) != p.plan.result_hash {
             return Ok(None);
         }

@@ -7,7 +7,7 @@ use crate::id::ArtifactId;
 use crate::id::Shape;
 use crate::merge::{self, Choice, Unterminated};
 use crate::store::{AuditEvent, NewVersion, Origin};
-use crate::sync::write::{Keep, Writer};
+use crate::sync::write::Keep;
 use crate::tree::Tree;
 
 #[derive(Debug, Clone)]
@@ -67,15 +67,14 @@ impl Workspace {
         let started = std::time::Instant::now();
         let id = self.resolve_id(query)?;
         let shape = id.kind.shape();
-        let path = self.project_path(&id);
+        let path = self.project_path(&id)?;
         if path.symlink_metadata().is_err() {
             return Err(Error::not_found(format!(
                 "{id} has no project copy at {}",
                 path.display()
             )));
         }
-        self.check_deployed_files(&[&id])?;
-        let writer = Writer::begin(&id, &path, super::sync::LOCK_TIMEOUT)?;
+        let writer = self.writer(&id, &path)?;
         let before = writer.read_target()?.unwrap_or_default();
         let mut tree = before.clone();
         if let Some(f) = file {

@@ -39,7 +39,7 @@ impl Workspace {
             })
         };
         match rev {
-            "project" => return from_disk("project", self.project_copy(id)?),
+            "project" => return from_disk("project", self.project_path(id)?),
             "collection" => return from_disk("collection", self.collection_path(id)),
             "upstream" => return self.upstream_rev(id),
             _ => {}

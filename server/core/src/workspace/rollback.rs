@@ -4,7 +4,7 @@ use super::Workspace;
 use crate::error::{Error, Result};
 use crate::id::ArtifactId;
 use crate::store::{AuditEvent, NewVersion, Origin};
-use crate::sync::write::{Keep, Writer};
+use crate::sync::write::Keep;
 use crate::tree;
 
 #[derive(Debug, Clone)]
@@ -26,9 +26,8 @@ impl Workspace {
         let id = self.resolve_id(query)?;
         let target = self.resolve_rev(&id, rev)?;
         let shape = id.kind.shape();
-        let path = self.project_path(&id);
-        self.check_deployed_files(&[&id])?;
-        let writer = Writer::begin(&id, &path, super::sync::LOCK_TIMEOUT)?;
+        let path = self.project_path(&id)?;
+        let writer = self.writer(&id, &path)?;
         let current = writer.read_target()?;
         // Identities: a rollback that only brings modes, folders or links back is a change too.
         let changed = current.as_ref().map(|t| t.identity(shape))

@@ -104,7 +104,8 @@ impl Workspace {
         // Hash the project and collection copies of every id, in parallel.
         let mut jobs: Vec<(PathBuf, Shape)> = Vec::with_capacity(ids.len() * 2);
         for id in &ids {
-            jobs.push((self.project_path(id), id.kind.shape()));
+            // Every root was checked above: one check per root, not one per copy.
+            jobs.push((self.project_path_unchecked(id), id.kind.shape()));
             jobs.push((
                 collection
                     .get(&id.base())
@@ -146,7 +147,7 @@ impl Workspace {
             let (Some(p), Some(c)) = (seen.next(), seen.next()) else {
                 break;
             };
-            let project_path = self.project_path(&id);
+            let project_path = self.project_path_unchecked(&id);
             let mut st = ArtifactStatus {
                 id: id.clone(),
                 state: DriftState::Untracked,
@@ -273,7 +274,7 @@ impl Workspace {
         }
         let tree = match tree {
             Some(t) => t,
-            None => tree::read_artifact(&self.project_path(id), id.kind.shape())?,
+            None => tree::read_artifact(&self.project_path(id)?, id.kind.shape())?,
         };
         if tree.content_hash(id.kind.shape()) != hash || tree.meta_digest() != meta {
             // Changed again while we looked; the next check records it.

@@ -91,19 +91,17 @@ impl Workspace {
         if direction == Direction::UpstreamToCollection {
             return self.sync_upstream(&id, strategy, apply);
         }
-        if apply {
-            // The write is recorded in the deployed file of the id's root: check it can be.
-            self.check_deployed_files(&[&id])?;
-        }
         // Plan under the target's lock when applying (step 1 of the one write path), so two
         // processes syncing the same artifact take turns: the second plans against what the
-        // first wrote. (A fork writes a new artifact; `apply_sync` locks that one itself.)
+        // first wrote; the write's entry checks the deployed file of the id's root, which the
+        // new baseline is recorded in. (A fork writes a new artifact; `apply_sync` locks that
+        // one itself.)
         let writer = if apply && strategy != Strategy::Fork {
             let target = match direction {
-                Direction::CollectionToProject => self.project_path(&id),
+                Direction::CollectionToProject => self.project_path(&id)?,
                 _ => self.collection_path(&id),
             };
-            Some(Writer::begin(&id, &target, LOCK_TIMEOUT)?)
+            Some(self.writer(&id, &target)?)
         } else {
             None
         };
@@ -203,8 +201,8 @@ impl Workspace {
     ) -> Result<Sides> {
         let shape = id.kind.shape();
         let (source_path, mut target_path) = match direction {
-            Direction::CollectionToProject => (self.collection_path(id), self.project_copy(id)?),
-            _ => (self.project_copy(id)?, self.collection_path(id)),
+            Direction::CollectionToProject => (self.collection_path(id), self.project_path(id)?),
+            _ => (self.project_path(id)?, self.collection_path(id)),
         };
         // The source is read without its lock (another project may be writing it): whole.
         let source = write::read_stable(&source_path, shape)?.ok_or_else(|| {
@@ -286,7 +284,7 @@ impl Workspace {
         }
         let writer = match writer {
             Some(w) => w,
-            None => Writer::begin(&target_id, &sides.target_path, LOCK_TIMEOUT)?,
+            None => self.collection_writer(&target_id, &sides.target_path)?,
         };
         let write = !out.plan.is_noop();
         // Never lose a person's content: the target's current content is stored as a version

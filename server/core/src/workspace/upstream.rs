@@ -342,11 +342,7 @@ impl Workspace {
         };
         // Applying: the collection copy's lock first, so the plan is made against what is there.
         let writer = if apply {
-            Some(crate::sync::write::Writer::begin(
-                id,
-                &job.collection_path,
-                super::LOCK_TIMEOUT,
-            )?)
+            Some(self.collection_writer(id, &job.collection_path)?)
         } else {
             None
         };

@@ -67,7 +67,8 @@ fn folder(s: &State, a: &Args) -> Result<FolderId, RequestError> {
             .filter(|i| {
                 s.folders[i].ws.as_ref().is_some_and(|w| {
                     w.resolve_id(q).is_ok_and(|id| {
-                        w.project_path(&id).symlink_metadata().is_ok()
+                        w.project_path(&id)
+                            .is_ok_and(|p| p.symlink_metadata().is_ok())
                             || w.store().deployment(&id).is_ok_and(|d| d.is_some())
                     })
                 })
@@ -247,9 +248,12 @@ fn refuse_unsaved(s: &State, i: FolderId, command: &str, a: &Args) -> Result<(),
         .docs
         .values()
         .filter(|d| {
+            // A copy under a root linked since the folder opened is not read here: the
+            // command itself refuses it, naming the link.
             ws.locate(&d.path).is_some_and(|l| {
                 l.tier == skillmeat_core::workspace::Tier::Project
                     && only.as_ref().is_none_or(|id| *id == l.id)
+                    && ws.project_path(&l.id).is_ok()
             })
         })
         .filter(|d| std::fs::read(&d.path).ok().as_deref() != Some(d.text.as_bytes()))

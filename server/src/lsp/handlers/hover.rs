@@ -13,7 +13,23 @@ use crate::lsp::state::{FolderId, State};
 pub fn run(s: &State, p: HoverParams) -> Result<Option<Hover>, ResponseError> {
     let at = p.text_document_position_params;
     let uri = &at.text_document.uri;
+    refuse_linked(s, uri)?;
     Ok(hover(s, uri, at.position).or_else(|| projects::hover(s, uri)))
+}
+
+/// A project file whose profile root (or type folder, or deployed file) became a link since the
+/// folder opened: refused with the core's words, naming the link, before anything is read.
+fn refuse_linked(s: &State, uri: &Url) -> Result<(), ResponseError> {
+    let Some(path) = from_proto::path(uri) else {
+        return Ok(());
+    };
+    let Some(ws) = s.folder_of(&path).and_then(|i| s.folders[&i].ws.as_ref()) else {
+        return Ok(());
+    };
+    match ws.locate(&path).map(|l| ws.project_path(&l.id)) {
+        Some(Err(e)) => Err(crate::lsp::args::failed(&e)),
+        _ => Ok(()),
+    }
 }
 
 /// The lines of the YAML frontmatter (`---` ... `---` at the top), as a 0-based line range.
@@ -79,12 +95,13 @@ pub fn hover(s: &State, uri: &Url, at: Position) -> Option<Hover> {
     let path = from_proto::path(uri)?;
     let (i, id, rel) = s.locate(&path)?;
     let ws = s.folders[&i].ws.as_ref()?;
+    let main = ws.main_file(&id).ok()?;
     let text = match s.docs.get(&path) {
         Some(d) => d.text.clone(),
         None => std::fs::read_to_string(&path).ok()?,
     };
     let in_frontmatter = frontmatter(&text).is_some_and(|f| f.contains(&at.line));
-    if ws.main_file(&id) != path || !in_frontmatter {
+    if main != path || !in_frontmatter {
         return hunk_hover(uri, s, i, &id, &rel, &text, at);
     }
     let st = s.status_of(i, &id)?;

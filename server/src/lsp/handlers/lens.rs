@@ -33,8 +33,12 @@ pub fn code_lens(s: &State, uri: &Url) -> Vec<CodeLens> {
     let Some(ws) = s.folders[&i].ws.as_ref() else {
         return Vec::new();
     };
+    // A profile root linked since the folder opened: nothing of the copy is read.
+    let Ok(main) = ws.main_file(&id) else {
+        return Vec::new();
+    };
     let regions = super::regions::lenses(s, uri);
-    if ws.main_file(&id) != path {
+    if main != path {
         return regions;
     }
     let Some(st) = s.status_of(i, &id) else {

@@ -17,7 +17,7 @@ use crate::lsp::to_proto;
 pub fn tree_edit(s: &State, i: FolderId, id: &ArtifactId, want: &Tree) -> Option<WorkspaceEdit> {
     let ws = s.folders[&i].ws.as_ref()?;
     let folder = id.kind.is_folder();
-    let root = ws.project_path(id);
+    let root = ws.project_path(id).ok()?;
     let file_path = |rel: &str| if folder { root.join(rel) } else { root.clone() };
     let mut current = skillmeat_core::tree::read_artifact(&root, id.kind.shape()).ok()?;
     for (rel, bytes) in current.files.iter_mut() {

@@ -82,7 +82,7 @@ pub fn execute(s: &mut State, i: FolderId, a: &Args) -> Result<Value, RequestErr
         f.ws.as_mut()
             .ok_or_else(|| invalid("the workspace could not be opened"))?;
     let id = ws.resolve_id(q).map_err(|e| failed(&e))?;
-    let path = ws.project_path(&id);
+    let path = ws.project_path(&id).map_err(|e| failed(&e))?;
     let source = path
         .to_str()
         .ok_or_else(|| invalid(format!("{}: the path is not UTF-8", path.display())))?

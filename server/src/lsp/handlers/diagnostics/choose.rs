@@ -23,6 +23,23 @@ impl State {
         let Some(ws) = self.folders[&i].ws.as_ref() else {
             return out;
         };
+        // Checked before anything of the copy is read: a profile root linked out since the
+        // folder opened is refused (each open file of it says so), never read through.
+        let root = match ws.project_path(id) {
+            Ok(root) => root,
+            Err(e) => {
+                for d in self.docs.values() {
+                    if ws
+                        .locate(&d.path)
+                        .is_some_and(|l| l.tier == Tier::Project && &l.id == id)
+                    {
+                        let diag = super::copy_refused(&id.to_string(), &d.text, &e);
+                        out.insert(d.path.clone(), vec![diag]);
+                    }
+                }
+                return out;
+            }
+        };
         let Some(st) = self.status_of(i, id) else {
             return out;
         };
@@ -32,14 +49,11 @@ impl State {
             st.state,
             DriftState::Synced | DriftState::Untracked | DriftState::Removed
         ) && !self.upstream_behind.contains_key(&(i, id.clone()))
-            && !self
-                .docs
-                .values()
-                .any(|d| d.path.starts_with(ws.project_path(id)));
+            && !self.docs.values().any(|d| d.path.starts_with(&root));
         if quiet {
             return out;
         }
-        let main = ws.main_file(id);
+        let main = skillmeat_core::discover::main_file(&root, id.kind);
         let text_of = |path: &Path| -> Option<String> {
             match self.docs.get(path) {
                 Some(d) => Some(d.text.clone()),
@@ -78,14 +92,12 @@ impl State {
             DriftState::Synced | DriftState::Outdated | DriftState::Removed
         );
         if moved {
-            if let Ok(tree) =
-                skillmeat_core::tree::read_artifact(&ws.project_path(id), id.kind.shape())
-            {
+            if let Ok(tree) = skillmeat_core::tree::read_artifact(&root, id.kind.shape()) {
                 for rel in tree.files.keys() {
                     let p = if id.kind.is_folder() {
-                        ws.project_path(id).join(rel)
+                        root.join(rel)
                     } else {
-                        ws.project_path(id)
+                        root.clone()
                     };
                     files.insert(p);
                 }

@@ -27,6 +27,7 @@ pub const CODES: &[&str] = &[
     "conflict-malformed",
     "drift-hunk",
     super::trail::KEPT_CODE,
+    "copy-refused",
 ];
 
 fn diag(
@@ -126,6 +127,19 @@ pub fn drift(
         }]);
     }
     Some(d)
+}
+
+/// `copy-refused` on the first line of an open file whose project copy is not read (its profile
+/// root, a type folder or the deployed file became a link since the workspace opened): the
+/// message is the core's refusal, naming the link.
+pub fn copy_refused(id: &str, text: &str, why: &skillmeat_core::Error) -> Diagnostic {
+    diag(
+        first_line(text),
+        DiagnosticSeverity::ERROR,
+        "copy-refused",
+        format!("{id}: not read: {why}"),
+        json!({ "artifact": id }),
+    )
 }
 
 /// `upstream-behind` on the main file.
