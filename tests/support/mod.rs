@@ -1,6 +1,7 @@
 //! Test harness: temporary workspaces from multi-file fixtures and the real `skillmeat-lsp` binary.
 #![allow(dead_code)]
 
+pub mod fixture;
 pub mod git;
 pub mod lsp;
 pub mod snapshot;
@@ -41,6 +42,8 @@ impl Run {
 impl Env {
     /// Builds a workspace from a fixture: `//- path` header lines, each followed by the file's
     /// content. Paths are relative to the temporary root (`collection/...`, `project/.claude/...`).
+    /// Each file ends with exactly one `\n` after its last non-blank line (`noeol` after the path:
+    /// none); the full rules are in [`fixture`].
     pub fn new(fixture: &str) -> Env {
         let env = Env {
             dir: tempfile::tempdir().unwrap(),
@@ -52,31 +55,11 @@ impl Env {
         env
     }
 
+    /// Writes the files of a `//- path` fixture (see [`fixture`]) into this workspace.
     pub fn write_fixture(&self, fixture: &str) {
-        // Fixtures are indented to sit in the test's code: strip the indentation they share.
-        let indent = fixture
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| l.len() - l.trim_start().len())
-            .min()
-            .unwrap_or(0);
-        let mut current: Option<(String, String)> = None;
-        let flush = |c: Option<(String, String)>| {
-            if let Some((path, body)) = c {
-                self.write(&path, &body);
-            }
-        };
-        for line in fixture.lines() {
-            let line = line.get(indent..).unwrap_or_else(|| line.trim_start());
-            if let Some(path) = line.strip_prefix("//- ") {
-                flush(current.take());
-                current = Some((path.trim().to_string(), String::new()));
-            } else if let Some((_, body)) = current.as_mut() {
-                body.push_str(line);
-                body.push('\n');
-            }
+        for (path, body) in fixture::parse(fixture) {
+            self.write(&path, &body);
         }
-        flush(current);
     }
 
     pub fn root(&self) -> &Path {
