@@ -1,4 +1,5 @@
-//! `//- path` fixtures: a whole file tree written as one indented string in the test.
+//! `//- path` fixtures: a whole file tree written as one indented string in the test. The
+//! server's in-process `check` tests (server/src/lsp/tests) compile this same file by `#[path]`.
 //!
 //! ```text
 //! //- collection/skills/pdf/SKILL.md
@@ -24,18 +25,23 @@
 //! - Not expressible (keep an `env.write` for these): trailing blank lines, `\r\n` line ends,
 //!   a content line that itself starts with `//- `.
 
-/// The files of `fixture` as (path, body), in order.
-pub fn parse(fixture: &str) -> Vec<(String, String)> {
-    let indent = fixture
+/// The lines of `text` without the indentation its non-blank lines share.
+pub fn dedent(text: &str) -> impl Iterator<Item = &str> {
+    let indent = text
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
+    text.lines()
+        .map(move |l| l.get(indent..).unwrap_or_else(|| l.trim_start()))
+}
+
+/// The files of `fixture` as (path, body), in order.
+pub fn parse(fixture: &str) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = Vec::new();
     let mut noeol: Vec<bool> = Vec::new();
-    for line in fixture.lines() {
-        let line = line.get(indent..).unwrap_or_else(|| line.trim_start());
+    for line in dedent(fixture) {
         if let Some(header) = line.strip_prefix("//- ") {
             let header = header.trim();
             let (path, flag) = match header.rsplit_once(char::is_whitespace) {
