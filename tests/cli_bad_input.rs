@@ -228,8 +228,14 @@ fn unprivileged(env: &Env, args: &[&str]) -> support::Run {
 fn an_unreadable_file_is_reported_by_path_and_blocks_nothing_else() {
     use std::os::unix::fs::PermissionsExt;
     let env = env_with_skill();
-    env.write("collection/commands/review.md", "review\n");
-    env.write("collection/agents/locked.md", "locked\n");
+    env.write_fixture(
+        r#"
+        //- collection/commands/review.md
+        review
+        //- collection/agents/locked.md
+        locked
+        "#,
+    );
     let locked = env.path("collection/agents/locked.md");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
 

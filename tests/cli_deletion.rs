@@ -13,9 +13,18 @@ const SKILL_P: &str = "project/.claude/skills/s/SKILL.md";
 
 /// An agent and a skill deployed from the collection.
 fn deployed() -> Env {
-    let env = Env::new("");
-    env.write(AGENT_C, "You help.\n");
-    env.write(SKILL_C, "---\nname: s\n---\n\nDo it.\n");
+    let env = Env::new(
+        r#"
+        //- collection/agents/helper.md
+        You help.
+        //- collection/skills/s/SKILL.md
+        ---
+        name: s
+        ---
+
+        Do it.
+        "#,
+    );
     let r = env.run(&["deploy", "agent:helper", "skill:s"]);
     assert_eq!(r.code, 0, "{r:?}");
     env

@@ -246,8 +246,14 @@ fn a_skillmeat_deployment_done_after_ours_is_imported_on_next_open() {
         0
     );
     // SkillMeat deploys a new collection version and rewrites its file.
-    env.write("collection/commands/review.md", "Review v2.\n");
-    env.write("project/.claude/commands/review.md", "Review v2.\n");
+    env.write_fixture(
+        r#"
+        //- collection/commands/review.md
+        Review v2.
+        //- project/.claude/commands/review.md
+        Review v2.
+        "#,
+    );
     let path = env.path("project/.claude/.skillmeat-deployed.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let old = skillmeat_hash("Review the diff.\n");

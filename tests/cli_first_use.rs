@@ -219,33 +219,9 @@ fn processes_opening_a_new_project_at_once_share_one_lineage() {
     for round in 0..4 {
         let _ = std::fs::remove_dir_all(env.project());
         std::fs::create_dir_all(env.project().join(".git")).unwrap();
-        let project = env.project().display().to_string();
-        let collection = env.collection().display().to_string();
-        let children: Vec<_> = names
-            .iter()
-            .map(|n| {
-                env.command()
-                    .args([
-                        "--workspace",
-                        &project,
-                        "--collection",
-                        &collection,
-                        "deploy",
-                        n,
-                    ])
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        for c in children {
-            let out = c.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "round {round}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+        let deploys: Vec<Vec<&str>> = names.iter().map(|n| vec!["deploy", n]).collect();
+        for r in env.run_at_once(&deploys) {
+            assert_eq!(r.code, 0, "round {round}: {}", r.stderr);
         }
         let r = env.run(&["status", "--json"]);
         let states = support::by_id(&r.json(), |a| a["state"].as_str().unwrap().to_string());

@@ -144,8 +144,14 @@ fn skillmeats_deployed_file_records_hook_and_mcp_with_its_paths() {
 #[test]
 fn add_takes_an_mcp_folder_and_a_hook_file() {
     let env = Env::new(FIXTURE);
-    env.write("src/servers/jira/mcp.json", "{\"command\": \"jira\"}\n");
-    env.write("src/my-hook.md", "hook body\n");
+    env.write_fixture(
+        r#"
+        //- src/servers/jira/mcp.json
+        {"command": "jira"}
+        //- src/my-hook.md
+        hook body
+        "#,
+    );
     let r = env.run(&[
         "add",
         &env.path("src/servers/jira").display().to_string(),

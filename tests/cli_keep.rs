@@ -6,20 +6,7 @@ use crate::support;
 use support::{assert_refused, Env};
 
 fn deployed() -> Env {
-    let env = Env::new(
-        r#"
-        //- collection/skills/pdf/SKILL.md
-        ---
-        name: pdf
-        ---
-        collection text
-        //- collection/commands/review.md
-        review
-        "#,
-    );
-    let r = env.run(&["deploy", "pdf", "review"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    env
+    support::pdf_review_deployed("", &[])
 }
 
 #[test]

@@ -83,9 +83,14 @@ fn without_p_the_result_is_written_into_ours_like_git() {
 
 #[test]
 fn a_missing_input_is_an_error_naming_the_file_and_nothing_is_written() {
-    let env = Env::new("");
-    env.write("o", "x\n");
-    env.write("b", "x\n");
+    let env = Env::new(
+        r#"
+        //- o
+        x
+        //- b
+        x
+        "#,
+    );
     let out = env
         .command()
         .args(["merge-file", "o", "b", "nope"])

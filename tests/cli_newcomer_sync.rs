@@ -7,23 +7,15 @@ use crate::support;
 
 use support::Env;
 
+/// `skill:pdf` and `command:review` as in `cli_keep`, and `agent:planner`, deployed.
 fn deployed() -> Env {
-    let env = Env::new(
+    support::pdf_review_deployed(
         r#"
-        //- collection/skills/pdf/SKILL.md
-        ---
-        name: pdf
-        ---
-        collection text
-        //- collection/commands/review.md
-        review
         //- collection/agents/planner.md
         plan
         "#,
-    );
-    let r = env.run(&["deploy", "pdf", "review", "planner"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    env
+        &["planner"],
+    )
 }
 
 #[test]

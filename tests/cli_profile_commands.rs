@@ -183,15 +183,23 @@ fn tag_history_rollback_resolve_push_and_stats_take_a_profiles_deployment() {
 #[test]
 fn untracked_artifacts_are_found_under_every_profile_root() {
     let env = two_roots();
-    // Only in codex's root: one matching the collection's copy, one the collection lacks.
-    env.write(
-        "project/.agents/skills/local/SKILL.md",
-        "---\nname: local\n---\nmine\n",
+    // Only in codex's root: one matching the collection's copy, one the collection lacks; and,
+    // under another root too, a folder not a skill by Claude Code's rule: named in a warning.
+    env.write_fixture(
+        r#"
+        //- project/.agents/skills/local/SKILL.md
+        ---
+        name: local
+        ---
+        mine
+        //- project/.gemini/commands/review.md
+        Review.
+        //- collection/commands/review.md
+        Review.
+        //- project/.cursor/skills/notes/README.md
+        notes
+        "#,
     );
-    env.write("project/.gemini/commands/review.md", "Review.\n");
-    env.write("collection/commands/review.md", "Review.\n");
-    // Not a skill by Claude Code's rule, under another root too: named in a warning.
-    env.write("project/.cursor/skills/notes/README.md", "notes\n");
     let r = env.run(&["status", "--json"]);
     let v = r.json();
     let s = support::by_id(&v, |a| {

@@ -24,8 +24,15 @@ fn deployed_file(profile: &str, root: &str) -> String {
 /// `skill:pdf` deployed to `.claude`, and a folder `outside/` beside the project holding a
 /// profile root's worth of content: `skills/pdf` and a deployed file of `profile`.
 fn world(profile: &str, root: &str) -> Env {
-    let env = Env::new("");
-    env.write("collection/skills/pdf/SKILL.md", SKILL);
+    let env = Env::new(
+        r#"
+        //- collection/skills/pdf/SKILL.md
+        ---
+        name: pdf
+        ---
+        PDF.
+        "#,
+    );
     std::fs::create_dir_all(env.path("project/.git")).unwrap();
     assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
     env.write("outside/skills/pdf/SKILL.md", SECRET);

@@ -11,9 +11,13 @@ const BASE: &str = "---\nname: pdf\n---\n\none\ntwo\nthree\nfour\nfive\n";
 /// The collection (skill `pdf`, command `review`) and three projects `p1`..`p3`, each with `pdf`
 /// deployed by a command run in it (which registers it); `p1` also has `review`.
 fn three_projects() -> Env {
-    let env = Env::new("");
+    let env = Env::new(
+        r#"
+        //- collection/commands/review.md
+        Review.
+        "#,
+    );
     env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/commands/review.md", "Review.\n");
     for p in ["p1", "p2", "p3"] {
         std::fs::create_dir_all(env.path(&format!("{p}/.git"))).unwrap();
         let r = in_project(&env, p, &["deploy", "skill:pdf"]);

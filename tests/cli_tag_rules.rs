@@ -7,10 +7,14 @@ use crate::support;
 use support::Env;
 
 fn deployed_and_edited() -> Env {
-    let env = Env::new("");
-    env.write(
-        "collection/skills/pdf/SKILL.md",
-        "---\nname: pdf\n---\nbody\n",
+    let env = Env::new(
+        r#"
+        //- collection/skills/pdf/SKILL.md
+        ---
+        name: pdf
+        ---
+        body
+        "#,
     );
     assert_eq!(env.run(&["deploy", "pdf"]).code, 0);
     env.write(
@@ -33,33 +37,8 @@ fn version_lines(env: &Env) -> Vec<String> {
 fn parallel_tags_of_one_copy_record_it_once() {
     for round in 0..3 {
         let env = deployed_and_edited();
-        let project = env.project().display().to_string();
-        let collection = env.collection().display().to_string();
-        let children: Vec<_> = (0..4)
-            .map(|_| {
-                env.command()
-                    .args([
-                        "--workspace",
-                        &project,
-                        "--collection",
-                        &collection,
-                        "tag",
-                        "pdf",
-                        "rel-1",
-                    ])
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        for c in children {
-            let out = c.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "round {round}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+        for r in env.run_at_once(&vec![vec!["tag", "pdf", "rel-1"]; 4]) {
+            assert_eq!(r.code, 0, "round {round}: {}", r.stderr);
         }
         let lines = version_lines(&env);
         assert_eq!(

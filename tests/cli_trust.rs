@@ -252,13 +252,20 @@ fn type_folders_linked_out_of_the_collection_or_project_are_refused_by_every_com
 fn a_manifest_path_through_a_folder_linked_outside_is_neither_read_nor_written() {
     // The report's case: `linkout -> /elsewhere`, and `collection.toml` placing an artifact there.
     let env = deployed();
-    env.write("elsewhere/victim.md", "Victim.\n");
-    std::os::unix::fs::symlink(env.path("elsewhere"), env.path("collection/linkout")).unwrap();
-    env.write(
-        "collection/collection.toml",
-        "[[artifacts]]\nname = \"victim\"\ntype = \"command\"\npath = \"linkout/victim.md\"\n",
+    env.write_fixture(
+        r#"
+        //- elsewhere/victim.md
+        Victim.
+        //- collection/collection.toml
+        [[artifacts]]
+        name = "victim"
+        type = "command"
+        path = "linkout/victim.md"
+        //- project/.claude/commands/victim.md
+        Pushed.
+        "#,
     );
-    env.write("project/.claude/commands/victim.md", "Pushed.\n");
+    std::os::unix::fs::symlink(env.path("elsewhere"), env.path("collection/linkout")).unwrap();
     let r = env.run(&["status", "--json"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(!r.stdout.contains("Victim"), "{}", r.stdout);
@@ -295,11 +302,17 @@ fn a_manifest_path_through_a_folder_linked_outside_is_neither_read_nor_written()
 #[test]
 fn a_command_file_linked_to_outside_is_never_overwritten() {
     let env = deployed();
-    env.write("victim.md", "Victim.\n");
+    env.write_fixture(
+        r#"
+        //- victim.md
+        Victim.
+        //- project/.claude/commands/c.md
+        Pushed.
+        "#,
+    );
     let cmd = env.path("collection/commands/c.md");
     std::fs::remove_file(&cmd).unwrap();
     std::os::unix::fs::symlink(env.path("victim.md"), &cmd).unwrap();
-    env.write("project/.claude/commands/c.md", "Pushed.\n");
     let r = env.run(&[
         "sync",
         "command:c",

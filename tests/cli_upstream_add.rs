@@ -111,11 +111,21 @@ fn add_an_agent_from_git_by_type_and_a_new_name() {
 
 #[test]
 fn add_from_a_local_folder_or_file_copies_it_without_an_upstream() {
-    let env = Env::new("");
-    env.write("src/my-skill/SKILL.md", "---\nname: my-skill\n---\nBody.\n");
-    env.write("src/my-skill/ref/notes.md", "Notes.\n");
-    env.write("src/lint.md", "Lint it.\n");
-    env.write("src/helper.md", "Help.\n");
+    let env = Env::new(
+        r#"
+        //- src/my-skill/SKILL.md
+        ---
+        name: my-skill
+        ---
+        Body.
+        //- src/my-skill/ref/notes.md
+        Notes.
+        //- src/lint.md
+        Lint it.
+        //- src/helper.md
+        Help.
+        "#,
+    );
     let src = env.path("src");
     let add = |args: &[&str]| {
         let mut full = vec!["add"];

@@ -116,8 +116,12 @@ fn a_symlink_leaving_the_artifact_upstream_is_refused() {
 
 #[test]
 fn check_upstream_of_an_artifact_without_upstream_is_not_found() {
-    let env = Env::new("");
-    env.write("collection/commands/lint.md", "Lint.\n");
+    let env = Env::new(
+        r#"
+        //- collection/commands/lint.md
+        Lint.
+        "#,
+    );
     assert_refused(&env, &["check-upstream", "lint"], 3, &["has no upstream"]);
     // The project has state from here on (a failed sync of one artifact still opened it).
     assert_eq!(env.run(&["status"]).code, 0);

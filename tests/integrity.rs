@@ -59,25 +59,36 @@ fn editor_saves_during_sync(env: &Env, id: &str, file: &Path) {
 
 #[test]
 fn an_editor_save_just_before_the_swap_is_kept_and_nothing_is_recorded() {
-    let env = Env::new("");
+    let env = Env::new(
+        r#"
+        //- collection/skills/big/SKILL.md
+        ---
+        name: big
+        ---
+        v1
+        //- collection/commands/review.md
+        review v1
+        "#,
+    );
     for i in 0..60 {
         env.write(
             &format!("collection/skills/big/refs/part-{i:02}.md"),
             &format!("part {i}\n"),
         );
     }
-    env.write(
-        "collection/skills/big/SKILL.md",
-        "---\nname: big\n---\nv1\n",
-    );
-    env.write("collection/commands/review.md", "review v1\n");
     let r = env.run(&["deploy", "skill:big", "command:review"]);
     assert_eq!(r.code, 0, "{r:?}");
-    env.write(
-        "collection/skills/big/SKILL.md",
-        "---\nname: big\n---\nv2\n",
+    env.write_fixture(
+        r#"
+        //- collection/skills/big/SKILL.md
+        ---
+        name: big
+        ---
+        v2
+        //- collection/commands/review.md
+        review v2
+        "#,
     );
-    env.write("collection/commands/review.md", "review v2\n");
 
     let skill = env.project().join(".claude/skills/big");
     editor_saves_during_sync(&env, "skill:big", &skill.join("SKILL.md"));
@@ -312,8 +323,12 @@ fn two_projects_pushing_and_pulling_one_skill_never_leave_a_mixed_tree() {
 
 #[test]
 fn damaged_stored_content_is_refused_by_rollback_and_diff_and_nothing_is_written() {
-    let env = Env::new("");
-    env.write("collection/commands/review.md", "review v1\n");
+    let env = Env::new(
+        r#"
+        //- collection/commands/review.md
+        review v1
+        "#,
+    );
     assert_eq!(env.run(&["deploy", "command:review"]).code, 0);
     env.write("collection/commands/review.md", "review v2\n");
     assert_eq!(env.run(&["sync", "command:review", "--apply"]).code, 0);
@@ -353,8 +368,12 @@ fn damaged_stored_content_is_refused_by_rollback_and_diff_and_nothing_is_written
 /// edit nothing has stored yet) is kept beside it under a name the error gives — never deleted.
 #[test]
 fn a_save_landing_after_the_old_copy_moved_aside_keeps_both() {
-    let env = Env::new("");
-    env.write("collection/commands/review.md", "review v1\n");
+    let env = Env::new(
+        r#"
+        //- collection/commands/review.md
+        review v1
+        "#,
+    );
     let r = env.run(&["deploy", "command:review"]);
     assert_eq!(r.code, 0, "{r:?}");
     let file = env.project().join(".claude/commands/review.md");

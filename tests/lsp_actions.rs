@@ -74,9 +74,14 @@ fn revert_hunk_restores_that_hunk_to_the_deployed_lines_only() {
 
 #[test]
 fn update_from_collection_edits_every_changed_file_and_saving_them_makes_it_synced() {
-    let env = Env::new("");
+    let env = Env::new(
+        r#"
+        //- collection/skills/pdf/reference.md
+        ref one
+        ref two
+        "#,
+    );
     env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/skills/pdf/reference.md", "ref one\nref two\n");
     assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
     let new_main = BASE.replace("three", "three (c)");
     env.write("collection/skills/pdf/SKILL.md", &new_main);
@@ -326,9 +331,15 @@ impl NoneOrNull for Option<&Value> {
 
 #[test]
 fn merge_keeps_unsaved_edits_in_the_artifacts_other_open_files() {
-    let env = Env::new("");
+    let env = Env::new(
+        r#"
+        //- collection/skills/pdf/reference.md
+        x
+        y
+        z
+        "#,
+    );
     env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/skills/pdf/reference.md", "x\ny\nz\n");
     assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
     env.write(
         "collection/skills/pdf/SKILL.md",

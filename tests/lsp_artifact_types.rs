@@ -9,10 +9,16 @@ use support::Env;
 
 #[test]
 fn drift_diagnostics_are_published_on_hook_and_mcp_files() {
-    let env = Env::new("");
-    env.write("collection/hooks/pre-commit.md", "Lint first.\n");
-    env.write("collection/mcp/github/mcp.json", "{\"command\": \"gh\"}\n");
-    env.write("collection/mcp/github/README.md", "About.\n");
+    let env = Env::new(
+        r#"
+        //- collection/hooks/pre-commit.md
+        Lint first.
+        //- collection/mcp/github/mcp.json
+        {"command": "gh"}
+        //- collection/mcp/github/README.md
+        About.
+        "#,
+    );
     assert_eq!(
         env.run(&["deploy", "hook:pre-commit", "mcp:github"]).code,
         0

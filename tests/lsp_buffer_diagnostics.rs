@@ -55,8 +55,12 @@ fn drift_hunks_are_one_hint_per_changed_hunk_with_the_deployed_text() {
 
 #[test]
 fn conflict_markers_typed_into_a_buffer_are_errors_until_removed() {
-    let env = Env::new("");
-    env.write("collection/commands/review.md", "Review.\n");
+    let env = Env::new(
+        r#"
+        //- collection/commands/review.md
+        Review.
+        "#,
+    );
     assert_eq!(env.run(&["deploy", "command:review"]).code, 0);
     let mut lsp = Lsp::start(
         &env,

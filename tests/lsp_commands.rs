@@ -107,22 +107,32 @@ fn status_history_and_diff_answer_what_the_cli_prints_with_json() {
 
 #[test]
 fn resolve_rewrites_the_chosen_files_and_records_a_version_when_none_remain() {
-    let env = Env::new("");
+    let env = Env::new(
+        r#"
+        //- collection/skills/pdf/reference.md
+        alpha
+        beta
+        "#,
+    );
     env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/skills/pdf/reference.md", "alpha\nbeta\n");
     assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
     env.write(
         "collection/skills/pdf/SKILL.md",
         &BASE.replace("two", "two (c)"),
     );
-    env.write("collection/skills/pdf/reference.md", "alpha\nbeta (c)\n");
     env.write(
         "project/.claude/skills/pdf/SKILL.md",
         &BASE.replace("two", "two (p)"),
     );
-    env.write(
-        "project/.claude/skills/pdf/reference.md",
-        "alpha\nbeta (p)\n",
+    env.write_fixture(
+        r#"
+        //- collection/skills/pdf/reference.md
+        alpha
+        beta (c)
+        //- project/.claude/skills/pdf/reference.md
+        alpha
+        beta (p)
+        "#,
     );
     assert_eq!(env.run(&["sync", "pdf", "--apply"]).code, 4);
     let mut lsp = start(&env);

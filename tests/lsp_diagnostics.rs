@@ -19,21 +19,26 @@ pub(crate) fn skill(name: &str) -> String {
 /// `skill:marks` (a folder) with conflict markers in two files after a sync, `command:broken`
 /// with an unclosed marker, `skill:calm` synced.
 fn every_state() -> Env {
-    let env = Env::new("");
-    for name in ["mod", "gone", "calm"] {
+    let env = Env::new(
+        r#"
+        //- collection/skills/marks/reference.md
+        alpha
+        beta
+        gamma
+        //- collection/commands/out.md
+        Review.
+        Carefully.
+        //- collection/commands/broken.md
+        Broken.
+        //- collection/agents/both.md
+        Plan.
+        Then act.
+        Then check.
+        "#,
+    );
+    for name in ["mod", "gone", "calm", "marks"] {
         env.write(&format!("collection/skills/{name}/SKILL.md"), &skill(name));
     }
-    env.write("collection/skills/marks/SKILL.md", &skill("marks"));
-    env.write(
-        "collection/skills/marks/reference.md",
-        "alpha\nbeta\ngamma\n",
-    );
-    env.write("collection/commands/out.md", "Review.\nCarefully.\n");
-    env.write("collection/commands/broken.md", "Broken.\n");
-    env.write(
-        "collection/agents/both.md",
-        "Plan.\nThen act.\nThen check.\n",
-    );
     let ids = [
         "skill:mod",
         "skill:gone",
@@ -51,14 +56,20 @@ fn every_state() -> Env {
         "project/.claude/skills/mod/SKILL.md",
         &skill("mod").replace("two", "two (project)"),
     );
-    env.write("collection/commands/out.md", "Review.\nVery carefully.\n");
-    env.write(
-        "collection/agents/both.md",
-        "Plan (collection).\nThen act.\nThen check.\n",
-    );
-    env.write(
-        "project/.claude/agents/both.md",
-        "Plan.\nThen act.\nThen check (project).\n",
+    env.write_fixture(
+        r#"
+        //- collection/commands/out.md
+        Review.
+        Very carefully.
+        //- collection/agents/both.md
+        Plan (collection).
+        Then act.
+        Then check.
+        //- project/.claude/agents/both.md
+        Plan.
+        Then act.
+        Then check (project).
+        "#,
     );
     std::fs::remove_dir_all(env.path("collection/skills/gone")).unwrap();
 
@@ -67,22 +78,32 @@ fn every_state() -> Env {
         &skill("marks").replace("two", "two (collection)"),
     );
     env.write(
-        "collection/skills/marks/reference.md",
-        "alpha\nbeta (collection)\ngamma\n",
-    );
-    env.write(
         "project/.claude/skills/marks/SKILL.md",
         &skill("marks").replace("two", "two (project)"),
     );
-    env.write(
-        "project/.claude/skills/marks/reference.md",
-        "alpha\nbeta (project)\ngamma\n",
+    env.write_fixture(
+        r#"
+        //- collection/skills/marks/reference.md
+        alpha
+        beta (collection)
+        gamma
+        //- project/.claude/skills/marks/reference.md
+        alpha
+        beta (project)
+        gamma
+        "#,
     );
     assert_eq!(env.run(&["sync", "skill:marks", "--apply"]).code, 4);
 
-    env.write(
-        "project/.claude/commands/broken.md",
-        "Broken.\n<<<<<<< project\nmine\n=======\ntheirs\n",
+    env.write_fixture(
+        r#"
+        //- project/.claude/commands/broken.md
+        Broken.
+        <<<<<<< project
+        mine
+        =======
+        theirs
+        "#,
     );
     env
 }

@@ -47,9 +47,16 @@ fn last_apply_edit(lsp: &Lsp) -> Value {
 
 #[test]
 fn a_two_file_merge_is_one_annotated_edit_that_names_both_files_and_writes_nothing() {
-    let env = Env::new("");
+    let env = Env::new(
+        r#"
+        //- collection/skills/pdf/reference.md
+        # Reference
+
+        alpha
+        beta
+        "#,
+    );
     env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/skills/pdf/reference.md", REF);
     assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
     env.write(
         "collection/skills/pdf/SKILL.md",

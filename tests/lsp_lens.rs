@@ -14,10 +14,15 @@ fn settings(env: &Env) -> Value {
 }
 
 fn deployed() -> Env {
-    let env = Env::new("");
+    let env = Env::new(
+        r#"
+        //- collection/skills/pdf/reference.md
+        ref
+        //- collection/commands/review.md
+        Review.
+        "#,
+    );
     env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/skills/pdf/reference.md", "ref\n");
-    env.write("collection/commands/review.md", "Review.\n");
     assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
     env
 }

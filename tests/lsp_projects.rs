@@ -13,9 +13,13 @@ const BASE: &str = "---\nname: pdf\ndescription: PDF tools\n---\n\none\ntwo\nthr
 /// `pdf` deployed in four projects: p1 before a collection change (outdated), p2..p4 after it,
 /// p2 then edited (modified).
 fn four_projects() -> Env {
-    let env = Env::new("");
+    let env = Env::new(
+        r#"
+        //- collection/commands/review.md
+        Review.
+        "#,
+    );
     env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/commands/review.md", "Review.\n");
     let deploy = |p: &str| {
         std::fs::create_dir_all(env.path(&format!("{p}/.git"))).unwrap();
         let r = env.run_raw(&[

@@ -316,10 +316,18 @@ fn markers_in_a_fenced_example_are_not_diagnosed_rewritten_or_refused() {
 
 #[test]
 fn markers_outside_a_fence_in_the_collection_are_not_deployed() {
-    let env = Env::new("");
-    env.write(
-        "collection/skills/pdf/SKILL.md",
-        "---\nname: pdf\n---\n<<<<<<< a\nx\n=======\ny\n>>>>>>> b\n",
+    let env = Env::new(
+        r#"
+        //- collection/skills/pdf/SKILL.md
+        ---
+        name: pdf
+        ---
+        <<<<<<< a
+        x
+        =======
+        y
+        >>>>>>> b
+        "#,
     );
     support::assert_refused(
         &env,

@@ -1,6 +1,7 @@
 //! Test harness: temporary workspaces from multi-file fixtures and the real `skillmeat-lsp` binary.
 #![allow(dead_code)]
 
+pub mod fixture;
 pub mod git;
 pub mod lsp;
 pub mod snapshot;
@@ -27,6 +28,16 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 impl Run {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
@@ -41,6 +52,8 @@ impl Run {
 impl Env {
     /// Builds a workspace from a fixture: `//- path` header lines, each followed by the file's
     /// content. Paths are relative to the temporary root (`collection/...`, `project/.claude/...`).
+    /// Each file ends with exactly one `\n` after its last non-blank line (`noeol` after the path:
+    /// none); the full rules are in [`fixture`].
     pub fn new(fixture: &str) -> Env {
         let env = Env {
             dir: tempfile::tempdir().unwrap(),
@@ -52,31 +65,11 @@ impl Env {
         env
     }
 
+    /// Writes the files of a `//- path` fixture (see [`fixture`]) into this workspace.
     pub fn write_fixture(&self, fixture: &str) {
-        // Fixtures are indented to sit in the test's code: strip the indentation they share.
-        let indent = fixture
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| l.len() - l.trim_start().len())
-            .min()
-            .unwrap_or(0);
-        let mut current: Option<(String, String)> = None;
-        let flush = |c: Option<(String, String)>| {
-            if let Some((path, body)) = c {
-                self.write(&path, &body);
-            }
-        };
-        for line in fixture.lines() {
-            let line = line.get(indent..).unwrap_or_else(|| line.trim_start());
-            if let Some(path) = line.strip_prefix("//- ") {
-                flush(current.take());
-                current = Some((path.trim().to_string(), String::new()));
-            } else if let Some((_, body)) = current.as_mut() {
-                body.push_str(line);
-                body.push('\n');
-            }
+        for (path, body) in fixture::parse(fixture) {
+            self.write(&path, &body);
         }
-        flush(current);
     }
 
     pub fn root(&self) -> &Path {
@@ -116,16 +109,41 @@ impl Env {
 
     /// Runs the binary with exactly `args` (no workspace or collection flags).
     pub fn run_raw(&self, args: &[&str]) -> Run {
-        let out = self
-            .command()
+        self.command()
             .args(args)
             .output()
-            .expect("run skillmeat-lsp");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .expect("run skillmeat-lsp")
+            .into()
+    }
+
+    /// Starts one process per entry of `runs` (the arguments after this workspace's
+    /// `--workspace … --collection …`) all at once, and waits for every one.
+    pub fn run_at_once(&self, runs: &[Vec<&str>]) -> Vec<Run> {
+        let children: Vec<_> = runs
+            .iter()
+            .map(|args| {
+                self.workspace_command()
+                    .args(args)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("spawn skillmeat-lsp")
+            })
+            .collect();
+        children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap().into())
+            .collect()
+    }
+
+    /// [`Env::command`] on this workspace and collection (`--workspace … --collection …`).
+    fn workspace_command(&self) -> Command {
+        let mut c = self.command();
+        c.arg("--workspace")
+            .arg(self.project())
+            .arg("--collection")
+            .arg(self.collection());
+        c
     }
 
     pub fn command(&self) -> Command {
@@ -183,11 +201,7 @@ impl Env {
     pub fn run_paused(&self, point: &str, args: &[&str]) -> Paused {
         let go = self.path("go");
         let child = self
-            .command()
-            .arg("--workspace")
-            .arg(self.project())
-            .arg("--collection")
-            .arg(self.collection())
+            .workspace_command()
             .args(args)
             .env(
                 "SKILLMEAT_FAILPOINTS",
@@ -252,12 +266,7 @@ impl Paused {
     /// Lets the command go on and waits for it to finish.
     pub fn resume(self) -> Run {
         std::fs::write(&self.go, "").unwrap();
-        let out = self.child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        self.child.wait_with_output().unwrap().into()
     }
 }
 
@@ -343,10 +352,37 @@ pub fn skillmeat_world() -> Env {
 /// `skill:pdf` (its SKILL.md is `skill`) and `command:review` in the collection, both deployed
 /// and synced: the world of most language-server tests.
 pub fn pdf_and_review(skill: &str) -> Env {
-    let env = Env::new("");
+    let env = Env::new(
+        r#"
+        //- collection/commands/review.md
+        Review.
+        "#,
+    );
     env.write("collection/skills/pdf/SKILL.md", skill);
-    env.write("collection/commands/review.md", "Review.\n");
     assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
+    env
+}
+
+/// `skill:pdf` (SKILL.md body `collection text`) and `command:review` (`review`), and the files of
+/// the fixture `more`, deployed by one `deploy` of both and `more_ids`: the world of `cli_keep`
+/// and `cli_newcomer_sync`.
+pub fn pdf_review_deployed(more: &str, more_ids: &[&str]) -> Env {
+    let env = Env::new(
+        r#"
+        //- collection/skills/pdf/SKILL.md
+        ---
+        name: pdf
+        ---
+        collection text
+        //- collection/commands/review.md
+        review
+        "#,
+    );
+    env.write_fixture(more);
+    let mut args = vec!["deploy", "pdf", "review"];
+    args.extend(more_ids);
+    let r = env.run(&args);
+    assert_eq!(r.code, 0, "{r:?}");
     env
 }
 

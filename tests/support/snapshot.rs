@@ -123,16 +123,7 @@ pub fn assert_file(actual: &str, name: &str) {
 }
 
 fn dedent(text: &str) -> String {
-    let indent = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let lines: Vec<&str> = text
-        .lines()
-        .map(|l| l.get(indent..).unwrap_or(""))
-        .collect();
+    let lines: Vec<&str> = super::fixture::dedent(text).collect();
     lines.join("\n").trim_matches('\n').to_string()
 }
 

@@ -7,11 +7,18 @@ pub const BASE: &str = "---\nname: pdf\n---\n\none\ntwo\nthree\nfour\nfive\n";
 
 /// A deployed skill `pdf` (SKILL.md + scripts/run.py + notes.md) and command `review`.
 pub fn deployed() -> Env {
-    let env = Env::new("");
+    let env = Env::new(
+        r#"
+        //- collection/skills/pdf/scripts/run.py
+        print('run')
+        //- collection/skills/pdf/notes.md
+        notes
+        //- collection/commands/review.md
+        Review.
+        Carefully.
+        "#,
+    );
     env.write("collection/skills/pdf/SKILL.md", BASE);
-    env.write("collection/skills/pdf/scripts/run.py", "print('run')\n");
-    env.write("collection/skills/pdf/notes.md", "notes\n");
-    env.write("collection/commands/review.md", "Review.\nCarefully.\n");
     assert_eq!(env.run(&["deploy", "skill:pdf", "command:review"]).code, 0);
     env
 }

@@ -169,6 +169,35 @@ function H.open(ws, path)
   return buf, H.wait_client(buf)
 end
 
+--- Waits for a code lens of `buf` whose title matches the Lua `pattern`; returns its command.
+function H.wait_lens(buf, pattern)
+  return H.wait('a lens matching ' .. pattern, function()
+    vim.lsp.codelens.refresh({ bufnr = buf })
+    vim.wait(100)
+    for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+      if l.command and l.command.title:find(pattern) then
+        return l.command
+      end
+    end
+  end)
+end
+
+--- Applies the code action titled `title` at `buf`'s first `code` diagnostic, as a person picks
+--- it from the menu, and waits for the buffer to read `want` (nothing is saved).
+function H.apply_action(buf, code, title, want)
+  local d = H.wait_code(buf, code)
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, 0 })
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(a)
+      return a.title == title
+    end,
+  })
+  H.wait('the action ' .. title .. ' to put its text in the buffer', function()
+    return H.text(buf) == want
+  end)
+end
+
 function H.text(bufnr)
   return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n') .. '\n'
 end

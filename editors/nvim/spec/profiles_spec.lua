@@ -16,18 +16,6 @@ local function codex_workspace()
   return ws
 end
 
-local function lens(buf, title)
-  return H.wait('the lens ' .. title, function()
-    vim.lsp.codelens.refresh({ bufnr = buf })
-    vim.wait(100)
-    for _, l in ipairs(vim.lsp.codelens.get(buf)) do
-      if l.command and l.command.title == title then
-        return l.command
-      end
-    end
-  end)
-end
-
 H.test('codex (.agents): attach at the project, drift as you type, its @codex id', function()
   local ws = codex_workspace()
   local buf, client = H.open(ws, ws.main)
@@ -58,7 +46,7 @@ H.test('codex (.agents): the Update lens and the Update code action, saved → s
   H.write(ws.path('collection/skills/demo/SKILL.md'), newer)
   local buf, client = H.open(ws, ws.main)
   H.wait_code(buf, 'drift-outdated')
-  client:exec_cmd(lens(buf, 'Update: clean'), { bufnr = buf })
+  client:exec_cmd(H.wait_lens(buf, '^Update: clean$'), { bufnr = buf })
   H.wait('the lens to put the collection\'s text in the buffer', function()
     return H.text(buf) == newer
   end)
@@ -66,17 +54,7 @@ H.test('codex (.agents): the Update lens and the Update code action, saved → s
   vim.cmd('silent undo')
   H.eq(H.BASE, H.text(buf), 'after :undo')
 
-  local d = H.wait_code(buf, 'drift-outdated')
-  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, 0 })
-  vim.lsp.buf.code_action({
-    apply = true,
-    filter = function(a)
-      return a.title == 'Update from collection'
-    end,
-  })
-  H.wait('the code action to put the collection\'s text in the buffer', function()
-    return H.text(buf) == newer
-  end)
+  H.apply_action(buf, 'drift-outdated', 'Update from collection', newer)
   vim.cmd('silent write')
   H.eq(newer, H.read(ws.main), 'saved')
   require('skillmeat.client').execute_sync('skillmeat.status', {}, { bufnr = buf })

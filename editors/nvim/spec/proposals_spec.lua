@@ -4,44 +4,12 @@
 -- folder as the README sets it up (doc/tags ships with it).
 local H = require('helpers')
 
-local function lens_titles(buf)
-  local out = {}
-  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
-    if l.command then
-      table.insert(out, l.command.title)
-    end
-  end
-  return out
-end
-
-local function wait_lens(buf, pattern)
-  return H.wait('a lens matching ' .. pattern, function()
-    vim.lsp.codelens.refresh({ bufnr = buf })
-    vim.wait(100)
-    for _, t in ipairs(lens_titles(buf)) do
-      if t:find(pattern) then
-        return t
-      end
-    end
-  end)
-end
-
 H.test('Update from collection, then :undo: nothing recorded, still outdated', function()
   local ws = H.workspace({ ['collection/skills/pdf/SKILL.md'] = H.BASE }, { 'skill:pdf' })
   local newer = H.BASE:gsub('three', 'three (collection)')
   H.write(ws.path('collection/skills/pdf/SKILL.md'), newer)
   local buf = H.open(ws, ws.skill('pdf'))
-  local d = H.wait_code(buf, 'drift-outdated')
-  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, 0 })
-  vim.lsp.buf.code_action({
-    apply = true,
-    filter = function(a)
-      return a.title == 'Update from collection'
-    end,
-  })
-  H.wait('the buffer to hold the collection\'s text', function()
-    return H.text(buf) == newer
-  end)
+  H.apply_action(buf, 'drift-outdated', 'Update from collection', newer)
   vim.cmd('silent undo')
   H.eq(H.BASE, H.text(buf), 'after :undo')
   H.wait_code(buf, 'drift-outdated')
@@ -56,7 +24,7 @@ H.test('the Update lens edits the buffer: unsaved typing is kept, nothing is wri
   H.write(ws.path('collection/skills/pdf/SKILL.md'), (H.BASE:gsub('three', 'three (collection)')))
   local buf, client = H.open(ws, ws.skill('pdf'))
   H.wait_code(buf, 'drift-outdated')
-  wait_lens(buf, '^Update: clean$')
+  H.wait_lens(buf, '^Update: clean$')
   vim.api.nvim_buf_set_lines(buf, 5, 6, false, { 'one (typed, unsaved)' })
   vim.cmd('let &undolevels = &undolevels') -- the typing is its own undo step
   local typed = H.text(buf)
@@ -84,7 +52,7 @@ H.test('a sync that left markers reads conflict in the lens and the drift diagno
   local buf = H.open(ws, ws.skill('pdf'))
   local d = H.wait_code(buf, 'drift-conflict')
   H.ok(d.message:find('SKILL.md:7', 1, true) and d.message:find('resolve', 1, true), d.message)
-  wait_lens(buf, '· conflict$')
+  H.wait_lens(buf, '· conflict$')
 end)
 
 H.test('a conflict region\'s "Accept theirs" lens edits the buffer; :undo brings the markers back', function()
@@ -92,7 +60,7 @@ H.test('a conflict region\'s "Accept theirs" lens edits the buffer; :undo brings
   local with_markers = H.read(ws.skill('pdf'))
   local buf, client = H.open(ws, ws.skill('pdf'))
   H.wait_code(buf, 'conflict-unresolved')
-  wait_lens(buf, '^Accept theirs %(collection')
+  H.wait_lens(buf, '^Accept theirs %(collection')
   local cmd
   for _, l in ipairs(vim.lsp.codelens.get(buf)) do
     if l.command and l.command.title:find('^Accept theirs') then

@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -19,6 +19,13 @@ use skillmeat_core::workspace::{Options, Workspace};
 
 use crate::drift::SKILLS;
 use crate::report::line;
+
+// The LSP base protocol's framing, shared with the integration tests' client: one file both
+// compile (the bench cannot depend on the tests, nor the tests on the bench).
+#[path = "../../../tests/support/lsp/framing.rs"]
+#[allow(dead_code)]
+mod framing;
+use framing::{frame, read_message};
 
 const EDITS: usize = 500;
 /// Skills edited in the project before the server starts (their diagnostics are the first).
@@ -37,26 +44,6 @@ struct Client {
     rx: mpsc::Receiver<(Instant, Value)>,
     next_id: i64,
     inbox: VecDeque<(Instant, Value)>,
-}
-
-fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length: ") {
-            len = v.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    r.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 fn uri(p: &Path) -> String {
@@ -102,10 +89,7 @@ impl Client {
     }
 
     fn send(&mut self, v: &Value) -> anyhow::Result<()> {
-        let body = serde_json::to_vec(v)?;
-        let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        out.extend(body);
-        self.stdin.write_all(&out)?;
+        self.stdin.write_all(&frame(v))?;
         self.stdin.flush()?;
         Ok(())
     }

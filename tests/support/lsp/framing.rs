@@ -1,5 +1,6 @@
 //! JSON-RPC over stdio as the LSP base protocol frames it: `Content-Length` headers around a
-//! JSON body, and requests/notifications built the way JSON-RPC wants them.
+//! JSON body, and requests/notifications built the way JSON-RPC wants them. The bench's client
+//! (server/bench/src/lsp.rs) compiles this same file by `#[path]`: keep it to std and serde_json.
 
 use std::io::BufRead;
 

@@ -9,6 +9,62 @@ pub struct Migration {
     pub down: &'static str,
 }
 
+/// The SQL that swaps the rebuilt table `$table` in for `artifacts`, copying `$columns`. SQLite
+/// cannot change a CHECK or UNIQUE, so migrations 5 and 7 rebuild the table (ids are kept, so
+/// every reference stays valid). A macro, not a function: a migration's text is a literal.
+macro_rules! swap_in_artifacts {
+    ($table:literal, $columns:literal, $select:literal) => {
+        concat!(
+            "INSERT INTO ",
+            $table,
+            " (",
+            $columns,
+            ") SELECT ",
+            $select,
+            " FROM artifacts;\n",
+            "DROP TABLE artifacts;\n",
+            "ALTER TABLE ",
+            $table,
+            " RENAME TO artifacts;\n"
+        )
+    };
+}
+
+/// Schema 5's `artifacts` table (every type; one row per type and name) created as `$table`:
+/// what migration 5 builds and migration 7's down step builds again.
+macro_rules! artifacts_of_schema_5 {
+    ($table:literal) => {
+        concat!(
+            "CREATE TABLE ",
+            $table,
+            r#" (
+    id   INTEGER PRIMARY KEY,
+    type TEXT NOT NULL CHECK (type IN ('skill', 'command', 'agent', 'hook', 'mcp')),
+    name TEXT NOT NULL,
+    UNIQUE (type, name)
+);
+"#
+        )
+    };
+}
+
+/// The SQL that deletes every deployment, version and artifact row of the ids in the temporary
+/// table `gone` (what a down step removes because an older build cannot hold it), then `gone`.
+macro_rules! delete_gone_lineage {
+    () => {
+        concat!(
+            "DELETE FROM deployments WHERE artifact_id IN (SELECT id FROM gone);\n",
+            "DELETE FROM version_files WHERE version_id IN\n",
+            "    (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));\n",
+            "DELETE FROM version_parents WHERE version_id IN\n",
+            "    (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));\n",
+            "DELETE FROM versions WHERE artifact_id IN (SELECT id FROM gone);\n",
+            "DELETE FROM artifacts WHERE id IN (SELECT id FROM gone);\n",
+            "DROP TABLE gone;\n"
+        )
+    };
+}
+
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -160,38 +216,26 @@ ALTER TABLE versions DROP COLUMN meta;
         // SkillMeat's hook and mcp artifact types. SQLite cannot change a CHECK, so the table is
         // rebuilt (foreign keys are off while migrations run; ids are kept, so every reference
         // stays valid). Down removes hook and mcp lineage, which an older build cannot hold.
-        up: r#"
-CREATE TABLE artifacts_new (
-    id   INTEGER PRIMARY KEY,
-    type TEXT NOT NULL CHECK (type IN ('skill', 'command', 'agent', 'hook', 'mcp')),
-    name TEXT NOT NULL,
-    UNIQUE (type, name)
-);
-INSERT INTO artifacts_new (id, type, name) SELECT id, type, name FROM artifacts;
-DROP TABLE artifacts;
-ALTER TABLE artifacts_new RENAME TO artifacts;
-"#,
-        down: r#"
+        up: concat!(
+            "\n",
+            artifacts_of_schema_5!("artifacts_new"),
+            swap_in_artifacts!("artifacts_new", "id, type, name", "id, type, name")
+        ),
+        down: concat!(
+            r#"
 CREATE TEMP TABLE gone AS SELECT id FROM artifacts WHERE type IN ('hook', 'mcp');
 DELETE FROM conflicts WHERE artifact_id IN (SELECT id FROM gone);
-DELETE FROM deployments WHERE artifact_id IN (SELECT id FROM gone);
-DELETE FROM version_files WHERE version_id IN
-    (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));
-DELETE FROM version_parents WHERE version_id IN
-    (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));
-DELETE FROM versions WHERE artifact_id IN (SELECT id FROM gone);
-DELETE FROM artifacts WHERE id IN (SELECT id FROM gone);
-DROP TABLE gone;
-CREATE TABLE artifacts_old (
+"#,
+            delete_gone_lineage!(),
+            r#"CREATE TABLE artifacts_old (
     id   INTEGER PRIMARY KEY,
     type TEXT NOT NULL CHECK (type IN ('skill', 'command', 'agent')),
     name TEXT NOT NULL,
     UNIQUE (type, name)
 );
-INSERT INTO artifacts_old (id, type, name) SELECT id, type, name FROM artifacts;
-DROP TABLE artifacts;
-ALTER TABLE artifacts_old RENAME TO artifacts;
 "#,
+            swap_in_artifacts!("artifacts_old", "id, type, name", "id, type, name")
+        ),
     },
     Migration {
         version: 6,
@@ -223,7 +267,8 @@ ALTER TABLE audit_events DROP COLUMN version;
         // history, so the profile is part of an artifact row's identity ('' is Claude Code's,
         // which every older row is). The table is rebuilt as in 5 to change its UNIQUE; ids are
         // kept. Down removes every other profile's lineage, which an older build cannot hold.
-        up: r#"
+        up: concat!(
+            r#"
 CREATE TABLE artifacts_new (
     id      INTEGER PRIMARY KEY,
     type    TEXT NOT NULL CHECK (type IN ('skill', 'command', 'agent', 'hook', 'mcp')),
@@ -231,32 +276,23 @@ CREATE TABLE artifacts_new (
     profile TEXT NOT NULL DEFAULT '',
     UNIQUE (type, name, profile)
 );
-INSERT INTO artifacts_new (id, type, name, profile) SELECT id, type, name, '' FROM artifacts;
-DROP TABLE artifacts;
-ALTER TABLE artifacts_new RENAME TO artifacts;
 "#,
-        down: r#"
+            swap_in_artifacts!(
+                "artifacts_new",
+                "id, type, name, profile",
+                "id, type, name, ''"
+            )
+        ),
+        down: concat!(
+            r#"
 CREATE TEMP TABLE gone AS SELECT id FROM artifacts WHERE profile <> '';
 DELETE FROM conflicts WHERE artifact_id IN (SELECT id FROM gone);
 DELETE FROM kept WHERE artifact_id IN (SELECT id FROM gone);
-DELETE FROM deployments WHERE artifact_id IN (SELECT id FROM gone);
-DELETE FROM version_files WHERE version_id IN
-    (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));
-DELETE FROM version_parents WHERE version_id IN
-    (SELECT id FROM versions WHERE artifact_id IN (SELECT id FROM gone));
-DELETE FROM versions WHERE artifact_id IN (SELECT id FROM gone);
-DELETE FROM artifacts WHERE id IN (SELECT id FROM gone);
-DROP TABLE gone;
-CREATE TABLE artifacts_old (
-    id   INTEGER PRIMARY KEY,
-    type TEXT NOT NULL CHECK (type IN ('skill', 'command', 'agent', 'hook', 'mcp')),
-    name TEXT NOT NULL,
-    UNIQUE (type, name)
-);
-INSERT INTO artifacts_old (id, type, name) SELECT id, type, name FROM artifacts;
-DROP TABLE artifacts;
-ALTER TABLE artifacts_old RENAME TO artifacts;
 "#,
+            delete_gone_lineage!(),
+            artifacts_of_schema_5!("artifacts_old"),
+            swap_in_artifacts!("artifacts_old", "id, type, name", "id, type, name")
+        ),
     },
 ];
 

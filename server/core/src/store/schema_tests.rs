@@ -17,6 +17,43 @@ fn tables(store: &Store) -> Vec<String> {
         .collect()
 }
 
+/// Records a deployment of `id` whose SKILL.md is `content` (its hash, for these tests, too).
+fn deploy(store: &Store, id: &ArtifactId, content: &str) -> VersionRow {
+    let mut t = Tree::default();
+    t.files
+        .insert("SKILL.md".into(), content.as_bytes().to_vec());
+    let v = store
+        .add_version(
+            id,
+            NewVersion {
+                hash: content,
+                origin: Origin::Deployment,
+                parents: &[],
+                files: Some(&t),
+                message: None,
+            },
+        )
+        .unwrap();
+    store
+        .set_baseline(id, v.id, "2026-11-29T00:00:00Z", "default")
+        .unwrap();
+    v
+}
+
+#[test]
+fn released_migrations_keep_their_exact_text() {
+    // A released migration is never edited (its SQL has run on people's databases): the text of
+    // 1 to 7, however the source spells it (5 and 7 share parts through macros), is what shipped.
+    let mut all = String::new();
+    for m in schema::MIGRATIONS.iter().filter(|m| m.version <= 7) {
+        all.push_str(&format!("{}\n{}\n{}\n", m.version, m.up, m.down));
+    }
+    assert_eq!(
+        crate::hash::hash_bytes(all.as_bytes()),
+        "98c4b42b5dead3c414943372ff015ce4ad14138e600904f757f0bdf4b4ee5522"
+    );
+}
+
 #[test]
 fn migrations_go_up_to_latest_and_down_to_empty_and_up_again() {
     let dir = tempfile::tempdir().unwrap();
@@ -100,30 +137,10 @@ fn schema_5_holds_hook_and_mcp_and_its_down_step_drops_only_them() {
 fn schema_7_keeps_one_lineage_per_profile_and_a_schema_5_store_upgrades_through_6_and_7() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("l.db");
-    let add = |store: &Store, id: &ArtifactId, hash: &str| {
-        let mut t = Tree::default();
-        t.files.insert("SKILL.md".into(), hash.as_bytes().to_vec());
-        let v = store
-            .add_version(
-                id,
-                NewVersion {
-                    hash,
-                    origin: Origin::Deployment,
-                    parents: &[],
-                    files: Some(&t),
-                    message: None,
-                },
-            )
-            .unwrap();
-        store
-            .set_baseline(id, v.id, "2026-11-29T00:00:00Z", "default")
-            .unwrap();
-        v
-    };
     // A schema-5 store (before 6's and 7's profiles) with a deployed skill, opened by this
     // build: it goes up through 6 and 7.
     let store = Store::open_at(&path, 5).unwrap();
-    let old = add(&store, &skill("demo"), "a1");
+    let old = deploy(&store, &skill("demo"), "a1");
     drop(store);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), 7);
@@ -134,7 +151,7 @@ fn schema_7_keeps_one_lineage_per_profile_and_a_schema_5_store_upgrades_through_
     );
     // The codex deployment of the same skill is another lineage: its own v1 and baseline.
     let codex = skill("demo").with_profile(Some("codex"));
-    let v = add(&store, &codex, "b2");
+    let v = deploy(&store, &codex, "b2");
     assert_eq!(v.number, 1);
     assert_eq!(store.versions(&skill("demo")).unwrap().len(), 1);
     let all: Vec<String> = store
@@ -167,24 +184,7 @@ fn migration_7_down_keeps_claude_codes_kept_row_and_drops_only_the_other_profile
     let codex = skill("demo").with_profile(Some("codex"));
     let other = skill("pdf");
     for id in [&claude, &codex, &other] {
-        let mut t = Tree::default();
-        t.files
-            .insert("SKILL.md".into(), id.to_string().into_bytes());
-        let v = store
-            .add_version(
-                id,
-                NewVersion {
-                    hash: &id.to_string(),
-                    origin: Origin::Deployment,
-                    parents: &[],
-                    files: Some(&t),
-                    message: None,
-                },
-            )
-            .unwrap();
-        store
-            .set_baseline(id, v.id, "2026-11-29T00:00:00Z", "default")
-            .unwrap();
+        deploy(&store, id, &id.to_string());
     }
     store.set_kept(&claude, "staging API", Some("c1")).unwrap();
     store.set_kept(&codex, "codex wording", Some("c2")).unwrap();

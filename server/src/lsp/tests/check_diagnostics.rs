@@ -26,7 +26,7 @@ fn a_modified_project_copy_is_reported_on_its_main_file() {
     check(
         &w.diagnostics(),
         "
-        project/.claude/skills/pdf/SKILL.md:1:1 info drift-modified: skill:pdf was changed in the project: project d999934 differs from deployed cf2661c (collection unchanged); push it to the collection or revert
+        project/.claude/skills/pdf/SKILL.md:1:1 info drift-modified: skill:pdf was changed in the project: project a6b880e differs from deployed cf2661c (collection unchanged); push it to the collection or revert
         ",
     );
 }
@@ -56,7 +56,7 @@ fn an_outdated_copy_and_a_conflict_are_told_apart() {
     check(
         &w.diagnostics(),
         "
-        project/.claude/agents/both.md:1:1 warning drift-conflict: agent:both changed in both tiers: project a142cc3 and collection 2b49fd1 both differ from deployed 96a7861; merge with the collection
+        project/.claude/agents/both.md:1:1 warning drift-conflict: agent:both changed in both tiers: project 20b7721 and collection 2b49fd1 both differ from deployed 329be6f; merge with the collection
         project/.claude/commands/out.md:1:1 warning drift-outdated: command:out is outdated: the collection moved to 6d66ca9 since deployed 0600566; update from the collection
         ",
     );

@@ -6,6 +6,9 @@
 mod check_actions;
 mod check_diagnostics;
 mod check_hover;
+// The integration tests' fixture parser, one file for both (the rules are documented there).
+#[path = "../../../../tests/support/fixture.rs"]
+mod fixture;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -88,25 +91,9 @@ impl World {
         Url::from_file_path(self.path(rel)).expect("absolute path")
     }
 
-    /// Writes (or rewrites) the files of a fixture.
+    /// Writes (or rewrites) the files of a `//- path` fixture (rules in tests/support/fixture.rs).
     pub fn write(self, fixture: &str) -> World {
-        let indent = fixture
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| l.len() - l.trim_start().len())
-            .min()
-            .unwrap_or(0);
-        let mut files: Vec<(String, String)> = Vec::new();
-        for line in fixture.lines() {
-            let line = line.get(indent..).unwrap_or_else(|| line.trim_start());
-            if let Some(path) = line.strip_prefix("//- ") {
-                files.push((path.trim().to_string(), String::new()));
-            } else if let Some((_, body)) = files.last_mut() {
-                body.push_str(line);
-                body.push('\n');
-            }
-        }
-        for (rel, body) in files {
+        for (rel, body) in fixture::parse(fixture) {
             let p = self.path(&rel);
             std::fs::create_dir_all(p.parent().expect("parent")).expect("folder");
             std::fs::write(&p, body).expect("write");
@@ -267,14 +254,8 @@ pub fn check(actual: &str, expect: &str) {
 
 /// Strips the indentation shared by the non-empty lines of an inline expectation.
 fn unindent(s: &str) -> String {
-    let indent = s
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    s.lines()
-        .map(|l| l.get(indent..).unwrap_or("").trim_end())
+    fixture::dedent(s)
+        .map(str::trim_end)
         .collect::<Vec<_>>()
         .join("\n")
 }
