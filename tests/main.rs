@@ -70,3 +70,4 @@ mod lsp_watch;
 mod skillmeat_agreement;
 mod skillmeat_interop;
 mod skillmeat_profiles_agreement;
+mod sync_all_orphan;
