@@ -67,6 +67,7 @@ mod lsp_robustness;
 mod lsp_settings;
 mod lsp_trail;
 mod lsp_watch;
+mod modify_delete;
 mod skillmeat_agreement;
 mod skillmeat_interop;
 mod skillmeat_profiles_agreement;

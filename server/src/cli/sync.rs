@@ -1,7 +1,7 @@
 //! `sync [ID...|--all] [--direction D] [--strategy S] [--apply]`: show the plan, apply it with `--apply`.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use skillmeat_core::sync::plan::{Action, Conflict};
+use skillmeat_core::sync::plan::Action;
 use skillmeat_core::sync::{Direction, Strategy};
 use skillmeat_core::workspace::{Bulk, Selection, Summary, SyncOutcome, Workspace};
 use skillmeat_core::{hash, Error};
@@ -231,7 +231,7 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
         let unmarkable: Vec<&str> = p
             .files
             .iter()
-            .filter(|f| matches!(&f.action, Action::Conflict(Conflict::Unmergeable(_))))
+            .filter(|f| matches!(&f.action, Action::Conflict(c) if c.is_markerless()))
             .map(|f| f.path.as_str())
             .collect();
         if o.has_conflicts() && unmarkable.len() < p.conflicts {
@@ -243,7 +243,7 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
         for f in unmarkable {
             // No marker shows this conflict: say how to settle it.
             done.push_str(&format!(
-                "; {f} stays in conflict (it cannot carry markers): `skillmeat-lsp resolve {} --file {f} --take ours|theirs`",
+                "; {f} stays in conflict (it cannot carry markers): `skillmeat-lsp resolve {} --file {f} --take ours|theirs|base`",
                 o.id
             ));
         }

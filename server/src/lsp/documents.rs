@@ -92,7 +92,7 @@ impl State {
                     for (file, _) in r.remaining.iter().filter(|(_, l)| *l == 0) {
                         self.show(
                             Level::Warning,
-                            format!("{id}: {file} is still in conflict and cannot carry conflict markers: run `skillmeat-lsp resolve {id} --file {file} --take ours|theirs`"),
+                            format!("{id}: {file} is still in conflict and cannot carry conflict markers: run `skillmeat-lsp resolve {id} --file {file} --take ours|theirs|base`"),
                         );
                     }
                 }
