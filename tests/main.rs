@@ -57,6 +57,7 @@ mod lsp_e2e;
 mod lsp_editor_edits;
 mod lsp_flows;
 mod lsp_hostile;
+mod lsp_in_memory_writes;
 mod lsp_lens;
 mod lsp_lifecycle;
 mod lsp_logging;

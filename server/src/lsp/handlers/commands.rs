@@ -181,9 +181,12 @@ pub fn execute(
         super::untracked::COMMAND => super::untracked::execute(s, i, a),
         super::update_edit::COMMAND => match super::update_edit::execute(s, i, a)? {
             Some(reply) => Ok(reply),
-            // Files added or removed: no buffer edit can say it, so the sync writes it.
-            None => refuse_unsaved(s, i, "skillmeat.sync", a)
-                .and_then(|_| sync(s, i, a, cancel, progress)),
+            // Files added or removed: no buffer edit can say it, so the sync writes it (in a
+            // folder kept in memory, with its state on disk first, as every writing command).
+            None => refuse_unsaved(s, i, "skillmeat.sync", a).and_then(|_| {
+                s.persist(i);
+                sync(s, i, a, cancel, progress)
+            }),
         },
         "skillmeat.checkUpstream" => check_upstream(s, i, a),
         "skillmeat.log" => super::trail::log(ws_mut(s, i)?, a),
