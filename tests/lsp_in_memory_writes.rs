@@ -161,3 +161,40 @@ fn a_merge_saved_in_a_folder_kept_in_memory_is_recorded_on_disk() {
     let canonical = std::fs::canonicalize(&home).unwrap();
     assert!(listed.contains(&*canonical.to_string_lossy()), "{listed}");
 }
+
+#[test]
+fn the_sync_an_update_runs_in_a_folder_kept_in_memory_is_recorded_on_disk() {
+    let env = home_with_a_conflict();
+    // Only the collection moved, adding a file: the Update cannot be a buffer edit, so the
+    // server runs the sync.
+    env.write(HOME_PDF, BASE);
+    env.write("collection/skills/pdf/SKILL.md", BASE);
+    env.write("collection/skills/pdf/extra.md", "Extra.\n");
+    let home = env.path("home");
+    let mut lsp = Lsp::start_folders(
+        &env,
+        std::slice::from_ref(&home),
+        settings(&env),
+        full_caps(),
+    );
+    lsp.command(
+        "skillmeat.proposeUpdate",
+        json!({ "artifact": "skill:pdf" }),
+    )
+    .unwrap_or_else(|e| panic!("proposeUpdate failed: {e}"));
+    assert_eq!(env.read("home/.claude/skills/pdf/extra.md"), "Extra.\n");
+    lsp.finish();
+
+    let status = cli_in_home(&env, &["status"]);
+    let states = support::by_id(&status, |a| a["state"].as_str().unwrap().to_string());
+    assert_eq!(states["skill:pdf"], "synced", "{status:#}");
+    let log = cli_in_home(&env, &["log"]);
+    assert!(
+        log["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["operation"] == "sync" && e["artifact"] == "skill:pdf"),
+        "{log:#}"
+    );
+}
