@@ -99,6 +99,24 @@ fn a_modify_delete_conflict_stays_a_conflict_until_a_side_is_taken() {
     ];
     for (deleted, before, take, after) in cases {
         let env = world(deleted);
+        // A push first: the collection would keep one side while the baseline moved past the
+        // other. Refused, naming the file.
+        support::assert_refused(
+            &env,
+            &[
+                "sync",
+                "skill:s",
+                "--direction",
+                "project-to-collection",
+                "--apply",
+            ],
+            4,
+            &[
+                "scripts/run.sh was",
+                "a modify/delete conflict",
+                "nothing was pushed",
+            ],
+        );
         let sync = env.run(&["sync", "skill:s", "--apply"]);
         assert_eq!(sync.code, 4, "{deleted:?}: {sync:?}");
         assert!(
