@@ -40,7 +40,7 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         for (p, l) in &r.remaining {
             if *l == 0 {
                 out.line(format!(
-                    "{}: {p}: open conflict; it cannot carry conflict markers: take a side with `skillmeat-lsp resolve {} --file {p} --take ours|theirs`",
+                    "{}: {p}: open conflict; it cannot carry conflict markers: take a side with `skillmeat-lsp resolve {} --file {p} --take ours|theirs|base`",
                     r.id, r.id
                 ));
             } else {

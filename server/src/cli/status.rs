@@ -92,7 +92,7 @@ fn print_table(r: &StatusReport, out: &Out) {
         }
         if let Some((file, 0)) = &a.unresolved {
             line.push_str(&format!(
-                "\n      unresolved conflict in {file}, which cannot carry conflict markers: run `skillmeat-lsp resolve {} --file {file} --take ours|theirs`",
+                "\n      unresolved conflict in {file}, which cannot carry conflict markers: run `skillmeat-lsp resolve {} --file {file} --take ours|theirs|base`",
                 a.id
             ));
         } else if let Some((file, n)) = &a.unresolved {

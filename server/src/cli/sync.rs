@@ -1,9 +1,9 @@
 //! `sync [ID...|--all] [--direction D] [--strategy S] [--apply]`: show the plan, apply it with `--apply`.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use skillmeat_core::sync::plan::{Action, Conflict};
+use skillmeat_core::sync::plan::Action;
 use skillmeat_core::sync::{Direction, Strategy};
-use skillmeat_core::workspace::{Bulk, Summary, SyncOutcome, Workspace};
+use skillmeat_core::workspace::{Bulk, Selection, Summary, SyncOutcome, Workspace};
 use skillmeat_core::{hash, Error};
 
 use super::{exit, Out};
@@ -61,28 +61,14 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
     if !a.all && a.ids.is_empty() {
         return Err(Error::invalid("sync needs artifact ids, or --all"));
     }
-    // Kept copies differ on purpose: `--all` leaves them out (bulk_ids), and says so.
-    let kept = if a.all && direction != Direction::UpstreamToCollection {
-        ws.kept_artifacts()?
-    } else {
-        Vec::new()
-    };
-    let mut ids = if a.all {
-        ws.bulk_ids(direction)?
-    } else {
-        a.ids
-            .iter()
-            .map(|q| ws.resolve_id(q))
-            .collect::<Result<Vec<_>, _>>()?
-    };
-    // An orphaned deployment has no collection copy to take: `--all` reports it and goes on
-    // (named, it is the error it is).
-    let orphaned = if a.all && direction == Direction::CollectionToProject {
-        ws.orphaned(&ids)?
-    } else {
-        Vec::new()
-    };
-    ids.retain(|id| !orphaned.contains(id));
+    // Kept copies differ on purpose and an orphan has nothing to take: `--all` leaves them out
+    // and says so (named, each is synced; an orphan is then the error it is).
+    let queries: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    let Selection {
+        ids,
+        kept,
+        orphaned,
+    } = ws.sync_selection(&queries, a.all, direction)?;
     let bar = if a.all && !out.json {
         let b = ProgressBar::new(ids.len() as u64);
         b.set_style(
@@ -247,7 +233,7 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
         let unmarkable: Vec<&str> = p
             .files
             .iter()
-            .filter(|f| matches!(&f.action, Action::Conflict(Conflict::Unmergeable(_))))
+            .filter(|f| matches!(&f.action, Action::Conflict(c) if c.is_markerless()))
             .map(|f| f.path.as_str())
             .collect();
         if o.has_conflicts() && unmarkable.len() < p.conflicts {
@@ -259,7 +245,7 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
         for f in unmarkable {
             // No marker shows this conflict: say how to settle it.
             done.push_str(&format!(
-                "; {f} stays in conflict (it cannot carry markers): `skillmeat-lsp resolve {} --file {f} --take ours|theirs`",
+                "; {f} stays in conflict (it cannot carry markers): `skillmeat-lsp resolve {} --file {f} --take ours|theirs|base`",
                 o.id
             ));
         }

@@ -49,6 +49,24 @@ impl State {
         let Some((i, id, _)) = self.locate(&path) else {
             return;
         };
+        // What a save records (a proposal's result, a resolution) must outlive the server: a
+        // folder kept in memory gets its state on disk first (and is registered).
+        let records = self.proposals.contains_key(&(i, id.clone()))
+            || self
+                .folders
+                .get(&i)
+                .and_then(|f| f.ws.as_ref())
+                .is_some_and(|ws| {
+                    ws.store()
+                        .open_conflicts(&id)
+                        .is_ok_and(|open| !open.is_empty())
+                });
+        if records && self.persist(i) {
+            // The reopened folder is located anew (its workspace is another handle).
+            if self.locate(&path).is_none() {
+                return;
+            }
+        }
         // A proposed update or merge is recorded once the saved copy is its result.
         if let (Some(p), Some(ws)) = (
             self.proposals.get(&(i, id.clone())),
@@ -92,7 +110,7 @@ impl State {
                     for (file, _) in r.remaining.iter().filter(|(_, l)| *l == 0) {
                         self.show(
                             Level::Warning,
-                            format!("{id}: {file} is still in conflict and cannot carry conflict markers: run `skillmeat-lsp resolve {id} --file {file} --take ours|theirs`"),
+                            format!("{id}: {file} is still in conflict and cannot carry conflict markers: run `skillmeat-lsp resolve {id} --file {file} --take ours|theirs|base`"),
                         );
                     }
                 }

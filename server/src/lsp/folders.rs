@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use skillmeat_core::collection::{Collection, Env};
 use skillmeat_core::registry::Registry;
 use skillmeat_core::workspace::{Options, Workspace};
+use skillmeat_core::ArtifactId;
 
 use super::client::Level;
 use super::settings::Settings;
@@ -49,20 +50,51 @@ impl State {
     }
 
     /// Reopens folder `i` with its state on disk when it was opened in memory: a command is
-    /// about to write there, and what it records must outlive the server.
-    pub fn persist(&mut self, i: FolderId) {
+    /// about to write there (or a saved proposal, a resolution, is about to be recorded), and
+    /// what it records must outlive the server. Whether the folder was in memory.
+    ///
+    /// The folder's pending proposals were planned against the in-memory lineage: each is
+    /// carried over to the on-disk one when its baseline there is the same content, and dropped
+    /// otherwise (saving it then records nothing; the drift it came from is still shown).
+    pub fn persist(&mut self, i: FolderId) -> bool {
         let Some(root) = self
             .folders
             .get(&i)
             .filter(|f| f.in_memory)
             .map(|f| f.root.clone())
         else {
-            return;
+            return false;
         };
+        let baseline = |s: &State, id: &ArtifactId| {
+            s.folders[&i]
+                .ws
+                .as_ref()
+                .and_then(|ws| ws.store().deployment(id).ok().flatten())
+        };
+        let pending: Vec<(ArtifactId, Option<String>)> = self
+            .proposals
+            .keys()
+            .filter(|(f, _)| *f == i)
+            .map(|(_, id)| (id.clone(), baseline(self, id).map(|d| d.baseline_hash)))
+            .collect();
         let folder = self.open_folder_as(root, false);
         if let Some(f) = self.folders.get_mut(&i) {
             *f = folder;
         }
+        for (id, before) in pending {
+            let key = (i, id.clone());
+            match baseline(self, &id) {
+                Some(d) if Some(&d.baseline_hash) == before.as_ref() => {
+                    if let Some(p) = self.proposals.get_mut(&key) {
+                        p.base_version = Some(d.baseline_version_id);
+                    }
+                }
+                _ => {
+                    self.proposals.remove(&key);
+                }
+            }
+        }
+        true
     }
 
     fn open_folder(&self, root: PathBuf) -> Folder {

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use super::{SyncOutcome, Workspace};
 use crate::error::{Error, Result};
 use crate::id::ArtifactId;
+use crate::store::KeptRow;
 use crate::sync::plan::Kind;
 use crate::sync::{Direction, Strategy};
 
@@ -124,7 +125,65 @@ impl Workspace {
     }
 }
 
+/// What a sync works on and what a bulk sync (`--all`) leaves out, with why: the one plan the
+/// CLI's `sync` and the server's `skillmeat.sync` both follow, so the two cannot differ.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// The artifacts to sync, in order.
+    pub ids: Vec<ArtifactId>,
+    /// Kept copies `--all` leaves out (they differ on purpose), with their records.
+    pub kept: Vec<(ArtifactId, KeptRow)>,
+    /// Orphaned deployments `--all` (collection → project) leaves out: their collection copy is
+    /// gone, so there is nothing to take. Named, an orphan is synced and is the error it is.
+    pub orphaned: Vec<ArtifactId>,
+}
+
+impl Selection {
+    /// How many artifacts were left out (counted as `skipped` in a bulk sync's summary).
+    pub fn skipped(&self) -> usize {
+        self.kept.len() + self.orphaned.len()
+    }
+}
+
 impl Workspace {
+    /// The artifacts a sync covers: the named ones (`queries`, each resolved as a person typed
+    /// it), or with `all` every one `--all` covers for `direction` less the kept and orphaned
+    /// ones, which come back apart so each adapter reports them the same way.
+    pub fn sync_selection(
+        &self,
+        queries: &[&str],
+        all: bool,
+        direction: Direction,
+    ) -> Result<Selection> {
+        if !all {
+            let ids = queries
+                .iter()
+                .map(|q| self.resolve_id(q))
+                .collect::<Result<Vec<_>>>()?;
+            return Ok(Selection {
+                ids,
+                ..Selection::default()
+            });
+        }
+        let kept = if direction == Direction::UpstreamToCollection {
+            Vec::new()
+        } else {
+            self.kept_artifacts()?
+        };
+        let mut ids = self.bulk_ids(direction)?;
+        let orphaned = if direction == Direction::CollectionToProject {
+            self.orphaned(&ids)?
+        } else {
+            Vec::new()
+        };
+        ids.retain(|id| !orphaned.contains(id));
+        Ok(Selection {
+            ids,
+            kept,
+            orphaned,
+        })
+    }
+
     /// The deployments among `ids` whose collection copy is gone (`orphaned`): a collection →
     /// project sync has nothing to take for them, so a bulk sync reports them instead of
     /// counting them as errors a person could fix by running it again.

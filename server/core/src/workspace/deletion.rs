@@ -167,3 +167,29 @@ impl Workspace {
         })
     }
 }
+
+/// A push whose plan holds a modify/delete conflict (a file deleted in one tier and changed in
+/// the other) is refused: the collection would keep one side while the baseline moved past the
+/// other, so a later sync would drop or bring back the file silently. It is settled in the
+/// project, where the conflict is recorded and a side taken.
+pub(super) fn refuse_modify_delete_push(out: &SyncOutcome) -> Result<()> {
+    let Some(f) = out.plan.files.iter().find(|f| {
+        matches!(
+            f.action,
+            Action::Conflict(Conflict::DeletedInSource | Conflict::DeletedInTarget)
+        )
+    }) else {
+        return Ok(());
+    };
+    let how = match &f.action {
+        Action::Conflict(Conflict::DeletedInSource) => {
+            "deleted in the project and changed in the collection"
+        }
+        _ => "changed in the project and deleted in the collection",
+    };
+    let id = &out.id;
+    Err(crate::error::Error::conflict(format!(
+        "{id}: {} was {how} since deployed (a modify/delete conflict); nothing was pushed. To finish: run `skillmeat-lsp sync {id} --apply` to bring the conflict into the project, take a side with `skillmeat-lsp resolve {id} --file {} --take ours|theirs|base`, then push again (or push with `--strategy overwrite` to make the collection the project's copy)",
+        f.path, f.path
+    )))
+}

@@ -66,8 +66,13 @@ impl Workspace {
         let Some(first) = hits.first() else {
             if let Some(f) = self.unmarkable_conflicts(id, tree, &recorded)?.first() {
                 return Err(Error::conflict(format!(
-                    "{id}: {}/{f} has an open conflict and cannot carry conflict markers (binary, not UTF-8 or too large); nothing was {}. To finish: run `skillmeat-lsp resolve {id} --file {f} --take ours|theirs`, then {what} again",
+                    "{id}: {}/{f} has an open conflict and cannot carry conflict markers ({}); nothing was {}. To finish: run `skillmeat-lsp resolve {id} --file {f} --take ours|theirs|base`, then {what} again",
                     self.tier_path(id, project),
+                    if self.is_modify_delete(id, tree, f)? {
+                        "deleted on one side and changed on the other"
+                    } else {
+                        "binary, not UTF-8 or too large"
+                    },
                     match what {
                         "push" => "pushed",
                         "deploy" => "deployed",
@@ -183,7 +188,8 @@ impl Workspace {
 
     /// The files of `recorded` (open conflict records of `id`) that cannot carry conflict
     /// markers: the project's file in `tree`, or a side the record stored, is binary, not UTF-8
-    /// or over the merge's size cap.
+    /// or over the merge's size cap; or the record is a modify/delete conflict (one side deleted
+    /// the file, the other changed it: [`Workspace::is_modify_delete`]).
     pub fn unmarkable_conflicts(
         &self,
         id: &ArtifactId,
@@ -196,7 +202,8 @@ impl Workspace {
             let mut hit = tree.files.get(f).is_some_and(|b| unmergeable(b));
             if !hit {
                 if let Some(sides) = self.store.open_conflict_sides(id, f)? {
-                    for h in sides.iter().flatten() {
+                    hit = modify_delete(&sides, tree.files.contains_key(f));
+                    for h in sides.iter().flatten().filter(|_| !hit) {
                         if self.store.blob(h)?.is_some_and(|b| unmergeable(&b)) {
                             hit = true;
                             break;
@@ -210,6 +217,28 @@ impl Workspace {
         }
         Ok(out)
     }
+}
+
+impl Workspace {
+    /// Whether `file`'s open conflict record of `id` is a modify/delete conflict that still
+    /// stands: one side deleted the file, the other changed it, and the project copy (`tree`)
+    /// is still as the sync left it. No marker can show it; a side is taken with
+    /// `resolve --file F --take ours|theirs|base`.
+    pub fn is_modify_delete(&self, id: &ArtifactId, tree: &Tree, file: &str) -> Result<bool> {
+        Ok(self
+            .store
+            .open_conflict_sides(id, file)?
+            .is_some_and(|s| modify_delete(&s, tree.files.contains_key(file))))
+    }
+}
+
+/// A conflict record's sides (base, ours, theirs) are a modify/delete conflict that still
+/// stands: exactly one of ours and theirs is a deletion, and the project still has the file
+/// exactly when ours did (a record left behind once the file came back by `deploy` or a
+/// `--strategy theirs` sync, or went by `--strategy theirs`, no longer stands).
+fn modify_delete(sides: &[Option<String>; 3], present: bool) -> bool {
+    let [_, ours, theirs] = sides;
+    ours.is_none() != theirs.is_none() && ours.is_some() == present
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ use crate::store::Store;
 
 pub use add::{AddOutcome, AddRequest, AddedUpstream};
 pub use buffer::{Located, Tier};
-pub use bulk::{Bulk, Progress, Summary};
+pub use bulk::{Bulk, Progress, Selection, Summary};
 pub use deploy::DeployOutcome;
 pub use diff::{diff_trees, DiffOutcome};
 pub use history::{History, HistoryEntry};

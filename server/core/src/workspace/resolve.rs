@@ -77,9 +77,13 @@ impl Workspace {
         let writer = self.writer(&id, &path)?;
         let before = writer.read_target()?.unwrap_or_default();
         let mut tree = before.clone();
+        let recorded = self.open_conflict_files(&id)?;
         if let Some(f) = file {
-            let known =
-                tree.files.contains_key(f) || (shape == Shape::File && tree.files.len() == 1);
+            // A file of an open conflict counts even when it is gone (a modify/delete conflict
+            // whose deletion was kept).
+            let known = tree.files.contains_key(f)
+                || recorded.iter().any(|r| r == f)
+                || (shape == Shape::File && tree.files.len() == 1);
             if !known {
                 return Err(Error::not_found(format!(
                     "{id} has no file `{f}`; its files are: {}",
@@ -87,7 +91,6 @@ impl Workspace {
                 )));
             }
         }
-        let recorded = self.open_conflict_files(&id)?;
         let unmarkable = self.unmarkable_conflicts(&id, &tree, &recorded)?;
         if recorded.is_empty() && files_with_markers(&tree, &[]).is_empty() {
             let why = if self.store.ever_conflicted(&id)? {
@@ -242,13 +245,33 @@ impl Workspace {
             Choice::Theirs => theirs,
             Choice::Base => base,
             Choice::Both | Choice::None => {
+                let why = if self.is_modify_delete(id, tree, file)? {
+                    "it was deleted on one side and changed on the other"
+                } else {
+                    "binary, not UTF-8 or too large"
+                };
                 return Err(Error::invalid(format!(
-                    "{file} of {id} cannot carry conflict markers (binary, not UTF-8 or too large), so it cannot take {}: take ours or theirs (`skillmeat-lsp resolve {id} --file {file} --take ours|theirs`)",
+                    "{file} of {id} cannot carry conflict markers ({why}), so it cannot take {}: take ours or theirs (`skillmeat-lsp resolve {id} --file {file} --take ours|theirs|base`)",
                     choice_name(choice)
-                )))
+                )));
             }
         };
         let Some(hash) = side else {
+            // That side deleted the file: taking it deletes the file. A folder the source
+            // (the baseline, for theirs) keeps empty is kept too.
+            tree.meta.modes.remove(file);
+            if choice == Choice::Theirs {
+                if let Some(base) = self.baseline_tree(id)? {
+                    let mut dir = std::path::Path::new(file).parent();
+                    while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+                        let key = d.to_string_lossy().into_owned();
+                        if let Some(mode) = base.meta.dirs.get(&key) {
+                            tree.meta.dirs.insert(key, *mode);
+                        }
+                        dir = d.parent();
+                    }
+                }
+            }
             return Ok(tree.files.remove(file).is_some());
         };
         let bytes = self
@@ -261,9 +284,28 @@ impl Workspace {
                     choice_name(choice)
                 ))
             })?;
-        let changed = tree.files.get(file) != Some(&bytes);
+        let mut changed = tree.files.get(file) != Some(&bytes);
+        // The side's mode (a script's executable bit) comes from the baseline version, which a
+        // sync sets to the source it merged, when it holds these bytes.
+        if let Some(mode) = self.baseline_mode(id, file, &hash)? {
+            changed |= tree.meta.modes.get(file) != Some(&mode);
+            tree.meta.modes.insert(file.to_string(), mode);
+        }
         tree.files.insert(file.to_string(), bytes);
         Ok(changed)
+    }
+
+    /// The mode `file` has in `id`'s baseline version when the baseline holds it with `hash`
+    /// and a mode other than the default.
+    fn baseline_mode(&self, id: &ArtifactId, file: &str, hash: &str) -> Result<Option<u32>> {
+        let Some(base) = self.baseline_tree(id)? else {
+            return Ok(None);
+        };
+        let same = base
+            .files
+            .get(file)
+            .is_some_and(|b| crate::hash::hash_bytes(b) == hash);
+        Ok(base.meta.modes.get(file).copied().filter(|_| same))
     }
 
     /// Which inputs of the merge that wrote `file`'s markers had no final newline, read from the
@@ -286,5 +328,13 @@ impl Workspace {
             base: open(&base)?,
             theirs: open(&theirs)?,
         })
+    }
+
+    /// `id`'s baseline version as a tree (read back through the checked path).
+    fn baseline_tree(&self, id: &ArtifactId) -> Result<Option<Tree>> {
+        match self.store.deployment(id)? {
+            Some(d) => self.store.version_files(d.baseline_version_id),
+            None => Ok(None),
+        }
     }
 }

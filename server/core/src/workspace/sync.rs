@@ -146,6 +146,9 @@ impl Workspace {
         };
         // A deleted target copy is a change of its own, not something to fill in.
         let deleted = self.deletion_rule(&mut outcome, &sides, apply)?;
+        if apply && deleted.is_none() && direction == Direction::ProjectToCollection {
+            super::deletion::refuse_modify_delete_push(&outcome)?;
+        }
         if apply && deleted.is_none() {
             self.apply_sync(&mut outcome, sides, writer)?;
         }

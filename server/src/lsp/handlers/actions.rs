@@ -287,6 +287,8 @@ fn artifact_actions(
             // The edit is a proposal: nothing is recorded until the buffers are saved with its
             // result (see `State::did_save`).
             match ws.propose(id, &buffers) {
+                // The title names a file the merge cannot settle (binary, modify/delete), with
+                // an edit or without one (the sync the action then runs leaves it open too).
                 Ok(p) => match super::tree_edit::tree_edit(s, i, id, &p.plan.result) {
                     Some(edit) => {
                         let title = super::update_edit::titled(title, id, &p.plan);
@@ -295,7 +297,7 @@ fn artifact_actions(
                         proposal = Some(p);
                     }
                     None => out.push(action(
-                        title.into(),
+                        super::update_edit::titled(title, id, &p.plan),
                         attach(k),
                         drift_diags.clone(),
                         None,

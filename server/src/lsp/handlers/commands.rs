@@ -182,9 +182,12 @@ pub fn execute(
         super::untracked::COMMAND => super::untracked::execute(s, i, a),
         super::update_edit::COMMAND => match super::update_edit::execute(s, i, a)? {
             Some(reply) => Ok(reply),
-            // Files added or removed: no buffer edit can say it, so the sync writes it.
-            None => refuse_unsaved(s, i, "skillmeat.sync", a)
-                .and_then(|_| sync(s, i, a, cancel, progress)),
+            // Files added or removed: no buffer edit can say it, so the sync writes it (in a
+            // folder kept in memory, with its state on disk first, as every writing command).
+            None => refuse_unsaved(s, i, "skillmeat.sync", a).and_then(|_| {
+                s.persist(i);
+                sync(s, i, a, cancel, progress)
+            }),
         },
         "skillmeat.checkUpstream" => check_upstream(s, i, a),
         "skillmeat.log" => super::trail::log(ws_mut(s, i)?, a),
@@ -293,17 +296,22 @@ fn sync(
     let dry_run = a.bool("dryRun")?.unwrap_or(false);
     let all = a.bool("all")?.unwrap_or(false);
     let ws = ws_mut(s, i)?;
-    let ids: Vec<ArtifactId> = match (a.str("artifact")?, all) {
-        (Some(q), false) => vec![ws.resolve_id(q).map_err(|e| failed(&e))?],
-        (None, true) => ws.bulk_ids(direction).map_err(|e| failed(&e))?,
+    let artifact = a.str("artifact")?;
+    match (artifact, all) {
         (Some(_), true) => return Err(invalid("give `artifact` or `all: true`, not both")),
         (None, false) => return Err(invalid("`artifact` is required (or `all: true`)")),
-    };
+        _ => {}
+    }
+    // The CLI's plan: kept and orphaned deployments left out of `all`, and reported.
+    let sel = ws
+        .sync_selection(artifact.as_slice(), all, direction)
+        .map_err(|e| failed(&e))?;
+    let ids = &sel.ids;
     let report = |done: usize, total: usize, id: &ArtifactId, _: &Result<SyncOutcome, Error>| {
         progress(done, total, id)
     };
     let results = ws.sync_many(
-        &ids,
+        ids,
         Bulk {
             direction,
             strategy,
@@ -317,25 +325,17 @@ fn sync(
         return Err(failed(e));
     }
     let mut summary = Summary::default();
-    let mut items: Vec<Value> = results
-        .iter()
-        .map(|(id, r)| {
-            summary.add(r);
-            match r {
-                Ok(o) => json::sync(o),
-                Err(e) => json!({ "id": id.to_string(), "error": e.to_string() }),
-            }
-        })
-        .collect();
-    super::trail::kept_skips(ws, direction, all, &mut items, &mut summary.skipped);
-    Ok(json!({
-        "applied": !dry_run,
-        "results": items,
-        "summary": {
-            "fast_forwarded": summary.fast_forwarded, "merged_clean": summary.merged_clean,
-            "conflicts": summary.conflicts, "skipped": summary.skipped, "errors": summary.errors,
-        },
-    }))
+    for (_, r) in &results {
+        summary.add(r);
+    }
+    summary.skipped += sel.skipped();
+    Ok(json::bulk_sync(
+        !dry_run,
+        &results,
+        &sel.kept,
+        &sel.orphaned,
+        &summary,
+    ))
 }
 
 fn check_upstream(s: &mut State, i: FolderId, a: &Args) -> Reply {

@@ -34,24 +34,6 @@ pub fn log(ws: &Workspace, a: &Args) -> Result<Value, RequestError> {
     Ok(crate::json::log(ws.root(), &events))
 }
 
-/// `skillmeat.sync` with `all`: the kept artifacts it left out, as the CLI lists them
-/// (`{"id", "skipped": "kept", "reason"}`, counted as skipped).
-pub fn kept_skips(
-    ws: &Workspace,
-    direction: skillmeat_core::sync::Direction,
-    all: bool,
-    items: &mut Vec<Value>,
-    skipped: &mut usize,
-) {
-    if !all || direction == skillmeat_core::sync::Direction::UpstreamToCollection {
-        return;
-    }
-    for (id, k) in ws.kept_artifacts().unwrap_or_default() {
-        items.push(crate::json::kept_skip(&id, &k.reason));
-        *skipped += 1;
-    }
-}
-
 /// The hint that stands in for a kept artifact's drift diagnostic, naming the reason.
 pub fn kept_hint(st: &ArtifactStatus, main_text: &str) -> Option<Diagnostic> {
     let k = st.kept.as_ref()?;

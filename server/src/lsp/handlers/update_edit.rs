@@ -55,20 +55,21 @@ pub fn title(state: DriftState) -> &'static str {
 }
 
 /// The title of a Update/Merge proposal: `base` (from [`title`]), naming every file of the plan
-/// in conflict that cannot carry markers (binary, not UTF-8, too large): the edit leaves it as it
-/// is, and after saving it stays a conflict until a side is taken.
+/// in conflict that cannot carry markers (binary, not UTF-8, too large; deleted on one side and
+/// changed on the other): the edit leaves it as it is, and after saving it stays a conflict
+/// until a side is taken.
 pub fn titled(base: &str, id: &ArtifactId, plan: &skillmeat_core::sync::plan::Plan) -> String {
-    use skillmeat_core::sync::plan::{Action, Conflict};
+    use skillmeat_core::sync::plan::Action;
     let stuck: Vec<&str> = plan
         .files
         .iter()
-        .filter(|f| matches!(f.action, Action::Conflict(Conflict::Unmergeable(_))))
+        .filter(|f| matches!(&f.action, Action::Conflict(c) if c.is_markerless()))
         .map(|f| f.path.as_str())
         .collect();
     match stuck.as_slice() {
         [] => base.to_string(),
         files => format!(
-            "{base} ({} cannot be merged and stays in conflict: after saving, run `skillmeat-lsp resolve {id} --file {} --take ours|theirs`)",
+            "{base} ({} cannot be merged and stays in conflict: after saving, run `skillmeat-lsp resolve {id} --file {} --take ours|theirs|base`)",
             files.join(", "),
             files[0]
         ),

@@ -46,7 +46,9 @@ impl Action {
 pub enum Conflict {
     /// The result holds this many marker regions.
     Markers(usize),
-    /// One side deleted the file, the other changed it; the changed file is kept.
+    /// One side deleted the file, the other changed it (a modify/delete conflict): the target
+    /// is left as it was — its changed file kept (`DeletedInSource`), its deletion kept
+    /// (`DeletedInTarget`) — and the conflict stays open until a side is taken.
     DeletedInSource,
     DeletedInTarget,
     /// The whole target copy was deleted and the source changed it: nothing is written (a
@@ -57,6 +59,16 @@ pub enum Conflict {
 }
 
 impl Conflict {
+    /// Whether this file's conflict is one no marker can show (a binary file, a file deleted on
+    /// one side and changed on the other): it stays open until a side is taken with
+    /// `resolve --file F --take ours|theirs|base`. (A deleted whole copy has its own rule.)
+    pub fn is_markerless(&self) -> bool {
+        matches!(
+            self,
+            Conflict::DeletedInSource | Conflict::DeletedInTarget | Conflict::Unmergeable(_)
+        )
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Conflict::Markers(n) => {
@@ -66,7 +78,7 @@ impl Conflict {
                 "deleted in the source, changed in the target (kept)".into()
             }
             Conflict::DeletedInTarget => {
-                "deleted in the target, changed in the source (kept)".into()
+                "deleted in the target, changed in the source (deletion kept)".into()
             }
             Conflict::DeletedTargetCopy => {
                 "the target copy was deleted, changed in the source (not restored)".into()
@@ -259,7 +271,9 @@ pub fn plan(input: Input<'_>) -> Plan {
         if conflict.is_some() {
             conflicts += 1;
         }
-        if t.is_none() && bytes.is_none() {
+        // A file on neither side of the result is not in the plan, unless it is a conflict (a
+        // target's deletion kept against a source change).
+        if t.is_none() && bytes.is_none() && conflict.is_none() {
             continue;
         }
         let result_hash = bytes.as_deref().map(hash::hash_bytes);
@@ -404,7 +418,9 @@ fn merge_file(
         (Some(s), None) => match favor {
             Favor::Ours => (None, None),
             Favor::Theirs | Favor::Union => (Some(s.clone()), None),
-            Favor::Markers => (Some(s.clone()), Some(Conflict::DeletedInTarget)),
+            // The target's deletion stays until a side is taken (`resolve --file F --take`):
+            // a sync never brings back what a person deleted.
+            Favor::Markers => (None, Some(Conflict::DeletedInTarget)),
         },
         (None, None) => (None, None),
     }

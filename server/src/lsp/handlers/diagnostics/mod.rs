@@ -81,7 +81,7 @@ pub fn drift(
             (
                 "drift-conflict",
                 DiagnosticSeverity::WARNING,
-                format!("{id} has an unresolved conflict in {file}, which cannot carry conflict markers (binary, not UTF-8 or too large); it cannot be pushed until a side is taken. To finish: run `skillmeat-lsp resolve {id} --file {file} --take ours|theirs`"),
+                format!("{id} has an unresolved conflict in {file}, which cannot carry conflict markers (binary, not UTF-8 or too large, or deleted on one side and changed on the other); it cannot be pushed until a side is taken. To finish: run `skillmeat-lsp resolve {id} --file {file} --take ours|theirs|base`"),
             )
         }
         DriftState::Conflict if st.unresolved.is_some() => {
