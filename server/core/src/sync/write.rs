@@ -180,9 +180,26 @@ pub fn read_optional(path: &Path, shape: Shape) -> Result<Option<Tree>> {
 /// How many reads [`read_stable`] makes at most before it gives up.
 const STABLE_READS: usize = 6;
 
+/// How long [`read_stable`] waits for the writer of a copy it found missing mid-swap.
+const MID_SWAP_WAIT: Duration = Duration::from_secs(3);
+
 /// Reads a copy that another process may be writing (a source side, read without its lock):
 /// again and again until two reads in a row agree, so the content is one whole version of it.
+/// A copy found missing while its lock file exists may be between [`Writer::apply`]'s two
+/// renames (the old tree moved aside, the new one not yet in): the writer is waited for (up to
+/// a few seconds; the language server never waits, see [`lock::never_wait`]) and the copy read
+/// again, so a copy being replaced is never taken for one that is gone.
 pub fn read_stable(path: &Path, shape: Shape) -> Result<Option<Tree>> {
+    let found = read_agreed(path, shape)?;
+    if found.is_some() || lock::lock_path(path).symlink_metadata().is_err() {
+        return Ok(found);
+    }
+    drop(lock::acquire(path, "a copy being replaced", MID_SWAP_WAIT)?);
+    read_agreed(path, shape)
+}
+
+/// Reads `path` until two reads in a row agree (see [`read_stable`]).
+fn read_agreed(path: &Path, shape: Shape) -> Result<Option<Tree>> {
     let mut last: Option<Result<Option<Tree>>> = None;
     for _ in 0..STABLE_READS {
         let now = read_optional(path, shape);
