@@ -45,6 +45,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
           .showInformationMessage("SkillMeat: the server path changed. Restart the language server?", "Restart")
           .then((c) => c && vscode.commands.executeCommand("skillmeat.restart"));
       }
+      if (e.affectsConfiguration("skillmeat.profileRoots")) server?.profileRootsChanged();
     }),
   );
   await server.start();
