@@ -2,7 +2,7 @@
 // its config.toml (the config folder the harness gives code-server and the fixture CLI). A
 // project holding only a gemini deployment under `.myroot/`, edited to drift, opened in the
 // window: the extension activates on the root's deployed file, the server reports the root, and
-// the language client syncs the file — its drift diagnostic, its lens and its quick fix show.
+// the language client syncs the file — its drift diagnostic and lens show, and typing moves it.
 // Runs last: it swaps the window's folder and changes SkillMeat's config.
 
 import assert from "node:assert/strict";
@@ -27,7 +27,7 @@ import {
 
 const ROOTY = "---\nname: rooty\ndescription: A config root test\n---\n\nalpha\nbeta\n";
 
-step("a root SkillMeat's config adds (.myroot): its file's drift diagnostic, lens and quick fix", async () => {
+step("a root SkillMeat's config adds (.myroot): its file's drift diagnostic, lens and drift as you type", async () => {
   write(path.join(skillmeatConfig, "config.toml"), '[platform.defaults.gemini]\nroot_dir = ".myroot"\n');
   const proj = path.join(run, "myroot-project");
   fs.mkdirSync(proj, { recursive: true });
