@@ -52,6 +52,7 @@ mod lsp_buffer_diagnostics;
 mod lsp_command_errors;
 mod lsp_command_sync;
 mod lsp_commands;
+mod lsp_config_roots;
 mod lsp_conflict_actions;
 mod lsp_diagnostics;
 mod lsp_e2e;

@@ -40,6 +40,8 @@ pub struct Lsp {
     pub answer: Answer,
     /// What `workspace/configuration` returns.
     pub configuration: Value,
+    /// The server's answer to `initialize`.
+    pub initialize_result: Value,
     stderr_path: std::path::PathBuf,
 }
 
@@ -157,6 +159,7 @@ impl Lsp {
             server_requests: Vec::new(),
             answer: how.answer,
             configuration: how.configuration,
+            initialize_result: Value::Null,
             stderr_path,
         };
         let folders: Vec<Value> = roots
@@ -173,6 +176,7 @@ impl Lsp {
             "skillmeat-lsp",
             "{init:?}"
         );
+        lsp.initialize_result = init.unwrap();
         lsp.notify("initialized", json!({}));
         lsp
     }

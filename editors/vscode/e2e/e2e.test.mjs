@@ -7,7 +7,8 @@
 // palette's sync updates an outdated skill and the status bar keeps the summary (palette), edits
 // are proposals until saved (proposals), conflicts and hunks get lenses, colours and hovers
 // (conflicts), the audit log lists what happened (log), and a codex deployment under `.agents/`
-// gets all of it in its own project (profiles).
+// gets all of it in its own project (profiles), and so does a root SkillMeat's config adds
+// (configRoots).
 //
 // Env: see harness.mjs.
 
@@ -18,3 +19,4 @@ import "./steps/proposals.mjs";
 import "./steps/conflicts.mjs";
 import "./steps/log.mjs";
 import "./steps/profiles.mjs";
+import "./steps/configRoots.mjs";

@@ -37,6 +37,10 @@ export const run = fs.mkdtempSync(path.join(os.tmpdir(), "skillmeat-vscode-"));
 export const shots = process.env.SKILLMEAT_E2E_SHOTS ?? path.join(run, "shots");
 export const project = path.join(run, "project");
 export const collection = path.join(run, "collection");
+/** SkillMeat's config folder (`SKILLMEAT_CONFIG_DIR`) for code-server and the fixture CLI alike. */
+export const skillmeatConfig = path.join(run, "home/.skillmeat");
+/** The fixture CLI sees the SkillMeat config the extension's server sees, never the user's. */
+const cliEnv = { ...process.env, SKILLMEAT_CONFIG_DIR: skillmeatConfig };
 const log = path.join(run, "code-server.log");
 
 // ---- the fixture: four artifacts, each in a different state ------------------------------
@@ -59,13 +63,13 @@ export function write(p, text) {
 }
 
 export function cli(...args) {
-  const r = spawnSync(bin, ["--workspace", project, "--collection", collection, ...args], { encoding: "utf8" });
+  const r = spawnSync(bin, ["--workspace", project, "--collection", collection, ...args], { encoding: "utf8", env: cliEnv });
   return r;
 }
 
 /** The CLI on another project folder than the suite's. */
 export function cliIn(workspace, ...args) {
-  return spawnSync(bin, ["--workspace", workspace, "--collection", collection, ...args], { encoding: "utf8" });
+  return spawnSync(bin, ["--workspace", workspace, "--collection", collection, ...args], { encoding: "utf8", env: cliEnv });
 }
 
 function makeFixture() {
@@ -122,7 +126,7 @@ function isolatedEnv() {
   delete env.SKILLMEAT_LSP_PATH;
   delete env.SKILLMEAT_COLLECTION;
   delete env.VSCODE_IPC_HOOK_CLI;
-  env.SKILLMEAT_CONFIG_DIR = path.join(run, "home/.skillmeat");
+  env.SKILLMEAT_CONFIG_DIR = skillmeatConfig;
   // No extension gallery: nothing to look up beyond this machine.
   env.EXTENSIONS_GALLERY = JSON.stringify({ serviceUrl: "" });
   return env;

@@ -9,7 +9,7 @@ import { Commands } from "./commands";
 import { compareMiddleware, RegionProvider, REGION_SCHEME } from "./compare";
 import { ConflictDecorations } from "./conflictDecorations";
 import { RevisionProvider, SCHEME } from "./diffView";
-import { jump, NAVIGATION } from "./navigate";
+import { jump, NAVIGATION, trackProfileRoot } from "./navigate";
 import { DriftStatusBar } from "./statusBar";
 
 let server: Server | undefined;
@@ -29,6 +29,8 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     executeCommand: compareMiddleware(regions, commands.executeCommand!),
     workspace: { handleApplyEdit },
   };
+  const rootContext = trackProfileRoot();
+  ctx.subscriptions.push(rootContext.disposable, server.onDidChangeRunning(rootContext.refresh));
   ctx.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, new RevisionProvider(server)),
     vscode.workspace.registerTextDocumentContentProvider(REGION_SCHEME, regions),
@@ -45,6 +47,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
           .showInformationMessage("SkillMeat: the server path changed. Restart the language server?", "Restart")
           .then((c) => c && vscode.commands.executeCommand("skillmeat.restart"));
       }
+      if (e.affectsConfiguration("skillmeat.profileRoots")) server?.profileRootsChanged();
     }),
   );
   await server.start();

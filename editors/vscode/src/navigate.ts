@@ -1,6 +1,7 @@
 // Next / previous conflict region and drift hunk in the active editor, from the server's
 // diagnostics (`conflict-unresolved` / `conflict-malformed`, `drift-hunk`); wraps around.
 import * as vscode from "vscode";
+import { inProfileRoot } from "./profileRoots";
 
 const CODES: Record<"conflict" | "hunk", string[]> = {
   conflict: ["conflict-unresolved", "conflict-malformed"],
@@ -41,4 +42,20 @@ export function jump(dir: 1 | -1, kind: "conflict" | "hunk"): number | undefined
   ed.selection = new vscode.Selection(pos, pos);
   ed.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return line;
+}
+
+/**
+ * Keeps the `skillmeat.inProfileRoot` context (the navigation keys' when-clause) true while the
+ * active editor's file is under a profile root, the roots SkillMeat's config adds included (the
+ * manifest's own pattern can name only the built-in ones). `refresh` re-reads it once more roots
+ * are known.
+ */
+export function trackProfileRoot(): { disposable: vscode.Disposable; refresh: () => void } {
+  const refresh = () => {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const inside = uri !== undefined && uri.scheme === "file" && inProfileRoot(uri.fsPath);
+    void vscode.commands.executeCommand("setContext", "skillmeat.inProfileRoot", inside);
+  };
+  refresh();
+  return { disposable: vscode.window.onDidChangeActiveTextEditor(refresh), refresh };
 }

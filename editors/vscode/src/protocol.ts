@@ -13,7 +13,7 @@ export const SERVER_SETTINGS = [
 ] as const;
 
 /** Settings only the extension reads. */
-export const CLIENT_SETTINGS = ["skillmeat.server.path"];
+export const CLIENT_SETTINGS = ["skillmeat.server.path", "skillmeat.profileRoots"];
 
 /**
  * Server commands that are no palette command: `skillmeat.acceptConflict` is what the per-region

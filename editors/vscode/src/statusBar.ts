@@ -4,7 +4,7 @@
 
 import * as vscode from "vscode";
 import type { Server } from "./client";
-import { inProfileRoot, learnRoots } from "./profileRoots";
+import { inProfileRoot } from "./profileRoots";
 import type { Status } from "./protocol";
 import { addSummaries, barText } from "./summary";
 
@@ -52,7 +52,7 @@ export class DriftStatusBar implements vscode.Disposable {
       try {
         const s = await this.server.run<Status>("skillmeat.status", { workspace: f.uri.fsPath });
         summaries.push(s.summary);
-        learnRoots(s);
+        this.server.learnStatus(s);
       } catch (e) {
         problems.push(`${f.name}: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -47,7 +47,8 @@ use owner::Owner;
 use state::State;
 use transport::Ended;
 
-/// What the server offers, for editor clients to check their manifests against.
+/// What the server offers, for editor clients to check their manifests against, and the profile
+/// roots SkillMeat's config gives this process (editors select the documents they sync by them).
 pub fn describe() -> serde_json::Value {
     serde_json::json!({
         "name": "skillmeat-lsp",
@@ -55,6 +56,7 @@ pub fn describe() -> serde_json::Value {
         "commands": handlers::commands::COMMANDS,
         "settings": settings::NAMES,
         "diagnosticCodes": handlers::diagnostics::CODES,
+        "profileRoots": profile_roots::root_dirs(),
     })
 }
 

@@ -8,15 +8,22 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use skillmeat_core::workspace::Workspace;
 
+/// The root folder names of every profile SkillMeat's config gives this process (built-ins with
+/// `platform.defaults` from its `config.toml` and `SKILLMEAT_PLATFORM_DEFAULTS_JSON`), in
+/// SkillMeat's order (`.claude` first): what `initialize` and `serve --describe` tell editors,
+/// which select the documents they sync by it.
+pub fn root_dirs() -> Vec<String> {
+    let env = skillmeat_core::collection::Env::from_process(None);
+    let profiles = skillmeat_core::profile::Profiles::from_process(env.skillmeat_root().as_deref());
+    profiles.all.into_iter().map(|p| p.root_dir).collect()
+}
+
 /// The `didChangeWatchedFiles` watchers: every file under every profile root SkillMeat's
 /// profiles name (with its config's overrides), its deployed file included.
 pub fn watch_globs() -> Value {
-    let env = skillmeat_core::collection::Env::from_process(None);
-    let profiles = skillmeat_core::profile::Profiles::from_process(env.skillmeat_root().as_deref());
-    let watchers: Vec<Value> = profiles
-        .all
+    let watchers: Vec<Value> = root_dirs()
         .iter()
-        .map(|p| json!({ "globPattern": format!("**/{}/**", p.root_dir) }))
+        .map(|r| json!({ "globPattern": format!("**/{r}/**") }))
         .collect();
     json!({ "watchers": watchers })
 }

@@ -54,6 +54,9 @@ end
 ---@param client vim.lsp.Client
 ---@param bufnr integer
 function M.on_attach(client, bufnr)
+  -- The roots the server serves (its `initialize` result), for the buffers opened next.
+  local exp = (client.server_capabilities or {}).experimental
+  require('skillmeat.roots').add_all(type(exp) == 'table' and exp.profileRoots or nil)
   if vim.b[bufnr].skillmeat_attached then
     refresh(bufnr)
     return
@@ -105,6 +108,9 @@ local function attach_artifact_file(bufnr)
   end
   local roots = require('skillmeat.roots')
   local path = vim.fs.normalize(vim.api.nvim_buf_get_name(bufnr))
+  if not roots.split(path) then
+    roots.ask_server() -- a root SkillMeat's config adds (asked once a session)
+  end
   if not roots.split(path) or #vim.lsp.get_clients({ name = 'skillmeat', bufnr = bufnr }) > 0 then
     return
   end

@@ -70,6 +70,11 @@ fn capabilities() -> ServerCapabilities {
             }),
             file_operations: None,
         }),
+        // The profile roots SkillMeat's config gives (docs/lsp-extensions.md, "Profile roots"):
+        // a client that selects documents by folder syncs files under each of them.
+        experimental: Some(serde_json::json!({
+            "profileRoots": crate::lsp::profile_roots::root_dirs(),
+        })),
         ..Default::default()
     }
 }
