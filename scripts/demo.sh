@@ -4,11 +4,14 @@
 # whose both sides changed, resolves its conflict, and shows the drift again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "building the release binary (the first build on a fresh clone takes several minutes)..." >&2
 cargo build --release --quiet -p skillmeat-lsp
 bin="$PWD/target/release/skillmeat-lsp"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp -R fixtures/. "$tmp/"
+# The demo's project is not one of yours: remember it in the demo's own state, not in yours.
+export XDG_STATE_HOME="$tmp/state"
 run() {
     printf '\n$ skillmeat-lsp %s\n' "$*"
     "$bin" --workspace "$tmp/project" --collection "$tmp/collection" "$@" || printf '(exit %s)\n' "$?"

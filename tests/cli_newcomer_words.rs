@@ -126,3 +126,95 @@ fn adding_again_an_artifact_without_upstream_points_at_a_push_not_at_itself() {
         r.stderr
     );
 }
+
+/// Runs the binary in `cwd` (below the temporary root) with only `--collection`, as a person
+/// typing in that folder would.
+fn run_in(env: &Env, cwd: &str, args: &[&str]) -> support::Run {
+    env.command()
+        .current_dir(env.path(cwd))
+        .arg("--collection")
+        .arg(env.collection())
+        .args(args)
+        .output()
+        .unwrap()
+        .into()
+}
+
+#[test]
+fn add_run_in_the_skill_folder_or_home_makes_no_project_and_copies_no_state() {
+    let env = Env::new(
+        r#"
+        //- home/src/wave/SKILL.md
+        Wave.
+        //- home/src/old/SKILL.md
+        Old.
+        //- home/src/old/.skillmeat/lineage.db
+        a workspace's lineage, not the skill's
+        "#,
+    );
+    // In the skill's own folder, which is no project: nothing is created there.
+    let r = run_in(&env, "home/src/wave", &["add", "."]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("1 file)"), "{}", r.stdout);
+    assert!(!env.path("home/src/wave/.skillmeat").exists());
+    assert!(!r.stderr.contains("workspace: "), "{}", r.stderr);
+
+    // From the home folder (no project there either), with a state folder in the source.
+    let r = run_in(&env, "home", &["add", "src/old"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("left out of skill:old"), "{}", r.stderr);
+    let files: Vec<_> = support::tree::read_tree(&env.path("collection/skills/old"))
+        .into_keys()
+        .collect();
+    assert_eq!(files, ["SKILL.md"]);
+    assert!(!env.path("home/.skillmeat").exists());
+    let registry = env.path("home/.local/state/skillmeat-lsp/workspaces.json");
+    let listed = std::fs::read_to_string(&registry).unwrap_or_default();
+    assert!(!listed.contains("src"), "{listed}");
+
+    // A check that only reads creates nothing in a folder that is no project.
+    std::fs::create_dir_all(env.path("home/empty")).unwrap();
+    assert_eq!(run_in(&env, "home/empty", &["verify"]).code, 0);
+    assert!(!env.path("home/empty/.skillmeat").exists());
+}
+
+#[test]
+fn usage_errors_with_json_are_one_json_object_too() {
+    let env = Env::new("");
+    for args in [
+        &["--json", "keep", "skill:x"][..],
+        &["--json", "frobnicate"],
+        &["--json", "log", "--limit", "abc"],
+    ] {
+        let r = env.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {r:?}");
+        let v = r.json();
+        assert_eq!(v["error"]["code"], 2, "{v}");
+        assert_eq!(v["error"]["kind"], "invalid", "{v}");
+        assert!(!v["error"]["message"].as_str().unwrap().is_empty(), "{v}");
+    }
+}
+
+#[test]
+fn the_next_steps_a_command_prints_work_as_printed() {
+    let env = conflicting();
+    let r = env.run(&["sync", "skill:pdf", "--apply"]);
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("`skillmeat-lsp resolve skill:pdf --take ours|theirs|both`"),
+        "{}",
+        r.stdout
+    );
+    // The printed step, taken as printed, resolves the conflict.
+    let r = env.run(&["resolve", "skill:pdf", "--take", "theirs"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    // history says its times are UTC, as log does.
+    let r = env.run(&["history", "skill:pdf"]);
+    let line = r.stdout.lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        line.split_whitespace().any(|w| w.len() == 9 && w.ends_with('Z')),
+        "{}",
+        r.stdout
+    );
+}

@@ -167,10 +167,11 @@ pub fn tally(reports: &[ProjectReport], id: &ArtifactId) -> (usize, Vec<(DriftSt
         projects += usize::from(here);
     }
     // What a collection author acts on first: copies behind, then copies edited.
-    const ORDER: [DriftState; 7] = [
+    const ORDER: [DriftState; 8] = [
         DriftState::Outdated,
         DriftState::Conflict,
         DriftState::Modified,
+        DriftState::Kept,
         DriftState::Removed,
         DriftState::Orphaned,
         DriftState::Error,
@@ -345,6 +346,11 @@ mod tests {
         check(
             &[project("a", &[(None, Outdated), (Some("codex"), Error)])],
             "deployed in 1 project (2 deployments): 1 outdated, 1 unreadable",
+        );
+        // A copy kept different on purpose is not "synced".
+        check(
+            &[project("a", &[(None, Kept)]), project("b", &[(None, Synced)])],
+            "deployed in 2 projects: 1 kept",
         );
     }
 }

@@ -49,6 +49,13 @@ pub fn run(ws: &mut Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         name: a.name.as_deref(),
         base: &base,
     })?;
+    if !done.skipped.is_empty() && !out.json {
+        out.note(format!(
+            "left out of {} (skillmeat-lsp's own state and lock files, never an artifact's content): {}",
+            done.id,
+            done.skipped.join(", ")
+        ));
+    }
     if out.json {
         out.print_json(&crate::json::add(&done));
     } else {

@@ -30,7 +30,7 @@ pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
             e.number,
             skillmeat_core::hash::short(&e.hash),
             e.origin.as_str(),
-            &e.created_at[..e.created_at.len().min(19)],
+            shown_time(&e.created_at),
             from
         );
         if e.is_baseline {
@@ -48,4 +48,15 @@ pub fn run(ws: &Workspace, a: &Args, out: &Out) -> Result<i32, Error> {
         out.line(line);
     }
     Ok(exit::OK)
+}
+
+/// `2026-11-30T00:17:31.123456Z` as `2026-11-30 00:17:31Z`, as `log` shows times: to the second,
+/// with the zone (UTC) said.
+fn shown_time(at: &str) -> String {
+    let second = at.get(..19).unwrap_or(at).replacen('T', " ", 1);
+    if at.ends_with('Z') {
+        format!("{second}Z")
+    } else {
+        second
+    }
 }

@@ -146,6 +146,18 @@ pub fn main() -> i32 {
             } else {
                 exit::OK
             };
+            // With --json, a usage error is one JSON object on stdout too (docs/cli-json.md).
+            if code == exit::USAGE && args.iter().skip(1).any(|a| a == "--json") {
+                let message = e.render().to_string();
+                // clap's words before its usage lines, on one line.
+                let what = message.split("\n\n").next().unwrap_or_default();
+                let what = what.strip_prefix("error: ").unwrap_or(what);
+                let first = what.split_whitespace().collect::<Vec<_>>().join(" ");
+                Out::new(true).print_json(&crate::json::failure(
+                    &Error::invalid(format!("{first} (`skillmeat-lsp --help` lists the usage)")),
+                    code,
+                ));
+            }
             let _ = e.print();
             return code;
         }
@@ -241,7 +253,7 @@ fn run(cli: &Cli, out: &Out) -> Result<i32, Error> {
             out.note(n);
         }
     }
-    if result.is_ok() {
+    if result.is_ok() && !ws.is_in_memory() {
         remember(ws.root(), out);
     }
     if result.is_err() {
@@ -263,6 +275,10 @@ fn read_only(c: &Command) -> bool {
             | Command::Log(_)
             | Command::Stats(_)
             | Command::List
+            | Command::Verify
+            // `add` writes into the collection; in a folder that is not a project (the skill's
+            // own folder, say) its lineage stays in memory rather than making that folder one.
+            | Command::Add(_)
     )
 }
 
@@ -363,12 +379,20 @@ fn merge_file_args(args: &[std::ffi::OsString]) -> Option<Vec<std::ffi::OsString
 
 fn open_workspace(cli: &Cli) -> Result<Workspace, Error> {
     let env = Env::from_process(cli.collection.clone());
+    let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+    let mut in_memory = false;
     let root = match &cli.workspace {
         Some(w) => w.clone(),
-        None => find_project_root(
-            &std::env::current_dir().map_err(|e| Error::io(".", e))?,
-            &env,
-        )?,
+        None => match find_project_root(&cwd, &env) {
+            Ok(root) => root,
+            // `add` needs no project: from the home folder (or SkillMeat's data) it runs with
+            // its lineage in memory, writing only into the collection.
+            Err(_) if matches!(cli.command, Command::Add(_)) => {
+                in_memory = true;
+                cwd
+            }
+            Err(e) => return Err(e),
+        },
     };
     // Resolve the collection before touching the workspace, so a missing one writes nothing.
     let collection = Collection::resolve(&env)?;
@@ -378,7 +402,7 @@ fn open_workspace(cli: &Cli) -> Result<Workspace, Error> {
         Options {
             skillmeat_compat: cli.skillmeat_compat,
             read_only: read_only(&cli.command),
-            in_memory: false,
+            in_memory,
         },
     )
 }

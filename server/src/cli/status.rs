@@ -122,7 +122,7 @@ fn kept_note(
 ) -> String {
     if k.collection_changed {
         format!(
-            "\n      kept ({}), but the collection changed since {}: sync to take the change, or `skillmeat-lsp keep {id} --reason ...` again to keep this copy",
+            "\n      kept ({}), but the collection changed since {}: `skillmeat-lsp sync {id}` to take the change (`sync --all` leaves a kept copy alone), or `skillmeat-lsp keep {id} --reason ...` again to keep this copy",
             k.reason, k.kept_at
         )
     } else if state == DriftState::Kept {

@@ -238,8 +238,8 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
             .collect();
         if o.has_conflicts() && unmarkable.len() < p.conflicts {
             done.push_str(&format!(
-                "; resolve with `skillmeat-lsp resolve {}` (conflict markers are in the files)",
-                o.id
+                "; conflict markers are in the files: take a side with `skillmeat-lsp resolve {} --take ours|theirs|both`, or edit them away and run `skillmeat-lsp resolve {}`",
+                o.id, o.id
             ));
         }
         for f in unmarkable {

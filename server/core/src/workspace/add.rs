@@ -45,6 +45,9 @@ pub struct AddOutcome {
     pub files: usize,
     pub upstream: Option<AddedUpstream>,
     pub version: u32,
+    /// Entries of a local source folder left out as the core's own (`.skillmeat/` state, lock
+    /// and stage files: [`crate::layout::is_internal_path`]), relative to the source.
+    pub skipped: Vec<String>,
 }
 
 /// Read content and what it came from, before anything is written.
@@ -54,6 +57,7 @@ struct Fetched {
     tree: Tree,
     upstream: Option<AddedUpstream>,
     describe: String,
+    skipped: Vec<String>,
 }
 
 impl Workspace {
@@ -151,6 +155,7 @@ impl Workspace {
             files: fetched.tree.files.len(),
             upstream: fetched.upstream,
             version: v.number,
+            skipped: fetched.skipped,
         })
     }
 
@@ -189,7 +194,8 @@ impl Workspace {
             req.kind,
             &abs.display().to_string(),
         )?;
-        let tree = tree::read_artifact(&abs, kind.shape())?;
+        let mut tree = tree::read_artifact(&abs, kind.shape())?;
+        let skipped = drop_internal(&mut tree);
         if kind == ArtifactType::Skill && !tree.files.contains_key("SKILL.md") {
             return Err(no_skill_md(&abs.display().to_string()));
         }
@@ -220,6 +226,7 @@ impl Workspace {
             tree,
             upstream: None,
             describe: abs.display().to_string(),
+            skipped,
         })
     }
 
@@ -256,6 +263,7 @@ impl Workspace {
             name,
             tree,
             describe: format!("{} at {}", up.describe(), &sha[..sha.len().min(12)]),
+            skipped: Vec::new(),
             upstream: Some(AddedUpstream {
                 upstream: up,
                 resolved_sha: sha,
@@ -311,4 +319,27 @@ fn collection_file_name(id: &ArtifactId) -> String {
         .next()
         .unwrap_or_default()
         .to_string()
+}
+
+/// Leaves out of a local source folder what is the core's own, never an artifact's content: a
+/// `.skillmeat/` state folder (the source folder was once a workspace), lock and stage files.
+/// Returns what was left out (files, folders and links), relative to the source.
+fn drop_internal(tree: &mut Tree) -> Vec<String> {
+    let internal = |rel: &String| crate::layout::is_internal_path(Path::new(rel));
+    let mut skipped: Vec<String> = Vec::new();
+    let mut take = |rel: &String| {
+        if internal(rel) {
+            skipped.push(rel.clone());
+            false
+        } else {
+            true
+        }
+    };
+    tree.files.retain(|rel, _| take(rel));
+    tree.meta.modes.retain(|rel, _| !internal(rel));
+    tree.meta.dirs.retain(|rel, _| take(rel));
+    tree.meta.links.retain(|rel, _| take(rel));
+    skipped.sort();
+    skipped.dedup();
+    skipped
 }

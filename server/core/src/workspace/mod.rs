@@ -219,6 +219,12 @@ impl Workspace {
         &self.root
     }
 
+    /// Whether the lineage is kept in memory (nothing on disk for this folder): a read-only
+    /// command in a folder that is not a project, or [`Options::in_memory`].
+    pub fn is_in_memory(&self) -> bool {
+        self.store.path() == Path::new(":memory:") || self.opts.in_memory
+    }
+
     pub fn claude_dir(&self) -> &Path {
         &self.claude
     }
