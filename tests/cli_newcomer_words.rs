@@ -213,7 +213,8 @@ fn the_next_steps_a_command_prints_work_as_printed() {
     let r = env.run(&["history", "skill:pdf"]);
     let line = r.stdout.lines().nth(1).unwrap_or_default().to_string();
     assert!(
-        line.split_whitespace().any(|w| w.len() == 9 && w.ends_with('Z')),
+        line.split_whitespace()
+            .any(|w| w.len() == 9 && w.ends_with('Z')),
         "{}",
         r.stdout
     );

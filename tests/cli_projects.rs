@@ -317,3 +317,29 @@ fn a_gone_workspace_is_pruned_and_skillmeats_projects_are_read() {
         "reading SkillMeat's list registers nothing: {registry}"
     );
 }
+
+#[test]
+fn a_plan_everywhere_that_would_conflict_says_so_and_exits_4() {
+    let env = three_projects();
+    env.write(
+        "collection/skills/pdf/SKILL.md",
+        &BASE.replace("two", "two (collection)"),
+    );
+    env.write(
+        "p2/.claude/skills/pdf/SKILL.md",
+        &BASE.replace("two", "two (p2)"),
+    );
+    let before = env.snapshot();
+    let r = everywhere(&env, &["sync", "pdf", "--all-projects"], &[]);
+    assert_eq!(r.code, 4, "as a single sync's plan: {r:?}");
+    assert!(r.stdout.contains("would leave conflicts"), "{}", r.stdout);
+    assert!(r.stdout.contains("1 with conflicts"), "{}", r.stdout);
+    let v = everywhere(&env, &["sync", "pdf", "--all-projects", "--json"], &[]).json();
+    assert_eq!(v["summary"]["conflicts"], 1, "{v}");
+    let after = env.snapshot();
+    for (p, b) in &before {
+        if p.components().any(|c| c.as_os_str() == ".claude") && p.is_file() {
+            assert_eq!(after.get(p), Some(b), "a plan changed {}", p.display());
+        }
+    }
+}

@@ -24,11 +24,12 @@ fn collection_with_pdf() -> Env {
 fn a_deploy_from_the_server_in_an_empty_folder_outlives_the_server() {
     let env = collection_with_pdf();
     let mut lsp = Lsp::start(&env, settings(&env), full_caps());
-    // Opening it created nothing there.
+    // Opening it created nothing there, and neither does a plan (a sync's dry run).
     lsp.command("skillmeat.status", json!({})).unwrap();
+    let _ = lsp.command("skillmeat.sync", json!({ "all": true, "dryRun": true }));
     assert!(
         !env.project().join(".skillmeat").exists(),
-        "opening an empty folder created its state"
+        "opening an empty folder or planning a sync there created its state"
     );
     let v = lsp
         .command("skillmeat.deploy", json!({ "artifact": "skill:pdf" }))

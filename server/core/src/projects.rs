@@ -349,7 +349,10 @@ mod tests {
         );
         // A copy kept different on purpose is not "synced".
         check(
-            &[project("a", &[(None, Kept)]), project("b", &[(None, Synced)])],
+            &[
+                project("a", &[(None, Kept)]),
+                project("b", &[(None, Synced)]),
+            ],
             "deployed in 2 projects: 1 kept",
         );
     }

@@ -108,7 +108,8 @@ fn shown(d: &projects::Deployment) -> String {
 }
 
 /// `sync ID --all-projects [--strategy S] [--apply]`: the plan (or its result) per project; the
-/// exit code is 1 when any project failed, else 4 when any was left with conflicts.
+/// exit code is 1 when any project failed, else 4 when any was (or, planned, would be) left
+/// with conflicts.
 pub fn sync_all(
     env: &Env,
     collection: &Collection,
@@ -120,9 +121,10 @@ pub fn sync_all(
     let id = collection_id(collection, query)?;
     let results = projects::sync_everywhere(&known(env), collection, &id, strategy, apply);
     let failed = results.iter().filter(|r| r.result.is_err()).count();
+    // Conflicts left, or (a plan) that would be left: as a single `sync`, exit 4 either way.
     let conflicts = results
         .iter()
-        .filter(|r| matches!(&r.result, Ok(o) if o.applied && o.has_conflicts()))
+        .filter(|r| matches!(&r.result, Ok(o) if o.has_conflicts()))
         .count();
     let mut paths: Vec<&std::path::Path> = results.iter().map(|r| r.path.as_path()).collect();
     paths.dedup();
@@ -170,6 +172,14 @@ pub fn sync_all(
 /// What a project's sync did (or would do), in a few words.
 fn outcome_words(o: &skillmeat_core::workspace::SyncOutcome) -> String {
     let p = &o.plan;
+    if p.is_noop() && p.conflicts > 0 {
+        // A conflict that keeps the target (a file that cannot carry markers): nothing is
+        // written, and it is not up to date.
+        return format!(
+            "nothing written: {} file(s) in conflict kept as they are; resolve there with `skillmeat-lsp resolve {} --file F --take ours|theirs|base`",
+            p.conflicts, o.id
+        );
+    }
     if p.is_noop() {
         return match o.version {
             Some(v) => format!("already up to date (v{v})"),
@@ -190,6 +200,8 @@ fn outcome_words(o: &skillmeat_core::workspace::SyncOutcome) -> String {
                 o.id
             ));
         }
+    } else if o.has_conflicts() {
+        s.push_str(", would leave conflicts");
     } else {
         s.push_str(", would apply");
     }

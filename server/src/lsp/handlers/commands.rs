@@ -114,7 +114,9 @@ pub fn execute(
     let _span = tracing::info_span!("execute", command).entered();
     let i = folder(s, a)?;
     refuse_unsaved(s, i, command, a)?;
-    if !reads_only(command) {
+    // A plan (`dryRun`) writes nothing, so it makes no folder a project.
+    let plan_only = a.bool("dryRun").ok().flatten().unwrap_or(false);
+    if !reads_only(command) && !plan_only {
         // A folder opened in memory (no project yet) gets its state on disk before a write.
         s.persist(i);
     }
