@@ -190,3 +190,47 @@ fn a_profile_root_or_type_folder_linked_out_while_the_server_runs_is_refused_by_
         lsp.finish();
     }
 }
+
+#[test]
+fn a_copy_status_cannot_read_is_shown_on_its_open_file_with_the_reason() {
+    let env = Env::new(
+        "
+        //- collection/skills/demo/SKILL.md
+        ---
+        name: demo
+        ---
+        Run the script.
+        //- collection/skills/demo/scripts/run.sh
+        echo hi
+        //- outside/scripts/run.sh
+        OUTSIDE
+        ",
+    );
+    assert_eq!(env.run(&["deploy", "demo"]).code, 0);
+    // A folder inside the artifact becomes a link out of it: status cannot read the copy.
+    let scripts = env.project().join(".claude/skills/demo/scripts");
+    std::fs::remove_dir_all(&scripts).unwrap();
+    std::os::unix::fs::symlink(env.path("outside/scripts"), &scripts).unwrap();
+    assert_eq!(env.artifact("skill:demo")["state"], "error");
+
+    let settings = json!({ "collectionPath": env.collection() });
+    let mut lsp = Lsp::start(&env, settings, full_caps());
+    let file = env.project().join(".claude/skills/demo/SKILL.md");
+    lsp.open(&file, 1);
+    let d = lsp.diagnostics(&file, |d| codes(d).contains(&"copy-refused".to_string()));
+    let msg = d[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("skill:demo") && msg.contains("scripts"),
+        "{msg}"
+    );
+    assert!(!msg.contains("OUTSIDE"), "{msg}");
+    let hover = lsp
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri(&file) }, "position": { "line": 1, "character": 1 } }),
+        )
+        .unwrap();
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(text.contains("not read: "), "{hover:#}");
+    lsp.finish();
+}

@@ -112,6 +112,9 @@ pub fn hover(s: &State, uri: &Url, at: Position) -> Option<Hover> {
     if let Some(v) = st.version {
         md.push_str(&format!(" · v{v}"));
     }
+    if let Some(e) = &st.error {
+        md.push_str(&format!("\n\nnot read: {e}"));
+    }
     md.push_str("\n\n| version | origin | when | hash | |\n|---|---|---|---|---|\n");
     match ws.history(&id.to_string()) {
         Ok(h) => {

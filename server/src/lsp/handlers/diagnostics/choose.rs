@@ -25,24 +25,34 @@ impl State {
         };
         // Checked before anything of the copy is read: a profile root linked out since the
         // folder opened is refused (each open file of it says so), never read through.
+        let refused = |out: &mut BTreeMap<PathBuf, Vec<Diagnostic>>,
+                       why: &dyn std::fmt::Display| {
+            for d in self.docs.values() {
+                if ws
+                    .locate(&d.path)
+                    .is_some_and(|l| l.tier == Tier::Project && &l.id == id)
+                {
+                    let diag = super::copy_refused(&id.to_string(), &d.text, why);
+                    out.insert(d.path.clone(), vec![diag]);
+                }
+            }
+        };
         let root = match ws.project_path(id) {
             Ok(root) => root,
             Err(e) => {
-                for d in self.docs.values() {
-                    if ws
-                        .locate(&d.path)
-                        .is_some_and(|l| l.tier == Tier::Project && &l.id == id)
-                    {
-                        let diag = super::copy_refused(&id.to_string(), &d.text, &e);
-                        out.insert(d.path.clone(), vec![diag]);
-                    }
-                }
+                refused(&mut out, &e);
                 return out;
             }
         };
         let Some(st) = self.status_of(i, id) else {
             return out;
         };
+        // A copy status could not read (a link out of the artifact, say) is shown as such on
+        // its open files, and nothing more of it is read.
+        if let (DriftState::Error, Some(e)) = (st.state, &st.error) {
+            refused(&mut out, e);
+            return out;
+        }
         // A synced artifact with no open file and no upstream news has nothing to show: skip
         // reading its files (the start-up publish walks every artifact).
         let quiet = matches!(

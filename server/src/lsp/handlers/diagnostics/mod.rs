@@ -130,9 +130,10 @@ pub fn drift(
 }
 
 /// `copy-refused` on the first line of an open file whose project copy is not read (its profile
-/// root, a type folder or the deployed file became a link since the workspace opened): the
-/// message is the core's refusal, naming the link.
-pub fn copy_refused(id: &str, text: &str, why: &skillmeat_core::Error) -> Diagnostic {
+/// root, a type folder or the deployed file became a link since the workspace opened, or
+/// status could not read it: a link out of the artifact, a file it may not open): the message
+/// is the core's refusal, naming the path.
+pub fn copy_refused(id: &str, text: &str, why: &dyn std::fmt::Display) -> Diagnostic {
     diag(
         first_line(text),
         DiagnosticSeverity::ERROR,
