@@ -186,6 +186,15 @@ fn a_profile_root_or_type_folder_linked_out_while_the_server_runs_is_refused_by_
             case.id
         );
 
+        // Refused before any question: nobody is asked "Roll back …?" only to be refused.
+        assert!(
+            !lsp.server_requests
+                .iter()
+                .any(|(m, _)| m == "window/showMessageRequest"),
+            "{}: asked before refusing: {:?}",
+            case.id,
+            lsp.server_requests
+        );
         assert_eq!(before, tree(&outside), "{}: wrote outside", case.id);
         lsp.finish();
     }

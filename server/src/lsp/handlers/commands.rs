@@ -84,6 +84,21 @@ fn folder(s: &State, a: &Args) -> Result<FolderId, RequestError> {
         .ok_or_else(|| invalid("no workspace folder is open"))
 }
 
+/// What a destructive command would be refused for before it is confirmed: an `artifact` that
+/// names nothing, or whose project copy's place is refused (a root linked out of the project),
+/// so a person is never asked "Roll back …?" only to be refused after saying yes.
+pub fn refusal_before_asking(s: &State, a: &Args) -> Result<(), RequestError> {
+    let Some(q) = a.str("artifact")? else {
+        return Ok(());
+    };
+    let i = folder(s, a)?;
+    let Some(ws) = s.folders.get(&i).and_then(|f| f.ws.as_ref()) else {
+        return Ok(());
+    };
+    let id = ws.resolve_id(q).map_err(|e| failed(&e))?;
+    ws.project_path(&id).map(|_| ()).map_err(|e| failed(&e))
+}
+
 fn ws_mut(
     s: &mut State,
     i: FolderId,

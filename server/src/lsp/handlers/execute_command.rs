@@ -69,6 +69,7 @@ fn confirmation(o: &Owner, job: &Job) -> Result<Option<String>, ResponseError> {
     if !destructive || !o.state.caps.show_message_request || !o.state.settings.confirm_destructive {
         return Ok(None);
     }
+    commands::refusal_before_asking(&o.state, args)?;
     let what = args.str("artifact")?.unwrap_or("every artifact");
     Ok(Some(if command == "skillmeat.rollback" {
         format!(
