@@ -6,7 +6,7 @@ use crate::lsp_commands::{settings, BASE};
 use crate::support;
 
 use serde_json::json;
-use support::lsp::{full_caps, Lsp};
+use support::lsp::{full_caps, uri, Lsp};
 use support::Env;
 
 fn collection_with_pdf() -> Env {
@@ -198,4 +198,35 @@ fn the_sync_an_update_runs_in_a_folder_kept_in_memory_is_recorded_on_disk() {
             .any(|e| e["operation"] == "sync" && e["artifact"] == "skill:pdf"),
         "{log:#}"
     );
+}
+
+#[test]
+fn a_folder_kept_in_memory_that_the_cli_makes_a_project_is_read_from_disk_after() {
+    let env = collection_with_pdf();
+    let mut lsp = Lsp::start(&env, settings(&env), full_caps());
+    lsp.command("skillmeat.status", json!({})).unwrap();
+    assert!(!env.project().join(".skillmeat").exists());
+    // Another process deploys there (creating its state), then the collection moves on.
+    assert_eq!(env.run(&["deploy", "skill:pdf"]).code, 0);
+    env.write("collection/skills/pdf/SKILL.md", "PDF, newer.\n");
+    let file = env.project().join(".claude/skills/pdf/SKILL.md");
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&file), "type": 1 },
+                            { "uri": uri(&env.collection().join("skills/pdf/SKILL.md")), "type": 2 }] }),
+    );
+    let v = lsp.command("skillmeat.status", json!({})).unwrap();
+    let pdf = v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "skill:pdf")
+        .unwrap_or_else(|| panic!("{v:#}"))
+        .clone();
+    assert_eq!(
+        pdf["state"], "outdated",
+        "the server sees the CLI's deployment: {pdf:#}"
+    );
+    assert_eq!(pdf["version"], "v1", "{pdf:#}");
+    lsp.finish();
 }

@@ -40,7 +40,16 @@ impl State {
                 }
             }
         }
-        for (i, (ids, rescan)) in per_folder {
+        for (i, (ids, mut rescan)) in per_folder {
+            // A folder kept in memory that another process made a project meanwhile (a CLI
+            // deploy there created its `.skillmeat/`): from now on its state is read from disk.
+            let became_project = self
+                .folders
+                .get(&i)
+                .is_some_and(|f| f.in_memory && super::folders::keeps_state(&f.root));
+            if became_project && self.persist(i) {
+                rescan = true;
+            }
             if rescan {
                 if let Some(ws) = self.folders.get_mut(&i).and_then(|f| f.ws.as_mut()) {
                     if let Err(e) = ws.reimport_if_changed() {

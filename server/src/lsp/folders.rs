@@ -190,7 +190,7 @@ impl State {
 /// Whether the server keeps state in `root` when it opens it: it is a project by the CLI's rule
 /// (`workspace::is_project`), and not the home folder, whose `.skillmeat/` is SkillMeat's own
 /// data folder (the CLI refuses it unless named) — unless our database is already there.
-fn keeps_state(root: &Path) -> bool {
+pub(super) fn keeps_state(root: &Path) -> bool {
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let home = std::env::var_os("HOME").map(|h| canonical(Path::new(&h)));
     let has_db = root
