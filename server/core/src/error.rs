@@ -123,6 +123,18 @@ impl Error {
         }
     }
 
+    /// Whether this is SQLite's "busy" or "locked" (another connection holds the database).
+    pub fn is_db_busy(&self) -> bool {
+        match self {
+            Error::Context { source, .. } => source.is_db_busy(),
+            Error::Db { source, .. } => matches!(
+                source.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ),
+            _ => false,
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Context { source, .. } => source.kind(),

@@ -83,7 +83,9 @@ fn print_table(r: &StatusReport, out: &Out) {
             short(a.baseline.as_deref()),
             short(a.project.as_deref()),
             short(a.collection.as_deref()),
-        );
+        )
+        .trim_end()
+        .to_string();
         match (a.matches_collection, &a.error) {
             (_, Some(e)) => line.push_str(&format!("\n      {e}")),
             (Some(true), _) => line.push_str("  (same as the collection's)"),

@@ -75,6 +75,10 @@ impl Store {
         Ok(store)
     }
 
+    /// How long an open waits for other processes using the database (SQLite's busy timeout,
+    /// and the retries of an open that SQLite answered "busy" at once).
+    const OPEN_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
     /// Opens the database at `path`, migrating an older schema up to [`schema::latest`].
     pub fn open(path: &Path) -> Result<Store> {
         Store::open_at(path, schema::latest())
@@ -104,24 +108,23 @@ impl Store {
         };
         store
             .conn
-            .busy_timeout(std::time::Duration::from_secs(10))
+            .busy_timeout(Self::OPEN_BUSY_WAIT)
             .map_err(|e| store.err(e))?;
-        // One read transaction: another process creating this database at the same time is
-        // seen before or after its migration, never half way (tables without our id).
-        store
-            .conn
-            .execute_batch("BEGIN")
-            .map_err(|e| store.err(e))?;
-        let checked = store.check_ours();
-        let _ = store.conn.execute_batch("COMMIT");
-        checked?;
-        store
-            .conn
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-            )
-            .map_err(|e| store.err(e))?;
-        store.migrate(target)?;
+        // SQLite answers "busy" at once, without waiting, where waiting could deadlock (a
+        // connection that read asking to write while another commits; switching to WAL while
+        // others read): processes opening a new database together meet that. Each step below
+        // can run again, so the whole is tried again until the wait is over.
+        let deadline = std::time::Instant::now() + Self::OPEN_BUSY_WAIT;
+        loop {
+            match store.prepare(target) {
+                Ok(()) => break,
+                Err(e) if e.is_db_busy() && std::time::Instant::now() < deadline => {
+                    let _ = store.conn.execute_batch("ROLLBACK");
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => return Err(e),
+            }
+        }
         store.before_profiles.set(target < 7);
         Ok(store)
     }
@@ -240,6 +243,25 @@ impl Store {
         self.conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
             .map_err(|e| self.err(e))
+    }
+
+    /// The steps of an open after the connection: check the file is ours, WAL, migrate to
+    /// `target`. Each may run again after a "busy" (see [`Store::open_at`]).
+    fn prepare(&self, target: u32) -> Result<()> {
+        // One read transaction: another process creating this database at the same time is
+        // seen before or after its migration, never half way (tables without our id).
+        self.conn
+            .execute_batch("BEGIN")
+            .map_err(|e| self.err(e))?;
+        let checked = self.check_ours();
+        let _ = self.conn.execute_batch("COMMIT");
+        checked?;
+        self.conn
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(|e| self.err(e))?;
+        self.migrate(target)
     }
 
     pub fn schema_version(&self) -> Result<u32> {
