@@ -1,7 +1,7 @@
 //! What a newcomer reads after a command: `status ID` for one artifact, a dry run that would
 //! conflict saying so in its exit code, `log`'s empty answers, the workspace note only when
-//! something was written there, and `add` of an artifact the collection has pointing at a way
-//! that works.
+//! something was written there, `add` of an artifact the collection has pointing at a way that
+//! works and never copying a workspace's state, usage errors as JSON, next steps that work.
 
 use crate::support;
 
@@ -141,7 +141,7 @@ fn run_in(env: &Env, cwd: &str, args: &[&str]) -> support::Run {
 }
 
 #[test]
-fn add_run_in_the_skill_folder_or_home_makes_no_project_and_copies_no_state() {
+fn add_never_copies_the_state_of_a_workspace_into_the_collection() {
     let env = Env::new(
         r#"
         //- home/src/wave/SKILL.md
@@ -152,25 +152,25 @@ fn add_run_in_the_skill_folder_or_home_makes_no_project_and_copies_no_state() {
         a workspace's lineage, not the skill's
         "#,
     );
-    // In the skill's own folder, which is no project: nothing is created there.
+    // Run in the skill's own folder, which becomes the workspace (its lineage is recorded
+    // there, so a killed add is recovered): that state is not the skill's content.
     let r = run_in(&env, "home/src/wave", &["add", "."]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("1 file)"), "{}", r.stdout);
-    assert!(!env.path("home/src/wave/.skillmeat").exists());
-    assert!(!r.stderr.contains("workspace: "), "{}", r.stderr);
-
-    // From the home folder (no project there either), with a state folder in the source.
-    let r = run_in(&env, "home", &["add", "src/old"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("left out of skill:old"), "{}", r.stderr);
-    let files: Vec<_> = support::tree::read_tree(&env.path("collection/skills/old"))
+    let files: Vec<_> = support::tree::read_tree(&env.collection().join("skills/wave"))
         .into_keys()
         .collect();
     assert_eq!(files, ["SKILL.md"]);
-    assert!(!env.path("home/.skillmeat").exists());
-    let registry = env.path("home/.local/state/skillmeat-lsp/workspaces.json");
-    let listed = std::fs::read_to_string(&registry).unwrap_or_default();
-    assert!(!listed.contains("src"), "{listed}");
+
+    // A source folder holding a workspace's state from before: left out, and said so.
+    let src = env.path("home/src/old").display().to_string();
+    let r = env.run(&["add", &src]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("left out of skill:old"), "{}", r.stderr);
+    let files: Vec<_> = support::tree::read_tree(&env.collection().join("skills/old"))
+        .into_keys()
+        .collect();
+    assert_eq!(files, ["SKILL.md"]);
 
     // A check that only reads creates nothing in a folder that is no project.
     std::fs::create_dir_all(env.path("home/empty")).unwrap();

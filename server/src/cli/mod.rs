@@ -276,9 +276,6 @@ fn read_only(c: &Command) -> bool {
             | Command::Stats(_)
             | Command::List
             | Command::Verify
-            // `add` writes into the collection; in a folder that is not a project (the skill's
-            // own folder, say) its lineage stays in memory rather than making that folder one.
-            | Command::Add(_)
     )
 }
 
@@ -379,20 +376,12 @@ fn merge_file_args(args: &[std::ffi::OsString]) -> Option<Vec<std::ffi::OsString
 
 fn open_workspace(cli: &Cli) -> Result<Workspace, Error> {
     let env = Env::from_process(cli.collection.clone());
-    let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
-    let mut in_memory = false;
     let root = match &cli.workspace {
         Some(w) => w.clone(),
-        None => match find_project_root(&cwd, &env) {
-            Ok(root) => root,
-            // `add` needs no project: from the home folder (or SkillMeat's data) it runs with
-            // its lineage in memory, writing only into the collection.
-            Err(_) if matches!(cli.command, Command::Add(_)) => {
-                in_memory = true;
-                cwd
-            }
-            Err(e) => return Err(e),
-        },
+        None => find_project_root(
+            &std::env::current_dir().map_err(|e| Error::io(".", e))?,
+            &env,
+        )?,
     };
     // Resolve the collection before touching the workspace, so a missing one writes nothing.
     let collection = Collection::resolve(&env)?;
@@ -402,7 +391,7 @@ fn open_workspace(cli: &Cli) -> Result<Workspace, Error> {
         Options {
             skillmeat_compat: cli.skillmeat_compat,
             read_only: read_only(&cli.command),
-            in_memory,
+            in_memory: false,
         },
     )
 }
@@ -438,7 +427,7 @@ fn find_project_root(start: &Path, env: &Env) -> Result<PathBuf, Error> {
     };
     if home.as_deref() == Some(start.as_path()) {
         return Err(refuse(
-            "your home folder (a deploy here would go to ~/.claude/, which Claude Code loads in every project)",
+            "your home folder (a deploy here would go to ~/.claude/, which Claude Code loads in every project, and every command records its lineage in the project it runs in)",
         ));
     }
     if data.iter().any(|d| start.starts_with(d)) {

@@ -250,9 +250,7 @@ impl Store {
     fn prepare(&self, target: u32) -> Result<()> {
         // One read transaction: another process creating this database at the same time is
         // seen before or after its migration, never half way (tables without our id).
-        self.conn
-            .execute_batch("BEGIN")
-            .map_err(|e| self.err(e))?;
+        self.conn.execute_batch("BEGIN").map_err(|e| self.err(e))?;
         let checked = self.check_ours();
         let _ = self.conn.execute_batch("COMMIT");
         checked?;
