@@ -119,7 +119,7 @@ pub fn changed_meanwhile(artifact: &str, target: &Path) -> Error {
 /// resolves again; until then the person's content is only at `old`.
 fn moved_aside(artifact: &str, target: &Path, old: &Path, cause: Error) -> Error {
     let msg = format!(
-        "{cause}; {artifact} was not written, but its copy at {} could not be put back: it was moved aside to {} and will be put back on the next run in this project once {} is reachable again (or move it back yourself: mv {} {})",
+        "{cause}; nothing of {artifact} was recorded, but its copy at {} could not be put back: it was moved aside to {} and will be put back on the next run in this project once {} is reachable again (or move it back yourself: mv {} {})",
         target.display(),
         old.display(),
         target.parent().unwrap_or(Path::new(".")).display(),
