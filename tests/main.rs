@@ -6,6 +6,8 @@
 
 mod support;
 
+mod apply_put_back;
+
 mod cli_bad_input;
 mod cli_copies;
 mod cli_deletion;

@@ -113,6 +113,25 @@ pub fn changed_meanwhile(artifact: &str, target: &Path) -> Error {
     ))
 }
 
+/// The error of an apply that failed after moving the target aside and could not put it back
+/// (the path no longer resolves as it did: a folder above it was moved or replaced by a link).
+/// The journal row is kept, so the next open's recovery puts the copy back once the path
+/// resolves again; until then the person's content is only at `old`.
+fn moved_aside(artifact: &str, target: &Path, old: &Path, cause: Error) -> Error {
+    let msg = format!(
+        "{cause}; nothing of {artifact} was recorded, but its copy at {} could not be put back: it was moved aside to {} and will be put back on the next run in this project once {} is reachable again (or move it back yourself: mv {} {})",
+        target.display(),
+        old.display(),
+        target.parent().unwrap_or(Path::new(".")).display(),
+        old.display(),
+        target.display()
+    );
+    match cause.kind() {
+        ErrorKind::Conflict => Error::conflict(msg),
+        _ => Error::other(msg),
+    }
+}
+
 /// Stages `tree` (a faithful copy, by [`materialise`]) and swaps it in at `target` (a skill
 /// folder or a `.md` file), provided the target still holds `against` (its [`Tree::identity`];
 /// `None`: nothing there) — see the module
@@ -143,6 +162,12 @@ pub fn swap_in(
         let _ = store.journal_delete(journal_id);
         e
     };
+    // The target was moved aside and could not be put back: the journal row stays (recovery
+    // puts `old` back on the next open), only the stage goes.
+    let aside = |e: Error| -> Error {
+        let _ = remove_path(&stage);
+        moved_aside(artifact, target, &old, e)
+    };
     if let Err(e) = materialise::write_tree(&stage, tree, shape) {
         return Err(undo(e));
     }
@@ -159,23 +184,28 @@ pub fn swap_in(
         if let Err(e) = fs::rename(target, &old) {
             return Err(undo(Error::io(target, e)));
         }
-        failpoint::hit("after-backup").at(target).map_err(|e| {
-            let _ = fs::rename(&old, target);
-            undo(e)
-        })?;
+        failpoint::hit("after-backup")
+            .at(target)
+            .map_err(|e| match fs::rename(&old, target) {
+                Ok(()) => undo(e),
+                Err(_) => aside(e),
+            })?;
     }
     if let Err(e) = rename_noreplace(&stage, target) {
         // Something appeared at the target (an editor's save) or the rename failed: the old
         // tree goes back unless the target is taken, in which case the newer save stays and the
         // old tree — not stored yet, so perhaps a person's only copy — is kept beside it under a
         // name of its own (a dot-entry: never taken for an artifact, never touched by recovery).
+        // If it can be neither put back nor kept, it stays at `old` under the journal row.
         let mut kept = None;
+        let mut stranded = false;
         if against.is_some() && fs::symlink_metadata(target).is_err() {
-            let _ = fs::rename(&old, target);
+            stranded = fs::rename(&old, target).is_err();
         } else if against.is_some() {
             let keep = sibling(target, "kept", &unique);
-            if fs::rename(&old, &keep).is_ok() {
-                kept = Some(keep);
+            match fs::rename(&old, &keep) {
+                Ok(()) => kept = Some(keep),
+                Err(_) => stranded = true,
             }
         }
         let err = if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -190,16 +220,22 @@ pub fn swap_in(
         } else {
             Error::io(target, e)
         };
-        return Err(undo(err));
+        return Err(if stranded { aside(err) } else { undo(err) });
     }
     sync_dir(parent);
     // A write into the old tree between the check and the move (an editor holding a file open)
     // went with it: put everything back rather than delete it with the old tree.
     if against.is_some() && hash_now(&old, shape).ok().flatten().as_deref() != against {
-        let _ = fs::rename(target, &stage);
-        let _ = fs::rename(&old, target);
+        let new_out = fs::rename(target, &stage).is_ok();
+        let back = new_out && fs::rename(&old, target).is_ok();
         sync_dir(parent);
-        return Err(undo(changed_meanwhile(artifact, target)));
+        // Not back: recovery (the row stays) removes the new tree if it is still at the target
+        // and puts the old one back.
+        return Err(if back {
+            undo(changed_meanwhile(artifact, target))
+        } else {
+            moved_aside(artifact, target, &old, changed_meanwhile(artifact, target))
+        });
     }
     failpoint::hit("after-swap").at(target)?;
     Ok(Swap {
@@ -261,6 +297,11 @@ pub struct JournalRow {
 pub fn recover(store: &Store) -> Result<Vec<String>> {
     let mut notes = Vec::new();
     for row in store.journal_rows()? {
+        // Checked before the lock, whose taking would create the missing folder.
+        if let Some(note) = unreachable(&row) {
+            notes.push(note);
+            continue;
+        }
         let _lock = match lock::acquire(&row.target, &row.artifact, Duration::ZERO) {
             Ok(l) => l,
             Err(e) if e.kind() == ErrorKind::Locked => continue,
@@ -273,6 +314,23 @@ pub fn recover(store: &Store) -> Result<Vec<String>> {
         notes.push(recover_row(store, &row)?);
     }
     Ok(notes)
+}
+
+/// The note for an uncommitted row whose moved-aside copy cannot be reached: the folder that
+/// holds it is not where it was (moved, or `.claude` replaced), so neither it nor the target is
+/// there. The row stays (and nothing is created there, not even a lock file), so a later open
+/// puts the copy back once the path resolves again.
+fn unreachable(r: &JournalRow) -> Option<String> {
+    let gone = |p: &Path| fs::symlink_metadata(p).is_err();
+    let parent_gone = r.old.parent().is_some_and(|p| !p.is_dir());
+    (!r.committed && r.had_old && parent_gone && gone(&r.old) && gone(&r.target)).then(|| {
+        format!(
+            "an interrupted apply to {} ({}) moved its copy aside to {}, which cannot be reached now (a folder above it was moved?); it will be put back on the next run once it can",
+            r.artifact,
+            r.target.display(),
+            r.old.display()
+        )
+    })
 }
 
 fn recover_row(store: &Store, r: &JournalRow) -> Result<String> {
@@ -299,6 +357,9 @@ fn recover_row(store: &Store, r: &JournalRow) -> Result<String> {
     } else {
         let old_there = fs::symlink_metadata(&r.old).is_ok();
         let target_there = fs::symlink_metadata(&r.target).is_ok();
+        if let Some(note) = unreachable(r) {
+            return Ok(note);
+        }
         let note = if old_there {
             if target_is_ours() {
                 // The target was moved aside; whatever is at the target now is the new tree.
