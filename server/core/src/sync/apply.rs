@@ -308,7 +308,14 @@ pub fn recover(store: &Store) -> Result<Vec<String>> {
             Err(e) => return Err(e),
         };
         // Read the row again under the lock: its writer may have finished (or committed) since.
-        let Some(row) = store.journal_rows()?.into_iter().find(|r| r.id == row.id) else {
+        // The same row, not only the same id: a finished apply's id is given to the next row
+        // (SQLite reuses the largest), which may be another artifact's apply in flight, whose
+        // lock is not the one held here. Its staging name is unique to it.
+        let Some(row) = store
+            .journal_rows()?
+            .into_iter()
+            .find(|r| r.id == row.id && r.stage == row.stage && r.target == row.target)
+        else {
             continue;
         };
         notes.push(recover_row(store, &row)?);
