@@ -63,6 +63,11 @@ fn a_copy_moved_aside_behind_a_swapped_folder_is_put_back_on_the_next_run() {
     std::fs::remove_file(&claude).unwrap();
     let r = env.run(&["status"]);
     assert!(r.code == 0 || r.code == 1, "{r:?}");
+    // A write of that artifact meanwhile is refused: it would leave the moved-aside copy for
+    // good (recovery would then take the new copy for one nothing had changed).
+    let r = env.run(&["deploy", "skill:demo", "--overwrite"]);
+    assert_eq!(r.code, 4, "{r:?}");
+    assert!(r.stderr.contains("interrupted"), "{}", r.stderr);
 
     // The person restores `.claude`; the next run puts the copy back.
     let _ = std::fs::remove_dir_all(&claude);

@@ -241,5 +241,18 @@ fn a_copy_status_cannot_read_is_shown_on_its_open_file_with_the_reason() {
         .unwrap();
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(text.contains("not read: "), "{hover:#}");
+    // A rollback of it is refused before any question.
+    let r = lsp.command(
+        "skillmeat.rollback",
+        json!({ "artifact": "skill:demo", "to": "v1" }),
+    );
+    assert!(r.is_err(), "{r:?}");
+    assert!(
+        !lsp.server_requests
+            .iter()
+            .any(|(m, _)| m == "window/showMessageRequest"),
+        "asked before refusing: {:?}",
+        lsp.server_requests
+    );
     lsp.finish();
 }

@@ -27,9 +27,10 @@ fn a_deploy_from_the_server_in_an_empty_folder_outlives_the_server() {
     // Opening it created nothing there, and neither does a plan (a sync's dry run).
     lsp.command("skillmeat.status", json!({})).unwrap();
     let _ = lsp.command("skillmeat.sync", json!({ "all": true, "dryRun": true }));
+    let _ = lsp.command("skillmeat.checkUpstream", json!({}));
     assert!(
         !env.project().join(".skillmeat").exists(),
-        "opening an empty folder or planning a sync there created its state"
+        "opening an empty folder, planning a sync or checking upstreams there created its state"
     );
     let v = lsp
         .command("skillmeat.deploy", json!({ "artifact": "skill:pdf" }))

@@ -160,7 +160,7 @@ impl Workspace {
         let started = std::time::Instant::now();
         let shape = p.id.kind.shape();
         let dest = self.project_path(&p.id)?;
-        let writer = writers.begin(&p.id, &dest)?;
+        let writer = writers.begin(&self.store, &p.id, &dest)?;
         // The copy was checked before the lock was held: make sure it is still what was checked.
         let now = writer.read_target()?.map(|t| t.identity(shape));
         if now.as_deref() != p.existing.as_ref().map(|(_, h)| h.as_str()) {

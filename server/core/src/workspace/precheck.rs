@@ -24,13 +24,33 @@ pub(crate) struct Writers {
 impl Writers {
     /// The write path's step 1 ([`Writer::begin`]: the target's lock) for `id`, one of the
     /// artifacts checked when these writers were opened.
-    pub(crate) fn begin(&self, id: &ArtifactId, target: &Path) -> Result<Writer> {
+    pub(crate) fn begin(
+        &self,
+        store: &crate::store::Store,
+        id: &ArtifactId,
+        target: &Path,
+    ) -> Result<Writer> {
         if !self.checked.contains(id) {
             return Err(Error::other(format!(
                 "internal error: {id} is written without its deployed file checked first; nothing was written"
             )));
         }
-        Writer::begin(id, target, LOCK_TIMEOUT)
+        let writer = Writer::begin(id, target, LOCK_TIMEOUT)?;
+        // Under the lock, a journal row for this target is an apply that recovery could not
+        // finish (its moved-aside copy was unreachable when the workspace opened): writing now
+        // would leave that copy for good, so the person puts the folder back first.
+        if let Some(r) = store
+            .journal_rows()?
+            .into_iter()
+            .find(|r| r.target == target && !r.committed)
+        {
+            return Err(Error::conflict(format!(
+                "{id}: an earlier write of it was interrupted and could not be undone yet: the copy it replaced was moved aside to {}, which is not reachable; put its folder back (or move that copy back to {}) and run the command again — nothing was written",
+                r.old.display(),
+                target.display()
+            )));
+        }
+        Ok(writer)
     }
 }
 
@@ -39,7 +59,7 @@ impl Workspace {
     /// records its new baseline in the deployed file): the deployed file of `id`'s profile root
     /// is checked ([`Workspace::check_deployed_files`]), then the target's lock is taken.
     pub(crate) fn writer(&self, id: &ArtifactId, target: &Path) -> Result<Writer> {
-        self.writers(&[id])?.begin(id, target)
+        self.writers(&[id])?.begin(&self.store, id, target)
     }
 
     /// Opens the writes of a command that writes several artifacts (a deploy to several
@@ -155,7 +175,10 @@ mod tests {
         assert!(err.contains(".agents/.skillmeat-deployed.toml"), "{err}");
         // An id whose deployed file was not checked is never written.
         let writers = ws.writers(&[&claude]).unwrap();
-        let err = writers.begin(&codex, &target).unwrap_err().to_string();
+        let err = writers
+            .begin(ws.store(), &codex, &target)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("without its deployed file checked"), "{err}");
     }
 }

@@ -96,7 +96,16 @@ pub fn refusal_before_asking(s: &State, a: &Args) -> Result<(), RequestError> {
         return Ok(());
     };
     let id = ws.resolve_id(q).map_err(|e| failed(&e))?;
-    ws.project_path(&id).map(|_| ()).map_err(|e| failed(&e))
+    let path = ws.project_path(&id).map_err(|e| failed(&e))?;
+    skillmeat_core::apply::check_write_target(&path).map_err(|e| failed(&e))?;
+    // A copy status could not read (a link inside it) is refused by the write too.
+    match s.status_of(i, &id) {
+        Some(st) if st.state == skillmeat_core::drift::DriftState::Error => Err(invalid(format!(
+            "{id} cannot be read: {}",
+            st.error.unwrap_or_default()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn ws_mut(
@@ -228,6 +237,7 @@ fn reads_only(command: &str) -> bool {
         "skillmeat.diff",
         "skillmeat.acceptConflict",
         "skillmeat.log",
+        "skillmeat.checkUpstream",
         super::update_edit::COMMAND,
         super::hunk_revert::COMMAND,
         super::compare::COMMAND,
