@@ -48,15 +48,22 @@ impl FromStr for Choice {
     }
 }
 
-impl std::fmt::Display for Choice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl Choice {
+    /// The name `resolve --take` and the server's `choice` use (`ours`, `theirs`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
             Choice::Ours => "ours",
             Choice::Theirs => "theirs",
             Choice::Both => "both",
             Choice::Base => "base",
             Choice::None => "none",
-        })
+        }
+    }
+}
+
+impl std::fmt::Display for Choice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -26,16 +26,6 @@ pub struct ResolveOutcome {
     pub nothing_to_resolve: Option<String>,
 }
 
-fn choice_name(c: Choice) -> &'static str {
-    match c {
-        Choice::Ours => "ours",
-        Choice::Theirs => "theirs",
-        Choice::Both => "both",
-        Choice::Base => "base",
-        Choice::None => "none",
-    }
-}
-
 /// Files of `tree` holding live conflict regions (every region in a file of `recorded`, the
 /// files with an open conflict record; elsewhere those outside Markdown fences), with their
 /// regions' count and first line.
@@ -192,7 +182,7 @@ impl Workspace {
                             parents: &parent.iter().map(|v| v.id).collect::<Vec<_>>(),
                             files: Some(&tree),
                             message: Some(&match choice {
-                                Some(c) => format!("conflicts resolved: {}", choice_name(c)),
+                                Some(c) => format!("conflicts resolved: {}", c.as_str()),
                                 None => "conflicts resolved by hand".to_string(),
                             }),
                         },
@@ -206,7 +196,7 @@ impl Workspace {
                 self.store.audit(&AuditEvent {
                     operation: "resolve",
                     artifact: Some(&id),
-                    strategy: choice.map(choice_name),
+                    strategy: choice.map(Choice::as_str),
                     result: "resolved",
                     version: Some(v.number),
                     duration_ms: started.elapsed().as_millis() as u64,
@@ -252,7 +242,7 @@ impl Workspace {
                 };
                 return Err(Error::invalid(format!(
                     "{file} of {id} cannot carry conflict markers ({why}), so it cannot take {}: take ours or theirs (`skillmeat-lsp resolve {id} --file {file} --take ours|theirs|base`)",
-                    choice_name(choice)
+                    choice.as_str()
                 )));
             }
         };
@@ -281,7 +271,7 @@ impl Workspace {
             .ok_or_else(|| {
                 Error::malformed(format!(
                     "the stored {} side of {file} of {id} (blob {hash}) is missing or damaged; nothing was written",
-                    choice_name(choice)
+                    choice.as_str()
                 ))
             })?;
         let mut changed = tree.files.get(file) != Some(&bytes);

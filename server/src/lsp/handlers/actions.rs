@@ -39,16 +39,6 @@ fn overlaps(a: &Range, b: &Range) -> bool {
     !(a.end < b.start || b.end < a.start)
 }
 
-fn choice_title(c: Choice) -> &'static str {
-    match c {
-        Choice::Ours => "ours",
-        Choice::Theirs => "theirs",
-        Choice::Both => "both",
-        Choice::Base => "base",
-        Choice::None => "none",
-    }
-}
-
 fn edit_one(uri: &Url, range: Range, new_text: String) -> WorkspaceEdit {
     WorkspaceEdit {
         changes: Some(HashMap::from([(
@@ -164,10 +154,10 @@ fn conflict_actions(
                 // flat, so the title reads `Accept ours (project, 9f29b02) for this conflict`.
                 Some(l) => format!(
                     "Accept {} ({}) for this conflict",
-                    choice_title(choice),
+                    choice.as_str(),
                     flat_label(&l)
                 ),
-                None => format!("Accept {} for this conflict", choice_title(choice)),
+                None => format!("Accept {} for this conflict", choice.as_str()),
             };
             out.push(action(
                 title,
@@ -187,7 +177,7 @@ fn conflict_actions(
             continue;
         }
         if let Ok(new) = merge::resolve_parsed(text.as_bytes(), &parsed.conflicts, choice, ends) {
-            let name = choice_title(choice);
+            let name = choice.as_str();
             out.push(action(
                 format!("Accept {name} for all conflicts in this file"),
                 kind(match choice {
