@@ -230,12 +230,7 @@ fn print_outcome(o: &SyncOutcome, out: &Out) {
         if let Some(f) = &o.forked_as {
             done.push_str(&format!(", written as {f}"));
         }
-        let unmarkable: Vec<&str> = p
-            .files
-            .iter()
-            .filter(|f| matches!(&f.action, Action::Conflict(c) if c.is_markerless()))
-            .map(|f| f.path.as_str())
-            .collect();
+        let unmarkable = p.markerless_conflicts();
         if o.has_conflicts() && unmarkable.len() < p.conflicts {
             done.push_str(&format!(
                 "; conflict markers are in the files: take a side with `skillmeat-lsp resolve {} --take ours|theirs|both`, or edit them away and run `skillmeat-lsp resolve {}`",

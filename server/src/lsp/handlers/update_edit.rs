@@ -59,13 +59,7 @@ pub fn title(state: DriftState) -> &'static str {
 /// changed on the other): the edit leaves it as it is, and after saving it stays a conflict
 /// until a side is taken.
 pub fn titled(base: &str, id: &ArtifactId, plan: &skillmeat_core::sync::plan::Plan) -> String {
-    use skillmeat_core::sync::plan::Action;
-    let stuck: Vec<&str> = plan
-        .files
-        .iter()
-        .filter(|f| matches!(&f.action, Action::Conflict(c) if c.is_markerless()))
-        .map(|f| f.path.as_str())
-        .collect();
+    let stuck = plan.markerless_conflicts();
     match stuck.as_slice() {
         [] => base.to_string(),
         files => format!(

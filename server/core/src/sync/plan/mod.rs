@@ -171,6 +171,16 @@ impl Plan {
         self.files.iter().filter(|f| f.action != Action::Keep)
     }
 
+    /// The files whose conflict cannot carry markers (see [`Conflict::is_markerless`]): they
+    /// stay as they are until `resolve --file F --take ...` settles them.
+    pub fn markerless_conflicts(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter(|f| matches!(&f.action, Action::Conflict(c) if c.is_markerless()))
+            .map(|f| f.path.as_str())
+            .collect()
+    }
+
     /// The plan writes nothing: the result is the target, or there is no target and nothing
     /// to create (a deleted copy left deleted).
     pub fn is_noop(&self) -> bool {
