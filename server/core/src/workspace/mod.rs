@@ -303,6 +303,16 @@ impl Workspace {
 
     /// Every id this workspace knows: deployed, in the project, or in the collection.
     pub fn known_ids(&self) -> Result<Vec<ArtifactId>> {
+        let mut ids = self.present_ids()?;
+        ids.extend(self.collection_artifacts()?.into_keys());
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// The deployments recorded here and the artifacts on disk under every profile root
+    /// (unsorted, perhaps repeated): what `status` covers.
+    pub(crate) fn present_ids(&self) -> Result<Vec<ArtifactId>> {
         let mut ids: Vec<ArtifactId> = self
             .store
             .deployments()?
@@ -310,9 +320,6 @@ impl Workspace {
             .map(|d| d.id)
             .collect();
         ids.extend(self.scan_project()?.artifacts.into_keys());
-        ids.extend(self.collection_artifacts()?.into_keys());
-        ids.sort();
-        ids.dedup();
         Ok(ids)
     }
 
@@ -330,13 +337,7 @@ impl Workspace {
                 )));
             }
         }
-        let mut deployed: Vec<ArtifactId> = self
-            .store
-            .deployments()?
-            .into_iter()
-            .map(|d| d.id)
-            .collect();
-        deployed.extend(self.scan_project()?.artifacts.into_keys());
+        let deployed = self.present_ids()?;
         if q.names_profile() || deployed.iter().any(|d| q.matches_name(d)) {
             if let Ok(id) = q.resolve(deployed.iter()) {
                 return Ok(id);

@@ -45,13 +45,7 @@ impl Workspace {
     /// or present here before anything is read: one naming nothing here is a not-found error
     /// with the nearest id suggested.
     pub fn status_named(&mut self, queries: &[crate::id::IdQuery]) -> Result<StatusReport> {
-        let mut here: Vec<ArtifactId> = self
-            .store
-            .deployments()?
-            .into_iter()
-            .map(|d| d.id)
-            .collect();
-        here.extend(self.scan_project()?.artifacts.into_keys());
+        let mut here = self.present_ids()?;
         for q in queries {
             if here.iter().any(|id| q.names_deployment(id)) {
                 continue;
