@@ -35,13 +35,10 @@ fn status_with_ids_shows_only_those_and_exits_by_their_drift() {
     assert!(!r.stdout.contains("skill:pdf"), "{}", r.stdout);
 
     let v = env.run(&["status", "pdf", "--json"]).json();
-    let ids: Vec<&str> = v["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap())
+    let listed: Vec<String> = support::by_id(&v, |a| a["state"].clone())
+        .into_keys()
         .collect();
-    assert_eq!(ids, ["skill:pdf"], "{v}");
+    assert_eq!(listed, ["skill:pdf"], "{v}");
     assert_eq!(v["summary"], serde_json::json!({"conflict": 1}), "{v}");
     assert_eq!(env.run(&["status", "skill:pdf"]).code, 1);
 
