@@ -83,6 +83,16 @@ fn home_with_a_conflict() -> Env {
 
 const HOME_PDF: &str = "home/.claude/skills/pdf/SKILL.md";
 
+/// The server with `$HOME` as its one workspace folder (kept in memory).
+fn start_in_home(env: &Env) -> Lsp {
+    Lsp::start_folders(
+        env,
+        std::slice::from_ref(&env.path("home")),
+        settings(env),
+        full_caps(),
+    )
+}
+
 /// The CLI in `$HOME`, named (the CLI takes it as a workspace only when named).
 fn cli_in_home(env: &Env, args: &[&str]) -> serde_json::Value {
     let home = env.path("home").display().to_string();
@@ -98,13 +108,7 @@ fn cli_in_home(env: &Env, args: &[&str]) -> serde_json::Value {
 #[test]
 fn a_merge_saved_in_a_folder_kept_in_memory_is_recorded_on_disk() {
     let env = home_with_a_conflict();
-    let home = env.path("home");
-    let mut lsp = Lsp::start_folders(
-        &env,
-        std::slice::from_ref(&home),
-        settings(&env),
-        full_caps(),
-    );
+    let mut lsp = start_in_home(&env);
     let main = env.path(HOME_PDF);
     let text = lsp.open(&main, 1);
     let actions = lsp.code_actions(
@@ -113,7 +117,7 @@ fn a_merge_saved_in_a_folder_kept_in_memory_is_recorded_on_disk() {
         &[],
     );
     // Asking for actions created nothing of ours there.
-    assert!(!home.join(".skillmeat/lineage.db").exists());
+    assert!(!env.path("home/.skillmeat/lineage.db").exists());
     let merge = actions
         .iter()
         .find(|a| {
@@ -160,7 +164,7 @@ fn a_merge_saved_in_a_folder_kept_in_memory_is_recorded_on_disk() {
     // Registered: the registry of workspaces names $HOME now that it holds our state.
     let registry = env.path("home/.local/state/skillmeat-lsp/workspaces.json");
     let listed = std::fs::read_to_string(&registry).unwrap_or_default();
-    let canonical = std::fs::canonicalize(&home).unwrap();
+    let canonical = std::fs::canonicalize(env.path("home")).unwrap();
     assert!(listed.contains(&*canonical.to_string_lossy()), "{listed}");
 }
 
@@ -172,13 +176,7 @@ fn the_sync_an_update_runs_in_a_folder_kept_in_memory_is_recorded_on_disk() {
     env.write(HOME_PDF, BASE);
     env.write("collection/skills/pdf/SKILL.md", BASE);
     env.write("collection/skills/pdf/extra.md", "Extra.\n");
-    let home = env.path("home");
-    let mut lsp = Lsp::start_folders(
-        &env,
-        std::slice::from_ref(&home),
-        settings(&env),
-        full_caps(),
-    );
+    let mut lsp = start_in_home(&env);
     lsp.command(
         "skillmeat.proposeUpdate",
         json!({ "artifact": "skill:pdf" }),
